@@ -1,0 +1,59 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo-output
+
+.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[spark,pdf,dev,bench]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the tests need: Chromium for the browser test, Java for Spark,
+# Pango for WeasyPrint. Installed only when missing (apt needs root, as here).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
+	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: $(STAMP) system-deps
+	$(BIN)/cartera demo $(DEMO_DIR)/data
+	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
+	$(BIN)/cartera analyze $(DEMO_DIR)/workspace
+	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --format json > $(DEMO_DIR)/analysis.json
+	@echo ""
+	@echo "Demo data:      $(DEMO_DIR)/data"
+	@echo "Workspace:      $(DEMO_DIR)/workspace"
+	@echo "Analysis JSON:  $(DEMO_DIR)/analysis.json"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src
+
+pytest: $(STAMP) system-deps
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

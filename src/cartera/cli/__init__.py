@@ -1,0 +1,1 @@
+"""Command-line adapter: parse, call the library, render."""

@@ -1,0 +1,150 @@
+"""Options shared by several commands, built at registration time (so help is localised)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cartera.errors import SettingsError
+from cartera.i18n import N_, _
+from cartera.io.options import ReadOptions
+from cartera.settings import Settings, load_settings
+
+__all__ = [
+    "InputArgs",
+    "input_options",
+    "print_json",
+    "read_options",
+    "settings_from_flags",
+]
+
+
+class InputArgs:
+    """The input files of a command: positional FILES/WORKSPACE plus explicit tables."""
+
+    def __init__(
+        self,
+        inputs: list[Path] | None,
+        documents: Path | None = None,
+        payments: Path | None = None,
+        clients: Path | None = None,
+        activities: Path | None = None,
+    ) -> None:
+        self.inputs = list(inputs or [])
+        self.documents = documents
+        self.payments = payments
+        self.clients = clients
+        self.activities = activities
+
+    def explicit(self) -> dict[str, Path | None]:
+        return {
+            "documents": self.documents,
+            "payments": self.payments,
+            "clients": self.clients,
+            "activities": self.activities,
+        }
+
+
+def input_options() -> dict[str, Any]:
+    """Typer parameter defaults for the input files, keyed by parameter name."""
+    return {
+        "inputs": typer.Argument(
+            None, help=_("A workspace folder, or input files (their table is recognised).")
+        ),
+        "documents": typer.Option(None, "--documents", help=_("Invoices and credit notes file.")),
+        "payments": typer.Option(None, "--payments", help=_("Payments received file.")),
+        "clients": typer.Option(None, "--clients", help=_("Clients file.")),
+        "activities": typer.Option(None, "--activities", help=_("Activities / hours file.")),
+        "mapping": typer.Option(None, "--mapping", help=_("TOML file mapping columns to roles.")),
+        "decimal": typer.Option(
+            None, "--decimal", help=_("Decimal mark when ambiguous: comma or dot.")
+        ),
+        "date_format": typer.Option(
+            None, "--date-format", help=_("Date format when ambiguous, e.g. %d/%m/%Y.")
+        ),
+        "sheet": typer.Option(None, "--sheet", help=_("Excel sheet name or 0-based index.")),
+        "lang": typer.Option(None, "--lang", help=_("Language: es or en.")),
+    }
+
+
+def read_options(
+    mapping: Path | None,
+    decimal: str | None,
+    date_format: str | None,
+    sheet: str | None,
+    skip_bad_rows: bool = False,
+) -> ReadOptions:
+    if decimal is not None and decimal not in ("comma", "dot"):
+        raise SettingsError(N_("--decimal must be «comma» or «dot», not «{value}»."), value=decimal)
+    return ReadOptions(
+        mapping=mapping,
+        decimal=decimal,  # type: ignore[arg-type]
+        date_format=date_format,
+        sheet=sheet,
+        skip_bad_rows=skip_bad_rows,
+    )
+
+
+def settings_options() -> dict[str, Any]:
+    """Typer parameter defaults for the settings flags (same names as the settings)."""
+    return {
+        "settings_file": typer.Option(None, "--settings", help=_("TOML settings file.")),
+        "as_of": typer.Option(None, "--as-of", help=_field_help("as_of")),
+        "window_months": typer.Option(
+            None, "--window-months", help=_field_help("window_months")
+        ),
+        "hourly_cost": typer.Option(
+            None, "--hourly-cost", help=_field_help("hourly_cost")
+        ),
+        "fixed_costs": typer.Option(
+            None, "--fixed-costs", help=_field_help("fixed_costs")
+        ),
+        "order_cost": typer.Option(
+            None, "--order-cost", help=_field_help("order_cost")
+        ),
+        "return_cost": typer.Option(
+            None, "--return-cost", help=_field_help("return_cost")
+        ),
+        "annual_rate": typer.Option(
+            None, "--annual-rate", help=_field_help("annual_rate")
+        ),
+        "currency": typer.Option(None, "--currency", help=_field_help("currency")),
+    }
+
+
+def _field_help(name: str) -> str:
+    return _(Settings.model_fields[name].description or name)
+
+
+def settings_from_flags(
+    settings_file: Path | None, lang: str | None = None, **flags: Any
+) -> Settings:
+    """Settings file, then flags on top; ``as_of`` accepts ISO or dd/mm/yyyy."""
+    as_of = flags.pop("as_of", None)
+    if isinstance(as_of, str):
+        flags["as_of"] = _parse_as_of(as_of)
+    if lang:
+        flags["language"] = lang
+    return load_settings(settings_file, **flags)
+
+
+def _parse_as_of(text: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise SettingsError(
+        N_("--as-of «{value}» is not a date; expected YYYY-MM-DD or DD/MM/YYYY."), value=text
+    )
+
+
+def print_json(data: Any) -> None:
+    """Print JSON alone on stdout (UTF-8, no NaN)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,147 @@
+"""Language, translations and locale formatting.
+
+Message ids are English; catalogs live in ``cartera/locale/<lang>/*.po`` (one
+file per area of the code, merged at load). The language is chosen by the
+``--lang`` flag, else the settings, else the system locale, and Spanish when
+unsure. The current language is a context variable so that a web request or a
+test can switch it without touching global state.
+
+Numbers, money, percentages and dates are formatted with Babel in the chosen
+locale: ``1.234,56 €`` in Spanish, ``€1,234.56`` in English.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import locale as _pylocale
+import os
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel import numbers as _numbers
+from babel.dates import format_date as _format_date
+
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "detect_language",
+    "fmt_date",
+    "fmt_money",
+    "fmt_number",
+    "fmt_pct",
+    "get_language",
+    "language",
+    "set_language",
+]
+
+LANGUAGES = ("es", "en")
+_BABEL_LOCALE = {"es": "es_ES", "en": "en_IE"}
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_current: ContextVar[str] = ContextVar("cartera_language", default="es")
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a message for extraction without translating it now."""
+    return message
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    merged: dict[str, str] = {}
+    folder = _LOCALE_DIR / lang
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        for msg in catalog:
+            if msg.id and isinstance(msg.id, str) and msg.string and not msg.fuzzy:
+                merged[msg.id] = str(msg.string)
+    return merged
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language (the id itself when missing)."""
+    return _catalog(_current.get()).get(message, message)
+
+
+def normalise_language(value: str | None) -> str | None:
+    """``'es_ES.UTF-8'`` → ``'es'``; ``None`` or an unsupported language → ``None``."""
+    if not value:
+        return None
+    code = value.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+    return code if code in LANGUAGES else None
+
+
+def detect_language(explicit: str | None = None, configured: str | None = None) -> str:
+    """The flag, else the settings, else the system locale, else Spanish."""
+    for candidate in (explicit, configured):
+        lang = normalise_language(candidate)
+        if lang:
+            return lang
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        lang = normalise_language(os.environ.get(var))
+        if lang:
+            return lang
+    with contextlib.suppress(ValueError, TypeError):
+        lang = normalise_language(_pylocale.getlocale()[0])
+        if lang:
+            return lang
+    return "es"
+
+
+def set_language(lang: str | None) -> str:
+    """Set the current language (``None`` → detected) and return it."""
+    chosen = normalise_language(lang) or detect_language()
+    _current.set(chosen)
+    return chosen
+
+
+def get_language() -> str:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Temporarily switch language: ``with language("en"): ...``."""
+    token = _current.set(normalise_language(lang) or "es")
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def _babel_locale(lang: str | None) -> str:
+    return _BABEL_LOCALE[normalise_language(lang) or _current.get()]
+
+
+def fmt_money(value: float, currency: str = "EUR", lang: str | None = None, digits: int = 2) -> str:
+    """``1234.5`` → ``'1.234,50 €'`` (es) or ``'€1,234.50'`` (en)."""
+    loc = _babel_locale(lang)
+    pattern = None
+    if digits == 0:
+        pattern = "#,##0\xa0¤" if loc.startswith("es") else "¤#,##0"
+    return _numbers.format_currency(
+        value, currency, format=pattern, locale=loc, currency_digits=digits == 2
+    )
+
+
+def fmt_number(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """A grouped decimal number with a fixed number of decimals."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return _numbers.format_decimal(value, format=pattern, locale=_babel_locale(lang))
+
+
+def fmt_pct(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """A share (0.253) as a percentage (``'25,3 %'`` / ``'25.3%'``)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return _numbers.format_percent(value, format=pattern, locale=_babel_locale(lang))
+
+
+def fmt_date(value: dt.date, lang: str | None = None) -> str:
+    """A date in the locale's medium form (``23 nov 2026`` / ``23 Nov 2026``)."""
+    return _format_date(value, format="medium", locale=_babel_locale(lang))

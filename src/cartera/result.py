@@ -1,0 +1,286 @@
+"""The one result object that every renderer reads.
+
+:class:`PortfolioAnalysis` mirrors the JSON contract of docs/json-contract.md
+(``schema`` 1). Models are pydantic so that ``to_contract()`` is validated and
+never holds NaN or infinity (``None`` stands for "not defined", e.g. a margin
+when the data has no cost). The per-client table is also kept as a polars
+frame for the Python API (``clients_frame``: polars, pandas, Arrow).
+
+Renderers never compute: anything a report shows must be a field here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+__all__ = [
+    "ACTIONS",
+    "SCHEMA_VERSION",
+    "SEGMENTS",
+    "AgingBucket",
+    "ClientMetrics",
+    "ClientResult",
+    "CurvePoint",
+    "InputSummary",
+    "Pareto",
+    "Portfolio",
+    "PortfolioAnalysis",
+    "Reason",
+    "Recommendation",
+    "SegmentFigures",
+    "StressResult",
+    "WhatIfResult",
+    "WorstLoss",
+]
+
+SCHEMA_VERSION = 1
+SEGMENTS = ("structure", "margin", "image", "regular", "new", "dormant")
+ACTIONS = ("keep", "grow", "renegotiate", "let_go")
+Segment = Literal["structure", "margin", "image", "regular", "new", "dormant"]
+Action = Literal["keep", "grow", "renegotiate", "let_go"]
+ReasonCode = Literal[
+    "late_payment",
+    "high_returns",
+    "low_volume",
+    "service_burden",
+    "price_pressure",
+    "negative_contribution",
+    "dependence",
+    "declining",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        # JSON has no NaN/inf: an undefined figure is None.
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        return value
+
+
+class Reason(_Model):
+    """Why a client got its action: ``late_payment: 172 days to pay > 120``."""
+
+    code: ReasonCode
+    value: float
+    threshold: float
+
+
+class ClientMetrics(_Model):
+    revenue: float
+    gross_margin: float | None
+    margin_pct: float | None
+    orders: int
+    units: float | None
+    active_months: int
+    recency_days: int | None
+    tenure_days: int | None
+    return_rate: float | None
+    days_to_pay: float | None
+    days_late: float | None
+    overdue: float
+    service_hours: float
+    cost_to_serve: float
+    net_contribution: float | None
+    revenue_share: float
+    cumulative_share: float
+    rank: int
+    abc: Literal["A", "B", "C"] | None = None
+    previous_revenue: float | None = None
+    last_purchase: dt.date | None = None
+    order_interval_days: float | None = None
+
+
+class ClientResult(_Model):
+    id: str
+    name: str
+    segment: Segment
+    action: Action
+    reasons: list[Reason] = Field(default_factory=list)
+    metrics: ClientMetrics
+    image_candidate: bool = False
+
+
+class Pareto(_Model):
+    clients_for_80pct: int
+    share_of_clients_for_80pct: float | None
+    band: Literal["high_risk", "typical", "low_risk_high_cost", "undefined"]
+
+
+class SegmentFigures(_Model):
+    clients: int
+    revenue: float
+    gross_margin: float | None
+    net_contribution: float | None
+
+
+class WorstLoss(_Model):
+    client: str
+    profit_after: float | None
+    coverage_after: float | None
+
+
+class AgingBucket(_Model):
+    bucket: Literal["current", "1_30", "31_60", "61_90", "91_120", "over_120"]
+    amount: float
+
+
+class CurvePoint(_Model):
+    """One point of a cumulative curve: share of clients (x) → cumulative value (y)."""
+
+    x: float
+    y: float
+
+
+class Portfolio(_Model):
+    clients: int
+    revenue: float
+    gross_margin: float | None
+    margin_pct: float | None = None
+    cost_to_serve: float
+    net_contribution: float | None
+    fixed_costs: float
+    profit: float | None
+    pareto: Pareto
+    hhi: float
+    effective_clients: float | None
+    top1_share: float
+    top5_share: float
+    top10_share: float = 0.0
+    large_clients: list[str] = Field(default_factory=list)
+    fixed_cost_coverage: float | None = None
+    service_hours: float = 0.0
+    segments: dict[str, SegmentFigures] = Field(default_factory=dict)
+    aging: list[AgingBucket] = Field(default_factory=list)
+    whale_peak_share: float | None = None
+    worst_single_loss: WorstLoss | None = None
+
+
+class Recommendation(_Model):
+    """A suggested action; ``impact`` holds its numbers, ``params`` what the text needs."""
+
+    code: str
+    priority: int
+    clients: list[str] = Field(default_factory=list)
+    impact: dict[str, float | None] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class InputSummary(_Model):
+    """What was read and recognised (for the report's input sheet)."""
+
+    tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+
+
+class Window(_Model):
+    start: dt.date
+    end: dt.date
+
+
+class PortfolioAnalysis(_Model):
+    """Everything one analysis found. ``to_contract()`` is the JSON contract."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    schema_: int = Field(SCHEMA_VERSION, alias="schema")
+    as_of: dt.date
+    window: Window
+    currency: str
+    has_cost: bool = True
+    portfolio: Portfolio
+    clients: list[ClientResult]
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Message ids of things the user should know (e.g. no cost column).",
+    )
+    pareto_curve: list[CurvePoint] = Field(default_factory=list)
+    whale_curve: list[CurvePoint] = Field(default_factory=list)
+    input_summary: InputSummary = Field(default_factory=InputSummary)
+    _frame: pl.DataFrame | None = PrivateAttr(default=None)
+    _settings: Any = PrivateAttr(default=None)
+
+    def to_contract(self) -> dict[str, Any]:
+        """The JSON contract (docs/json-contract.md): English keys, no NaN."""
+        data = self.model_dump(
+            mode="json",
+            by_alias=True,
+            exclude={"pareto_curve", "whale_curve", "input_summary", "has_cost"},
+        )
+        return data
+
+    @property
+    def clients_frame(self) -> pl.DataFrame:
+        """One row per client with its metrics, segment and action (polars)."""
+        if self._frame is None:
+            rows = [
+                {"id": c.id, "name": c.name, "segment": c.segment, "action": c.action,
+                 "reasons": ",".join(r.code for r in c.reasons), **c.metrics.model_dump()}
+                for c in self.clients
+            ]
+            self._frame = pl.DataFrame(rows) if rows else pl.DataFrame()
+        return self._frame
+
+    def to_pandas(self) -> Any:
+        return self.clients_frame.to_pandas()
+
+    def to_arrow(self) -> Any:
+        return self.clients_frame.to_arrow()
+
+    def client(self, client_id: str) -> ClientResult:
+        for c in self.clients:
+            if c.id == client_id:
+                return c
+        raise KeyError(client_id)
+
+
+class WhatIfResult(_Model):
+    """``cartera whatif``: the portfolio before and after losing ``lost``."""
+
+    before: Portfolio
+    after: Portfolio
+    delta: dict[str, float | None]
+    lost: list[str]
+    hours_freed: float = 0.0
+
+    def to_contract(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class TailClient(_Model):
+    client: str
+    name: str
+    segment: Segment
+    share_of_tail_loss: float
+
+
+class StressResult(_Model):
+    """``cartera stress``: the Monte Carlo crisis distribution and named scenarios."""
+
+    expected_profit: float
+    profit_p5: float
+    p_loss: float
+    p_fixed_costs_uncovered: float
+    scenarios: int
+    seed: int
+    tail_clients: list[TailClient] = Field(default_factory=list)
+    named: dict[str, float] = Field(
+        default_factory=dict, description="Deterministic scenarios: name → profit."
+    )
+    histogram: list[CurvePoint] = Field(
+        default_factory=list, description="Profit distribution: x = bin centre, y = share."
+    )
+    baseline_profit: float = 0.0
+
+    def to_contract(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"histogram"})

@@ -1,0 +1,125 @@
+"""All settings in one validated object, loadable from TOML.
+
+Every field has a default, a unit and a help text; the CLI flags, the docs
+(docs/settings.md) and the tests read these same fields. Rule thresholds live
+in :mod:`cartera.settings.rules`, scenario and target settings in
+:mod:`cartera.settings.scenario`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cartera.errors import Problem, SettingsError
+from cartera.i18n import N_
+from cartera.settings.rules import Thresholds
+from cartera.settings.scenario import StressSettings, Targets
+
+__all__ = ["Settings", "StressSettings", "Targets", "Thresholds", "load_settings"]
+
+
+class Settings(BaseModel):
+    """What an analysis needs besides the data."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    as_of: dt.date | None = Field(
+        None,
+        description="Date the analysis is made at (unit: date). Default: the latest document date, "
+        "so an old export is analysed as of its own end rather than today.",
+    )
+    window_months: int = Field(
+        12,
+        ge=1,
+        le=120,
+        description="Length of the analysis window in months, ending at as_of. 12 by default: a full "
+        "year evens out seasonality; the previous window of the same length gives trends.",
+    )
+    hourly_cost: float = Field(
+        40.0,
+        ge=0,
+        description="Loaded cost of one hour of service (currency/hour). 40 by default: a typical "
+        "Spanish SME salaried hour with social charges and overhead.",
+    )
+    fixed_costs: float = Field(
+        0.0,
+        ge=0,
+        description="Fixed costs per year (salaries, rent...) in currency. 0 by default because only "
+        "the firm knows them; when 0, profit equals net contribution and coverage is not judged.",
+    )
+    order_cost: float = Field(
+        15.0,
+        ge=0,
+        description="Cost of processing one order (currency/order): invoicing, picking, shipping "
+        "admin. 15 by default, a conservative small-firm figure.",
+    )
+    return_cost: float = Field(
+        25.0,
+        ge=0,
+        description="Cost of handling one credit note or return (currency/document). 25 by default: "
+        "reverse logistics and admin usually cost more than an order.",
+    )
+    annual_rate: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Annual cost of funds used to price the credit granted to clients (fraction). "
+        "0.05 by default: a typical SME credit line.",
+    )
+    currency: str = Field(
+        "EUR", min_length=3, max_length=3, description="ISO 4217 currency of the amounts."
+    )
+    language: Literal["es", "en"] | None = Field(
+        None,
+        description="Language of messages and reports (es or en). Default: the system locale, "
+        "Spanish when unsure.",
+    )
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    stress: StressSettings = Field(default_factory=StressSettings)
+    targets: Targets = Field(default_factory=Targets)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given top-level fields replaced (``None`` values are ignored)."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return _validate(data, source=None)
+
+
+def _validate(data: dict[str, Any], source: str | None) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                N_("{error}"),
+                file=source,
+                column=".".join(str(p) for p in err["loc"]),
+                value=None if isinstance(err.get("input"), dict) else str(err.get("input")),
+                params={"error": err["msg"]},
+                code="bad_setting",
+            )
+            for err in exc.errors()
+        ]
+        raise SettingsError(N_("Invalid settings."), problems) from exc
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML file (optional) with flag overrides on top."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise SettingsError(N_("Settings file not found: {path}"), path=str(p)) from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(
+                N_("Settings file {path} is not valid TOML: {error}"), path=str(p), error=str(exc)
+            ) from exc
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    return _validate(data, source=str(path) if path else None)
