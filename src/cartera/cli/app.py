@@ -59,7 +59,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 1)
     except CarteraError as exc:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
-            Text.assemble((f"{_('Error')}: ", "bold red"), exc.render())
+            Text.assemble((_("Error") + ": ", "bold red"), exc.render())
         )
         return exc.exit_code
     except KeyboardInterrupt:
