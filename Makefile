@@ -39,6 +39,8 @@ demo: $(STAMP) system-deps
 	@echo "Demo data:      $(DEMO_DIR)/data"
 	@echo "Workspace:      $(DEMO_DIR)/workspace"
 	@echo "Analysis JSON:  $(DEMO_DIR)/analysis.json"
+	@echo "Reports:"
+	@$(BIN)/cartera report $(DEMO_DIR)/workspace --format all --out $(DEMO_DIR)/reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

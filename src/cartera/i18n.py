@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel import numbers as _numbers
 from babel.dates import format_date as _format_date
 
@@ -138,8 +139,12 @@ def fmt_number(value: float, digits: int = 0, lang: str | None = None) -> str:
 
 def fmt_pct(value: float, digits: int = 1, lang: str | None = None) -> str:
     """A share (0.253) as a percentage (``'25,3 %'`` / ``'25.3%'``)."""
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return _numbers.format_percent(value, format=pattern, locale=_babel_locale(lang))
+    loc = _babel_locale(lang)
+    # The locale's own pattern keeps its spacing ("25,3 %" in Spanish, "25.3%" in English).
+    base = Locale.parse(loc).percent_formats[None].pattern
+    head, sep, tail = base.rpartition("0")
+    pattern = head + sep + ("." + "0" * digits if digits > 0 else "") + tail
+    return _numbers.format_percent(value, format=pattern, locale=loc)
 
 
 def fmt_date(value: dt.date, lang: str | None = None) -> str:

@@ -1,9 +1,77 @@
-"""Placeholder until its owner lands the command."""
+"""``cartera report``: write the HTML, Excel or PDF report of an analysis."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from cartera.cli.common import input_options, read_options, settings_from_flags, settings_options
+from cartera.i18n import _, set_language
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    io, st = input_options(), settings_options()
+
+    @app.command("report", help=_("Write the report of the portfolio: HTML, Excel or PDF."))
+    def report(
+        inputs: list[Path] | None = io["inputs"],
+        fmt: str = typer.Option(
+            "html", "--format", help=_("Report format: html, xlsx, pdf, or all three.")
+        ),
+        out: Path = typer.Option(..., "--out", help=_("Output file; a folder with --format all.")),
+        stress: bool = typer.Option(
+            True, "--stress/--no-stress", help=_("Include the crisis stress test.")
+        ),
+        documents: Path | None = io["documents"],
+        payments: Path | None = io["payments"],
+        clients: Path | None = io["clients"],
+        activities: Path | None = io["activities"],
+        mapping: Path | None = io["mapping"],
+        decimal: str | None = io["decimal"],
+        date_format: str | None = io["date_format"],
+        sheet: str | None = io["sheet"],
+        lang: str | None = io["lang"],
+        settings_file: Path | None = st["settings_file"],
+        as_of: str | None = st["as_of"],
+        window_months: int | None = st["window_months"],
+        hourly_cost: float | None = st["hourly_cost"],
+        fixed_costs: float | None = st["fixed_costs"],
+        order_cost: float | None = st["order_cost"],
+        return_cost: float | None = st["return_cost"],
+        annual_rate: float | None = st["annual_rate"],
+        currency: str | None = st["currency"],
+    ) -> None:
+        from cartera.analysis import analyze
+        from cartera.report import check_format, progress, render, render_all
+        from cartera.scenarios import stress as run_stress
+
+        check_format(fmt, allow_all=True)
+        settings = settings_from_flags(
+            settings_file, lang, as_of=as_of, window_months=window_months,
+            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
+            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
+        )  # fmt: skip
+        if settings.language and not lang:
+            set_language(settings.language)
+        source = inputs[0] if inputs and len(inputs) == 1 else (list(inputs) if inputs else None)
+        with progress(_("Analysing the portfolio")):
+            analysis = analyze(
+                source, documents=documents, payments=payments, clients=clients,
+                activities=activities, options=read_options(mapping, decimal, date_format, sheet),
+                settings=settings,
+            )  # fmt: skip
+        result = None
+        if stress:
+            with progress(_("Running the crisis stress test")):
+                result = run_stress(analysis, settings)
+        with progress(_("Writing the report")):
+            paths = (
+                render_all(analysis, out, result)
+                if fmt == "all"
+                else [render(fmt, analysis, out, result)]
+            )
+        for path in paths:
+            typer.echo(str(path))

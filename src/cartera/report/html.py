@@ -1,0 +1,102 @@
+"""The HTML report: one self-contained file that works offline.
+
+The page is the Jinja2 template ``templates/report.html.j2`` filled from the
+shared view. CSS, the small sorting script and plotly.js (read from the
+installed ``plotly`` package, embedded once) are inlined, so opening the file
+makes no network request. The same template, with static SVG charts and a
+print stylesheet, makes the PDF (:mod:`cartera.report.pdf`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from cartera.i18n import _, fmt_number
+from cartera.report.charts import figures
+from cartera.report.view import HTML_CLIENT_LIMIT, ReportView, build_view
+from cartera.result import PortfolioAnalysis, StressResult
+
+__all__ = ["page", "write"]
+
+_HERE = Path(__file__).parent
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(_HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def asset(name: str) -> str:
+    """A file of ``report/static`` as text."""
+    return (_HERE / "static" / name).read_text(encoding="utf-8")
+
+
+@cache
+def plotly_js() -> str:
+    """plotly.min.js from the installed package (no CDN, no network)."""
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+def _more_rows(n: int) -> str:
+    return _("… and {n} more (see the HTML or Excel report).").format(n=fmt_number(n))
+
+
+def page(
+    view: ReportView,
+    *,
+    static: bool = False,
+    brief: bool = False,
+    svgs: dict[str, str] | None = None,
+    extra_css: str = "",
+    limit: int | None = None,
+) -> str:
+    """The report page of ``view``.
+
+    ``static`` inlines ``svgs`` (chart id → SVG) instead of Plotly; ``brief``
+    leaves out the full client table and the inputs; ``limit`` caps the rows of
+    the let-go and renegotiate tables.
+    """
+    charts: list[dict[str, Any]] = figures(view.charts)
+    for chart in charts:
+        chart["svg"] = (svgs or {}).get(chart["id"], "")
+    context = {
+        "view": view,
+        "charts": charts,
+        "static": static,
+        "brief": brief,
+        "limit": limit,
+        "client_limit": HTML_CLIENT_LIMIT,
+        "css": asset("report.css") + extra_css,
+        "js": "" if static else asset("report.js"),
+        "plotly_js": "" if static else plotly_js(),
+        "chart_json": "" if static else _script_json(charts),
+        "more_rows": _more_rows,
+    }
+    return environment().get_template("report.html.j2").render(context)
+
+
+def _script_json(charts: list[dict[str, Any]]) -> str:
+    """Chart specs as JSON safe inside ``<script>`` (no ``</`` can close it early)."""
+    specs = [{"id": c["id"], "figure": c["figure"]} for c in charts]
+    text = json.dumps(specs, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def write(analysis: PortfolioAnalysis, out: Path, stress: StressResult | None = None) -> Path:
+    """Write the interactive HTML report of ``analysis`` to ``out``; return ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page(build_view(analysis, stress)), encoding="utf-8")
+    return out

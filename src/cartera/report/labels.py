@@ -1,0 +1,118 @@
+"""Localised names of the codes a result holds (segments, actions, reasons, bands).
+
+Every function translates at call time, so the current language (or the
+``lang`` a renderer switched to with :func:`cartera.i18n.language`) decides.
+Numbers inside texts go through the Babel helpers of :mod:`cartera.i18n`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
+from cartera.result import Reason
+
+__all__ = [
+    "action_label",
+    "aging_label",
+    "band_label",
+    "hhi_label",
+    "reason_text",
+    "segment_label",
+]
+
+_SEGMENTS = {
+    "structure": N_("Structure"),
+    "margin": N_("Margin"),
+    "image": N_("Image"),
+    "regular": N_("Regular"),
+    "new": N_("New"),
+    "dormant": N_("Dormant"),
+}
+
+_ACTIONS = {
+    "keep": N_("Keep"),
+    "grow": N_("Grow"),
+    "renegotiate": N_("Renegotiate"),
+    "let_go": N_("Let go"),
+}
+
+_BANDS = {
+    "high_risk": N_("High risk: close to 80/10"),
+    "typical": N_("Typical: around 80/20"),
+    "low_risk_high_cost": N_("Low risk, high management cost: close to 80/40"),
+    "undefined": N_("Undefined (no revenue)"),
+}
+
+_AGING = {
+    "current": N_("Not yet due"),
+    "1_30": N_("1–30 days"),
+    "31_60": N_("31–60 days"),
+    "61_90": N_("61–90 days"),
+    "91_120": N_("91–120 days"),
+    "over_120": N_("Over 120 days"),
+}
+
+
+def segment_label(code: str) -> str:
+    """``'structure'`` → ``'Estructura'`` / ``'Structure'``."""
+    return _(_SEGMENTS[code]) if code in _SEGMENTS else code
+
+
+def action_label(code: str) -> str:
+    """``'let_go'`` → ``'Dejar ir'`` / ``'Let go'``."""
+    return _(_ACTIONS[code]) if code in _ACTIONS else code
+
+
+def band_label(code: str) -> str:
+    """The Pareto band in words, with the seed's reference shape."""
+    return _(_BANDS[code]) if code in _BANDS else code
+
+
+def aging_label(code: str) -> str:
+    """An aging bucket (``'31_60'``) in words."""
+    return _(_AGING[code]) if code in _AGING else code
+
+
+def hhi_label(hhi: float) -> str:
+    """The 2023 DOJ/FTC reading of an HHI on the 0–10,000 scale."""
+    if hhi > 1800:
+        return _("highly concentrated")
+    if hhi >= 1000:
+        return _("moderately concentrated")
+    return _("unconcentrated")
+
+
+def _days(value: float) -> str:
+    return fmt_number(value, 0)
+
+
+def _share(value: float) -> str:
+    return fmt_pct(value, 1)
+
+
+def _fine_share(value: float) -> str:
+    # Tiny buyers sit far below 0.01%; show one more decimal rather than "0,00 %".
+    return fmt_pct(value, 2 if abs(value) >= 0.0001 or value == 0 else 3)
+
+
+# code → (message id, formatter of value and threshold)
+_REASONS: dict[str, tuple[str, Callable[[float], str]]] = {
+    "late_payment": (N_("pays in {value} days (limit {threshold})"), _days),
+    "high_returns": (N_("credit notes are {value} of invoicing (limit {threshold})"), _share),
+    "low_volume": (N_("buys only {value} of revenue (under {threshold})"), _fine_share),
+    "service_burden": (N_("service hours eat {value} of its margin (limit {threshold})"), _share),
+    "price_pressure": (N_("average discount {value} (limit {threshold})"), _share),
+    "dependence": (N_("{value} of all revenue (limit {threshold})"), _share),
+    "declining": (N_("sales fell to {value} of the previous period (under {threshold})"), _share),
+}
+
+
+def reason_text(reason: Reason, currency: str = "EUR") -> str:
+    """One reason with its numbers: ``'pays in 172 days (limit 120)'``."""
+    if reason.code == "negative_contribution":
+        return _("loses {value} after serving it").format(
+            value=fmt_money(abs(reason.value), currency, digits=0)
+        )
+    message, fmt = _REASONS[reason.code]
+    return _(message).format(value=fmt(reason.value), threshold=fmt(reason.threshold))

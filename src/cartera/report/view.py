@@ -1,0 +1,367 @@
+"""The render-ready view of an analysis that every renderer shares.
+
+:func:`build_view` turns a :class:`~cartera.result.PortfolioAnalysis` (and an
+optional :class:`~cartera.result.StressResult`) into plain dataclasses whose
+texts are already translated and whose numbers are already formatted in the
+current language, next to the raw value (for sorting, Excel cells and
+charts). Renderers only lay these out: no renderer formats a number or picks
+a label itself, so the terminal, HTML, Excel and PDF always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cartera.i18n import _, fmt_date, fmt_money, fmt_number, fmt_pct, get_language
+from cartera.report.labels import (
+    action_label,
+    band_label,
+    hhi_label,
+    reason_text,
+    segment_label,
+)
+from cartera.report.view_parts import (
+    ChartData,
+    InputTable,
+    RecommendationView,
+    StressView,
+    chart_data,
+    input_tables,
+    recommendation_views,
+    stress_view,
+)
+from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
+
+__all__ = ["Cell", "Column", "Figure", "ReportView", "Table", "build_view"]
+
+Kind = Literal["text", "money", "pct", "number", "int", "days"]
+Tone = Literal["", "good", "warn", "bad"]
+
+#: HTML shows at most this many clients in its table; the Excel file has all.
+HTML_CLIENT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as shown (``text``) and as stored (``raw``; ``None`` when undefined)."""
+
+    text: str
+    raw: float | int | str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells under localised column headers; ``keys`` tag each row (client ids)."""
+
+    columns: list[Column]
+    rows: list[list[Cell]]
+    keys: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: ``label`` and ``text`` (value) with an optional ``note``."""
+
+    key: str
+    label: str
+    text: str
+    raw: float | str | None
+    note: str = ""
+    tone: Tone = ""
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a report shows, localised. ``clients`` holds every client."""
+
+    lang: str
+    title: str
+    subtitle: str
+    currency: str
+    headline: list[Figure]
+    segments: Table
+    clients: Table
+    let_go: Table
+    renegotiate: Table
+    recommendations: list[RecommendationView]
+    notes: list[str]
+    charts: ChartData
+    stress: StressView | None
+    inputs: list[InputTable]
+    labels: dict[str, str]
+
+
+def money(value: float | None, currency: str) -> Cell:
+    if value is None:
+        return Cell("–", None)
+    return Cell(fmt_money(value, currency, digits=0), value)
+
+
+def pct(value: float | None, digits: int = 1) -> Cell:
+    return Cell("–", None) if value is None else Cell(fmt_pct(value, digits), value)
+
+
+def number(value: float | None, digits: int = 0) -> Cell:
+    return Cell("–", None) if value is None else Cell(fmt_number(value, digits), value)
+
+
+def build_view(analysis: PortfolioAnalysis, stress: StressResult | None = None) -> ReportView:
+    """The localised view of ``analysis`` (and ``stress``) in the current language."""
+    cur = analysis.currency
+    window = _("{start} to {end}").format(
+        start=fmt_date(analysis.window.start), end=fmt_date(analysis.window.end)
+    )
+    clients = sorted(analysis.clients, key=lambda c: c.metrics.rank)
+    return ReportView(
+        lang=get_language(),
+        title=_("Client portfolio report"),
+        subtitle=_("Analysis as of {date}, window {window}").format(
+            date=fmt_date(analysis.as_of), window=window
+        ),
+        currency=cur,
+        headline=headline(analysis),
+        segments=segment_table(analysis),
+        clients=client_table(clients, cur),
+        let_go=action_table([c for c in clients if c.action == "let_go"], cur),
+        renegotiate=action_table([c for c in clients if c.action == "renegotiate"], cur),
+        recommendations=recommendation_views(analysis),
+        notes=[_(n) for n in analysis.notes],
+        charts=chart_data(analysis, stress),
+        stress=stress_view(stress, cur) if stress is not None else None,
+        inputs=input_tables(analysis),
+        labels=page_labels(),
+    )
+
+
+def headline(analysis: PortfolioAnalysis) -> list[Figure]:
+    """Revenue, margin, contribution, profit, Pareto, HHI and worst single loss."""
+    p, cur = analysis.portfolio, analysis.currency
+    m = money
+    figures = [
+        Figure("clients", _("Clients"), fmt_number(p.clients), p.clients),
+        Figure("revenue", _("Revenue"), m(p.revenue, cur).text, p.revenue),
+        Figure(
+            "gross_margin",
+            _("Gross margin"),
+            m(p.gross_margin, cur).text,
+            p.gross_margin,
+            note=pct(p.margin_pct).text if p.margin_pct is not None else "",
+        ),
+        Figure(
+            "net_contribution",
+            _("Net contribution"),
+            m(p.net_contribution, cur).text,
+            p.net_contribution,
+            note=_("after {cost} cost to serve").format(cost=m(p.cost_to_serve, cur).text),
+            tone=_sign_tone(p.net_contribution),
+        ),
+        Figure(
+            "profit",
+            _("Profit"),
+            m(p.profit, cur).text,
+            p.profit,
+            note=(
+                _("after {fixed} fixed costs").format(fixed=m(p.fixed_costs, cur).text)
+                if p.fixed_costs
+                else _("no fixed costs given (--fixed-costs)")
+            ),
+            tone=_sign_tone(p.profit),
+        ),
+        _pareto_figure(analysis),
+        Figure(
+            "hhi",
+            _("Concentration (HHI)"),
+            fmt_number(p.hhi),
+            p.hhi,
+            note=hhi_label(p.hhi),
+            tone="bad" if p.hhi > 1800 else ("warn" if p.hhi >= 1000 else "good"),
+        ),
+    ]
+    worst = _worst_loss_figure(analysis)
+    if worst is not None:
+        figures.append(worst)
+    return figures
+
+
+def _sign_tone(value: float | None) -> Tone:
+    if value is None:
+        return ""
+    return "bad" if value < 0 else "good"
+
+
+def _pareto_figure(analysis: PortfolioAnalysis) -> Figure:
+    par = analysis.portfolio.pareto
+    share = par.share_of_clients_for_80pct
+    text = "–" if share is None else _("80/{share}").format(share=fmt_number(share * 100))
+    tone: Tone = {"high_risk": "bad", "typical": "", "low_risk_high_cost": "warn"}.get(par.band, "")  # type: ignore[assignment]
+    note = _("80% of revenue from {n} clients ({share}): {band}").format(
+        n=fmt_number(par.clients_for_80pct),
+        share=pct(share).text,
+        band=band_label(par.band),
+    )
+    return Figure("pareto", _("Pareto"), text, share, note=note, tone=tone)
+
+
+def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:
+    worst = analysis.portfolio.worst_single_loss
+    if worst is None:
+        return None
+    name = _client_name(analysis, worst.client)
+    note = _("if {client} leaves").format(client=name)
+    if worst.coverage_after is not None:
+        note += "; " + _("fixed costs covered {share}").format(share=pct(worst.coverage_after).text)
+    return Figure(
+        "worst_single_loss",
+        _("Profit after worst single loss"),
+        money(worst.profit_after, analysis.currency).text,
+        worst.profit_after,
+        note=note,
+        tone=_sign_tone(worst.profit_after),
+    )
+
+
+def _client_name(analysis: PortfolioAnalysis, client_id: str) -> str:
+    for c in analysis.clients:
+        if c.id == client_id:
+            return f"{c.name} ({c.id})" if c.name and c.name != c.id else c.id
+    return client_id
+
+
+def segment_table(analysis: PortfolioAnalysis) -> Table:
+    """One row per segment present, in the contract's order: clients, revenue, margins."""
+    p, cur = analysis.portfolio, analysis.currency
+    columns = [
+        Column("segment", _("Segment")),
+        Column("clients", _("Clients"), "int"),
+        Column("revenue", _("Revenue"), "money"),
+        Column("gross_margin", _("Gross margin"), "money"),
+        Column("net_contribution", _("Net contribution"), "money"),
+    ]
+    rows, keys = [], []
+    for code in SEGMENTS:
+        seg = p.segments.get(code)
+        if seg is None or seg.clients == 0:
+            continue
+        keys.append(code)
+        rows.append(
+            [
+                Cell(segment_label(code), code),
+                number(seg.clients),
+                money(seg.revenue, cur),
+                money(seg.gross_margin, cur),
+                money(seg.net_contribution, cur),
+            ]
+        )
+    return Table(columns, rows, keys, tags=keys)
+
+
+def client_columns() -> list[Column]:
+    return [
+        Column("rank", _("Rank"), "int"),
+        Column("id", _("Client id")),
+        Column("name", _("Client")),
+        Column("segment", _("Segment")),
+        Column("action", _("Action")),
+        Column("revenue", _("Revenue"), "money"),
+        Column("revenue_share", _("Share"), "pct"),
+        Column("gross_margin", _("Gross margin"), "money"),
+        Column("margin_pct", _("Margin %"), "pct"),
+        Column("cost_to_serve", _("Cost to serve"), "money"),
+        Column("net_contribution", _("Net contribution"), "money"),
+        Column("days_to_pay", _("Days to pay"), "days"),
+        Column("overdue", _("Overdue"), "money"),
+        Column("return_rate", _("Returns"), "pct"),
+        Column("service_hours", _("Service hours"), "number"),
+        Column("reasons", _("Reasons")),
+    ]
+
+
+def client_row(c: ClientResult, currency: str) -> list[Cell]:
+    m = c.metrics
+    reasons = "; ".join(reason_text(r, currency) for r in c.reasons)
+    return [
+        number(m.rank),
+        Cell(c.id, c.id),
+        Cell(c.name, c.name),
+        Cell(segment_label(c.segment), c.segment),
+        Cell(action_label(c.action), c.action),
+        money(m.revenue, currency),
+        pct(m.revenue_share),
+        money(m.gross_margin, currency),
+        pct(m.margin_pct),
+        money(m.cost_to_serve, currency),
+        money(m.net_contribution, currency),
+        number(m.days_to_pay),
+        money(m.overdue, currency),
+        pct(m.return_rate),
+        number(m.service_hours, 1),
+        Cell(reasons, reasons),
+    ]
+
+
+def client_table(clients: list[ClientResult], currency: str) -> Table:
+    """Every client by revenue rank; ``tags`` are the segment codes (row colours)."""
+    return Table(
+        client_columns(),
+        [client_row(c, currency) for c in clients],
+        keys=[c.id for c in clients],
+        tags=[c.segment for c in clients],
+    )
+
+
+def action_table(clients: list[ClientResult], currency: str) -> Table:
+    """Clients of one action: who, how much, what they leave, and why."""
+    columns = [
+        Column("name", _("Client")),
+        Column("segment", _("Segment")),
+        Column("revenue", _("Revenue"), "money"),
+        Column("net_contribution", _("Net contribution"), "money"),
+        Column("reasons", _("Reasons")),
+    ]
+    rows = [
+        [
+            Cell(c.name or c.id, c.id),
+            Cell(segment_label(c.segment), c.segment),
+            money(c.metrics.revenue, currency),
+            money(c.metrics.net_contribution, currency),
+            Cell(
+                "; ".join(reason_text(r, currency) for r in c.reasons),
+                ",".join(r.code for r in c.reasons),
+            ),
+        ]
+        for c in clients
+    ]
+    return Table(columns, rows, keys=[c.id for c in clients], tags=[c.segment for c in clients])
+
+
+def page_labels() -> dict[str, str]:
+    """Section titles and captions of the report pages (templates print these)."""
+    return {
+        "summary": _("Summary"),
+        "segments": _("Segment mix"),
+        "let_go": _("Clients to let go"),
+        "renegotiate": _("Clients to renegotiate with"),
+        "none": _("None."),
+        "recommendations": _("Recommendations"),
+        "clients": _("Clients"),
+        "charts": _("Charts"),
+        "stress": _("Crisis stress test"),
+        "inputs": _("What was read"),
+        "notes": _("Notes"),
+        "sort_hint": _("Click a column header to sort."),
+        "generated_by": _("Made with Cartera"),
+        "client_limit": _(
+            "Showing the first {n} clients by revenue; the Excel report lists all."
+        ).format(n=fmt_number(HTML_CLIENT_LIMIT)),
+        "filter": _("Filter clients"),
+        "priority": _("Priority"),
+    }

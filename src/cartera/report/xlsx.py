@@ -1,0 +1,304 @@
+"""The Excel report (XlsxWriter), readable in Excel and LibreOffice.
+
+Sheets, in order: summary (headline, segment mix and, when given, the stress
+test), clients (every client; autofilter, frozen header, number formats in the
+locale's currency style, rows tinted by segment), Pareto (the curve's points
+and a native scatter chart with the 80% line and the 80/10–80/20–80/40
+points), recommendations, and what was read. Cells hold the raw numbers of
+the view; formats only change how they look.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from cartera.i18n import _
+from cartera.report.charts import money_affixes
+from cartera.report.palette import ACCENT, BAD, MUTED, SEGMENT_COLOURS, SEGMENT_TINTS
+from cartera.report.view import Cell, ReportView, Table, build_view
+from cartera.result import PortfolioAnalysis, StressResult
+
+__all__ = ["sheet_names", "write"]
+
+_INVALID = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def sheet_names() -> dict[str, str]:
+    """Localised sheet names (Excel allows 31 characters and no ``[]:*?/\\``)."""
+    names = {
+        "summary": _("Summary"),
+        "clients": _("Clients"),
+        "pareto": _("Pareto"),
+        "recommendations": _("Recommendations"),
+        "inputs": _("What was read"),
+    }
+    return {k: v.translate(_INVALID)[:31] for k, v in names.items()}
+
+
+class _Formats:
+    """Cell formats by (column kind, segment tint), created once per workbook."""
+
+    def __init__(self, book: Workbook, currency: str) -> None:
+        prefix, suffix = money_affixes(currency)
+        quote = lambda s: f'"{s}"' if s else ""  # noqa: E731
+        self.book = book
+        self.codes = {
+            "money": f"{quote(prefix)}#,##0{quote(suffix)}",
+            "pct": "0.0%",
+            "number": "#,##0.0",
+            "int": "#,##0",
+            "days": "#,##0",
+            "text": "@",
+        }
+        self._cache: dict[tuple[str, str, bool], Any] = {}
+        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": ACCENT})
+        self.subtitle = book.add_format({"italic": True, "font_color": MUTED})
+        self.heading = book.add_format({"bold": True, "font_size": 12, "bottom": 2})
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#EEF1F5", "bottom": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.label = book.add_format({"bold": True, "valign": "top"})
+
+    def cell(self, kind: str, segment: str = "", bad: bool = False) -> Any:
+        key = (kind, segment, bad)
+        if key not in self._cache:
+            spec: dict[str, Any] = {"num_format": self.codes[kind], "valign": "top"}
+            if segment in SEGMENT_TINTS:
+                spec["bg_color"] = SEGMENT_TINTS[segment]
+            if bad:
+                spec["font_color"] = BAD
+            if kind == "text":
+                spec["text_wrap"] = True
+            self._cache[key] = self.book.add_format(spec)
+        return self._cache[key]
+
+
+def _value(cell: Cell, kind: str) -> Any:
+    if kind == "text":
+        return cell.text
+    return cell.raw if isinstance(cell.raw, int | float) else None
+
+
+def write_table(
+    sheet: Worksheet, fmt: _Formats, table: Table, row: int, *, tint: bool = False
+) -> int:
+    """Write ``table`` with its header at ``row``; return the row after it."""
+    for c, col in enumerate(table.columns):
+        sheet.write_string(row, c, col.label, fmt.header)
+    for r, cells in enumerate(table.rows, start=row + 1):
+        segment = table.tags[r - row - 1] if tint and r - row - 1 < len(table.tags) else ""
+        for c, (col, cell) in enumerate(zip(table.columns, cells, strict=True)):
+            value = _value(cell, col.kind)
+            negative = isinstance(value, int | float) and value < 0 and col.kind == "money"
+            style = fmt.cell(col.kind, segment, negative)
+            if value is None:
+                sheet.write_blank(r, c, None, style)
+            elif col.kind == "text":
+                sheet.write_string(r, c, str(value), style)
+            else:
+                sheet.write_number(r, c, value, style)
+    return row + len(table.rows) + 1
+
+
+def _widths(sheet: Worksheet, table: Table, wide: tuple[str, ...] = ("reasons", "name")) -> None:
+    for c, col in enumerate(table.columns):
+        longest = max([len(col.label)] + [len(r[c].text) for r in table.rows[:200]])
+        width = min(max(longest + 2, 9), 60 if col.key in wide else 22)
+        sheet.set_column(c, c, width)
+
+
+def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    sheet = book.add_worksheet(name)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 4, 18)
+    sheet.write_string(0, 0, view.title, fmt.title)
+    sheet.write_string(1, 0, view.subtitle, fmt.subtitle)
+    row = 3
+    sheet.write_string(row, 0, view.labels["summary"], fmt.heading)
+    for fig in view.headline:
+        row += 1
+        sheet.write_string(row, 0, fig.label, fmt.label)
+        if isinstance(fig.raw, int | float) and fig.key not in ("pareto",):
+            kind = "int" if fig.key in ("clients", "hhi") else "money"
+            sheet.write_number(row, 1, fig.raw, fmt.cell(kind, bad=fig.tone == "bad"))
+        else:
+            sheet.write_string(row, 1, fig.text, fmt.cell("text"))
+        sheet.write_string(row, 2, fig.note, fmt.subtitle)
+    row += 2
+    sheet.write_string(row, 0, view.labels["segments"], fmt.heading)
+    seg_top = row + 1
+    row = write_table(sheet, fmt, view.segments, seg_top, tint=True)
+    _segment_chart(book, sheet, view, name, seg_top, row - 1)
+    if view.stress is not None:
+        row += 1
+        sheet.write_string(row, 0, view.labels["stress"], fmt.heading)
+        for label, value in [*view.stress.figures, *view.stress.named]:
+            row += 1
+            sheet.write_string(row, 0, label, fmt.label)
+            sheet.write_string(row, 1, value)
+
+
+def _segment_chart(
+    book: Workbook, sheet: Worksheet, view: ReportView, name: str, top: int, last: int
+) -> None:
+    if last <= top:
+        return
+    chart = book.add_chart({"type": "column"})
+    points = [{"fill": {"color": SEGMENT_COLOURS.get(k, MUTED)}} for k in view.segments.tags]
+    for col, pattern in ((2, None), (3, {"pattern": "light_upward_diagonal"})):
+        series: dict[str, Any] = {
+            "name": [name, top, col],
+            "categories": [name, top + 1, 0, last, 0],
+            "values": [name, top + 1, col, last, col],
+            "points": points,
+        }
+        if pattern:
+            series["points"] = [
+                {"pattern": {**pattern, "fg_color": p["fill"]["color"], "bg_color": "#FFFFFF"}}
+                for p in points
+            ]
+        chart.add_series(series)
+    chart.set_title({"name": view.labels["segments"]})
+    chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    sheet.insert_chart(3, 4, chart, {"x_scale": 1.2, "y_scale": 1.1})
+
+
+def clients_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    sheet = book.add_worksheet(name)
+    table = view.clients
+    write_table(sheet, fmt, table, 0, tint=True)
+    sheet.freeze_panes(1, 3)
+    sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+    _widths(sheet, table)
+    sheet.set_row(0, 30)
+
+
+def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    """Curve points in A:B, the reference points in D:E, and a native chart."""
+    data, t = view.charts, view.charts.text
+    sheet = book.add_worksheet(name)
+    sheet.set_column(0, 1, 20)
+    sheet.set_column(3, 4, 16)
+    pct = fmt.cell("pct")
+    sheet.write_row(0, 0, [t["clients_axis"], t["revenue_axis"]], fmt.header)
+    for r, (x, y) in enumerate(data.pareto, start=1):
+        sheet.write_number(r, 0, x, pct)
+        sheet.write_number(r, 1, y, pct)
+    last = len(data.pareto)
+    sheet.write_row(0, 3, [t["line80"], ""], fmt.header)
+    refs = [(0.0, ""), (1.0, ""), *((x, label) for x, label in data.pareto_references)]
+    if data.pareto_point is not None:
+        refs.append((data.pareto_point, t["portfolio"]))
+    for r, (x, label) in enumerate(refs, start=1):
+        sheet.write_number(r, 3, x, pct)
+        sheet.write_number(r, 4, 0.8, pct)
+        sheet.write_string(r, 5, label)
+    if last < 2:
+        return
+    chart = book.add_chart({"type": "scatter", "subtype": "straight"})
+    chart.add_series(
+        {
+            "name": t["portfolio"],
+            "categories": [name, 1, 0, last, 0],
+            "values": [name, 1, 1, last, 1],
+            "line": {"color": ACCENT, "width": 2.5},
+            "marker": {"type": "none"},
+        }
+    )
+    chart.add_series(
+        {
+            "name": t["line80"],
+            "categories": [name, 1, 3, 2, 3],
+            "values": [name, 1, 4, 2, 4],
+            "line": {"color": BAD, "dash_type": "dash", "width": 1.25},
+            "marker": {"type": "none"},
+        }
+    )
+    n_refs = len(refs)
+    chart.add_series(
+        {
+            "name": "80/10 · 80/20 · 80/40",
+            "categories": [name, 3, 3, n_refs, 3],
+            "values": [name, 3, 4, n_refs, 4],
+            "line": {"none": True},
+            "marker": {
+                "type": "circle",
+                "size": 7,
+                "border": {"color": MUTED},
+                "fill": {"color": "#FFFFFF"},
+            },
+            "data_labels": {
+                "custom": [{"value": lab} for _x, lab in refs[2:]],
+                "position": "below",
+            },
+        }
+    )
+    chart.set_title({"name": t["pareto"]})
+    chart.set_x_axis(
+        {
+            "name": t["clients_axis"],
+            "min": 0,
+            "max": 1,
+            "num_format": "0%",
+            "major_gridlines": {"visible": True},
+        }
+    )
+    chart.set_y_axis({"name": t["revenue_axis"], "min": 0, "max": 1, "num_format": "0%"})
+    chart.set_legend({"position": "bottom"})
+    sheet.insert_chart(1, 7, chart, {"x_scale": 1.6, "y_scale": 1.5})
+
+
+def recommendations_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    sheet = book.add_worksheet(name)
+    headers = [view.labels["priority"], _("Recommendation"), _("What to do"), _("Clients")]
+    sheet.write_row(0, 0, headers, fmt.header)
+    for r, rec in enumerate(view.recommendations, start=1):
+        sheet.write_number(r, 0, rec.priority, fmt.cell("int"))
+        sheet.write_string(r, 1, rec.title, fmt.wrap)
+        sheet.write_string(r, 2, rec.text, fmt.wrap)
+        sheet.write_string(r, 3, ", ".join(rec.clients), fmt.wrap)
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(2, 2, 90)
+    sheet.set_column(3, 3, 50)
+    sheet.freeze_panes(1, 0)
+
+
+def inputs_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    sheet = book.add_worksheet(name)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 90)
+    row = 0
+    for block in view.inputs:
+        sheet.write_string(row, 0, block.title, fmt.heading)
+        for label, text in block.rows:
+            row += 1
+            sheet.write_string(row, 0, label, fmt.label)
+            sheet.write_string(row, 1, text, fmt.wrap)
+        row += 2
+    if not view.inputs:
+        sheet.write_string(0, 0, view.labels["none"])
+
+
+def write(analysis: PortfolioAnalysis, out: Path, stress: StressResult | None = None) -> Path:
+    """Write the Excel report of ``analysis`` to ``out``; return ``out``."""
+    view = build_view(analysis, stress)
+    names = sheet_names()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({"title": view.title, "subject": view.subtitle, "author": "Cartera"})
+    fmt = _Formats(book, view.currency)
+    summary_sheet(book, fmt, view, names["summary"])
+    clients_sheet(book, fmt, view, names["clients"])
+    pareto_sheet(book, fmt, view, names["pareto"])
+    recommendations_sheet(book, fmt, view, names["recommendations"])
+    inputs_sheet(book, fmt, view, names["inputs"])
+    book.close()
+    return out

@@ -1,0 +1,122 @@
+"""The shared view: localised texts, formatted numbers, raw values equal to the analysis."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from cartera.errors import SettingsError
+from cartera.i18n import language
+from cartera.report import check_format, render
+from cartera.report.charts import figures, money_affixes
+from cartera.report.view import build_view
+from cartera.result import PortfolioAnalysis, StressResult
+
+
+def test_raw_values_are_the_analysis(analysis: PortfolioAnalysis) -> None:
+    with language("en"):
+        view = build_view(analysis)
+    keys = [c.key for c in view.clients.columns]
+    by_id = {c.id: c for c in analysis.clients}
+    assert len(view.clients.rows) == len(analysis.clients)
+    for cid, row in zip(view.clients.keys, view.clients.rows, strict=True):
+        metrics = by_id[cid].metrics
+        assert row[keys.index("revenue")].raw == metrics.revenue
+        assert row[keys.index("net_contribution")].raw == metrics.net_contribution
+        assert row[keys.index("rank")].raw == metrics.rank
+    ranks = [r[keys.index("rank")].raw for r in view.clients.rows]
+    assert ranks == sorted(ranks)  # by revenue rank
+    headline = {f.key: f for f in view.headline}
+    assert headline["revenue"].raw == analysis.portfolio.revenue
+    assert headline["profit"].raw == analysis.portfolio.profit
+
+
+@pytest.mark.parametrize(
+    ("lang", "revenue", "segment", "action", "reason"),
+    [
+        ("es", "1.267.840\xa0€", "Estructura", "Dejar ir", "paga a 172 días (límite 120)"),
+        ("en", "€1,267,840", "Structure", "Let go", "pays in 172 days (limit 120)"),
+    ],
+)
+def test_texts_follow_the_language(
+    analysis: PortfolioAnalysis, lang: str, revenue: str, segment: str, action: str, reason: str
+) -> None:
+    with language(lang):
+        view = build_view(analysis)
+    assert {f.key: f.text for f in view.headline}["revenue"] == revenue
+    assert view.segments.rows[0][0].text == segment
+    assert view.let_go.rows[0][4].text.startswith(reason)
+    actions = {row[4].text for row in view.clients.rows}
+    assert action in actions
+
+
+def test_action_lists_hold_exactly_those_clients(analysis: PortfolioAnalysis) -> None:
+    view = build_view(analysis)
+    assert set(view.let_go.keys) == {c.id for c in analysis.clients if c.action == "let_go"}
+    assert set(view.renegotiate.keys) == {
+        c.id for c in analysis.clients if c.action == "renegotiate"
+    }
+
+
+def test_recommendations_by_priority_with_sentences(analysis: PortfolioAnalysis) -> None:
+    with language("en"):
+        recs = build_view(analysis).recommendations
+    assert [r.priority for r in recs] == sorted(r.priority for r in recs)
+    assert len(recs) == len(analysis.recommendations)
+    let_go = next(r for r in recs if r.code == "let_go")
+    assert "Comercial Sánchez y Cía (C009)" in let_go.text
+    assert "+€5,125" in let_go.text
+
+
+def test_stress_view(analysis: PortfolioAnalysis, stress: StressResult) -> None:
+    with language("es"):
+        view = build_view(analysis, stress)
+    assert view.stress is not None
+    figures_ = dict(view.stress.figures)
+    assert figures_["Beneficio en el peor 5 % de los años"] == "-31.000\xa0€"
+    assert ("Se va el cliente más grande", "-45.000\xa0€") in view.stress.named
+    assert all(name != "today" for name, _v in view.stress.named)
+    assert view.stress.tail[0][0] == "Talleres Ortega e Hijos"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_chart_is_a_valid_plotly_figure(
+    analysis: PortfolioAnalysis, stress: StressResult, lang: str
+) -> None:
+    with language(lang):
+        specs = figures(build_view(analysis, stress).charts)
+    assert [s["id"] for s in specs] == [
+        "chart-pareto", "chart-segments", "chart-bubbles", "chart-whale",
+        "chart-aging", "chart-worst", "chart-stress",
+    ]  # fmt: skip
+    for spec in specs:
+        go.Figure(spec["figure"])  # raises on any property Plotly does not know
+    pareto = specs[0]["figure"]
+    refs = next(t for t in pareto["data"] if t.get("text") == ["80/10", "80/20", "80/40"])
+    assert refs["x"] == [0.1, 0.2, 0.4] and refs["y"] == [0.8, 0.8, 0.8]
+    assert pareto["layout"]["shapes"][0]["y0"] == 0.8
+    stress_fig = specs[-1]["figure"]
+    assert stress_fig["layout"]["shapes"][0]["x0"] == stress.profit_p5
+    assert pareto["layout"]["separators"] == (",." if lang == "es" else ".,")
+
+
+def test_charts_without_data_are_left_out(analysis: PortfolioAnalysis) -> None:
+    analysis.whale_curve = []
+    analysis.portfolio.worst_single_loss = None
+    ids = [s["id"] for s in figures(build_view(analysis).charts)]
+    assert "chart-whale" not in ids and "chart-worst" not in ids and "chart-stress" not in ids
+
+
+def test_money_affixes_follow_the_locale() -> None:
+    with language("es"):
+        assert money_affixes("EUR") == ("", "\xa0€")
+    with language("en"):
+        assert money_affixes("EUR") == ("€", "")
+
+
+def test_unknown_format_is_a_settings_error(analysis: PortfolioAnalysis, tmp_path: object) -> None:
+    with pytest.raises(SettingsError):
+        check_format("docx")
+    check_format("all", allow_all=True)
+    with pytest.raises(SettingsError):
+        render("docx", analysis, "out.docx")

@@ -1,0 +1,84 @@
+"""The Excel report read back with openpyxl: sheets, values, formats, the chart part."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cartera.result import PortfolioAnalysis
+
+SHEETS = {
+    "es": ["Resumen", "Clientes", "Pareto", "Recomendaciones", "Qué se ha leído"],
+    "en": ["Summary", "Clients", "Pareto", "Recommendations", "What was read"],
+}
+
+
+def client_rows(path: Path, sheet: str) -> tuple[list[str], list[list[object]]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+    book.close()
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_sheets_and_chart_part(fixture_report: Callable[[str, str], Path], lang: str) -> None:
+    path = fixture_report("xlsx", lang)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == SHEETS[lang]
+    with zipfile.ZipFile(path) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        pareto_chart = next(
+            zf.read(n).decode() for n in charts if "<c:scatterChart>" in zf.read(n).decode()
+        )
+    assert len(charts) == 2  # Pareto (scatter) and segment mix (columns)
+    assert "Pareto!$A$2" in pareto_chart and "80/20" in pareto_chart
+
+
+def test_client_values_equal_the_analysis(
+    fixture_report: Callable[[str, str], Path], analysis: PortfolioAnalysis
+) -> None:
+    header, rows = client_rows(fixture_report("xlsx", "en"), "Clients")
+    col = {h: i for i, h in enumerate(header)}
+    by_id = {str(r[col["Client id"]]): r for r in rows}
+    assert len(rows) == len(analysis.clients)
+    for client in analysis.clients:
+        row = by_id[client.id]
+        assert row[col["Client"]] == client.name
+        assert row[col["Revenue"]] == pytest.approx(client.metrics.revenue)
+        assert row[col["Net contribution"]] == pytest.approx(client.metrics.net_contribution)
+        assert row[col["Share"]] == pytest.approx(client.metrics.revenue_share)
+        assert row[col["Rank"]] == client.metrics.rank
+
+
+def test_client_sheet_layout(fixture_report: Callable[[str, str], Path]) -> None:
+    book = openpyxl.load_workbook(fixture_report("xlsx", "es"))
+    sheet = book["Clientes"]
+    assert sheet.freeze_panes == "D2"
+    assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    header = [c.value for c in sheet[1]]
+    revenue = sheet.cell(row=2, column=header.index("Ventas") + 1)
+    assert revenue.number_format == '#,##0"\xa0€"'  # Spanish: sign after the number
+    share = sheet.cell(row=2, column=header.index("Peso") + 1)
+    assert share.number_format == "0.0%"
+    fill = sheet.cell(row=2, column=1).fill.fgColor.rgb
+    assert str(fill).upper().endswith("DFE9F6")  # structure tint on the top client
+    english = openpyxl.load_workbook(fixture_report("xlsx", "en"))["Clients"]
+    assert english.cell(row=2, column=header.index("Ventas") + 1).number_format == '"€"#,##0'
+
+
+def test_summary_and_recommendations(
+    fixture_report: Callable[[str, str], Path], analysis: PortfolioAnalysis
+) -> None:
+    book = openpyxl.load_workbook(fixture_report("xlsx", "en"))
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["Revenue"] == pytest.approx(analysis.portfolio.revenue)
+    assert summary["Profit"] == pytest.approx(analysis.portfolio.profit)
+    recs = list(book["Recommendations"].iter_rows(values_only=True))
+    assert len(recs) == len(analysis.recommendations) + 1
+    assert any("Comercial Sánchez y Cía" in str(r[2]) for r in recs[1:])
+    inputs = [r for r in book["What was read"].iter_rows(values_only=True) if r[0]]
+    assert ("Source file", "facturas.csv") in inputs
