@@ -1,9 +1,42 @@
-"""Placeholder until its owner lands the command."""
+"""``cartera demo DIR``: write a seeded demo portfolio as a Spanish accounting export."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+
+from cartera.cli.common import input_options
+from cartera.i18n import _, fmt_number
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    @app.command(
+        "demo",
+        help=_("Write a demo portfolio (two years of invoices, payments, clients and "
+        "activities) as a Spanish accounting export: cp1252, «;», decimal comma."),
+    )  # fmt: skip
+    def demo(
+        folder: Path = typer.Argument(
+            ..., help=_("Folder to write the demo files into (created if missing).")
+        ),
+        clients: int = typer.Option(400, "--clients", help=_("Number of clients.")),
+        lines: int = typer.Option(30_000, "--lines", help=_("Number of invoice lines.")),
+        seed: int = typer.Option(
+            7, "--seed", help=_("Random seed: the same seed writes the same files.")
+        ),
+        lang: str | None = input_options()["lang"],
+    ) -> None:
+        from cartera.demo import FILES, write_demo
+
+        del lang  # already applied by cli.app.run before parsing
+        data = write_demo(folder, clients=clients, lines=lines, seed=seed)
+        console = Console(highlight=False, soft_wrap=True)
+        console.print(_("Demo data written to {folder}:").format(folder=folder))
+        for table, name in FILES.items():
+            rows = fmt_number(data.table(table).height)
+            console.print("  " + _("{file}: {rows} rows").format(file=folder / name, rows=rows))
+        console.print(_("Analyse it with: cartera analyze {folder}").format(folder=folder))
