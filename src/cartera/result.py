@@ -243,6 +243,12 @@ class PortfolioAnalysis(_Model):
                 return c
         raise KeyError(client_id)
 
+    def without(self, ids: str | list[str] | tuple[str, ...]) -> WhatIfResult:
+        """What-if: the portfolio before and after losing the clients ``ids``."""
+        from cartera.scenarios.whatif import what_if  # lazily: scenarios sit above result
+
+        return what_if(self, [ids] if isinstance(ids, str) else list(ids))
+
 
 class WhatIfResult(_Model):
     """``cartera whatif``: the portfolio before and after losing ``lost``."""
@@ -262,6 +268,8 @@ class TailClient(_Model):
     name: str
     segment: Segment
     share_of_tail_loss: float
+    leave_probability: float | None = None
+    tail_leave_rate: float | None = None
 
 
 class StressResult(_Model):

@@ -1,9 +1,264 @@
-"""Placeholder until its owner lands the command."""
+"""``cartera whatif`` and ``cartera stress``: scenarios on top of an analysis.
+
+Both commands read the same inputs and settings flags as ``cartera analyze``,
+analyse, then run the scenario; ``--format json`` prints the documented
+contract (docs/scenarios.md), the default is a Rich table.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from cartera.cli.common import (
+    input_options,
+    print_json,
+    read_options,
+    settings_from_flags,
+    settings_options,
+)
+from cartera.errors import SettingsError
+from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
+from cartera.report.labels import segment_label
+from cartera.result import Portfolio, PortfolioAnalysis, StressResult, WhatIfResult
+from cartera.settings import Settings
+
+__all__ = ["register", "render_stress", "render_whatif"]
+
+_BANDS = {
+    "high_risk": N_("high risk (80/10)"),
+    "typical": N_("typical (80/20)"),
+    "low_risk_high_cost": N_("low risk, high cost (80/40)"),
+    "undefined": N_("undefined"),
+}
+_NAMED = {
+    "today": N_("Today"),
+    "structure_price_drop": N_("Structure clients cut prices"),
+    "margin_clients_gone": N_("All margin clients leave"),
+    "crisis": N_("Crisis: margin clients leave and structure clients cut prices"),
+    "top_client_gone": N_("Largest client leaves"),
+}
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    io, so = input_options(), settings_options()
+    fmt = typer.Option("table", "--format", help=_("Output format: table or json."))
+
+    @app.command("whatif", help=_("What if some clients leave: the portfolio before and after."))
+    def whatif(
+        inputs: list[Path] | None = io["inputs"],
+        lose: str | None = typer.Option(
+            None, "--lose", help=_("Client ids to lose, comma-separated (e.g. C001,C002).")
+        ),
+        let_go: bool = typer.Option(
+            False, "--let-go", help=_("Lose every client whose action is «let go».")
+        ),
+        output: str = fmt,
+        documents: Path | None = io["documents"],
+        payments: Path | None = io["payments"],
+        clients: Path | None = io["clients"],
+        activities: Path | None = io["activities"],
+        mapping: Path | None = io["mapping"],
+        decimal: str | None = io["decimal"],
+        date_format: str | None = io["date_format"],
+        sheet: str | None = io["sheet"],
+        lang: str | None = io["lang"],
+        settings_file: Path | None = so["settings_file"],
+        as_of: str | None = so["as_of"],
+        window_months: int | None = so["window_months"],
+        hourly_cost: float | None = so["hourly_cost"],
+        fixed_costs: float | None = so["fixed_costs"],
+        order_cost: float | None = so["order_cost"],
+        return_cost: float | None = so["return_cost"],
+        annual_rate: float | None = so["annual_rate"],
+        currency: str | None = so["currency"],
+    ) -> None:
+        _check_format(output)
+        settings = settings_from_flags(
+            settings_file, lang, as_of=as_of, window_months=window_months,
+            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
+            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
+        )  # fmt: skip
+        analysis = _analyse(locals(), settings)
+        ids = _lost_ids(analysis, lose, let_go)
+        result = analysis.without(ids)
+        if output == "json":
+            print_json(result.to_contract())
+        else:
+            render_whatif(result, analysis, Console(highlight=False))
+
+    @app.command("stress", help=_("Crisis stress test: a Monte Carlo of client departures."))
+    def stress(
+        inputs: list[Path] | None = io["inputs"],
+        scenarios: int | None = typer.Option(
+            None, "--scenarios", min=1, help=_("Number of simulated years (default: settings).")
+        ),
+        seed: int | None = typer.Option(
+            None, "--seed", min=0, help=_("Random seed; the same seed gives the same output.")
+        ),
+        output: str = fmt,
+        documents: Path | None = io["documents"],
+        payments: Path | None = io["payments"],
+        clients: Path | None = io["clients"],
+        activities: Path | None = io["activities"],
+        mapping: Path | None = io["mapping"],
+        decimal: str | None = io["decimal"],
+        date_format: str | None = io["date_format"],
+        sheet: str | None = io["sheet"],
+        lang: str | None = io["lang"],
+        settings_file: Path | None = so["settings_file"],
+        as_of: str | None = so["as_of"],
+        window_months: int | None = so["window_months"],
+        hourly_cost: float | None = so["hourly_cost"],
+        fixed_costs: float | None = so["fixed_costs"],
+        order_cost: float | None = so["order_cost"],
+        return_cost: float | None = so["return_cost"],
+        annual_rate: float | None = so["annual_rate"],
+        currency: str | None = so["currency"],
+    ) -> None:
+        from cartera.scenarios import stress_test
+
+        _check_format(output)
+        settings = settings_from_flags(
+            settings_file, lang, as_of=as_of, window_months=window_months,
+            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
+            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
+        )  # fmt: skip
+        analysis = _analyse(locals(), settings)
+        result = stress_test(analysis, settings, scenarios=scenarios, seed=seed)
+        if output == "json":
+            print_json(result.to_contract())
+        else:
+            render_stress(result, analysis.currency, Console(highlight=False))
+
+
+def _check_format(output: str) -> None:
+    if output not in ("table", "json"):
+        raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=output)
+
+
+def _analyse(args: dict[str, Any], settings: Settings) -> PortfolioAnalysis:
+    """Run ``cartera.analyze`` on the command's input arguments."""
+    from cartera import analyze
+
+    inputs = list(args["inputs"] or [])
+    source: Path | list[Path] | None = inputs[0] if len(inputs) == 1 else (inputs or None)
+    options = read_options(args["mapping"], args["decimal"], args["date_format"], args["sheet"])
+    return analyze(
+        source,
+        documents=args["documents"],
+        payments=args["payments"],
+        clients=args["clients"],
+        activities=args["activities"],
+        options=options,
+        settings=settings,
+    )
+
+
+def _lost_ids(analysis: PortfolioAnalysis, lose: str | None, let_go: bool) -> list[str]:
+    ids = [part.strip() for part in (lose or "").split(",") if part.strip()]
+    if let_go:
+        from cartera.scenarios.letgo import let_go_clients
+
+        ids += [str(x) for x in let_go_clients(analysis.clients_frame)["id"].to_list()]
+    if not ids:
+        raise SettingsError(N_("Say which clients to lose: --lose ID[,ID…] or --let-go."))
+    return list(dict.fromkeys(ids))
+
+
+def _rows(before: Portfolio, after: Portfolio, cur: str) -> list[tuple[str, str, str, str]]:
+    def money(v: float | None) -> str:
+        return "—" if v is None else fmt_money(v, cur, digits=0)
+
+    def pct(v: float | None) -> str:
+        return "—" if v is None else fmt_pct(v)
+
+    def num(v: float | None) -> str:
+        return "—" if v is None else fmt_number(v)
+
+    def diff(a: float | None, b: float | None, f: Any, sign: bool = True) -> str:
+        if a is None or b is None:
+            return "—"
+        text = f(b - a)
+        return "+" + text if sign and b - a > 0 else text
+
+    pairs: list[tuple[str, float | None, float | None, Any]] = [
+        (_("Clients"), before.clients, after.clients, num),
+        (_("Revenue"), before.revenue, after.revenue, money),
+        (_("Gross margin"), before.gross_margin, after.gross_margin, money),
+        (_("Net contribution"), before.net_contribution, after.net_contribution, money),
+        (_("Profit after fixed costs"), before.profit, after.profit, money),
+        (_("Fixed-cost coverage"), before.fixed_cost_coverage, after.fixed_cost_coverage, pct),
+        (_("HHI"), before.hhi, after.hhi, num),
+        (_("Clients for 80% of sales"), before.pareto.clients_for_80pct,
+         after.pareto.clients_for_80pct, num),
+        (_("Share of clients for 80%"), before.pareto.share_of_clients_for_80pct,
+         after.pareto.share_of_clients_for_80pct, pct),
+        (_("Service hours"), before.service_hours, after.service_hours, num),
+    ]  # fmt: skip
+    rows = [(label, f(a), f(b), diff(a, b, f)) for label, a, b, f in pairs]
+    band = (_("Pareto band"), _(_BANDS[before.pareto.band]), _(_BANDS[after.pareto.band]), "")
+    return [*rows, band]
+
+
+def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Console) -> None:
+    """The before → after table of a what-if, with the lost clients and hours freed."""
+    names = {c.id: c.name for c in analysis.clients}
+    table = Table(title=_("What if these clients leave"), title_justify="left")
+    for i, header in enumerate((_("Figure"), _("Before"), _("After"), _("Change"))):
+        table.add_column(header, justify="left" if i == 0 else "right")
+    for row in _rows(result.before, result.after, analysis.currency):
+        table.add_row(*row)
+    lost = ", ".join(f"{names.get(i) or i} ({i})" for i in result.lost[:10])
+    if len(result.lost) > 10:
+        lost = _("{clients} and {n} more").format(clients=lost, n=len(result.lost) - 10)
+    console.print(table)
+    console.print(_("Clients lost: {clients}").format(clients=lost))
+    console.print(_("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)))
+
+
+def render_stress(result: StressResult, currency: str, console: Console) -> None:
+    """Headline figures, named scenarios and the clients behind the worst years."""
+
+    def money(v: float) -> str:
+        return fmt_money(v, currency, digits=0)
+
+    head = Table(title=_("Crisis stress test"), title_justify="left", show_header=False)
+    head.add_column()
+    head.add_column(justify="right")
+    for label, value in (
+        (_("Profit today"), money(result.baseline_profit)),
+        (_("Expected profit in a crisis"), money(result.expected_profit)),
+        (_("Profit in the worst 5% of years"), money(result.profit_p5)),
+        (_("Chance of a loss"), fmt_pct(result.p_loss)),
+        (_("Chance fixed costs are not covered"), fmt_pct(result.p_fixed_costs_uncovered)),
+        (_("Simulated years (seed)"), f"{fmt_number(result.scenarios)} ({result.seed})"),
+    ):
+        head.add_row(label, value)
+    console.print(head)
+    named = Table(title=_("Named scenarios"), title_justify="left")
+    named.add_column(_("Scenario"))
+    named.add_column(_("Profit"), justify="right")
+    for key, profit in result.named.items():
+        named.add_row(_(_NAMED[key]) if key in _NAMED else key, money(profit))
+    console.print(named)
+    if result.tail_clients:
+        tail = Table(title=_("Clients behind the worst years"), title_justify="left")
+        for i, header in enumerate(
+            (_("Client"), _("Segment"), _("Leaves (all years)"), _("Leaves (worst 5%)"),
+             _("Share of the extra loss"))
+        ):  # fmt: skip
+            tail.add_column(header, justify="left" if i < 2 else "right")
+        for t in result.tail_clients:
+            tail.add_row(
+                f"{t.name or t.client} ({t.client})",
+                segment_label(t.segment),
+                fmt_pct(t.leave_probability or 0.0, 0),
+                fmt_pct(t.tail_leave_rate or 0.0, 0),
+                fmt_pct(t.share_of_tail_loss),
+            )
+        console.print(tail)

@@ -1,14 +1,84 @@
-"""Scenarios on top of an analysis: what-if loss, crisis stress, recommendations."""
+"""Scenarios on top of an analysis: what-if loss, crisis stress, recommendations.
+
+:func:`enrich` is called by :func:`cartera.analyze` on every fresh analysis: it
+fills ``portfolio.worst_single_loss`` and ``recommendations``. The other
+functions back ``cartera whatif`` and ``cartera stress`` and the Python API
+(``PortfolioAnalysis.without``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cartera.result import PortfolioAnalysis
+from cartera.result import PortfolioAnalysis, Recommendation, StressResult
+from cartera.scenarios.dependence import worst_single_loss
+from cartera.scenarios.letgo import LetGoPlan, let_go_plan
+from cartera.scenarios.recommend import CODES, recommend
+from cartera.scenarios.stress import named_scenarios, run_stress, stress_inputs
+from cartera.scenarios.texts import describe, title
+from cartera.scenarios.whatif import what_if
 
-__all__ = ["enrich"]
+__all__ = [
+    "CODES",
+    "LetGoPlan",
+    "describe",
+    "enrich",
+    "let_go_plan",
+    "recommendations",
+    "stress_test",
+    "title",
+    "what_if",
+]
 
 
 def enrich(analysis: PortfolioAnalysis, settings: Any) -> PortfolioAnalysis:
-    """Add the worst single loss and the recommendations to a fresh analysis."""
+    """Add the worst single loss and the recommendations to a fresh analysis (in place).
+
+    Parameters
+    ----------
+    analysis
+        An analysis whose ``clients_frame`` has the engine's per-client columns.
+    settings
+        The :class:`cartera.settings.Settings` of the analysis.
+    """
+    frame = analysis.clients_frame
+    worst = worst_single_loss(frame, settings)
+    analysis.portfolio.worst_single_loss = worst
+    analysis.recommendations = recommendations(analysis, settings)
     return analysis
+
+
+def recommendations(analysis: PortfolioAnalysis, settings: Any) -> list[Recommendation]:
+    """The recommendations of an analysis (see :mod:`cartera.scenarios.recommend`)."""
+    frame = analysis.clients_frame
+    crisis: float | None = None
+    if analysis.portfolio.net_contribution is not None and frame.height:
+        crisis = named_scenarios(frame, stress_inputs(frame, settings))["crisis"]
+    return recommend(
+        frame,
+        analysis.portfolio,
+        settings,
+        plans=(
+            let_go_plan(frame, analysis.portfolio, settings, only="losing"),
+            let_go_plan(frame, analysis.portfolio, settings, only="contributing"),
+        ),
+        worst=analysis.portfolio.worst_single_loss,
+        crisis_profit=crisis,
+        currency=analysis.currency,
+    )
+
+
+def stress_test(
+    analysis: PortfolioAnalysis,
+    settings: Any = None,
+    *,
+    scenarios: int | None = None,
+    seed: int | None = None,
+) -> StressResult:
+    """The crisis stress of an analysis (see :mod:`cartera.scenarios.stress`)."""
+    return run_stress(
+        analysis.clients_frame,
+        settings if settings is not None else analysis._settings,
+        scenarios=scenarios,
+        seed=seed,
+    )

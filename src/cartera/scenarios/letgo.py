@@ -1,0 +1,178 @@
+"""The let-go plan: let every ``let_go`` client go at once, or renegotiate each.
+
+Letting go changes profit by minus the clients' net contribution and frees
+their service hours; the concentration after comes from the engine's portfolio
+summary. The alternative for each client is the smallest change that makes it
+break even (net contribution ≥ 0):
+
+* a price rise ``r = −net_contribution / revenue`` (the rise goes straight to
+  margin because the cost of the goods does not change), or
+* shorter payment terms: the financing cost grows with the days a client takes
+  to pay, so paying in ``T`` instead of ``D`` days saves
+  ``financing_cost · (1 − T/D)``. ``T`` is the longest usual term
+  (:data:`USUAL_TERMS`) whose saving covers the gap; when not even cash
+  payment covers it, only a price rise can.
+
+A client that already breaks even (a late payer with positive contribution)
+gets the target terms of the settings instead (60 days by default, the
+Spanish B2B ceiling) and the financing cost that would save.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from cartera.result import Portfolio
+
+__all__ = ["USUAL_TERMS", "LetGoPlan", "Renegotiation", "let_go_plan", "renegotiation"]
+
+#: Payment terms offered when renegotiating, in days (longest first); 0 is cash.
+USUAL_TERMS = (120, 90, 60, 45, 30, 15, 0)
+
+
+@dataclass(frozen=True)
+class Renegotiation:
+    """What would make one client break even (or pay on target terms)."""
+
+    client: str
+    name: str
+    contribution: float | None
+    revenue: float
+    price_rise: float | None  # fraction of revenue; 0 when it already breaks even
+    terms_days: int | None  # new terms that close the gap alone; None: price only
+    current_days: float | None  # amount-weighted days to pay today
+    gain: float | None  # contribution gained by the terms change alone
+
+    def as_params(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "name": self.name,
+            "contribution": self.contribution,
+            "price_rise": self.price_rise,
+            "terms_days": self.terms_days,
+            "current_days": self.current_days,
+            "gain": self.gain,
+        }
+
+
+@dataclass(frozen=True)
+class LetGoPlan:
+    """The effect of letting go ``clients`` at once, and each one's alternative."""
+
+    clients: list[str]
+    profit_change: float | None
+    revenue_lost: float
+    hours_freed: float
+    overdue_freed: float
+    before: Portfolio
+    after: Portfolio | None
+    alternatives: list[Renegotiation] = field(default_factory=list)
+
+
+def renegotiation(row: dict[str, Any], target_terms: int) -> Renegotiation:
+    """Break-even price rise and payment terms of one client.
+
+    Parameters
+    ----------
+    row
+        One row of the per-client frame: ``id, name, revenue, net_contribution,
+        financing_cost, days_to_pay``.
+    """
+    revenue = float(row.get("revenue") or 0.0)
+    contribution = row.get("net_contribution")
+    days = row.get("days_to_pay")
+    financing = float(row.get("financing_cost") or 0.0)
+    price_rise: float | None = None
+    terms: int | None = None
+    gain: float | None = None
+    if contribution is not None:
+        gap = max(0.0, -float(contribution))
+        price_rise = gap / revenue if revenue > 0 else None
+        if days is not None and days > 0 and financing > 0:
+            if gap > 0:
+                longest = float(days) * (1.0 - gap / financing)
+                terms = next((t for t in USUAL_TERMS if t <= longest), None)
+                terms = terms if longest >= 0 else None
+            elif days > target_terms:
+                terms = target_terms
+            if terms is not None:
+                gain = financing * (1.0 - terms / float(days))
+    return Renegotiation(
+        client=str(row["id"]),
+        name=str(row.get("name") or ""),
+        contribution=None if contribution is None else float(contribution),
+        revenue=revenue,
+        price_rise=price_rise,
+        terms_days=terms,
+        current_days=None if days is None else float(days),
+        gain=gain,
+    )
+
+
+def let_go_plan(
+    frame: pl.DataFrame,
+    before: Portfolio,
+    settings: Any,
+    *,
+    only: Literal["all", "losing", "contributing"] = "all",
+) -> LetGoPlan:
+    """Let every ``action == "let_go"`` client go at once (image clients never).
+
+    Parameters
+    ----------
+    frame
+        The per-client frame: ``id, name, segment, image, action, revenue,
+        net_contribution, service_hours, overdue, financing_cost, days_to_pay``.
+    before
+        The portfolio today.
+    only
+        ``losing``: just those with a negative (or unknown) net contribution, whose
+        departure raises profit; ``contributing``: just the others (late payers,
+        returners that still pay their way).
+    """
+    from cartera.scenarios.whatif import portfolio_without
+
+    chosen = let_go_clients(frame)
+    losing = pl.col("net_contribution").is_null() | (pl.col("net_contribution") < 0)
+    if only == "losing":
+        chosen = chosen.filter(losing)
+    elif only == "contributing":
+        chosen = chosen.filter(~losing)
+    rows = chosen.sort("net_contribution", nulls_last=True).to_dicts()
+    ids = [str(r["id"]) for r in rows]
+    contribution = chosen["net_contribution"]
+    profit_change: float | None = 0.0
+    if ids:
+        known = contribution.null_count() < len(ids)
+        profit_change = -float(contribution.sum()) if known else None
+    return LetGoPlan(
+        clients=ids,
+        profit_change=profit_change,
+        revenue_lost=float(chosen["revenue"].sum() or 0.0),
+        hours_freed=float(chosen["service_hours"].fill_null(0).sum() or 0.0),
+        overdue_freed=float(chosen["overdue"].fill_null(0).sum() or 0.0),
+        before=before,
+        after=portfolio_without(frame, ids, settings) if ids else None,
+        alternatives=[renegotiation(r, settings.targets.target_terms_days) for r in rows],
+    )
+
+
+def let_go_clients(frame: pl.DataFrame, *, exclude_image: bool = True) -> pl.DataFrame:
+    """Rows with action ``let_go``; image clients (segment or flag) are kept out."""
+    if frame.height == 0:
+        return frame
+    chosen = frame.filter(pl.col("action") == "let_go")
+    if exclude_image:
+        chosen = chosen.filter(~is_image(frame))
+    return chosen
+
+
+def is_image(frame: pl.DataFrame) -> pl.Expr:
+    """True for an image client, by segment or by the clients file's flag (if any)."""
+    by_segment = pl.col("segment") == "image"
+    if "image" not in frame.columns:
+        return by_segment
+    return by_segment | pl.col("image").fill_null(False)
