@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from cartera.analysis import analyze
         from cartera.report import check_format, progress, render, render_all
-        from cartera.scenarios import stress as run_stress
+        from cartera.scenarios import stress_test
 
         check_format(fmt, allow_all=True)
         settings = settings_from_flags(
@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         result = None
         if stress:
             with progress(_("Running the crisis stress test")):
-                result = run_stress(analysis, settings)
+                result = stress_test(analysis, settings)
         with progress(_("Writing the report")):
             paths = (
                 render_all(analysis, out, result)

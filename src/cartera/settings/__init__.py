@@ -79,9 +79,9 @@ class Settings(BaseModel):
         description="Language of messages and reports (es or en). Default: the system locale, "
         "Spanish when unsure.",
     )
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    stress: StressSettings = Field(default_factory=StressSettings)
-    targets: Targets = Field(default_factory=Targets)
+    thresholds: Thresholds = Field(default_factory=lambda: Thresholds())
+    stress: StressSettings = Field(default_factory=lambda: StressSettings())
+    targets: Targets = Field(default_factory=lambda: Targets())
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given top-level fields replaced (``None`` values are ignored)."""
