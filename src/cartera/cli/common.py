@@ -83,7 +83,7 @@ def read_options(
         raise SettingsError(N_("--decimal must be «comma» or «dot», not «{value}»."), value=decimal)
     return ReadOptions(
         mapping=mapping,
-        decimal=decimal,  # type: ignore[arg-type]
+        decimal=decimal,
         date_format=date_format,
         sheet=sheet,
         skip_bad_rows=skip_bad_rows,
