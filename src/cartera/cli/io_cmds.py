@@ -1,9 +1,148 @@
-"""Placeholder until its owner lands the command."""
+"""``cartera inspect`` and ``cartera import``: thin adapters over :mod:`cartera.io`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from cartera.cli.common import input_options, print_json, read_options
+from cartera.errors import SettingsError
+from cartera.i18n import N_, _, fmt_number
+from cartera.io import InspectResult, import_files, inspect_file
+
+__all__ = ["register", "render_inspect"]
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def render_inspect(result: InspectResult, console: Console) -> None:
+    """The inspect report: file facts, a table of columns, notes and first problems."""
+    facts = [
+        (_("File"), result.file),
+        (_("Format"), result.format),
+        (_("Looks like"), _(result.table)),
+        (_("Rows"), fmt_number(result.rows)),
+        (_("Header row"), str(result.header_row)),
+    ]
+    if result.encoding:
+        facts.append((_("Encoding"), result.encoding))
+    if result.delimiter:
+        facts.append((_("Delimiter"), {"\t": "tab"}.get(result.delimiter, result.delimiter)))
+    if result.sheet:
+        facts.append((_("Sheet"), result.sheet))
+    for label, value in facts:
+        console.print(f"[bold]{label}:[/bold] {value}", markup=True)
+    if result.scores:
+        scores = ", ".join(f"{_(t)} {n}" for t, n in result.scores.items())
+        console.print(
+            _("Columns recognised per table: {scores}").format(scores=scores), markup=False
+        )
+    table = Table(show_lines=False)
+    for title in (_("Column"), _("Role"), _("Convention"), _("Values"), _("Read as")):
+        table.add_column(title, overflow="fold")
+    for col in result.columns:
+        table.add_row(
+            col.header,
+            col.role or _("(not used)"),
+            col.convention or "",
+            " | ".join(col.samples),
+            " | ".join(col.parsed),
+        )
+    console.print(table)
+    for note in result.notes:
+        console.print(f"· {note}", markup=False)
+    if result.problem_count:
+        console.print(
+            _("{n} problems an import would refuse, first ones:").format(
+                n=fmt_number(result.problem_count)
+            ),
+            markup=False,
+        )
+        for problem in result.problems:
+            console.print(f"  - {problem}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    opts = input_options()
+
+    @app.command(
+        "inspect",
+        help=_(
+            "Show how cartera reads a file: its table, each column's role, the conventions "
+            "detected and sample values."
+        ),
+    )
+    def inspect_cmd(
+        file: Path = typer.Argument(..., help=_("A CSV, Excel or Parquet file.")),
+        table: str | None = typer.Option(
+            None,
+            "--table",
+            help=_("Read it as this table: documents, payments, clients or activities."),
+        ),
+        mapping: Path | None = opts["mapping"],
+        decimal: str | None = opts["decimal"],
+        date_format: str | None = opts["date_format"],
+        sheet: str | None = opts["sheet"],
+        lang: str | None = opts["lang"],
+        output: str = typer.Option("table", "--format", help=_("Output format: table or json.")),
+    ) -> None:
+        if output not in ("table", "json"):
+            raise SettingsError(
+                N_("--format must be «table» or «json», not «{value}»."), value=output
+            )
+        result = inspect_file(
+            file, table=table, options=read_options(mapping, decimal, date_format, sheet)
+        )
+        if output == "json":
+            print_json(result.as_dict())
+        else:
+            render_inspect(result, _console())
+
+    @app.command(
+        "import",
+        help=_(
+            "Read export files (CSV, Excel, Parquet), check them and write a workspace folder of "
+            "canonical tables."
+        ),
+    )
+    def import_cmd(
+        inputs: list[Path] | None = opts["inputs"],
+        into: Path = typer.Option(
+            ...,
+            "--into",
+            help=_("Workspace folder to write (new, empty, or a previous workspace)."),
+        ),
+        documents: Path | None = opts["documents"],
+        payments: Path | None = opts["payments"],
+        clients: Path | None = opts["clients"],
+        activities: Path | None = opts["activities"],
+        skip_bad_rows: bool = typer.Option(
+            False,
+            "--skip-bad-rows",
+            help=_(
+                "Import the good rows and write the bad ones, with their reasons, to the "
+                "workspace's rejects folder."
+            ),
+        ),
+        mapping: Path | None = opts["mapping"],
+        decimal: str | None = opts["decimal"],
+        date_format: str | None = opts["date_format"],
+        sheet: str | None = opts["sheet"],
+        lang: str | None = opts["lang"],
+    ) -> None:
+        options = read_options(mapping, decimal, date_format, sheet, skip_bad_rows)
+        summary = import_files(
+            inputs or [],
+            into=into,
+            documents=documents,
+            payments=payments,
+            clients=clients,
+            activities=activities,
+            options=options,
+        )
+        _console().print(summary.render(), markup=False)

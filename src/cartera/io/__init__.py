@@ -1,14 +1,42 @@
-"""Placeholder: the io helper replaces this module."""
+"""Read, recognise, validate and write the canonical tables.
+
+The public API (used by the CLI, ``cartera.analyze`` and the web app):
+
+* :func:`import_files` — export files → a workspace folder (Parquet + manifest).
+* :func:`prepare_workspace` — a workspace, or files imported into a temporary one.
+* :func:`read_table` — one export file → its canonical table.
+* :func:`inspect_file` — how a file would be read (table, roles, conventions).
+* :class:`Workspace` — an imported workspace.
+
+``io`` never imports the engine. docs/input-formats.md describes the formats.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
+from cartera.io.importer import (
+    ImportSummary,
+    TableSummary,
+    import_files,
+    prepare_workspace,
+    read_table,
+)
+from cartera.io.inspect import ColumnInfo, InspectResult, inspect_file
+from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
+from cartera.io.workspace import Workspace
 
-Workspace: Any = None
-import_files: Any = None
-inspect_file: Any = None
-read_table: Any = None
-
-__all__ = ["ReadOptions", "Workspace", "import_files", "inspect_file", "read_table"]
+__all__ = [
+    "ColumnInfo",
+    "ImportSummary",
+    "InspectResult",
+    "Mapping",
+    "ReadOptions",
+    "TableMapping",
+    "TableSummary",
+    "Workspace",
+    "import_files",
+    "inspect_file",
+    "load_mapping",
+    "prepare_workspace",
+    "read_table",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -15,14 +16,22 @@ class ReadOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    mapping: Path | None = Field(None, description="TOML mapping file that overrides recognition.")
+    mapping: Path | None = Field(
+        default=None, description="TOML mapping file that overrides recognition."
+    )
     decimal: Literal["comma", "dot"] | None = Field(
-        None, description="Decimal mark when a number column is ambiguous."
+        default=None, description="Decimal mark when a number column is ambiguous."
     )
     date_format: str | None = Field(
-        None, description="strftime date format when a date column is ambiguous, e.g. %d/%m/%Y."
+        default=None,
+        description="strftime date format when a date column is ambiguous, e.g. %d/%m/%Y.",
     )
-    sheet: str | None = Field(None, description="XLSX sheet by name or 0-based index.")
+    sheet: str | None = Field(default=None, description="XLSX sheet by name or 0-based index.")
     skip_bad_rows: bool = Field(
-        False, description="Import the good rows and write the bad ones to a rejects file."
+        default=False, description="Import the good rows and write the bad ones to a rejects file."
+    )
+    today: dt.date | None = Field(
+        default=None,
+        description="Date after which a document, payment or activity date is refused as "
+        "in the future. Default: the computer's date.",
     )

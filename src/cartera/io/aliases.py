@@ -1,0 +1,506 @@
+"""The header alias table: which column of an export plays which role.
+
+Every table of :mod:`cartera.schema` is read from columns that play *roles*
+(``date``, ``net``, ``client_code``...). A header is matched to a role by its
+normalised form (:func:`normalise_header`: lower case, no accents, no
+punctuation or spaces, no format hints such as ``dd/mm/yyyy`` or ``(€)``), so
+``Nº factura``, ``N.º Factura`` and ``no_factura`` are the same header.
+
+The table below is the documented alias table (docs/input-formats.md is
+checked against it by the tests). Order matters inside a role: when a file has
+two columns for the same role, the earlier alias wins and the other column is
+ignored with a note.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+__all__ = [
+    "ALIASES",
+    "CLIENT_ROLES",
+    "CREDIT_WORDS",
+    "DATE_ROLES",
+    "FALSE_WORDS",
+    "KIND_WORDS",
+    "LEGAL_SUFFIXES",
+    "NUMBER_ROLES",
+    "REQUIRED",
+    "ROLE_TABLES",
+    "TRUE_WORDS",
+    "header_hint",
+    "normalise_header",
+    "normalise_word",
+]
+
+_HINT_RE = re.compile(
+    r"\(?\b(dd|d)[/.-](mm|m)[/.-](aaaa|yyyy|aa|yy)\b\)?|\(?\b(aaaa|yyyy)[/.-]?mm[/.-]?dd\b\)?",
+    re.IGNORECASE,
+)
+_UNIT_RE = re.compile(r"\((€|eur|euros|usd|\$|%)\)|\s(€|eur)$", re.IGNORECASE)
+
+
+def normalise_word(text: str) -> str:
+    """Lower case, no accents, only letters and digits: ``Razón Social`` → ``razonsocial``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z%]+", "", plain)
+
+
+def normalise_header(header: str) -> str:
+    """How headers are compared: format hints and units dropped, then :func:`normalise_word`."""
+    text = _HINT_RE.sub(" ", header)
+    text = _UNIT_RE.sub(" ", text)
+    return normalise_word(text).replace("%", "pct") or normalise_word(header)
+
+
+def header_hint(header: str) -> str | None:
+    """A date format written in the header (``Fecha dd/mm/yyyy``) as strftime, else None."""
+    match = _HINT_RE.search(header)
+    if not match:
+        return None
+    hint = match.group(0).strip("()").lower()
+    if hint.startswith(("yyyy", "aaaa")):
+        return "%Y-%m-%d"
+    sep = "/" if "/" in hint else ("-" if "-" in hint else ".")
+    year = "%Y" if hint.endswith(("yyyy", "aaaa")) else "%y"
+    return f"%d{sep}%m{sep}{year}"
+
+
+_CLIENT_CODE = (
+    "Código cliente",
+    "Código de cliente",
+    "Cod. cliente",
+    "Codigo_Cliente",
+    "Cód. cliente",
+    "Nº cliente",
+    "Número de cliente",
+    "Cuenta cliente",
+    "Cuenta",
+    "Id cliente",
+    "Customer code",
+    "Customer ID",
+    "Customer number",
+    "Customer no",
+    "Client code",
+    "Client ID",
+    "Account",
+    "Account number",
+)
+_CLIENT_NAME = (
+    "Cliente",
+    "Nombre del contacto",
+    "Razón social",
+    "Nombre cliente",
+    "Nombre del cliente",
+    "Nombre",
+    "Cliente de facturación",
+    "Tercero",
+    "Destinatario",
+    "Nombre Destinatario",
+    "Nombre o razón social",
+    "Empresa",
+    "Customer",
+    "Customer name",
+    "Client",
+    "Client name",
+    "Company",
+    "Company name",
+    "Name",
+    "Bill to",
+)
+_TAX_ID = (
+    "NIF",
+    "CIF",
+    "NIE",
+    "NIF/CIF",
+    "CIF/NIF",
+    "NIF del contacto",
+    "NIF cliente",
+    "CIF cliente",
+    "NIF Destinatario",
+    "NIF Destinatario / Identificación",
+    "Identificación fiscal",
+    "NIT",
+    "RUT",
+    "RFC",
+    "CUIT",
+    "RUC",
+    "Tax ID",
+    "VAT number",
+    "VAT ID",
+    "VAT no",
+    "Tax number",
+)
+_DOC_NUMBER = (
+    "Nº factura",
+    "Número factura",
+    "Número de factura",
+    "Num factura",
+    "Numero_Factura",
+    "Nº documento",
+    "Número documento",
+    "Número",
+    "Nº",
+    "Factura",
+    "Documento",
+    "Folio",
+    "Identificación Factura / Número",
+    "Invoice",
+    "Invoice number",
+    "Invoice no",
+    "Invoice #",
+    "Document number",
+    "Document",
+    "Number",
+)
+_SERIES = ("Serie", "Serie factura", "Identificación Factura / Serie", "Series", "Invoice series")
+_DATE = (
+    "Fecha",
+    "Fecha factura",
+    "Fecha de factura",
+    "Fecha de expedición",
+    "Fecha expedición",
+    "Fecha de emisión",
+    "Fecha emisión",
+    "Fecha documento",
+    "Fecha de la factura",
+    "Date",
+    "Invoice date",
+    "Issue date",
+    "Document date",
+)
+_DUE_DATE = (
+    "Fecha de vencimiento",
+    "Vencimiento",
+    "Fecha vencimiento",
+    "Fecha vto.",
+    "Fecha vto",
+    "Vto.",
+    "Due date",
+    "Due",
+    "Payment due",
+)
+_PAID_DATE = (
+    "Fecha de cobro",
+    "Fecha cobro",
+    "Fecha de pago",
+    "Fecha pago",
+    "Cobrada el",
+    "Paid date",
+    "Date paid",
+    "Payment date",
+    "Paid on",
+)
+_PAID_AMOUNT = (
+    "Cantidad cobrada",
+    "Importe cobrado",
+    "Cobrado",
+    "Pagado",
+    "Importe pagado",
+    "Paid amount",
+    "Amount paid",
+    "Paid",
+)
+
+#: table → role → header aliases (as an export writes them).
+ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "documents": {
+        "doc_number": _DOC_NUMBER,
+        "series": _SERIES,
+        "date": _DATE,
+        "client_code": _CLIENT_CODE,
+        "client_name": _CLIENT_NAME,
+        "tax_id": _TAX_ID,
+        "doc_type": (
+            "Tipo",
+            "Tipo de documento",
+            "Tipo documento",
+            "Tipo_Documento",
+            "Tipo de factura",
+            "Clase",
+            "Type",
+            "Document type",
+            "Invoice type",
+        ),
+        "product": (
+            "Producto",
+            "Descripción del producto",
+            "Artículo",
+            "Concepto",
+            "Descripción",
+            "Servicio",
+            "Familia",
+            "Product",
+            "Item",
+            "Description",
+            "Service",
+        ),
+        "units": ("Unidades", "Cantidad", "Uds.", "Uds", "Units", "Quantity", "Qty"),
+        "unit_price": (
+            "Precio unidad",
+            "Precio unitario",
+            "Precio",
+            "PVP",
+            "Tarifa",
+            "Unit price",
+            "Price",
+            "List price",
+        ),
+        "discount_pct": (
+            "Descuento %",
+            "Descuento",
+            "Dto.",
+            "Dto",
+            "% Dto",
+            "Discount %",
+            "Discount",
+        ),
+        "net": (
+            "Base imponible",
+            "Base",
+            "Subtotal",
+            "Neto",
+            "Importe neto",
+            "T.Gravado",
+            "Base_Imponible",
+            "Net amount",
+            "Net",
+            "Amount excl. VAT",
+            "Amount excl VAT",
+        ),
+        "amount": (
+            "Importe",
+            "Importe línea",
+            "Valor",
+            "Amount",
+            "Line amount",
+            "Revenue",
+            "Sales",
+        ),
+        "total": (
+            "Total",
+            "Total factura",
+            "Importe de la factura",
+            "Importe total",
+            "Total con IVA",
+            "Total amount",
+            "Amount incl. VAT",
+            "Gross amount",
+            "Total incl. VAT",
+        ),
+        "vat_pct": (
+            "IVA %",
+            "% IVA",
+            "%Iva1",
+            "Tipo de IVA",
+            "Tipo IVA",
+            "VAT %",
+            "VAT rate",
+            "Tax rate",
+        ),
+        "vat_amount": (
+            "IVA",
+            "Cuota IVA",
+            "Cuota IVA Repercutida",
+            "Impuestos",
+            "Importe impuesto",
+            "Importe IVA",
+            "VAT",
+            "Tax",
+            "VAT amount",
+            "Tax amount",
+        ),
+        "cost": (
+            "Coste",
+            "Costo",
+            "Coste total",
+            "Coste de ventas",
+            "Cost",
+            "COGS",
+            "Cost of sales",
+        ),
+        "margin": ("Margen", "Beneficio", "Margen bruto", "Margin", "Gross margin", "Profit"),
+        "due_date": _DUE_DATE,
+        "paid_date": _PAID_DATE,
+        "paid_amount": _PAID_AMOUNT,
+        "status": ("Estado", "Status"),
+    },
+    "payments": {
+        "doc_number": _DOC_NUMBER,
+        "series": _SERIES,
+        "date": (*_PAID_DATE, "Fecha", "Date", "Fecha valor", "Value date"),
+        "amount": (*_PAID_AMOUNT, "Importe", "Cantidad", "Amount", "Payment amount", "Cobro"),
+    },
+    "clients": {
+        "client_code": _CLIENT_CODE,
+        "client_name": _CLIENT_NAME,
+        "tax_id": _TAX_ID,
+        "sector": ("Sector", "Actividad económica", "Industria", "Industry", "Segment"),
+        "region": (
+            "Provincia",
+            "Región",
+            "Comunidad autónoma",
+            "Población",
+            "Ciudad",
+            "País",
+            "Region",
+            "Province",
+            "State",
+            "City",
+            "Country",
+        ),
+        "size": ("Tamaño", "Tamaño empresa", "Empleados", "Size", "Company size"),
+        "image": (
+            "Cliente imagen",
+            "Imagen",
+            "Cliente de imagen",
+            "Image client",
+            "Image",
+            "Reference client",
+        ),
+        "reputation": ("Reputación", "Puntuación reputación", "Reputation", "Reputation score"),
+        "contact": ("Persona de contacto", "Contacto", "Contact", "Contact person"),
+        "email": ("Email", "E-mail", "Correo", "Correo electrónico", "Mail"),
+        "phone": ("Teléfono", "Tel.", "Móvil", "Phone", "Telephone", "Mobile"),
+        "terms_days": (
+            "Días de pago",
+            "Plazo de pago",
+            "Condiciones de pago",
+            "Días vencimiento",
+            "Payment terms",
+            "Terms",
+            "Terms days",
+        ),
+    },
+    "activities": {
+        "date": _DATE,
+        "client_code": _CLIENT_CODE,
+        "client_name": _CLIENT_NAME,
+        "tax_id": _TAX_ID,
+        "hours": ("Horas", "Tiempo", "Duración", "Duración (h)", "Hours", "Time", "Duration"),
+        "kind": (
+            "Actividad",
+            "Tipo",
+            "Tipo de actividad",
+            "Acción",
+            "Activity",
+            "Type",
+            "Activity type",
+            "Kind",
+        ),
+        "note": (
+            "Nota",
+            "Notas",
+            "Comentario",
+            "Observaciones",
+            "Asunto",
+            "Note",
+            "Notes",
+            "Subject",
+        ),
+    },
+}
+
+CLIENT_ROLES: Final = ("client_code", "tax_id", "client_name")
+
+#: Required roles per table: each entry is satisfied by any of its roles.
+REQUIRED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "documents": (CLIENT_ROLES, ("date",), ("net", "amount", "total", "unit_price")),
+    "payments": (("doc_number",), ("date",)),
+    "clients": (CLIENT_ROLES,),
+    "activities": (CLIENT_ROLES, ("date",), ("hours", "kind")),
+}
+
+NUMBER_ROLES: Final = frozenset(
+    {
+        "units",
+        "unit_price",
+        "discount_pct",
+        "net",
+        "amount",
+        "total",
+        "vat_pct",
+        "vat_amount",
+        "cost",
+        "margin",
+        "paid_amount",
+        "hours",
+        "reputation",
+    }
+)
+DATE_ROLES: Final = frozenset({"date", "due_date", "paid_date"})
+
+#: role → tables where it appears (for the docs and for `inspect`).
+ROLE_TABLES: Final[dict[str, tuple[str, ...]]] = {}
+for _table, _roles in ALIASES.items():
+    for _role in _roles:
+        ROLE_TABLES[_role] = (*ROLE_TABLES.get(_role, ()), _table)
+
+#: Words of a type column that mark a credit note or return (normalised form is compared).
+CREDIT_WORDS: Final = (
+    "Rectificativa",
+    "Factura rectificativa",
+    "Abono",
+    "Devolución",
+    "Nota de crédito",
+    "Nota crédito",
+    "Credit note",
+    "Credit memo",
+    "Refund",
+    "Return",
+    "Corrective invoice",
+    "R",
+    "61",
+)
+
+#: Activity kinds: normalised word → canonical kind.
+KIND_WORDS: Final[dict[str, str]] = {
+    "reunion": "meeting",
+    "reuniones": "meeting",
+    "meeting": "meeting",
+    "llamada": "call",
+    "llamadas": "call",
+    "telefono": "call",
+    "call": "call",
+    "phonecall": "call",
+    "email": "email",
+    "correo": "email",
+    "mail": "email",
+    "visita": "visit",
+    "visit": "visit",
+    "soporte": "support",
+    "incidencia": "support",
+    "asistencia": "support",
+    "support": "support",
+}
+
+TRUE_WORDS: Final = frozenset({"si", "s", "yes", "y", "true", "verdadero", "1", "x"})
+FALSE_WORDS: Final = frozenset({"no", "n", "false", "falso", "0"})
+
+#: Legal-form suffixes dropped from client names before they are compared.
+LEGAL_SUFFIXES: Final = (
+    "sl",
+    "slu",
+    "sll",
+    "slne",
+    "sa",
+    "sau",
+    "sc",
+    "scp",
+    "scoop",
+    "cb",
+    "sal",
+    "ltd",
+    "llc",
+    "inc",
+    "plc",
+    "gmbh",
+    "srl",
+    "sas",
+    "bv",
+    "corp",
+    "co",
+)

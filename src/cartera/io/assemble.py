@@ -1,0 +1,334 @@
+"""Across files: duplicate numbers, payments onto documents, client ids and keys.
+
+Input: the per-file parts of every table concatenated in file order (each row
+carries ``__file``, the index of its file, ``__row``, and for client-bearing
+tables ``__ck``/``__lid``), plus each table's distinct clients (``ids``, see
+:func:`cartera.io.tables.with_identity`). Output: the four canonical tables of
+:mod:`cartera.schema`, documents sorted by ``(client_key, date)``.
+
+Payments are resolved here, once, so an analysis never joins them again:
+``paid_amount`` of a document is the sum of its payments, spread over its
+lines in proportion to each line's total (so summing lines gives the
+document); ``paid_date`` is the date the payments, in date order, first
+reached 99 % of the document's total with tax (its net amount when the total
+is unknown) — null while a document is only partly paid.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from cartera.i18n import N_
+from cartera.io.identity import IDENTITY, assign_keys, attach_ids, link_ids
+from cartera.schema import ACTIVITIES, CLIENTS, DOCUMENTS, PAYMENTS
+
+__all__ = [
+    "IDS_SCHEMA",
+    "PAID_TOLERANCE",
+    "build_tables",
+    "duplicate_client_issues",
+    "duplicate_issues",
+    "unknown_payment_issues",
+]
+
+#: Payments within 1 % of a document's total settle it (rounding, bank fees).
+PAID_TOLERANCE: Final = 0.01
+
+#: The distinct clients of a table (see :func:`cartera.io.tables.with_identity`).
+IDS_SCHEMA: Final = {
+    "__ck": pl.UInt64,
+    **dict.fromkeys((*IDENTITY, "__dname", "__dtax"), pl.String),
+    "__lid": pl.UInt64,
+}
+_KEYS: Final = {"__file": pl.Int64, "__row": pl.Int64, "__ck": pl.UInt64}
+_EMPTY_DOCS: Final = pl.DataFrame(
+    schema={
+        **_KEYS,
+        **dict.fromkeys(("doc_number", "product"), pl.String),
+        **dict.fromkeys(
+            ("amount", "cost", "units", "list_amount", "total", "paid_amount"), pl.Float64
+        ),
+        **dict.fromkeys(("date", "due_date", "paid_date"), pl.Date),
+        "__credit": pl.Boolean,
+    }
+)
+_EMPTY_ACTS: Final = pl.DataFrame(
+    schema={**_KEYS, "date": pl.Date, "hours": pl.Float64, "kind": pl.String, "note": pl.String}
+)
+_EMPTY_PAYMENTS: Final = pl.DataFrame(
+    schema={
+        "__file": pl.Int64,
+        "__row": pl.Int64,
+        "doc_number": pl.String,
+        "date": pl.Date,
+        "amount": pl.Float64,
+    }
+)
+
+
+def _doc_key() -> pl.Expr:
+    """A 64-bit hash of the document number: windows and joins over integers are much
+    faster than over strings, and a collision among millions of numbers is below 1e-7."""
+    return pl.col("doc_number").hash(seed=7).alias("__doc")
+
+
+def _issues(
+    frame: pl.DataFrame, column: pl.Expr, value: pl.Expr, message: str, params: pl.Expr
+) -> pl.DataFrame:
+    return frame.select(
+        pl.col("__file"),
+        pl.col("__row").alias("row"),
+        column.alias("column"),
+        value.cast(pl.String).alias("value"),
+        pl.lit(message, pl.String).alias("message"),
+        params.alias("params"),
+    )
+
+
+def _other_row() -> pl.Expr:
+    return pl.concat_str([pl.lit('{"other": '), pl.col("__f_row").cast(pl.String), pl.lit("}")])
+
+
+def _header(headers: dict[int, str]) -> pl.Expr:
+    return pl.col("__file").replace_strict(headers, default="", return_dtype=pl.String)
+
+
+def duplicate_issues(
+    docs: pl.DataFrame, ids: pl.DataFrame, number_header: dict[int, str]
+) -> pl.DataFrame:
+    """Rows whose document number was first used with another client or date.
+
+    Lines of one invoice share number, client and date; a number reused with a
+    different client or date is two documents under one number. A group-by
+    finds the few suspect numbers; only their rows are compared in detail.
+    """
+    keyed = docs.select("__file", "__row", "__ck", "date", _doc_key())
+    suspects = (
+        keyed.group_by("__doc")
+        .agg(pl.col("__ck").n_unique().alias("__nc"), pl.col("date").n_unique().alias("__nd"))
+        .filter((pl.col("__nc") > 1) | (pl.col("__nd") > 1))
+        .select("__doc")
+    )
+    rows = (
+        keyed.join(suspects, on="__doc", how="semi")
+        .sort("__file", "__row")
+        .join(ids.select("__ck", "__lid"), on="__ck", how="left", maintain_order="left")
+    )
+    first = rows.filter(pl.col("__doc").is_first_distinct()).select(
+        "__doc", *[pl.col(c).alias(f"__f_{c.lstrip('_')}") for c in ("__lid", "date", "__row")]
+    )
+    flagged = (
+        rows.join(first, on="__doc", how="inner")
+        .filter((pl.col("__lid") != pl.col("__f_lid")) | (pl.col("date") != pl.col("__f_date")))
+        .join(docs.select("__file", "__row", "doc_number"), on=["__file", "__row"], how="left")
+        .sort("__file", "__row")
+    )
+    message = N_("this document number is already used on row {other} with another client or date")
+    return _issues(flagged, _header(number_header), pl.col("doc_number"), message, _other_row())
+
+
+def duplicate_client_issues(
+    clients: pl.DataFrame, ids: pl.DataFrame, id_header: dict[int, str]
+) -> pl.DataFrame:
+    """Rows of the clients file that list a client already listed (same code, tax id or name)."""
+    rows = clients.join(ids.select("__ck", "__lid"), on="__ck", how="left", maintain_order="left")
+    flagged = rows.with_columns(pl.col("__row").first().over("__lid").alias("__f_row")).filter(
+        pl.col("__lid").is_not_null() & (pl.col("__row") != pl.col("__f_row"))
+    )
+    message = N_("this client is already listed on row {other}")
+    return _issues(flagged, _header(id_header), pl.lit(None, pl.String), message, _other_row())
+
+
+def unknown_payment_issues(
+    payments: pl.DataFrame, docs: pl.DataFrame, number_header: dict[int, str]
+) -> pl.DataFrame:
+    """Payments whose document number is not among the documents."""
+    known = docs.select(_doc_key()).unique()
+    keyed = payments.select("__file", "__row", "doc_number", _doc_key())
+    unknown = keyed.join(known, on="__doc", how="anti")
+    message = N_("payment of a document that is not in the documents file")
+    return _issues(unknown, _header(number_header), pl.col("doc_number"), message, pl.lit("{}"))
+
+
+def _settled(paid: pl.Expr, target: pl.Expr) -> pl.Expr:
+    """Whether ``paid`` covers ``target`` within :data:`PAID_TOLERANCE`."""
+    return paid.abs() >= target.abs() * (1 - PAID_TOLERANCE)
+
+
+def _per_document(docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per document (``__doc``): credit decision, sign flip, value and own paid columns."""
+    per_doc = docs.group_by("__doc").agg(
+        pl.col("amount").sum().alias("__doc_sum"),
+        pl.col("__credit").any().alias("__doc_credit"),
+        pl.col("__value").sum().alias("__target"),
+        pl.col("paid_amount").n_unique().alias("__n_paid"),
+        pl.col("paid_amount").first().alias("__paid_first"),
+        pl.col("paid_amount").sum().alias("__paid_sum"),
+        pl.col("paid_date").max().alias("__paid_date_doc"),
+    )
+    credit = pl.col("__doc_credit") | (pl.col("__doc_sum") < 0)
+    # Exports that write credit notes with positive amounts get the schema's negative sign.
+    flip = credit & (pl.col("__doc_sum") > 0)
+    # A document's own paid columns: one value repeated on its lines, or one per line.
+    own = (
+        pl.when(pl.col("__n_paid") <= 1)
+        .then(pl.col("__paid_first"))
+        .otherwise(pl.col("__paid_sum"))
+    )
+    by_date = pl.when(pl.col("__paid_date_doc").is_not_null()).then(pl.col("__target"))
+    per_doc = per_doc.with_columns(
+        credit.alias("__is_credit"), flip.alias("__flip"), pl.coalesce(own, by_date).alias("__paid")
+    )
+    settled = _settled(pl.col("__paid"), pl.col("__target"))
+    return per_doc.with_columns(pl.when(settled).then(pl.col("__paid_date_doc")).alias("__paid_on"))
+
+
+def _documents(
+    docs: pl.DataFrame, payments: pl.DataFrame | None, has_amounts: bool
+) -> pl.DataFrame:
+    """Per line: ``doc_type``, signs, ``first_line``, ``paid_amount``, ``paid_date``.
+
+    Documents arrive in file and row order (``first_line`` is the first line of
+    each number); one group-by gives every per-document figure and one join
+    brings them back to the lines.
+    """
+    docs = docs.with_columns(_doc_key(), pl.coalesce("total", "amount").alias("__value"))
+    docs = docs.with_columns(pl.col("__doc").is_first_distinct().alias("first_line"))
+    per_doc = _per_document(docs)
+    if payments is not None and payments.height:
+        resolved = _from_payments(
+            payments.with_columns(_doc_key()), per_doc.select("__doc", "__target"), has_amounts
+        )
+        per_doc = per_doc.join(resolved, on="__doc", how="left").with_columns(
+            pl.coalesce("__p_paid", "__paid").alias("__paid"),
+            pl.when(pl.col("__p_paid").is_not_null())
+            .then(pl.col("__p_on"))
+            .otherwise(pl.col("__paid_on"))
+            .alias("__paid_on"),
+        )
+    wanted = ("__doc", "__is_credit", "__flip", "__target", "__paid", "__paid_on")
+    # Row order no longer matters from here: the tables are sorted at the end.
+    docs = docs.join(per_doc.select(wanted), on="__doc", how="left")
+    signed = [
+        pl.when(pl.col("__flip")).then(-pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in ("amount", "cost", "units", "list_amount", "total")
+    ]
+    share = (
+        pl.when(pl.col("__target") != 0)
+        .then(pl.col("__value") / pl.col("__target"))
+        .otherwise(pl.when(pl.col("first_line")).then(1.0).otherwise(0.0))
+    )
+    doc_type = (
+        pl.when(pl.col("__is_credit")).then(pl.lit("credit_note")).otherwise(pl.lit("invoice"))
+    )
+    return docs.with_columns(
+        *signed,
+        doc_type.alias("doc_type"),
+        (pl.col("__paid") * share).alias("paid_amount"),
+        pl.col("__paid_on").alias("paid_date"),
+    )
+
+
+def _from_payments(payments: pl.DataFrame, target: pl.DataFrame, has_amounts: bool) -> pl.DataFrame:
+    """Per document: ``__p_paid`` (sum of payments) and ``__p_on`` (date it was settled)."""
+    if not has_amounts:
+        last = payments.group_by("__doc").agg(pl.col("date").max().alias("__p_on"))
+        return last.join(target, on="__doc").select(
+            "__doc", pl.col("__target").alias("__p_paid"), "__p_on"
+        )
+    cum = (
+        payments.sort("__doc", "date", "__row")
+        .with_columns(pl.col("amount").cum_sum().over("__doc").alias("__cum"))
+        .join(target, on="__doc", how="left")
+    )
+    return cum.group_by("__doc").agg(
+        pl.col("amount").sum().alias("__p_paid"),
+        pl.col("date").filter(_settled(pl.col("__cum"), pl.col("__target"))).min().alias("__p_on"),
+    )
+
+
+def _client_map(rows: pl.DataFrame, ids: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """``__ck → client_id, __dname, __dtax`` for the distinct clients that ``rows`` use."""
+    used = rows.select("__ck").unique()
+    return (
+        attach_ids(ids, links)
+        .join(used, on="__ck", how="semi")
+        .select("__ck", "client_id", "__dname", "__dtax")
+    )
+
+
+def _clients(
+    listed: pl.DataFrame | None, seen: list[pl.DataFrame], keys: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per client: the clients file's columns, else the name and tax id seen elsewhere."""
+    fallback = (
+        pl.concat([s.select("client_id", "__dname", "__dtax") for s in seen], how="vertical")
+        .group_by("client_id", maintain_order=True)
+        .agg(pl.col("__dname").drop_nulls().first(), pl.col("__dtax").drop_nulls().first())
+    )
+    out = keys.join(fallback, on="client_id", how="left")
+    if listed is not None and listed.height:
+        first = listed.unique("client_id", keep="first", maintain_order=True)
+        out = out.join(
+            first.drop("__file", "__row", "__ck", "client_key"), on="client_id", how="left"
+        )
+    else:
+        extra = [c for c in CLIENTS if c not in ("client_id", "client_key")]
+        out = out.with_columns([pl.lit(None, CLIENTS[c]).alias(c) for c in extra])
+    out = out.with_columns(
+        pl.coalesce("name", "__dname").alias("name"),
+        pl.coalesce("tax_id", "__dtax").alias("tax_id"),
+    )
+    return out.select([pl.col(c).cast(t) for c, t in CLIENTS.items()]).sort("client_key")
+
+
+def _canonical(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    return frame.with_columns(pl.col("__row").alias("source_row")).select(
+        [pl.col(c).cast(t) for c, t in schema.items()]
+    )
+
+
+def build_tables(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool = True,
+) -> dict[str, pl.DataFrame]:
+    """The four canonical tables from the accepted rows of every file."""
+    docs = docs if docs is not None else _EMPTY_DOCS
+    acts = acts if acts is not None else _EMPTY_ACTS
+    empty_ids = pl.DataFrame(schema=IDS_SCHEMA)
+    table_ids = {t: ids.get(t, empty_ids) for t in ("documents", "activities", "clients")}
+    links = link_ids([table_ids["clients"], table_ids["documents"], table_ids["activities"]])
+    rows = {
+        "documents": docs,
+        "activities": acts,
+        "clients": clients if clients is not None else _EMPTY_ACTS,
+    }
+    maps = {t: _client_map(rows[t], table_ids[t], links) for t in rows}
+    keys = assign_keys(pl.concat([m["client_id"] for m in maps.values()]))
+    keyed = {
+        t: m.join(keys, on="client_id", how="left").select("__ck", "client_id", "client_key")
+        for t, m in maps.items()
+    }
+    # One integer join per table gives both the client id and its key.
+    docs = _documents(docs, payments, payment_amounts).join(
+        keyed["documents"], on="__ck", how="left"
+    )
+    docs = docs.sort("client_key", "date", "__file", "__row")
+    acts = acts.join(keyed["activities"], on="__ck", how="left").sort(
+        "client_key", "date", "__file", "__row"
+    )
+    listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
+    seen = [maps["documents"], maps["activities"]]
+    pay = payments if payments is not None else _EMPTY_PAYMENTS
+    return {
+        "documents": _canonical(docs, DOCUMENTS),
+        "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
+        "clients": _clients(listed, seen, keys),
+        "activities": _canonical(acts, ACTIVITIES),
+    }

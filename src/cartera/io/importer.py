@@ -1,0 +1,258 @@
+"""Import export files into a workspace, or read them straight into canonical tables.
+
+``import_files`` = :func:`cartera.io.load.load_inputs` (read and check) +
+:func:`cartera.io.assemble.build_tables` + :func:`write_workspace`.
+Re-importing the same files with the same options changes nothing: the
+manifest records every input's SHA-256 and the options, and a match returns
+the existing workspace untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from cartera.errors import InputError
+from cartera.i18n import N_, _, fmt_number
+from cartera.io.assemble import build_tables
+from cartera.io.load import FileReport, Loaded, expand_inputs, file_hash, load_inputs
+from cartera.io.options import ReadOptions
+from cartera.io.workspace import Workspace, write_workspace
+from cartera.schema import TABLES
+
+__all__ = ["ImportSummary", "TableSummary", "import_files", "prepare_workspace", "read_table"]
+
+PathLike = Path | str
+
+#: Table names as shown to users (message ids, translated at render time).
+TABLE_LABELS: Final = {
+    "documents": N_("documents"),
+    "payments": N_("payments"),
+    "clients": N_("clients"),
+    "activities": N_("activities"),
+}
+
+
+@dataclass(frozen=True)
+class TableSummary:
+    """Rows of one table: read from its files, accepted, rejected; and what was noted."""
+
+    table: str
+    files: list[str]
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_written: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did; ``render()`` is the localised summary the CLI prints."""
+
+    workspace: Workspace
+    tables: dict[str, TableSummary]
+    unchanged: bool = False
+
+    def render(self) -> str:
+        lines = [
+            _("Workspace {path} unchanged: the same files were already imported.").format(
+                path=self.workspace.path
+            )
+            if self.unchanged
+            else _("Imported into {path}.").format(path=self.workspace.path)
+        ]
+        for name in TABLES:
+            t = self.tables.get(name)
+            if t is None:
+                continue
+            lines.append(
+                _(
+                    "{table}: {read} rows read, {accepted} accepted, {rejected} rejected → "
+                    "{written} rows ({files})"
+                ).format(
+                    table=_(TABLE_LABELS[name]),
+                    read=fmt_number(t.rows_read),
+                    accepted=fmt_number(t.rows_accepted),
+                    rejected=fmt_number(t.rows_rejected),
+                    written=fmt_number(t.rows_written),
+                    files=", ".join(t.files) or "-",
+                )
+            )
+            lines.extend(f"  · {note}" for note in t.notes)
+        if any(t.rows_rejected for t in self.tables.values()):
+            lines.append(
+                _("Rejected rows and their reasons are in {path}.").format(
+                    path=self.workspace.path / "rejects"
+                )
+            )
+        return "\n".join(lines)
+
+
+def _summary(workspace: Workspace, unchanged: bool) -> ImportSummary:
+    info = workspace.input_summary()
+    tables: dict[str, TableSummary] = {}
+    for name in TABLES:
+        entry = workspace.manifest.get("tables", {}).get(name, {})
+        files = [f["file"] for f in entry.get("files", [])]
+        tables[name] = TableSummary(
+            name,
+            files,
+            entry.get("rows_read", 0),
+            entry.get("rows_accepted", 0),
+            entry.get("rows_rejected", 0),
+            entry.get("rows_written", 0),
+            info.get(name, {}).get("notes", []),
+        )
+    return ImportSummary(workspace, tables, unchanged)
+
+
+def _fingerprint(inputs: list[tuple[Path, str | None]], options: ReadOptions) -> dict[str, Any]:
+    opts = options.model_dump(mode="json", exclude={"today"})
+    if options.mapping is not None and Path(options.mapping).is_file():
+        opts["mapping_sha256"] = file_hash(Path(options.mapping))
+    return {
+        "inputs": [
+            {"path": str(p.absolute()), "table": t, "sha256": file_hash(p) if p.is_file() else None}
+            for p, t in inputs
+        ],
+        "options": opts,
+    }
+
+
+def _manifest(
+    loaded: Loaded, built: dict[str, pl.DataFrame], fingerprint: dict[str, Any]
+) -> dict[str, Any]:
+    from cartera import __version__
+
+    tables: dict[str, Any] = {}
+    for name in TABLES:
+        reports: list[FileReport] = [r for r in loaded.reports if r.table == name]
+        read = sum(r.rows_read for r in reports)
+        rejected = sum(r.rows_rejected for r in reports)
+        tables[name] = {
+            "files": [r.as_manifest() for r in reports],
+            "rows_read": read,
+            "rows_accepted": read - rejected,
+            "rows_rejected": rejected,
+            "rows_written": built[name].height,
+        }
+    return {
+        "cartera": __version__,
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "fingerprint": fingerprint,
+        "tables": tables,
+    }
+
+
+def _build(loaded: Loaded) -> dict[str, pl.DataFrame]:
+    frames = {t: loaded.frame(t) for t in TABLES}
+    ids = loaded.ids()
+    # The parts are dropped so that each step of the build can free the frame before it.
+    loaded.parts.clear()
+    return build_tables(
+        frames.pop("documents"),
+        frames.pop("payments"),
+        frames.pop("clients"),
+        frames.pop("activities"),
+        ids,
+        loaded.payment_amounts,
+    )
+
+
+def import_files(
+    files: Iterable[PathLike] = (),
+    *,
+    into: PathLike,
+    documents: PathLike | None = None,
+    payments: PathLike | None = None,
+    clients: PathLike | None = None,
+    activities: PathLike | None = None,
+    options: ReadOptions | None = None,
+) -> ImportSummary:
+    """Read, check and write the inputs as a workspace in ``into`` (see the module docstring)."""
+    options = options or ReadOptions()
+    explicit = {
+        "documents": documents,
+        "payments": payments,
+        "clients": clients,
+        "activities": activities,
+    }
+    inputs = expand_inputs(files, explicit)
+    target = Path(into)
+    fingerprint = _fingerprint(inputs, options)
+    if Workspace.is_workspace(target):
+        existing = Workspace.open(target)
+        if existing.manifest.get("fingerprint") == fingerprint:
+            return _summary(existing, unchanged=True)
+    loaded = load_inputs(inputs, options)
+    built = _build(loaded)
+    workspace = write_workspace(
+        target, built, _manifest(loaded, built, fingerprint), loaded.rejects
+    )
+    return _summary(workspace, unchanged=False)
+
+
+def read_table(
+    path: PathLike, table: str | None = None, *, options: ReadOptions | None = None
+) -> pl.DataFrame:
+    """One export file as its canonical table (exactly the columns of :mod:`cartera.schema`).
+
+    ``table`` is recognised from the headers when None. ``client_key`` is
+    numbered within this file alone; payments of a documents file are resolved
+    from its own paid columns.
+    """
+    if table is not None and table not in TABLES:
+        raise InputError(
+            N_("Unknown table «{table}»; tables: {tables}."), table=table, tables=", ".join(TABLES)
+        )
+    options = options or ReadOptions()
+    inputs = expand_inputs([] if table else [path], {table: path} if table else {})
+    loaded = load_inputs(inputs, options, require_documents=False)
+    return _build(loaded)[loaded.reports[0].table]
+
+
+def prepare_workspace(
+    source: PathLike | Sequence[PathLike] | None = None,
+    *,
+    documents: PathLike | None = None,
+    payments: PathLike | None = None,
+    clients: PathLike | None = None,
+    activities: PathLike | None = None,
+    options: ReadOptions | None = None,
+) -> Workspace:
+    """A workspace folder as it is, or export files imported into a temporary workspace.
+
+    The temporary folder is removed when the returned :class:`Workspace` is
+    garbage-collected (or at exit).
+    """
+    explicit = (documents, payments, clients, activities)
+    if isinstance(source, (str, Path)) and Workspace.is_workspace(source) and not any(explicit):
+        return Workspace.open(source)
+    files: list[PathLike] = (
+        [] if source is None else [source] if isinstance(source, (str, Path)) else list(source)
+    )
+    folder = Path(tempfile.mkdtemp(prefix="cartera-ws-"))
+    try:
+        summary = import_files(
+            files,
+            into=folder / "workspace",
+            documents=documents,
+            payments=payments,
+            clients=clients,
+            activities=activities,
+            options=options,
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    weakref.finalize(summary.workspace, shutil.rmtree, folder, True)
+    return summary.workspace

@@ -1,0 +1,174 @@
+"""``inspect``: how cartera reads one file, so a user can check it or write a mapping.
+
+For any file: its format, encoding, delimiter, sheet and header row; which
+table it looks like (and how many columns each table recognises); each
+column's role and convention; sample values as written and as parsed; notes;
+and the first problems an import would report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cartera.errors import AmbiguousFormatError, InputError
+from cartera.i18n import N_
+from cartera.io.aliases import ALIASES
+from cartera.io.load import BUILDERS, FileReport, file_issues, problems_of, recognise_file
+from cartera.io.mapping import TableMapping, load_mapping
+from cartera.io.options import ReadOptions
+from cartera.io.parse import Note, Typed, type_columns
+from cartera.io.recognise import Recognition, guess_table
+from cartera.io.source import ROW, RawTable, open_source
+
+__all__ = ["ColumnInfo", "InspectResult", "inspect_file"]
+
+_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column of the file: header as written, role (or None), convention, samples."""
+
+    header: str
+    role: str | None
+    convention: str | None
+    samples: list[str]
+    parsed: list[str]
+
+
+@dataclass
+class InspectResult:
+    """Everything ``cartera inspect`` shows (``as_dict()`` is its JSON form)."""
+
+    file: str
+    format: str
+    table: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int
+    rows: int
+    scores: dict[str, int]
+    columns: list[ColumnInfo]
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "table": self.table,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "scores": self.scores,
+            "columns": [c.__dict__ for c in self.columns],
+            "notes": self.notes,
+            "problems": self.problems,
+            "problem_count": self.problem_count,
+        }
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}" if value != int(value) or abs(value) >= 1e15 else f"{value:.0f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _typed_even_if_ambiguous(
+    raw: RawTable,
+    rec: Recognition,
+    options: ReadOptions,
+    tmap: TableMapping,
+    today: dt.date,
+    notes: list[Note],
+) -> Typed:
+    """Type the columns; an ambiguous convention is noted and shown with the Spanish reading."""
+    for _attempt in range(3):
+        try:
+            return type_columns(raw, rec, options, tmap, today)
+        except AmbiguousFormatError as exc:
+            notes.append(
+                Note(
+                    N_("ambiguous, shown as if read with the option it asks for: {detail}"),
+                    {"detail": exc.render()},
+                )
+            )
+            codes = {p.code for p in exc.problems}
+            update: dict[str, str] = {}
+            if "ambiguous_decimal" in codes:
+                update["decimal"] = "comma"
+            if "ambiguous_date" in codes:
+                update["date_format"] = "%d/%m/%Y"
+            options = options.model_copy(update=update)
+    return type_columns(raw, rec, options, tmap, today)
+
+
+def inspect_file(
+    path: Path | str, *, table: str | None = None, options: ReadOptions | None = None
+) -> InspectResult:
+    """How ``path`` would be read (see the module docstring); never writes anything."""
+    options = options or ReadOptions()
+    path = Path(path)
+    if table is not None and table not in ALIASES:
+        raise InputError(
+            N_("Unknown table «{table}»; tables: {tables}."), table=table, tables=", ".join(ALIASES)
+        )
+    mapping = load_mapping(options.mapping)
+    today = options.today or dt.date.today()
+    with tempfile.TemporaryDirectory(prefix="cartera-inspect-") as work:
+        raw = open_source(path, options, Path(work))
+        rec = recognise_file(raw, table, mapping)
+        _best, scores = (
+            guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
+            if table is None
+            else (rec, {})
+        )
+        notes: list[Note] = [Note(m, p) for m, p in raw.notes]
+        typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
+        headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+        part = BUILDERS[rec.table](typed.frame, headers)
+        issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
+        samples = raw.frame.head(50).collect()
+    notes += part.notes
+    role_of = {i: r for r, i in rec.roles.items()}
+    columns = []
+    for i, header in enumerate(raw.headers):
+        values = [v for v in samples[raw.col(i)].to_list() if v not in (None, "")][:_SAMPLES]
+        role = role_of.get(i)
+        parsed: list[str] = []
+        if role is not None:
+            first_rows = samples.filter(pl.col(raw.col(i)).is_not_null()).head(_SAMPLES)[ROW]
+            parsed = [
+                _text(v)
+                for v in typed.frame.filter(pl.col(ROW).is_in(first_rows.implode()))[role].to_list()
+                if v is not None
+            ]
+        columns.append(ColumnInfo(header, role, typed.conventions.get(header), values, parsed))
+    report = FileReport(path, rec.table, "", raw.kind, raw.headers, rec)
+    return InspectResult(
+        file=path.name,
+        format=raw.kind,
+        table=rec.table,
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
+        sheet=raw.sheet,
+        header_row=raw.header_row,
+        rows=typed.rows_read,
+        scores=scores,
+        columns=columns,
+        notes=[n.text() for n in notes],
+        problems=[p.render() for p in problems_of(issues.sort("row"), [report], 10)],
+        problem_count=issues.height,
+    )

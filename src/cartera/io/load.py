@@ -1,0 +1,480 @@
+"""Read every input file into checked parts of the four tables (no writing).
+
+:func:`load_inputs` is the shared core of ``import``, ``read_table`` and
+``prepare_workspace``: it opens each file, recognises its table and roles,
+types its columns, collects *every* problem (bad cells, missing values,
+duplicate document numbers, payments of unknown documents) and either raises
+one :class:`InputError` listing them (strict, the default) or drops the bad
+rows and keeps them, with their reasons, for the rejects files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from cartera.errors import InputError, Problem
+from cartera.i18n import N_, _
+from cartera.io import assemble, tables
+from cartera.io.aliases import ALIASES
+from cartera.io.mapping import Mapping, load_mapping
+from cartera.io.options import ReadOptions
+from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
+from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
+from cartera.io.source import ROW, RawTable, open_source, ragged_row
+
+__all__ = [
+    "BUILDERS",
+    "FileReport",
+    "Loaded",
+    "expand_inputs",
+    "file_hash",
+    "file_issues",
+    "load_inputs",
+    "problems_of",
+    "read_file",
+    "recognise_file",
+    "strict_error",
+]
+
+SUFFIXES: Final = frozenset(
+    {".csv", ".txt", ".tsv", ".tab", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet"}
+)
+BUILDERS: Final = {
+    "documents": tables.documents_part,
+    "payments": tables.payments_part,
+    "clients": tables.clients_part,
+    "activities": tables.activities_part,
+}
+_CODES: Final = {
+    "not a number; expected an amount like {expected}": "bad_number",
+    "not a date; expected {expected}": "bad_date",
+    "this date does not exist": "impossible_date",
+    "the date is in the future (today is {today})": "future_date",
+    "the year is implausible; expected a date after 1900": "implausible_date",
+    "empty, but a value is required": "missing_value",
+    "no client: the row has no client code, tax id or name": "missing_client",
+    "this document number is already used on row {other} with another client or date": (
+        "duplicate_document"
+    ),
+    "payment of a document that is not in the documents file": "unknown_document",
+    "this client is already listed on row {other}": "duplicate_client",
+    "not a yes/no value; expected Sí or No": "bad_flag",
+}
+
+
+@dataclass
+class FileReport:
+    """How one file was read (recorded in the manifest)."""
+
+    path: Path
+    table: str
+    sha256: str
+    kind: str
+    headers: list[str]
+    recognition: Recognition
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    conventions: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rejects: str | None = None
+
+    def columns(self) -> dict[str, str]:
+        return {role: self.headers[i] for role, i in self.recognition.roles.items()}
+
+    def as_manifest(self) -> dict[str, Any]:
+        return {
+            "file": self.path.name,
+            "path": str(self.path.absolute()),
+            "sha256": self.sha256,
+            "format": self.kind,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "recognised_by": self.recognition.how,
+            "columns": self.columns(),
+            "ignored": [self.headers[i] for i in self.recognition.duplicates],
+            "unused": [
+                h for i, h in enumerate(self.headers) if i not in self.recognition.roles.values()
+            ],
+            "conventions": self.conventions,
+            "notes": [n.as_dict() for n in self.notes],
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_read - self.rows_rejected,
+            "rows_rejected": self.rows_rejected,
+            "rejects": self.rejects,
+        }
+
+
+@dataclass
+class Loaded:
+    """The checked parts of every table, their reports, and the rejected rows."""
+
+    parts: dict[str, list[tuple[int, tables.Part]]]
+    reports: list[FileReport]
+    rejects: dict[str, pl.DataFrame]
+    payment_amounts: bool = True
+
+    def frame(self, table: str, columns: tuple[str, ...] | None = None) -> pl.DataFrame | None:
+        """Every accepted row of ``table`` (or just ``columns``) in file and row order."""
+        frames = [
+            p.frame.with_columns(pl.lit(i, pl.Int64).alias("__file")).select(columns or pl.all())
+            for i, p in self.parts.get(table, [])
+        ]
+        return pl.concat(frames, how="vertical_relaxed") if frames else None
+
+    def ids(self) -> dict[str, pl.DataFrame]:
+        """The distinct clients of each client-bearing table (over all its files)."""
+        out: dict[str, pl.DataFrame] = {}
+        for table, items in self.parts.items():
+            frames = [p.ids for _i, p in items if p.ids is not None]
+            if frames:
+                out[table] = pl.concat(frames, how="vertical_relaxed").unique(
+                    "__ck", keep="first", maintain_order=True
+                )
+        return out
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file (cached per path, size and modification time: hashed once per import)."""
+    stat = path.stat()
+    return _hash(str(path.absolute()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _hash(path: str, size: int, mtime_ns: int) -> str:
+    del size, mtime_ns  # part of the cache key only
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def expand_inputs(
+    files: Iterable[Path | str], explicit: dict[str, Path | str | None]
+) -> list[tuple[Path, str | None]]:
+    """(file, table or None) for every input; a folder means every table file directly inside it."""
+    out: list[tuple[Path, str | None]] = []
+    for table, given in explicit.items():
+        if given is not None:
+            out.append((Path(given), table))
+    for item in files:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith((".", "~$"))
+            )
+            if not found:
+                raise InputError(
+                    N_("The folder {path} has no CSV, Excel or Parquet files."), path=str(path)
+                )
+            out.extend((p, None) for p in found)
+        else:
+            out.append((path, None))
+    if not out:
+        raise InputError(N_("No input files. Give files or a folder, or --documents FILE."))
+    return out
+
+
+def recognise_file(raw: RawTable, table: str | None, mapping: Mapping) -> Recognition:
+    mappings = {t: mapping.table(t) for t in ALIASES}
+    table = table or mapping.table_for(raw.path)
+    if table is None:
+        rec, _scores = guess_table(raw.headers, mappings, raw.name)
+        return rec
+    rec = recognise(raw.headers, table, mappings[table])
+    missing = missing_roles(rec)
+    if missing:
+        problems = [
+            Problem(
+                N_("no column for «{role}»; expected a header such as {examples}"),
+                file=raw.name,
+                params={
+                    "role": " / ".join(group),
+                    "examples": ", ".join(f"«{a}»" for r in group for a in ALIASES[table][r][:3]),
+                },
+                code="missing_column",
+            )
+            for group in missing
+        ]
+        raise InputError(
+            N_(
+                "{file}: required columns of the {table} table are missing (the file has: "
+                "{columns})."
+            ),
+            problems,
+            file=raw.name,
+            table=table,
+            columns=", ".join(raw.headers),
+        )
+    return rec
+
+
+def read_file(
+    path: Path,
+    table: str | None,
+    index: int,
+    options: ReadOptions,
+    mapping: Mapping,
+    workdir: Path,
+    today: dt.date,
+) -> tuple[FileReport, tables.Part, pl.DataFrame, RawTable]:
+    """One file → its report, its part, its issues (with ``__file``), its raw table."""
+    sheet_opts = options
+    target = table or mapping.table_for(path)
+    if options.sheet is None and target and mapping.table(target).sheet is not None:
+        sheet_opts = options.model_copy(update={"sheet": mapping.table(target).sheet})
+    raw = open_source(path, sheet_opts, workdir)
+    rec = recognise_file(raw, table, mapping)
+    try:
+        typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
+    except pl.exceptions.PolarsError as exc:
+        raise _unreadable(raw, exc) from exc
+    if typed.rows_read == 0 and rec.table == "documents":
+        raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
+    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+    part = BUILDERS[rec.table](typed.frame, headers)
+    issues = file_issues(typed.issues, part)
+    notes = [Note(m, p) for m, p in raw.notes] + part.notes
+    notes += [
+        Note(
+            N_("column «{column}» also looks like «{role}» and was not used"),
+            {"column": raw.headers[i], "role": r},
+        )
+        for i, r in rec.duplicates.items()
+    ]
+    report = FileReport(
+        path,
+        rec.table,
+        file_hash(path),
+        raw.kind,
+        raw.headers,
+        rec,
+        raw.encoding,
+        raw.delimiter,
+        raw.sheet,
+        raw.header_row,
+        typed.conventions,
+        notes,
+        typed.rows_read,
+    )
+    return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
+
+
+def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
+    """Cell issues plus the table's issues; a cell that could not be read is not also 'empty'."""
+    issues = pl.concat([cell_issues.lazy(), *part.issues], how="vertical").collect()
+    shadowed = (pl.col("message") == tables.MISSING) & (pl.len().over("row", "column") > 1)
+    return issues.filter(~shadowed).sort("row", maintain_order=True)
+
+
+def _unreadable(raw: RawTable, exc: Exception) -> InputError:
+    """A CSV polars cannot split: name the first row with too many fields when there is one."""
+    row = ragged_row(raw)
+    if row is not None:
+        problem = Problem(
+            N_(
+                "this row has more fields than the header has columns ({count}); check the "
+                "separators and quotes"
+            ),
+            file=raw.name,
+            row=row,
+            params={"count": len(raw.headers)},
+            code="ragged_row",
+        )
+        return InputError(
+            N_("{file}: the file cannot be read as a table."), [problem], file=raw.name
+        )
+    detail = str(exc).splitlines()[0]
+    return InputError(
+        N_("{file}: the file cannot be read as a table ({detail})."), file=raw.name, detail=detail
+    )
+
+
+def load_inputs(
+    inputs: list[tuple[Path, str | None]], options: ReadOptions, *, require_documents: bool = True
+) -> Loaded:
+    """Read and check every input; strict unless ``options.skip_bad_rows`` (see module doc)."""
+    mapping = load_mapping(options.mapping)
+    today = options.today or dt.date.today()
+    reports: list[FileReport] = []
+    parts: dict[str, list[tuple[int, tables.Part]]] = {}
+    issues: list[pl.DataFrame] = []
+    raws: list[RawTable] = []
+    with tempfile.TemporaryDirectory(prefix="cartera-read-") as work:
+        for index, (path, table) in enumerate(inputs):
+            report, part, file_issues, raw = read_file(
+                path, table, index, options, mapping, Path(work), today
+            )
+            reports.append(report)
+            parts.setdefault(report.table, []).append((index, part))
+            issues.append(file_issues)
+            raws.append(raw)
+        if require_documents and "documents" not in parts:
+            raise InputError(
+                N_(
+                    "None of the files is a documents (invoices) file ({found}); name it with "
+                    "--documents FILE."
+                ),
+                found=", ".join(f"{r.path.name}: {_(r.table)}" for r in reports),
+            )
+        loaded = Loaded(parts, reports, {})
+        row_issues = (
+            pl.concat(issues, how="vertical")
+            if issues
+            else pl.DataFrame(schema={**ISSUE_SCHEMA, "__file": pl.Int64})
+        )
+        all_issues = _cross_issues(loaded, row_issues)
+        if all_issues.height and not options.skip_bad_rows:
+            raise strict_error(all_issues, reports)
+        if all_issues.height:
+            _reject(loaded, all_issues, raws)
+    loaded.payment_amounts = all(
+        "amount" in r.recognition.roles for r in reports if r.table == "payments"
+    )
+    return loaded
+
+
+def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` without the rows that have issues (no copy when there are none)."""
+    return frame.join(bad, on=["__file", ROW], how="anti") if bad.height else frame
+
+
+def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame) -> pl.DataFrame:
+    """Row issues plus duplicate document numbers and payments of unknown documents."""
+    bad = row_issues.select("__file", pl.col("row").alias(ROW)).unique()
+    number_header = {
+        r_i: r.headers[r.recognition.roles["doc_number"]]
+        for r_i, r in enumerate(loaded.reports)
+        if "doc_number" in r.recognition.roles
+    }
+    docs = loaded.frame("documents", ("__file", ROW, "__ck", "date", "doc_number"))
+    ids = loaded.ids()
+    if docs is None:
+        return row_issues.sort("__file", "row", maintain_order=True)
+    good_docs = _without(docs, bad)
+    extra = [assemble.duplicate_issues(good_docs, ids["documents"], number_header)]
+    clients = loaded.frame("clients")
+    if clients is not None:
+        client_header = {
+            i: " / ".join(
+                r.headers[r.recognition.roles[k]]
+                for k in ("client_code", "tax_id", "client_name")
+                if k in r.recognition.roles
+            )
+            for i, r in enumerate(loaded.reports)
+        }
+        extra.append(
+            assemble.duplicate_client_issues(_without(clients, bad), ids["clients"], client_header)
+        )
+    payments = loaded.frame("payments", ("__file", ROW, "doc_number"))
+    if payments is not None:
+        good_pay = _without(payments, bad).filter(pl.col("doc_number").is_not_null())
+        extra.append(assemble.unknown_payment_issues(good_pay, good_docs, number_header))
+    extra_df = (
+        pl.concat([e.select(row_issues.columns) for e in extra if e.height], how="vertical")
+        if any(e.height for e in extra)
+        else None
+    )
+    out = row_issues if extra_df is None else pl.concat([row_issues, extra_df], how="vertical")
+    return out.sort("__file", "row", maintain_order=True)
+
+
+def problems_of(
+    issues: pl.DataFrame, reports: list[FileReport], limit: int | None = None
+) -> list[Problem]:
+    rows = issues.head(limit) if limit else issues
+    return [
+        Problem(
+            message=r["message"],
+            file=reports[r["__file"]].path.name,
+            row=r["row"],
+            column=r["column"] or None,
+            value=r["value"],
+            params=json.loads(r["params"] or "{}"),
+            code=_CODES.get(r["message"], "invalid"),
+        )
+        for r in rows.iter_rows(named=True)
+    ]
+
+
+def strict_error(issues: pl.DataFrame, reports: list[FileReport]) -> InputError:
+    """The error of a strict import: every problem (up to a limit) of every file."""
+    rows = issues.select("__file", "row").unique().height
+    message = (
+        N_(
+            "Nothing was imported: 1 row has problems. Fix it, or run again with --skip-bad-rows "
+            "to import the other rows and list this one in the workspace's rejects folder."
+        )
+        if rows == 1
+        else N_(
+            "Nothing was imported: {rows} rows have problems. Fix them, or run again with "
+            "--skip-bad-rows to import the other rows and list these in the workspace's rejects "
+            "folder."
+        )
+    )
+    return InputError(message, problems_of(issues, reports, 200), total=issues.height, rows=rows)
+
+
+def _reject(loaded: Loaded, issues: pl.DataFrame, raws: list[RawTable]) -> None:
+    """Drop the bad rows from the parts and keep them, with reasons, for the rejects files."""
+    texts = [
+        Problem(p.message, column=p.column, value=p.value, params=p.params).render()
+        for p in problems_of(issues, loaded.reports)
+    ]
+    reasons = (
+        issues.with_columns(pl.Series("__reason", texts, pl.String))
+        .group_by("__file", "row", maintain_order=True)
+        .agg(pl.col("__reason").str.join(" | ").alias("reason"))
+    )
+    for table, items in loaded.parts.items():
+        for index, part in items:
+            bad = reasons.filter(pl.col("__file") == index).select(
+                pl.col("row").alias(ROW), "reason"
+            )
+            if bad.height == 0:
+                continue
+            part.frame = part.frame.join(bad, on=ROW, how="anti")
+            report, raw = loaded.reports[index], raws[index]
+            report.rows_rejected = bad.height
+            report.rejects = f"rejects/{raw.path.stem}.{table}.rejects.csv"
+            loaded.rejects[Path(report.rejects).name] = _reject_rows(raw, bad)
+
+
+def _reject_rows(raw: RawTable, bad: pl.DataFrame) -> pl.DataFrame:
+    """The rejected rows as written (headers of the file) with ``row`` and ``reason`` first."""
+    cols = [raw.col(i) for i in range(len(raw.headers))]
+    names = [_("row"), _("reason"), *_unique_names(raw.headers)]
+    rows = (
+        raw.frame.join(bad.lazy(), on=ROW, how="inner")
+        .select(ROW, "reason", *cols)
+        .sort(ROW)
+        .collect()
+    )
+    rows.columns = names
+    return rows
+
+
+def _unique_names(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out

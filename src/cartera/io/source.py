@@ -1,0 +1,323 @@
+"""Open an export as a lazy frame of text cells, whatever its format.
+
+CSV, XLSX/XLS/ODS and Parquet all become one :class:`RawTable`: the headers as
+written in the file, and a lazy polars frame with one String column per
+header (``c0``, ``c1``...) plus ``__row``, the row number a spreadsheet shows
+for each record (header = row 1, or lower when title rows sit above it).
+Typing happens later, per role, once the conventions are known.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from cartera.errors import InputError, Problem
+from cartera.i18n import N_
+from cartera.io.aliases import ALIASES, normalise_header
+from cartera.io.options import ReadOptions
+from cartera.io.sniff import (
+    Encoding,
+    FileKind,
+    detect_delimiter,
+    detect_encoding,
+    detect_kind,
+    read_head,
+    to_utf8_file,
+)
+
+__all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
+
+ROW: Final = "__row"
+_HEADER_SCAN: Final = 30
+_KNOWN: Final = frozenset(
+    normalise_header(a) for roles in ALIASES.values() for al in roles.values() for a in al
+)
+
+
+@dataclass
+class RawTable:
+    """One input file as text cells; ``frame`` has columns ``c0..cN`` (String) and ``__row``."""
+
+    path: Path
+    kind: FileKind
+    headers: list[str]
+    frame: pl.LazyFrame
+    header_row: int = 1
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    native_numbers: bool = False
+    notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    text_path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def col(self, index: int) -> str:
+        return f"c{index}"
+
+
+def column_letter(index: int) -> str:
+    """0 → ``A``, 27 → ``AB`` (how a spreadsheet names a column)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def header_score(cells: list[str | None]) -> int:
+    """How many cells are known header aliases (of any table)."""
+    return sum(1 for c in cells if c and normalise_header(str(c)) in _KNOWN)
+
+
+def _display_headers(cells: list[str | None]) -> list[str]:
+    out: list[str] = []
+    for i, cell in enumerate(cells):
+        text = (cell or "").strip().lstrip("\ufeff")
+        out.append(text or f"({column_letter(i)})")
+    return out
+
+
+def open_source(path: Path, options: ReadOptions, workdir: Path) -> RawTable:
+    """Open ``path`` (CSV, Excel or Parquet); ``workdir`` holds transcoded copies while reading."""
+    kind = detect_kind(path)
+    if kind == "parquet":
+        return _open_parquet(path)
+    if kind in ("xlsx", "xls", "ods"):
+        return _open_excel(path, kind, options)
+    return _open_csv(path, workdir)
+
+
+def _open_parquet(path: Path) -> RawTable:
+    lazy = pl.scan_parquet(path)
+    names = lazy.collect_schema().names()
+    frame = lazy.select(
+        [pl.col(n).cast(pl.String).alias(f"c{i}") for i, n in enumerate(names)]
+    ).with_row_index(ROW, offset=2)
+    return RawTable(
+        path,
+        "parquet",
+        list(names),
+        frame.with_columns(pl.col(ROW).cast(pl.Int64)),
+        native_numbers=True,
+    )
+
+
+def _open_csv(path: Path, workdir: Path) -> RawTable:
+    encoding: Encoding = detect_encoding(path)
+    source = path if encoding in ("utf-8", "utf-8-sig") else to_utf8_file(path, encoding, workdir)
+    head = read_head(source, "utf-8")
+    delimiter = detect_delimiter(head)
+    if delimiter is None:
+        raise InputError(
+            N_(
+                "{file}: the file has a single column; cartera found no «;», «,», tab or «|» "
+                "separating columns. Check that it is a table exported as CSV."
+            ),
+            file=path.name,
+        )
+    lines = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:_HEADER_SCAN]
+    header_idx = _best_header_row([list(r) for r in lines])
+    cells: list[str | None] = list(lines[header_idx]) if lines else []
+    width = max((len(r) for r in lines), default=len(cells))
+    cells += [None] * (width - len(cells))
+    headers = _display_headers(cells)
+    frame = pl.scan_csv(
+        source,
+        separator=delimiter,
+        has_header=False,
+        skip_rows=header_idx + 1,
+        infer_schema=False,
+        quote_char='"',
+        encoding="utf8",
+        raise_if_empty=False,
+        schema={f"c{i}": pl.String for i in range(len(headers))},
+        missing_columns="insert",
+    ).with_row_index(ROW, offset=header_idx + 2)
+    frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
+    return RawTable(
+        path,
+        "csv",
+        headers,
+        frame,
+        header_row=header_idx + 1,
+        encoding=encoding,
+        delimiter=delimiter,
+        text_path=source,
+    )
+
+
+def ragged_row(raw: RawTable) -> int | None:
+    """Spreadsheet row of the first CSV record with more fields than the header (None if none)."""
+    if raw.text_path is None or raw.delimiter is None:
+        return None
+    with raw.text_path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=raw.delimiter)
+        for number, record in enumerate(reader, start=1):
+            if number > raw.header_row and len(record) > len(raw.headers):
+                return number
+    return None
+
+
+def _best_header_row(rows: list[list[str | None]]) -> int:
+    """The row with most known aliases among the first rows (else the first non-empty one)."""
+    best, best_score = None, 0
+    for i, row in enumerate(rows):
+        score = header_score(row)
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        return best
+    for i, row in enumerate(rows):
+        if sum(1 for c in row if c and str(c).strip()) > 1:
+            return i
+    return 0
+
+
+def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own exception types per failure
+        raise InputError(
+            N_("{file}: the workbook cannot be read ({detail})."), file=path.name, detail=str(exc)
+        ) from exc
+    names = list(reader.sheet_names)
+    sheets = [_sheet_by_option(path, names, options.sheet)] if options.sheet is not None else names
+    tried: list[tuple[int, str, pl.DataFrame, int, int]] = []
+    for sheet in sheets:
+        df = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        rows = [list(r) for r in df.head(_HEADER_SCAN).iter_rows()]
+        top, depth = _excel_header(rows)
+        score = header_score(_merge_header_rows(rows[top : top + depth]))
+        tried.append((score, sheet, df, top, depth))
+        if score >= 2:
+            break
+    score, sheet, df, top, depth = max(tried, key=lambda t: t[0]) if len(tried) > 1 else tried[0]
+    header_cells = _merge_header_rows([list(r) for r in df.slice(top, depth).iter_rows()])
+    headers = _display_headers(header_cells)
+    offset = _first_row_number(path, names.index(sheet)) if kind == "xlsx" else 1
+    data = df.slice(top + depth)
+    data.columns = [f"c{i}" for i in range(len(headers))]
+    frame = (
+        data.lazy()
+        .with_row_index(ROW, offset=offset + top + depth)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+    )
+    raw = RawTable(
+        path, kind, headers, frame, header_row=offset + top, sheet=sheet, native_numbers=True
+    )
+    if len(names) > 1:
+        raw.notes.append(
+            (N_("read sheet «{sheet}» of {count}"), {"sheet": sheet, "count": len(names)})
+        )
+    return raw
+
+
+def _sheet_by_option(path: Path, names: list[str], wanted: str) -> str:
+    if wanted in names:
+        return wanted
+    if wanted.isdigit() and int(wanted) < len(names):
+        return names[int(wanted)]
+    raise InputError(
+        N_("{file}: there is no sheet «{sheet}»; the sheets are {sheets}."),
+        file=path.name,
+        sheet=wanted,
+        sheets=", ".join(f"«{n}»" for n in names),
+    )
+
+
+def _excel_header(rows: list[list[str | None]]) -> tuple[int, int]:
+    """(first header row, number of header rows: 1, or 2 for grouped headers like AEAT books)."""
+    top = _best_header_row(rows)
+    if top + 1 < len(rows):
+        single = max(header_score(rows[top]), header_score(rows[top + 1]))
+        double = header_score(_merge_header_rows(rows[top : top + 2]))
+        if double > single:
+            return top, 2
+        if top > 0:
+            above = header_score(_merge_header_rows(rows[top - 1 : top + 1]))
+            if above > header_score(rows[top]):
+                return top - 1, 2
+    return top, 1
+
+
+def _merge_header_rows(rows: list[list[str | None]]) -> list[str | None]:
+    """Two header rows into one name per column.
+
+    A group title spanning several sub-columns (``Importes`` over ``Base
+    imponible``, ``Cuota``) gives way to the sub-header; a group that is
+    itself a column name (``NIF Destinatario`` over ``Tipo``, ``Identificación``)
+    is kept as ``group / sub`` so the parts are not mistaken for other roles.
+    """
+    if len(rows) == 1:
+        return rows[0]
+    upper, lower = rows[0], rows[1]
+    merged: list[str | None] = []
+    group: str | None = None
+    for i, low in enumerate(lower):
+        up = upper[i] if i < len(upper) else None
+        if up and str(up).strip():
+            group = str(up).strip()
+        if not low or not str(low).strip():
+            merged.append(up)
+            group = group if up else None
+            continue
+        sub = str(low).strip()
+        if group is None:
+            merged.append(sub)
+            continue
+        combined = f"{group} / {sub}"
+        known = normalise_header(combined) in _KNOWN or normalise_header(group) in _KNOWN
+        merged.append(combined if known else sub)
+    return merged
+
+
+_ROW_RE: Final = re.compile(rb'<row [^>]*?r="(\d+)"[^>]*>(.*?)</row>', re.DOTALL)
+
+
+def _first_row_number(path: Path, sheet_index: int) -> int:
+    """Spreadsheet number of the first row holding a value (calamine drops empty leading rows)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            target = _sheet_part(zf, sheet_index)
+            with zf.open(target) as fh:
+                blob = fh.read(1 << 20)
+    except (KeyError, zipfile.BadZipFile, IndexError):
+        return 1
+    for match in _ROW_RE.finditer(blob):
+        if b"<v>" in match.group(2) or b"<is>" in match.group(2) or b"<v " in match.group(2):
+            return int(match.group(1))
+    return 1
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_index: int) -> str:
+    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = re.findall(r'<sheet [^>]*?r:id="([^"]+)"', workbook)[sheet_index]
+    target = re.search(rf'<Relationship [^>]*?Id="{re.escape(rid)}"[^>]*?Target="([^"]+)"', rels)
+    if target is None:
+        target = re.search(
+            rf'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="{re.escape(rid)}"', rels
+        )
+    if target is None:
+        raise KeyError(rid)
+    part = target.group(1).lstrip("/")
+    return part if part.startswith("xl/") else f"xl/{part}"
+
+
+def problem_for_file(path: Path, message: str, **params: object) -> Problem:
+    """A problem about a whole file."""
+    return Problem(message, file=path.name, params=params)

@@ -1,0 +1,346 @@
+"""From typed role columns to the canonical columns of each table (one file at a time).
+
+Input: a :class:`Typed` frame (``__row`` + role columns). Output: a frame with
+the canonical columns of :mod:`cartera.schema` that a single file can know
+(``client_key``, ``first_line`` and payments are settled later, across
+files, by :mod:`cartera.io.assemble`), ``__row`` and ``__ck`` (a hash of the row's
+client columns), the file's distinct clients (``Part.ids``), and more issues and notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from cartera.i18n import N_
+from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
+from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
+from cartera.io.parse import Note, issue_frame
+from cartera.io.source import ROW
+
+__all__ = ["MISSING", "Part", "activities_part", "clients_part", "documents_part", "payments_part"]
+
+_CREDIT = sorted({normalise_word(w) for w in CREDIT_WORDS})
+_CREDIT_RE = r"^(" + "|".join(_CREDIT) + r")|rectific|abono|devoluc|credit|refund|return"
+_R_SERIES = r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
+MISSING = N_("empty, but a value is required")
+
+
+@dataclass
+class Part:
+    """One file's contribution to a table."""
+
+    frame: pl.DataFrame
+    issues: list[pl.LazyFrame] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    ids: pl.DataFrame | None = None
+
+
+def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Client identity, worked out once per distinct client rather than once per row.
+
+    Returns ``frame`` with ``__ck`` (a hash of its raw client columns) and the
+    distinct clients ``ids``: ``__ck, __code, __tax, __name, __dname, __dtax,
+    __lid`` (normalised identity, name and tax id as written, and a hash of
+    the client's own id, null when it has none). Integer keys make the joins
+    over millions of rows cheap.
+    """
+    keys = [r for r in ("client_code", "tax_id", "client_name") if r in roles]
+    frame = frame.with_columns(pl.struct(keys).hash(seed=11).alias("__ck"))
+    ids = (
+        frame.select("__ck", *keys).unique("__ck", keep="any").with_columns(identity_columns(roles))
+    )
+    lid = local_id()
+    ids = ids.select(
+        "__ck",
+        *IDENTITY,
+        (pl.col("client_name") if "client_name" in roles else _null(pl.String())).alias("__dname"),
+        (pl.col("tax_id") if "tax_id" in roles else _null(pl.String())).alias("__dtax"),
+        pl.when(lid.is_null()).then(None).otherwise(lid.hash(seed=13)).alias("__lid"),
+    )
+    return frame, ids
+
+
+def _credit_by_type(frame: pl.DataFrame) -> pl.Expr:
+    """Whether the type column says credit note / return (decided once per distinct word)."""
+    words = frame.get_column("doc_type").drop_nulls().unique()
+    credit = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")).str.contains(_CREDIT_RE))[
+        "w"
+    ]
+    return pl.col("doc_type").replace_strict(words, credit, default=False, return_dtype=pl.Boolean)
+
+
+def _null(dtype: pl.DataType) -> pl.Expr:
+    return pl.lit(None, dtype)
+
+
+def _has(frame: pl.DataFrame, role: str) -> bool:
+    return role in frame.columns
+
+
+def _doc_number(frame: pl.DataFrame) -> pl.Expr:
+    """Series and number as one id: ``A`` + ``123`` → ``A-123`` (``A123`` kept as it is)."""
+    number = pl.col("doc_number").str.strip_chars()
+    if not _has(frame, "series"):
+        return number
+    series = pl.col("series").str.strip_chars()
+    joined = (
+        pl.when(series.is_null() | number.str.starts_with(series))
+        .then(number)
+        .otherwise(series + "-" + number)
+    )
+    return joined
+
+
+def _missing_issue(frame: pl.DataFrame, role: str, headers: dict[str, str]) -> pl.LazyFrame:
+    return issue_frame(
+        frame, pl.col(role).is_null(), headers[role], pl.lit(None, pl.String), MISSING
+    )
+
+
+def _client_issue(frame: pl.DataFrame, ids: pl.DataFrame, headers: dict[str, str]) -> pl.LazyFrame:
+    columns = " / ".join(
+        headers[r] for r in ("client_code", "tax_id", "client_name") if r in headers
+    )
+    return issue_frame(
+        frame,
+        pl.col("__ck").is_in(ids.filter(pl.col("__lid").is_null())["__ck"].implode()),
+        columns,
+        pl.lit(None, pl.String),
+        N_("no client: the row has no client code, tax id or name"),
+    )
+
+
+def _amount_source(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.Expr, str, list[Note]]:
+    """The net amount expression, the role it reads, and a note saying what was used."""
+    vat = pl.col("vat_pct")
+    if _has(frame, "vat_pct") and (frame["vat_pct"].abs().max() or 0) <= 1:  # type: ignore[operator]
+        vat = vat * 100  # fractions (0.21) rather than percentages (21)
+    if _has(frame, "net"):
+        notes = []
+        if _has(frame, "total"):
+            notes.append(
+                Note(
+                    N_("used «{net}» as the net amount (before tax), not «{total}»"),
+                    {"net": headers["net"], "total": headers["total"]},
+                )
+            )
+        return pl.col("net"), "net", notes
+    if _has(frame, "amount"):
+        return (
+            pl.col("amount"),
+            "amount",
+            [
+                Note(
+                    N_("used «{column}» as the net amount (before tax)"),
+                    {"column": headers["amount"]},
+                )
+            ],
+        )
+    if _has(frame, "total") and _has(frame, "vat_pct"):
+        note = Note(
+            N_("net amount derived from «{total}» and «{vat}»"),
+            {"total": headers["total"], "vat": headers["vat_pct"]},
+        )
+        return pl.col("total") / (1 + vat.fill_null(0) / 100), "total", [note]
+    if _has(frame, "total") and _has(frame, "vat_amount"):
+        note = Note(
+            N_("net amount derived from «{total}» minus «{vat}»"),
+            {"total": headers["total"], "vat": headers["vat_amount"]},
+        )
+        return pl.col("total") - pl.col("vat_amount").fill_null(0), "total", [note]
+    if _has(frame, "total"):
+        note = Note(
+            N_("only «{total}» was found: amounts may include tax"), {"total": headers["total"]}
+        )
+        return pl.col("total"), "total", [note]
+    units = pl.col("units") if _has(frame, "units") else pl.lit(1.0)
+    discount = (
+        (1 - pl.col("discount_pct").fill_null(0) / 100)
+        if _has(frame, "discount_pct")
+        else pl.lit(1.0)
+    )
+    note = Note(
+        N_("net amount computed as «{price}» × units less discount"),
+        {"price": headers["unit_price"]},
+    )
+    return pl.col("unit_price") * units * discount, "unit_price", [note]
+
+
+def _total(frame: pl.DataFrame) -> pl.Expr:
+    if _has(frame, "total"):
+        return pl.col("total")
+    if _has(frame, "vat_pct"):
+        vat = pl.col("vat_pct")
+        if (frame["vat_pct"].abs().max() or 0) <= 1:  # type: ignore[operator]
+            vat = vat * 100
+        return pl.col("__amount") * (1 + vat / 100)
+    if _has(frame, "vat_amount"):
+        return pl.col("__amount") + pl.col("vat_amount")
+    return _null(pl.Float64())
+
+
+def _list_amount(frame: pl.DataFrame) -> pl.Expr:
+    if _has(frame, "unit_price") and _has(frame, "units"):
+        return pl.col("unit_price") * pl.col("units")
+    if _has(frame, "discount_pct"):
+        return pl.when(pl.col("discount_pct") < 100).then(
+            pl.col("__amount") / (1 - pl.col("discount_pct").fill_null(0) / 100)
+        )
+    return _null(pl.Float64())
+
+
+def documents_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
+    """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
+    list_amount, total, due_date, paid_date, paid_amount, product, __credit``."""
+    roles = set(typed.columns)
+    amount, source, notes = _amount_source(typed, headers)
+    frame, ids = with_identity(typed, roles)
+    frame = frame.with_columns(amount.alias("__amount"))
+    issues = [_client_issue(frame, ids, headers), _missing_issue(frame, "date", headers)]
+    issues.append(
+        issue_frame(
+            frame,
+            pl.col("__amount").is_null() & pl.col(source).is_null(),
+            headers[source],
+            pl.lit(None, pl.String),
+            MISSING,
+        )
+    )
+    if not _has(frame, "doc_number"):
+        notes.append(Note(N_("no document number column: each line counts as one document")))
+        number = pl.lit("#") + pl.col(ROW).cast(pl.String)
+    else:
+        number = _doc_number(frame)
+        issues.append(_missing_issue(frame, "doc_number", headers))
+    cost = (
+        pl.col("cost")
+        if _has(frame, "cost")
+        else (pl.col("__amount") - pl.col("margin"))
+        if _has(frame, "margin")
+        else _null(pl.Float64())
+    )
+    if not _has(frame, "cost") and not _has(frame, "margin"):
+        notes.append(Note(N_("no cost or margin column: margins cannot be computed")))
+    by_type = _credit_by_type(frame) if _has(frame, "doc_type") else pl.lit(None, pl.Boolean)
+    if _has(frame, "doc_type"):
+        by_series = pl.lit(False)
+    elif _has(frame, "series"):
+        by_series = pl.col("series").str.contains(_R_SERIES)
+    else:
+        by_series = number.str.contains(_R_SERIES)
+    out = frame.select(
+        ROW,
+        "__ck",
+        number.alias("doc_number"),
+        pl.col("date"),
+        pl.col("__amount").alias("amount"),
+        cost.alias("cost"),
+        (pl.col("units") if "units" in roles else _null(pl.Float64())).alias("units"),
+        _list_amount(frame).alias("list_amount"),
+        _total(frame).alias("total"),
+        *[
+            (pl.col(r) if r in roles else _null(pl.Date())).alias(r)
+            for r in ("due_date", "paid_date")
+        ],
+        (pl.col("paid_amount") if "paid_amount" in roles else _null(pl.Float64())).alias(
+            "paid_amount"
+        ),
+        (pl.col("product") if "product" in roles else _null(pl.String())).alias("product"),
+        (by_type | by_series).fill_null(False).alias("__credit"),
+    )
+    return Part(out, issues, notes, ids)
+
+
+def payments_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
+    """Payments of one file: ``__row, doc_number, date, amount``."""
+    issues = [_missing_issue(typed, "doc_number", headers), _missing_issue(typed, "date", headers)]
+    notes: list[Note] = []
+    if _has(typed, "amount"):
+        issues.append(_missing_issue(typed, "amount", headers))
+    else:
+        notes.append(
+            Note(N_("no payment amount column: each payment settles its document in full"))
+        )
+    frame = typed.select(
+        ROW,
+        _doc_number(typed).alias("doc_number"),
+        pl.col("date"),
+        (pl.col("amount") if _has(typed, "amount") else _null(pl.Float64())).alias("amount"),
+    )
+    return Part(frame, issues, notes)
+
+
+def clients_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
+    """Clients of one file: ``__row, __ck, __lid, name, tax_id`` and the optional client columns."""
+    roles = set(typed.columns)
+    frame, ids = with_identity(typed, roles)
+    issues = [_client_issue(frame, ids, headers)]
+    image = pl.lit(None, pl.Boolean)
+    if "image" in roles:
+        word = plain_text(pl.col("image"))
+        image = (
+            pl.when(word.is_in(list(TRUE_WORDS)))
+            .then(True)
+            .when(word.is_in(list(FALSE_WORDS)))
+            .then(False)
+        )
+        bad = pl.col("image").is_not_null() & ~word.is_in(list(TRUE_WORDS | FALSE_WORDS))
+        issues.append(
+            issue_frame(
+                frame,
+                bad,
+                headers["image"],
+                pl.col("image"),
+                N_("not a yes/no value; expected Sí or No"),
+            )
+        )
+    terms = pl.lit(None, pl.Float64)
+    if "terms_days" in roles:
+        terms = (
+            pl.col("terms_days")
+            .str.extract(r"(\d+(?:[.,]\d+)?)")
+            .str.replace(",", ".")
+            .cast(pl.Float64, strict=False)
+        )
+    text = {
+        r: (pl.col(r) if r in roles else _null(pl.String())).alias(r)
+        for r in ("sector", "region", "size", "contact", "email", "phone")
+    }
+    out = frame.select(
+        ROW,
+        "__ck",
+        (pl.col("client_name") if "client_name" in roles else _null(pl.String())).alias("name"),
+        (pl.col("tax_id") if "tax_id" in roles else _null(pl.String())).alias("tax_id"),
+        *text.values(),
+        image.alias("image"),
+        (pl.col("reputation") if "reputation" in roles else _null(pl.Float64())).alias(
+            "reputation"
+        ),
+        terms.alias("terms_days"),
+    )
+    return Part(out, issues, [], ids)
+
+
+def activities_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
+    """Activities of one file: ``__row, __ck, __lid, date, hours, kind, note``."""
+    roles = set(typed.columns)
+    frame, ids = with_identity(typed, roles)
+    issues = [_client_issue(frame, ids, headers), _missing_issue(frame, "date", headers)]
+    kind = _null(pl.String())
+    if "kind" in roles:
+        kind = pl.when(pl.col("kind").is_not_null()).then(
+            plain_text(pl.col("kind")).replace_strict(
+                KIND_WORDS, default="other", return_dtype=pl.String
+            )
+        )
+    out = frame.select(
+        ROW,
+        "__ck",
+        pl.col("date"),
+        (pl.col("hours") if "hours" in roles else _null(pl.Float64())).alias("hours"),
+        kind.alias("kind"),
+        (pl.col("note") if "note" in roles else _null(pl.String())).alias("note"),
+    )
+    return Part(out, issues, [], ids)
