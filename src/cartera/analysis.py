@@ -1,9 +1,235 @@
-"""Placeholder: the engine helper replaces this module."""
+"""``cartera.analyze``: read, compute, decide, in one call.
+
+Orchestration only: :mod:`cartera.io` prepares a workspace; the engine's Ibis
+expressions compute the per-client frame on the chosen backend (the grouped
+pass over the documents, then shares, ranks and the segment rules of
+:mod:`cartera.segments`; docs/decisions/0203-engine-execution.md);
+:mod:`cartera.engine.portfolio` summarises it; and
+:func:`cartera.scenarios.enrich` adds the worst loss and recommendations.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 
-def analyze(*args: Any, **kwargs: Any) -> Any:
-    raise RuntimeError("engine not yet built")
+from cartera.engine.connect import Tables, connect, from_arrow, load_tables, to_arrow
+from cartera.engine.metrics import DataProfile, client_metrics, data_profile, rank_and_share
+from cartera.engine.portfolio import curves, summarise
+from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
+from cartera.i18n import N_
+from cartera.io.options import ReadOptions
+from cartera.result import (
+    SCHEMA_VERSION,
+    ClientMetrics,
+    ClientResult,
+    InputSummary,
+    PortfolioAnalysis,
+    Window,
+)
+from cartera.segments import PortfolioTotals, classify, reason_details, totals_expr
+from cartera.settings import Settings, load_settings
+
+__all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame"]
+
+_METRICS = tuple(ClientMetrics.model_fields)
+#: Columns of ``PortfolioAnalysis.clients_frame``, in order.
+FRAME_COLUMNS: tuple[str, ...] = (
+    "client_key",
+    "id",
+    "name",
+    "segment",
+    "action",
+    "reasons",
+    "image",
+    *_METRICS,
+    "invoiced",
+    "credit_notes",
+    "cost",
+    "service_cost",
+    "orders_cost",
+    "returns_cost",
+    "financing_cost",
+    *(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS),
+    "list_amount",
+    "discount",
+    "terms_days",
+)
+
+NOTE_NO_DOCUMENTS = N_("There are no documents to analyse; every figure is zero.")
+NOTE_EMPTY_WINDOW = N_("No invoice falls in the analysis window; every client is dormant.")
+NOTE_NO_COST = N_(
+    "The data has no cost or margin column: gross margin, net contribution and the "
+    "margin-based rules (margin clients, low volume, service burden, negative contribution) "
+    "are switched off."
+)
+NOTE_NO_PAYMENTS = N_(
+    "The data has no payment dates: days to pay and financing cost are not computed."
+)
+NOTE_NO_DUE = N_(
+    "The data has no due dates: days late, overdue amounts and aging are not computed."
+)
+NOTE_NO_ACTIVITIES = N_(
+    "There are no activities: service hours count as zero in the cost to serve."
+)
+
+
+def analyze(
+    source: str | Path | Sequence[str | Path] | None = None,
+    *,
+    documents: str | Path | None = None,
+    payments: str | Path | None = None,
+    clients: str | Path | None = None,
+    activities: str | Path | None = None,
+    options: ReadOptions | None = None,
+    settings: Settings | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+) -> PortfolioAnalysis:
+    """Analyse a workspace or a set of export files.
+
+    ``source`` is a workspace folder, an export file, a list of files or a
+    folder of export files; the explicit table arguments name files whose
+    table is known. ``engine`` is ``duckdb`` (default) or ``spark``.
+    """
+    from cartera.io import prepare_workspace
+    from cartera.scenarios import enrich
+
+    settings = settings or load_settings()
+    workspace = prepare_workspace(
+        source,
+        documents=documents,
+        payments=payments,
+        clients=clients,
+        activities=activities,
+        options=options,
+    )
+    tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
+    summary = InputSummary(tables=workspace.input_summary())
+    return enrich(analyze_tables(tables, settings, input_summary=summary), settings)
+
+
+def analyze_tables(
+    tables: Tables, settings: Settings, *, input_summary: InputSummary | None = None
+) -> PortfolioAnalysis:
+    """The analysis of canonical tables already bound to a backend (no enrichment)."""
+    con = tables.con
+    prof = to_arrow(data_profile(tables.documents, tables.activities), con).to_pylist()[0]
+    profile = DataProfile.from_counts(prof)
+    as_of = settings.as_of or prof["last_date"] or dt.date.today()
+    window = AnalysisWindow(as_of=as_of, months=settings.window_months)
+    frame = client_frame(tables, settings, window, profile)
+    per_client = from_arrow(frame.to_arrow(), con, "cartera_per_client")
+    pareto, whale = curves(per_client, con=con, n=frame.height)
+    analysis = _LazyAnalysis(
+        schema=SCHEMA_VERSION,
+        as_of=as_of,
+        window=Window(start=window.start, end=window.as_of),
+        currency=settings.currency,
+        has_cost=profile.has_cost,
+        portfolio=summarise(per_client, settings, con=con),
+        clients=[],
+        notes=_notes(prof, frame),
+        pareto_curve=pareto,
+        whale_curve=whale,
+        input_summary=input_summary or InputSummary(),
+    )
+    analysis._frame = frame
+    analysis._settings = settings
+    del analysis.__dict__["clients"]  # built from the frame on first use
+    return analysis
+
+
+def client_frame(
+    tables: Tables, settings: Settings, window: AnalysisWindow, profile: DataProfile
+) -> pl.DataFrame:
+    """The per-client frame (:data:`FRAME_COLUMNS`, sorted by rank), in two queries.
+
+    The grouped pass over the documents runs first; shares, ranks and the
+    rules then run over its (small) result with the portfolio totals as
+    constants, so that no window over the whole table has to carry every
+    column of every client.
+    """
+    con = tables.con
+    metrics = client_metrics(
+        tables.documents, tables.clients, tables.activities, window, settings, profile=profile
+    )
+    base = from_arrow(to_arrow(metrics, con), con, "cartera_metrics")
+    row = to_arrow(totals_expr(base), con).to_pylist()[0]
+    revenue = row["revenue"] or 0.0
+    totals = PortfolioTotals(
+        margin_pct=row["gross_margin"] / revenue if row["gross_margin"] is not None and revenue > 0
+        else None,
+        positive_margin=row["positive_margin"] or 0.0,
+    )  # fmt: skip
+    ranked = rank_and_share(base, total_positive=row["positive_revenue"] or 0.0)
+    classified = classify(ranked, settings, has_cost=profile.has_cost, totals=totals)
+    classified = classified.mutate(previous_revenue=classified.previous_revenue.fill_null(0.0))
+    frame = pl.from_arrow(to_arrow(classified.select(*FRAME_COLUMNS), con))
+    assert isinstance(frame, pl.DataFrame)
+    return frame.sort("rank")
+
+
+class _LazyAnalysis(PortfolioAnalysis):
+    """A :class:`PortfolioAnalysis` whose ``clients`` objects are built on first use.
+
+    One pydantic object per client costs tens of microseconds and a few
+    kilobytes; at hundreds of thousands of clients that would dwarf the
+    computation and the memory of the analysis itself, while the library and
+    the what-ifs only need ``clients_frame``. The list appears, identical,
+    the first time ``clients`` is read or the result is serialised.
+    """
+
+    def __getattr__(self, item: str) -> Any:
+        if item == "clients" and self._frame is not None:
+            clients = _client_results(self._frame, self._settings)
+            self.__dict__["clients"] = clients
+            return clients
+        return super().__getattr__(item)  # type: ignore[misc]
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.clients  # noqa: B018 - materialise before pydantic reads __dict__
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.clients  # noqa: B018 - materialise before pydantic reads __dict__
+        return super().model_dump_json(**kwargs)
+
+
+def _notes(profile: dict[str, Any], frame: pl.DataFrame) -> list[str]:
+    notes: list[str] = []
+    if not profile["lines"]:
+        return [NOTE_NO_DOCUMENTS]
+    if frame.height and frame["orders"].sum() == 0:
+        notes.append(NOTE_EMPTY_WINDOW)
+    if not profile["cost_n"]:
+        notes.append(NOTE_NO_COST)
+    if not profile["paid_n"]:
+        notes.append(NOTE_NO_PAYMENTS)
+    if not profile["due_n"]:
+        notes.append(NOTE_NO_DUE)
+    if not profile["activities"]:
+        notes.append(NOTE_NO_ACTIVITIES)
+    return notes
+
+
+def _client_results(frame: pl.DataFrame, settings: Settings) -> list[ClientResult]:
+    """One :class:`ClientResult` per frame row (the contract's ``clients`` list)."""
+    results = []
+    for row in frame.iter_rows(named=True):
+        metrics = ClientMetrics.model_validate({k: row[k] for k in _METRICS})
+        results.append(
+            ClientResult(
+                id=row["id"],
+                name=row["name"],
+                segment=row["segment"],
+                action=row["action"],
+                reasons=reason_details(row["reasons"], row, settings),
+                metrics=metrics,
+            )
+        )
+    return results

@@ -1,9 +1,85 @@
-"""Placeholder until its owner lands the command."""
+"""``cartera analyze``: the dashboard table or the JSON contract."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.console import Console
+
+from cartera.cli.common import (
+    input_options,
+    print_json,
+    read_options,
+    settings_from_flags,
+    settings_options,
+)
+from cartera.errors import SettingsError
+from cartera.i18n import N_, _, set_language
+
+__all__ = ["register"]
+
+FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
-    del app
+    io, st = input_options(), settings_options()
+
+    @app.command(
+        "analyze", help=_("Analyse the client portfolio: segments, actions, concentration.")
+    )
+    def analyze(
+        inputs: list[Path] | None = io["inputs"],
+        documents: Path | None = io["documents"],
+        payments: Path | None = io["payments"],
+        clients: Path | None = io["clients"],
+        activities: Path | None = io["activities"],
+        mapping: Path | None = io["mapping"],
+        decimal: str | None = io["decimal"],
+        date_format: str | None = io["date_format"],
+        sheet: str | None = io["sheet"],
+        lang: str | None = io["lang"],
+        settings_file: Path | None = st["settings_file"],
+        as_of: str | None = st["as_of"],
+        window_months: int | None = st["window_months"],
+        hourly_cost: float | None = st["hourly_cost"],
+        fixed_costs: float | None = st["fixed_costs"],
+        order_cost: float | None = st["order_cost"],
+        return_cost: float | None = st["return_cost"],
+        annual_rate: float | None = st["annual_rate"],
+        currency: str | None = st["currency"],
+        fmt: str = typer.Option("table", "--format", help=_("Output: table or json.")),
+        engine: str = typer.Option("duckdb", "--engine", help=_("Engine: duckdb or spark.")),
+        spark_master: str | None = typer.Option(
+            None, "--spark-master", help=_("Spark master URL (default: local[2]).")
+        ),
+    ) -> None:
+        from cartera.analysis import analyze as run_analysis
+
+        if fmt not in FORMATS:
+            raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=fmt)
+        settings = settings_from_flags(
+            settings_file, lang, as_of=as_of, window_months=window_months,
+            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
+            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
+        )  # fmt: skip
+        if settings.language and not lang:
+            set_language(settings.language)
+        analysis = run_analysis(
+            _source(inputs), documents=documents, payments=payments, clients=clients,
+            activities=activities, options=read_options(mapping, decimal, date_format, sheet),
+            settings=settings, engine=engine, spark_master=spark_master,
+        )  # fmt: skip
+        if fmt == "json":
+            print_json(analysis.to_contract())
+            return
+        from cartera.report.terminal import render_dashboard
+
+        render_dashboard(analysis, Console())
+
+
+def _source(inputs: list[Path] | None) -> Path | list[Path] | None:
+    """One positional path is passed as itself (a workspace or a folder), several as a list."""
+    if not inputs:
+        return None
+    return inputs[0] if len(inputs) == 1 else list(inputs)

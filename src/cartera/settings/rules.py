@@ -57,11 +57,11 @@ class Thresholds(BaseModel):
         "the 60-day legal B2B cap in Spain (Ley 3/2004); the seed's bad payer pays at 160.",
     )
     high_return_rate: float = Field(
-        0.15,
+        0.12,
         ge=0,
         le=1,
-        description="Let go: credit notes above this share of invoiced value. 15% by default, about "
-        "three times a usual B2B return rate.",
+        description="Let go: credit notes above this share of invoiced value. 12% by default, "
+        "about three times the 3-5% return rate of a usual B2B trade.",
     )
     low_volume_share: float = Field(
         0.001,
@@ -96,6 +96,13 @@ class Thresholds(BaseModel):
         le=1,
         description="Declining: window revenue below this fraction of the previous window's. 0.5 "
         "by default: sales halved.",
+    )
+    dormant_days: int = Field(
+        240,
+        ge=1,
+        description="Dormant client: no invoice in the window, or none in the last this many days "
+        "(days). 240 by default (eight months): a client that buys a few times a year has lapsed "
+        "by then, while one quiet quarter is not yet a lost client.",
     )
     new_client_days: int = Field(
         180,
