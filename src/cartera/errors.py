@@ -148,7 +148,10 @@ class MissingExtraError(CarteraError):
 
     def __init__(self, extra: str, package: str) -> None:
         super().__init__(
-            N_("This needs the optional package «{package}». Install it with: pip install 'cartera[{extra}]'"),
+            N_(
+                "This needs the optional package «{package}». "
+                "Install it with: pip install 'cartera[{extra}]'"
+            ),
             package=package,
             extra=extra,
         )

@@ -45,7 +45,7 @@ _LOCALE_DIR = Path(__file__).parent / "locale"
 _current: ContextVar[str] = ContextVar("cartera_language", default="es")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a message for extraction without translating it now."""
     return message
 

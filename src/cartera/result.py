@@ -224,8 +224,14 @@ class PortfolioAnalysis(_Model):
         """One row per client with its metrics, segment and action (polars)."""
         if self._frame is None:
             rows = [
-                {"id": c.id, "name": c.name, "segment": c.segment, "action": c.action,
-                 "reasons": ",".join(r.code for r in c.reasons), **c.metrics.model_dump()}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "segment": c.segment,
+                    "action": c.action,
+                    "reasons": ",".join(r.code for r in c.reasons),
+                    **c.metrics.model_dump(),
+                }
                 for c in self.clients
             ]
             self._frame = pl.DataFrame(rows) if rows else pl.DataFrame()

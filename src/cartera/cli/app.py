@@ -36,8 +36,10 @@ def build_app() -> typer.Typer:
 
     app = typer.Typer(
         name="cartera",
-        help=_("Cartera: which clients keep the firm alive, which make it money, which give "
-        "it a name, and which to let go."),
+        help=_(
+            "Cartera: which clients keep the firm alive, which make it money, which give "
+            "it a name, and which to let go."
+        ),
         no_args_is_help=True,
         add_completion=False,
         rich_markup_mode="rich",

@@ -95,24 +95,12 @@ def settings_options() -> dict[str, Any]:
     return {
         "settings_file": typer.Option(None, "--settings", help=_("TOML settings file.")),
         "as_of": typer.Option(None, "--as-of", help=_field_help("as_of")),
-        "window_months": typer.Option(
-            None, "--window-months", help=_field_help("window_months")
-        ),
-        "hourly_cost": typer.Option(
-            None, "--hourly-cost", help=_field_help("hourly_cost")
-        ),
-        "fixed_costs": typer.Option(
-            None, "--fixed-costs", help=_field_help("fixed_costs")
-        ),
-        "order_cost": typer.Option(
-            None, "--order-cost", help=_field_help("order_cost")
-        ),
-        "return_cost": typer.Option(
-            None, "--return-cost", help=_field_help("return_cost")
-        ),
-        "annual_rate": typer.Option(
-            None, "--annual-rate", help=_field_help("annual_rate")
-        ),
+        "window_months": typer.Option(None, "--window-months", help=_field_help("window_months")),
+        "hourly_cost": typer.Option(None, "--hourly-cost", help=_field_help("hourly_cost")),
+        "fixed_costs": typer.Option(None, "--fixed-costs", help=_field_help("fixed_costs")),
+        "order_cost": typer.Option(None, "--order-cost", help=_field_help("order_cost")),
+        "return_cost": typer.Option(None, "--return-cost", help=_field_help("return_cost")),
+        "annual_rate": typer.Option(None, "--annual-rate", help=_field_help("annual_rate")),
         "currency": typer.Option(None, "--currency", help=_field_help("currency")),
     }
 

@@ -37,7 +37,8 @@ class Settings(BaseModel):
         12,
         ge=1,
         le=120,
-        description="Length of the analysis window in months, ending at as_of. 12 by default: a full "
+        description="Length of the analysis window in months, ending at as_of. 12 by default: "
+        "a full "
         "year evens out seasonality; the previous window of the same length gives trends.",
     )
     hourly_cost: float = Field(
@@ -49,7 +50,8 @@ class Settings(BaseModel):
     fixed_costs: float = Field(
         0.0,
         ge=0,
-        description="Fixed costs per year (salaries, rent...) in currency. 0 by default because only "
+        description="Fixed costs per year (salaries, rent...) in currency. 0 by default "
+        "because only "
         "the firm knows them; when 0, profit equals net contribution and coverage is not judged.",
     )
     order_cost: float = Field(
@@ -61,7 +63,8 @@ class Settings(BaseModel):
     return_cost: float = Field(
         25.0,
         ge=0,
-        description="Cost of handling one credit note or return (currency/document). 25 by default: "
+        description="Cost of handling one credit note or return (currency/document). "
+        "25 by default: "
         "reverse logistics and admin usually cost more than an order.",
     )
     annual_rate: float = Field(
