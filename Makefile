@@ -54,8 +54,14 @@ pytest: $(STAMP) system-deps
 
 test: lint typecheck pytest
 
+# Benchmarks (minutes each; not part of the tests). Results: benchmarks/results/*.md,
+# gathered into benchmarks/RESULTS.md.
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_import.py --lines 1000000 --clients 90000 --repeat 3 --write
+	$(PY) benchmarks/bench_analysis.py --sizes 1m,10m --repeat 3
+	$(PY) benchmarks/bench_stress.py --scenarios 100000 --clients 10000 --repeat 5
+	$(PY) benchmarks/bench_demo.py --lines 10000000 --clients 200000
+	$(PY) benchmarks/gather.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

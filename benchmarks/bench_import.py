@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Everything from this heading on is written by hand and survives ``--write``.
+NOTES_HEADING = "## Notes (written by hand after the run)"
 
 CHILD = r"""
 import json, resource, sys, time, shutil
@@ -152,9 +154,16 @@ def _record(result: dict[str, object], args: argparse.Namespace) -> None:
         "(times exclude start-up and imports).\n"
         "The baseline is a plain `polars.read_csv` of the same `facturas.csv` "
         "in the same process.\n\n"
-        "| measure | value |\n| --- | --- |\n" + rows + "\n",
+        "| measure | value |\n| --- | --- |\n" + rows + "\n\n" + _notes(path),
         encoding="utf-8",
     )
+
+
+def _notes(path: Path) -> str:
+    """The hand-written notes section of the previous results file, kept across re-runs."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    start = old.find(NOTES_HEADING)
+    return old[start:].rstrip() + "\n" if start >= 0 else NOTES_HEADING + "\n\n(none yet)\n"
 
 
 if __name__ == "__main__":

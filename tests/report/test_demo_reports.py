@@ -35,12 +35,12 @@ def demo(
     from cartera import analyze
     from cartera.demo import write_demo
     from cartera.report import render_all
-    from cartera.scenarios import stress
+    from cartera.scenarios import stress_test
 
     root = tmp_path_factory.mktemp("demo")
     write_demo(root / "data", clients=120, lines=6000)
     analysis = analyze(root / "data")
-    result = stress(analysis, scenarios=2000)
+    result = stress_test(analysis, scenarios=2000)
     paths = {}
     for lang in LANGS:
         for path in render_all(analysis, root / lang, result, lang=lang):

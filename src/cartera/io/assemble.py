@@ -95,6 +95,33 @@ def _header(headers: dict[int, str]) -> pl.Expr:
     return pl.col("__file").replace_strict(headers, default="", return_dtype=pl.String)
 
 
+def _varies(column: str) -> pl.Expr:
+    """Within a group: whether ``column`` holds more than one distinct value (null counts)."""
+    col = pl.col(column)
+    mixed_nulls = col.is_null().any() & col.is_not_null().any()
+    return (col.min() != col.max()).fill_null(False) | mixed_nulls
+
+
+def _contiguous_and_consistent(keyed: pl.DataFrame) -> bool:
+    """Whether each document's lines are one run of rows sharing client and date.
+
+    The usual export lists an invoice's lines together, so comparing each row
+    with the one before it (and counting runs against distinct numbers)
+    proves there is no duplicate without a group-by.
+    """
+    doc = pl.col("__doc")
+    new_run = doc.ne_missing(doc.shift(1))
+    changed = pl.col("__ck").ne_missing(pl.col("__ck").shift(1)) | pl.col("date").ne_missing(
+        pl.col("date").shift(1)
+    )
+    runs, distinct, mismatched = keyed.select(
+        new_run.sum().alias("runs"),
+        doc.n_unique().alias("distinct"),
+        (changed & ~new_run).any().alias("mismatched"),
+    ).row(0)
+    return bool(runs == distinct and not mismatched)
+
+
 def duplicate_issues(
     docs: pl.DataFrame, ids: pl.DataFrame, number_header: dict[int, str]
 ) -> pl.DataFrame:
@@ -105,10 +132,14 @@ def duplicate_issues(
     finds the few suspect numbers; only their rows are compared in detail.
     """
     keyed = docs.select("__file", "__row", "__ck", "date", _doc_key())
+    if _contiguous_and_consistent(keyed):
+        return _issues(keyed.clear(), pl.lit(""), pl.lit(""), "", pl.lit("{}"))
+    # min != max (or nulls next to values) says "more than one distinct value" far more
+    # cheaply than n_unique.
     suspects = (
         keyed.group_by("__doc")
-        .agg(pl.col("__ck").n_unique().alias("__nc"), pl.col("date").n_unique().alias("__nd"))
-        .filter((pl.col("__nc") > 1) | (pl.col("__nd") > 1))
+        .agg(_varies("__ck").alias("__vc"), _varies("date").alias("__vd"))
+        .filter(pl.col("__vc") | pl.col("__vd"))
         .select("__doc")
     )
     rows = (
@@ -157,9 +188,15 @@ def _settled(paid: pl.Expr, target: pl.Expr) -> pl.Expr:
     return paid.abs() >= target.abs() * (1 - PAID_TOLERANCE)
 
 
-def _per_document(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per document (``__doc``): credit decision, sign flip, value and own paid columns."""
-    per_doc = docs.group_by("__doc").agg(
+def _per_document(docs: pl.DataFrame, runs: bool) -> pl.DataFrame:
+    """One row per document (``__doc``): credit decision, sign flip, value and own paid columns.
+
+    With ``runs`` (each document one run of lines, numbered by ``__run``) the rows come
+    out in run order, grouped over the sorted run number instead of hashing.
+    """
+    by = docs.group_by("__run", maintain_order=True) if runs else docs.group_by("__doc")
+    per_doc = by.agg(
+        *([pl.col("__doc").first()] if runs else []),
         pl.col("amount").sum().alias("__doc_sum"),
         pl.col("__credit").any().alias("__doc_credit"),
         pl.col("__value").sum().alias("__target"),
@@ -195,13 +232,20 @@ def _documents(
     brings them back to the lines.
     """
     docs = docs.with_columns(_doc_key(), pl.coalesce("total", "amount").alias("__value"))
-    docs = docs.with_columns(pl.col("__doc").is_first_distinct().alias("first_line"))
-    per_doc = _per_document(docs)
+    runs = _runs(docs)
+    if runs is None:
+        docs = docs.with_columns(pl.col("__doc").is_first_distinct().alias("first_line"))
+    else:
+        first = pl.col("__doc").ne_missing(pl.col("__doc").shift(1))
+        docs = docs.with_columns(runs, first.alias("first_line"))
+    per_doc = _per_document(docs, runs is not None)
     if payments is not None and payments.height:
         resolved = _from_payments(
             payments.with_columns(_doc_key()), per_doc.select("__doc", "__target"), has_amounts
         )
-        per_doc = per_doc.join(resolved, on="__doc", how="left").with_columns(
+        per_doc = per_doc.join(
+            resolved, on="__doc", how="left", maintain_order="left"
+        ).with_columns(
             pl.coalesce("__p_paid", "__paid").alias("__paid"),
             pl.when(pl.col("__p_paid").is_not_null())
             .then(pl.col("__p_on"))
@@ -209,8 +253,13 @@ def _documents(
             .alias("__paid_on"),
         )
     wanted = ("__doc", "__is_credit", "__flip", "__target", "__paid", "__paid_on")
-    # Row order no longer matters from here: the tables are sorted at the end.
-    docs = docs.join(per_doc.select(wanted), on="__doc", how="left")
+    if runs is None:
+        # Row order no longer matters from here: the tables are sorted at the end.
+        docs = docs.join(per_doc.select(wanted), on="__doc", how="left")
+    else:
+        # Row i of per_doc is run i: a gather instead of a join.
+        back = per_doc.select(wanted[1:])[docs.get_column("__run")]
+        docs = docs.hstack(back.get_columns())
     signed = [
         pl.when(pl.col("__flip")).then(-pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in ("amount", "cost", "units", "list_amount", "total")
@@ -231,6 +280,17 @@ def _documents(
     )
 
 
+def _runs(docs: pl.DataFrame) -> pl.Series | None:
+    """``__run``, the number of each line's run of equal ``__doc``, when every document is
+    exactly one run (lines listed together, the usual export); None otherwise."""
+    if docs.height == 0:
+        return None
+    run = docs.select(pl.col("__doc").rle_id().alias("__run")).to_series()
+    if run[-1] + 1 != docs.get_column("__doc").n_unique():
+        return None
+    return run.set_sorted()
+
+
 def _from_payments(payments: pl.DataFrame, target: pl.DataFrame, has_amounts: bool) -> pl.DataFrame:
     """Per document: ``__p_paid`` (sum of payments) and ``__p_on`` (date it was settled)."""
     if not has_amounts:
@@ -249,14 +309,15 @@ def _from_payments(payments: pl.DataFrame, target: pl.DataFrame, has_amounts: bo
     )
 
 
-def _client_map(rows: pl.DataFrame, ids: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
-    """``__ck → client_id, __dname, __dtax`` for the distinct clients that ``rows`` use."""
-    used = rows.select("__ck").unique()
-    return (
-        attach_ids(ids, links)
-        .join(used, on="__ck", how="semi")
-        .select("__ck", "client_id", "__dname", "__dtax")
-    )
+def _client_map(
+    rows: pl.DataFrame, ids: pl.DataFrame, links: pl.DataFrame, complete: bool
+) -> pl.DataFrame:
+    """``__ck → client_id, __dname, __dtax`` for the distinct clients that ``rows`` use
+    (all of ``ids`` when ``complete``: no row was rejected after ``ids`` were taken)."""
+    attached = attach_ids(ids, links)
+    if not complete:
+        attached = attached.join(rows.select("__ck").unique(), on="__ck", how="semi")
+    return attached.select("__ck", "client_id", "__dname", "__dtax")
 
 
 def _clients(
@@ -290,6 +351,17 @@ def _canonical(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFr
     )
 
 
+def _sorted_canonical(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The canonical columns sorted by ``(client_key, date)``, ties in file and row order.
+
+    Selecting first means the sort moves only the columns that are kept.
+    """
+    canonical = frame.with_columns(pl.col("__row").alias("source_row")).select(
+        *[pl.col(c).cast(t) for c, t in schema.items()], "__file", "__row"
+    )
+    return canonical.sort("client_key", "date", "__file", "__row").drop("__file", "__row")
+
+
 def build_tables(
     docs: pl.DataFrame | None,
     payments: pl.DataFrame | None,
@@ -297,8 +369,12 @@ def build_tables(
     acts: pl.DataFrame | None,
     ids: dict[str, pl.DataFrame],
     payment_amounts: bool = True,
+    complete: bool = False,
 ) -> dict[str, pl.DataFrame]:
-    """The four canonical tables from the accepted rows of every file."""
+    """The four canonical tables from the accepted rows of every file.
+
+    ``complete`` says that no row was rejected, so every client of ``ids`` is used.
+    """
     docs = docs if docs is not None else _EMPTY_DOCS
     acts = acts if acts is not None else _EMPTY_ACTS
     empty_ids = pl.DataFrame(schema=IDS_SCHEMA)
@@ -309,7 +385,7 @@ def build_tables(
         "activities": acts,
         "clients": clients if clients is not None else _EMPTY_ACTS,
     }
-    maps = {t: _client_map(rows[t], table_ids[t], links) for t in rows}
+    maps = {t: _client_map(rows[t], table_ids[t], links, complete) for t in rows}
     keys = assign_keys(pl.concat([m["client_id"] for m in maps.values()]))
     keyed = {
         t: m.join(keys, on="client_id", how="left").select("__ck", "client_id", "client_key")
@@ -319,16 +395,14 @@ def build_tables(
     docs = _documents(docs, payments, payment_amounts).join(
         keyed["documents"], on="__ck", how="left"
     )
-    docs = docs.sort("client_key", "date", "__file", "__row")
-    acts = acts.join(keyed["activities"], on="__ck", how="left").sort(
-        "client_key", "date", "__file", "__row"
-    )
+    docs = _sorted_canonical(docs, DOCUMENTS)
+    acts = _sorted_canonical(acts.join(keyed["activities"], on="__ck", how="left"), ACTIVITIES)
     listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
     seen = [maps["documents"], maps["activities"]]
     pay = payments if payments is not None else _EMPTY_PAYMENTS
     return {
-        "documents": _canonical(docs, DOCUMENTS),
+        "documents": docs,
         "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
         "clients": _clients(listed, seen, keys),
-        "activities": _canonical(acts, ACTIVITIES),
+        "activities": acts,
     }

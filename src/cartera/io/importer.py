@@ -23,7 +23,14 @@ import polars as pl
 from cartera.errors import InputError
 from cartera.i18n import N_, _, fmt_number
 from cartera.io.assemble import build_tables
-from cartera.io.load import FileReport, Loaded, expand_inputs, file_hash, load_inputs
+from cartera.io.load import (
+    FileReport,
+    Loaded,
+    expand_inputs,
+    file_hash,
+    load_inputs,
+    prefetch_hash,
+)
 from cartera.io.options import ReadOptions
 from cartera.io.workspace import Workspace, write_workspace
 from cartera.schema import TABLES
@@ -165,6 +172,7 @@ def _build(loaded: Loaded) -> dict[str, pl.DataFrame]:
         frames.pop("activities"),
         ids,
         loaded.payment_amounts,
+        complete=not loaded.rejects,
     )
 
 
@@ -188,12 +196,17 @@ def import_files(
     }
     inputs = expand_inputs(files, explicit)
     target = Path(into)
-    fingerprint = _fingerprint(inputs, options)
+    for path, _table in inputs:
+        prefetch_hash(path)
+    fingerprint = None
     if Workspace.is_workspace(target):
+        fingerprint = _fingerprint(inputs, options)
         existing = Workspace.open(target)
         if existing.manifest.get("fingerprint") == fingerprint:
             return _summary(existing, unchanged=True)
     loaded = load_inputs(inputs, options)
+    # On a fresh import the hashes were computed while the files were read.
+    fingerprint = fingerprint or _fingerprint(inputs, options)
     built = _build(loaded)
     workspace = write_workspace(
         target, built, _manifest(loaded, built, fingerprint), loaded.rejects

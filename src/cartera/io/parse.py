@@ -347,10 +347,13 @@ def _direct_number(src: str, values: pl.DataFrame, decimal: str | None) -> pl.Ex
     if values.filter(pl.col("t") != pl.col("raw")).height:
         return None
     text = pl.col(src)
-    if decimal == "comma":
-        text = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-    else:
-        text = text.str.replace_all(",", "", literal=True)
+    # Only the replacements some distinct text needs: each one copies the whole column.
+    raw = values.get_column("raw")
+    thousands, point = (".", ",") if decimal == "comma" else (",", ".")
+    if raw.str.contains(thousands, literal=True).any():
+        text = text.str.replace_all(thousands, "", literal=True)
+    if point == "," and raw.str.contains(",", literal=True).any():
+        text = text.str.replace(",", ".", literal=True)
     value = text.cast(pl.Float64, strict=False)
     bad = values.filter(pl.col("value").is_null())["raw"]
     return (

@@ -48,9 +48,9 @@ def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, p
     """
     keys = [r for r in ("client_code", "tax_id", "client_name") if r in roles]
     frame = frame.with_columns(pl.struct(keys).hash(seed=11).alias("__ck"))
-    ids = (
-        frame.select("__ck", *keys).unique("__ck", keep="any").with_columns(identity_columns(roles))
-    )
+    # The first row of each client (cheaper than unique(keep="any"), and in file order).
+    first = frame.select("__ck", *keys).filter(pl.col("__ck").is_first_distinct())
+    ids = first.with_columns(identity_columns(roles))
     lid = local_id()
     ids = ids.select(
         "__ck",

@@ -24,9 +24,9 @@ def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("cartera_latin1_fallback", _latin1_fallback)
 
 
-def to_utf8(chunk: bytes) -> bytes:
+def to_utf8(chunk: bytes | bytearray) -> bytes:
     """cp1252 → UTF-8. Without bytes 0x80-0x9F cp1252 equals latin-1, whose codec is faster;
     the five bytes cp1252 leaves undefined are read as latin-1, so nothing is lost."""
     if not chunk.translate(None, _NOT_C1):
-        return chunk.decode("latin-1").encode("utf-8")
-    return chunk.decode("cp1252", errors="cartera_latin1_fallback").encode("utf-8")
+        return str(chunk, "latin-1").encode("utf-8")
+    return str(chunk, "cp1252", "cartera_latin1_fallback").encode("utf-8")
