@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import locale as _pylocale
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -84,12 +83,10 @@ def detect_language(explicit: str | None = None, configured: str | None = None) 
         lang = normalise_language(candidate)
         if lang:
             return lang
+    # Only the environment counts: Python maps the neutral C/POSIX locale to en_US,
+    # but C means "no preference", and then Spanish is the default.
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         lang = normalise_language(os.environ.get(var))
-        if lang:
-            return lang
-    with contextlib.suppress(ValueError, TypeError):
-        lang = normalise_language(_pylocale.getlocale()[0])
         if lang:
             return lang
     return "es"

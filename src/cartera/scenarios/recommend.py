@@ -362,21 +362,27 @@ def _keep_image(
         .sort("net_contribution")
         .head(settings.targets.max_listed_clients)
     )
-    return [_keep_one(row, average) for row in low.to_dicts()]
+    rows = low.to_dicts()
+    # Image clients another rule would let go get one item each (they need a decision);
+    # the merely low-profit ones are one item, so they do not bury the other advice.
+    recs = [_keep_one([row], average, flagged=True) for row in rows if row["action"] == "let_go"]
+    calm = [row for row in rows if row["action"] != "let_go"]
+    if calm:
+        recs.append(_keep_one(calm, average, flagged=False))
+    return recs
 
 
-def _keep_one(row: dict[str, Any], average: float) -> Recommendation:
-    contribution = float(row["net_contribution"] or 0.0)
-    flagged = row.get("action") == "let_go"
+def _keep_one(rows: list[dict[str, Any]], average: float, *, flagged: bool) -> Recommendation:
+    contributions = [float(row["net_contribution"] or 0.0) for row in rows]
     return Recommendation(
         code="keep_image",
         priority=2 if flagged else 3,
-        clients=[str(row["id"])],
+        clients=[str(row["id"]) for row in rows],
         impact={
-            "contribution": contribution,
-            "revenue": float(row.get("revenue") or 0.0),
+            "contribution": sum(contributions),
+            "revenue": sum(float(row.get("revenue") or 0.0) for row in rows),
             "average_contribution": average,
-            "cost": max(0.0, -contribution),
+            "cost": sum(max(0.0, -c) for c in contributions),
         },
         params={"flagged": flagged},
     )

@@ -300,6 +300,11 @@ def _keep_image(rec: Recommendation) -> str:
             "client let go (contribution {contribution}): it brings credibility and references; "
             "renegotiate instead."
         ).format(client=_one(rec), contribution=contribution)
+    if len(rec.clients) > 1:
+        return _(
+            "Keep image clients {clients} despite their low profit ({contribution} together): "
+            "they bring credibility and references."
+        ).format(clients=client_list(rec), contribution=contribution)
     return _(
         "Keep image client {client} despite its low profit ({contribution}): it brings "
         "credibility and references."
