@@ -236,18 +236,20 @@ lifetimes; peak RSS ≤ 1 GB at 10M lines; 100M lines completes out of core.
   monetary value) in pandas; the analysis computes ~40 per client plus the
   segment rules. At 10M lines the analysis is faster, at 1M lines the fixed
   compile cost makes it slower; ≥ 5× is not met.
-- **Peak RSS ≈ 1.3–1.4 GB at 10M lines / 500k clients**: ~180 MB of
-  imports, then the per-client result (500k × ~40 columns ≈ 150–200 MB per
-  copy; the grouped result and the final frame coexist for a moment) and
-  DuckDB's aggregation state. DuckDB's `memory_limit` does not bring it under
+- **Peak RSS ≈ 1.1 GB at 10M lines / 500k clients** (1.4 GB before the
+  ranked result was sorted in the query and shared): ~180 MB of imports,
+  then the per-client result (500k × ~40 columns ≈ 150–200 MB per copy; the
+  grouped result and the ranked one coexist for a moment) and DuckDB's
+  aggregation state. DuckDB's `memory_limit` does not bring it under
   1 GB because most of it is the per-client result, not DuckDB's buffers.
 - **100M lines** (the 10M lines ten times, 500k clients) completes with
   DuckDB's `memory_limit` at 1 GB.
 - The machine is shared with other jobs (load average above): absolute times
   vary by ±50 % between runs; ratios within one run are steadier.
-- Building one pydantic object per client (`analysis.clients`) and the JSON
-  contract is the slow part at 500k clients; the analysis builds them only
-  when read (the frame, portfolio figures and what-ifs do not need them).
+- Building one pydantic object per client (`analysis.clients`) is the slow
+  part at 500k clients; the analysis builds them only when read, and the
+  JSON contract is built from the frame without them (the frame, portfolio
+  figures and what-ifs do not need them either).
 """
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 import ibis
 import ibis.expr.types as ir
+import polars as pl
 
-from cartera.result import Reason
+from cartera.result import Reason, ReasonCode
 from cartera.settings import Settings
 
 __all__ = [
@@ -30,20 +31,12 @@ __all__ = [
     "PortfolioTotals",
     "classify",
     "reason_details",
+    "reason_values",
     "totals_expr",
 ]
 
 #: Reason codes in the order they are listed.
-REASON_CODES = (
-    "late_payment",
-    "high_returns",
-    "low_volume",
-    "service_burden",
-    "price_pressure",
-    "negative_contribution",
-    "dependence",
-    "declining",
-)
+REASON_CODES: tuple[str, ...] = get_args(ReasonCode)
 #: Codes that make a client a candidate to let go (or to renegotiate, for structure).
 LET_GO_CODES = frozenset(REASON_CODES[:6])
 #: Codes that are about low profit only: an image client is not let go for these.
@@ -242,3 +235,38 @@ def reason_details(codes: str, row: Mapping[str, Any], settings: Settings) -> li
         for code in codes.split(",")
         if code
     ]
+
+
+def _or_zero(name: str) -> pl.Expr:
+    """Polars twin of ``row.get(name) or 0.0`` (null and ±0.0 become 0.0)."""
+    col = pl.col(name).cast(pl.Float64)
+    return pl.when(col.is_null() | (col == 0.0)).then(0.0).otherwise(col)
+
+
+def reason_values(settings: Settings) -> dict[str, tuple[pl.Expr, float]]:
+    """:func:`reason_details`' numbers for a whole frame: code → (value expression, threshold).
+
+    The expressions read the frame columns ``days_to_pay, return_rate,
+    revenue_share, service_cost, gross_margin, discount, net_contribution,
+    revenue, previous_revenue`` and give exactly :func:`reason_details`' values.
+    """
+    th = settings.thresholds
+    share = pl.col("revenue_share").cast(pl.Float64)
+    margin = pl.col("gross_margin").cast(pl.Float64)
+    previous = pl.col("previous_revenue").cast(pl.Float64)
+    return {
+        "late_payment": (_or_zero("days_to_pay"), float(th.late_payment_days)),
+        "high_returns": (_or_zero("return_rate"), float(th.high_return_rate)),
+        "low_volume": (share, float(th.low_volume_share)),
+        "service_burden": (
+            pl.when(margin > 0).then(pl.col("service_cost") / margin).otherwise(0.0),
+            float(th.service_burden_ratio),
+        ),
+        "price_pressure": (_or_zero("discount"), float(th.price_pressure_discount)),
+        "negative_contribution": (_or_zero("net_contribution"), 0.0),
+        "dependence": (share, float(th.dependence_share)),
+        "declining": (
+            pl.when(previous > 0).then(pl.col("revenue") / previous).otherwise(0.0),
+            float(th.declining_ratio),
+        ),
+    }
