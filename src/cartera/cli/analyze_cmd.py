@@ -11,7 +11,7 @@ from cartera.cli.common import (
     input_options,
     print_json,
     read_options,
-    settings_from_flags,
+    settings_from_params,
     settings_options,
 )
 from cartera.errors import SettingsError
@@ -58,11 +58,7 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in FORMATS:
             raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=fmt)
-        settings = settings_from_flags(
-            settings_file, lang, as_of=as_of, window_months=window_months,
-            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
-            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
-        )  # fmt: skip
+        settings = settings_from_params(locals())
         if settings.language and not lang:
             set_language(settings.language)
         analysis = run_analysis(

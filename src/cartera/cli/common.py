@@ -21,7 +21,20 @@ __all__ = [
     "print_json",
     "read_options",
     "settings_from_flags",
+    "settings_from_params",
 ]
+
+#: The settings that are also flags of every data command (same names as in Settings).
+SETTINGS_FLAGS = (
+    "as_of",
+    "window_months",
+    "hourly_cost",
+    "fixed_costs",
+    "order_cost",
+    "return_cost",
+    "annual_rate",
+    "currency",
+)
 
 
 class InputArgs:
@@ -119,6 +132,13 @@ def settings_from_flags(
     if lang:
         flags["language"] = lang
     return load_settings(settings_file, **flags)
+
+
+def settings_from_params(params: dict[str, Any]) -> Settings:
+    """Settings from a command's parameters (its ``locals()``): file, ``--lang``, flags."""
+    return settings_from_flags(
+        params["settings_file"], params.get("lang"), **{k: params[k] for k in SETTINGS_FLAGS}
+    )
 
 
 def _parse_as_of(text: str) -> dt.date:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cartera.cli.common import input_options, read_options, settings_from_flags, settings_options
+from cartera.cli.common import input_options, read_options, settings_from_params, settings_options
 from cartera.i18n import _, set_language
 
 __all__ = ["register"]
@@ -49,11 +49,7 @@ def register(app: typer.Typer) -> None:
         from cartera.scenarios import stress_test
 
         check_format(fmt, allow_all=True)
-        settings = settings_from_flags(
-            settings_file, lang, as_of=as_of, window_months=window_months,
-            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
-            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
-        )  # fmt: skip
+        settings = settings_from_params(locals())
         if settings.language and not lang:
             set_language(settings.language)
         source = inputs[0] if inputs and len(inputs) == 1 else (list(inputs) if inputs else None)

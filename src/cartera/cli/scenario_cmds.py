@@ -18,7 +18,7 @@ from cartera.cli.common import (
     input_options,
     print_json,
     read_options,
-    settings_from_flags,
+    settings_from_params,
     settings_options,
 )
 from cartera.errors import SettingsError
@@ -78,11 +78,7 @@ def register(app: typer.Typer) -> None:
         currency: str | None = so["currency"],
     ) -> None:
         _check_format(output)
-        settings = settings_from_flags(
-            settings_file, lang, as_of=as_of, window_months=window_months,
-            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
-            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
-        )  # fmt: skip
+        settings = settings_from_params(locals())
         analysis = _analyse(locals(), settings)
         ids = _lost_ids(analysis, lose, let_go)
         result = analysis.without(ids)
@@ -123,11 +119,7 @@ def register(app: typer.Typer) -> None:
         from cartera.scenarios import stress_test
 
         _check_format(output)
-        settings = settings_from_flags(
-            settings_file, lang, as_of=as_of, window_months=window_months,
-            hourly_cost=hourly_cost, fixed_costs=fixed_costs, order_cost=order_cost,
-            return_cost=return_cost, annual_rate=annual_rate, currency=currency,
-        )  # fmt: skip
+        settings = settings_from_params(locals())
         analysis = _analyse(locals(), settings)
         result = stress_test(analysis, settings, scenarios=scenarios, seed=seed)
         if output == "json":
