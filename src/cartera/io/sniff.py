@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import shutil
 import tempfile
 import zipfile
@@ -24,7 +25,7 @@ from typing import Final, Literal
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.transcode import to_utf8
+from cartera.io.transcode import cp1252_copy, has_utf8_multibyte
 
 __all__ = [
     "DELIMITERS",
@@ -35,6 +36,7 @@ __all__ = [
     "detect_kind",
     "read_head",
     "to_utf8_file",
+    "utf8_source",
 ]
 
 FileKind = Literal["csv", "xlsx", "xls", "ods", "parquet"]
@@ -123,10 +125,39 @@ def detect_encoding(path: Path) -> Encoding:
     Raises :class:`InputError` when the file mixes UTF-8 text with bytes that
     are not UTF-8 (two encodings in one file), naming the row of the first bad byte.
     """
+    encoding, bad_at, seen = _sniff(path)
+    if encoding == "cp1252":
+        _refuse_mixed(path, bad_at, seen or _has_utf8_multibyte(path))
+    return encoding
+
+
+def utf8_source(path: Path, folder: Path) -> tuple[Encoding, Path]:
+    """The file's encoding (as :func:`detect_encoding`) and a UTF-8 version of it: the file
+    itself, or a transcoded copy in ``folder``. For cp1252 the mixed-encoding check runs
+    while transcoding instead of in a pass of its own."""
+    encoding, bad_at, seen = _sniff(path)
+    if encoding in ("utf-8", "utf-8-sig"):
+        return encoding, path
+    if encoding == "utf-16":
+        return encoding, to_utf8_file(path, encoding, folder)
+    _refuse_mixed(path, bad_at, seen)
+    target = _temp_csv(folder)
+    try:
+        mixed = cp1252_copy(path, target)
+        _refuse_mixed(path, bad_at, mixed)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return encoding, target
+
+
+def _sniff(path: Path) -> tuple[Encoding, int, bool]:
+    """Encoding by the first bytes that are not UTF-8: (encoding, their offset, whether UTF-8
+    multibyte text came before them). Stops at the first bad byte."""
     with path.open("rb") as fh:
         first = fh.read(4)
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
+            return "utf-16", 0, False
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         offset = 0
@@ -135,21 +166,20 @@ def detect_encoding(path: Path) -> Encoding:
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return _after_bad_utf8(path, offset + exc.start, saw_multibyte)
+                return "cp1252", offset + exc.start, saw_multibyte
             saw_multibyte = saw_multibyte or not text.isascii()
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return _after_bad_utf8(path, offset, saw_multibyte)
-    return "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"
+            return "cp1252", offset, saw_multibyte
+    return ("utf-8-sig" if first.startswith(codecs.BOM_UTF8) else "utf-8"), 0, False
 
 
-def _after_bad_utf8(path: Path, bad_at: int, saw_multibyte: bool) -> Encoding:
-    """cp1252 unless the file also holds valid UTF-8 multibyte text (mixed encodings)."""
-    mixed = saw_multibyte or _has_utf8_multibyte(path)
+def _refuse_mixed(path: Path, bad_at: int, mixed: bool) -> None:
+    """Raise when a file that is not UTF-8 also holds UTF-8 multibyte text."""
     if not mixed:
-        return "cp1252"
+        return
     row = _row_of_offset(path, bad_at)
     raise InputError(
         N_("{file}: the file mixes two text encodings (UTF-8 and Windows/Latin-1)."),
@@ -167,7 +197,7 @@ def _after_bad_utf8(path: Path, bad_at: int, saw_multibyte: bool) -> Encoding:
 
 def _has_utf8_multibyte(path: Path) -> bool:
     """Whether well-formed UTF-8 multibyte sequences appear (decoded with replacement)."""
-    return any(not str(chunk, "utf-8", "ignore").isascii() for chunk in _chunks(path))
+    return any(has_utf8_multibyte(chunk) for chunk in _chunks(path))
 
 
 def _chunks(path: Path) -> Iterator[bytes | bytearray]:
@@ -224,14 +254,18 @@ def detect_delimiter(head: str) -> str | None:
     return best[2] if best else None
 
 
+def _temp_csv(folder: Path) -> Path:
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
 def to_utf8_file(path: Path, encoding: Encoding, folder: Path) -> Path:
     """A UTF-8 copy of ``path`` in ``folder`` (chunked transcoding; polars reads only UTF-8)."""
-    target = Path(tempfile.mkstemp(suffix=".csv", dir=folder)[1])
+    target = _temp_csv(folder)
     codec = "utf-16" if encoding == "utf-16" else encoding
     if encoding == "cp1252":
-        with target.open("wb", buffering=0) as dst:
-            for chunk in _chunks(path):
-                dst.write(to_utf8(chunk))
+        cp1252_copy(path, target)
         return target
     with path.open("rb") as src, target.open("wb") as dst:
         reader = codecs.getreader(codec)(src)

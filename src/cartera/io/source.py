@@ -23,15 +23,7 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.options import ReadOptions
-from cartera.io.sniff import (
-    Encoding,
-    FileKind,
-    detect_delimiter,
-    detect_encoding,
-    detect_kind,
-    read_head,
-    to_utf8_file,
-)
+from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_source
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -115,8 +107,7 @@ def _open_parquet(path: Path) -> RawTable:
 
 
 def _open_csv(path: Path, workdir: Path) -> RawTable:
-    encoding: Encoding = detect_encoding(path)
-    source = path if encoding in ("utf-8", "utf-8-sig") else to_utf8_file(path, encoding, workdir)
+    encoding, source = utf8_source(path, workdir)
     head = read_head(source, "utf-8")
     delimiter = detect_delimiter(head)
     if delimiter is None:

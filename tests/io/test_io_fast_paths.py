@@ -1,0 +1,134 @@
+"""The import's fast paths give exactly what the general paths give.
+
+Parallel transcoding (children transcode parts of a big cp1252 file), the code-only
+client identity, and the two sort shortcuts are checked against the plain way.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from cartera.errors import InputError
+from cartera.io import import_files, transcode
+from cartera.io.assemble import _sorted_canonical
+from cartera.io.options import ReadOptions
+from cartera.io.sniff import utf8_source
+
+# Every cp1252 byte, the C1 ones (€, “ ”, –) and the five it leaves undefined included.
+_TEXT = "Nº;Cliente;Importe\n" + "".join(f"F{i};Peña “Ñandú” – {i} €;{i},50\n" for i in range(3000))
+_CP1252 = _TEXT.encode("cp1252") + bytes(range(0x20, 0x100)) + b"\n"
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Transcode even small files in parts, three of them (two children)."""
+    monkeypatch.setattr(transcode, "_PARALLEL_FROM", 0)
+    monkeypatch.setattr(transcode, "_workers", lambda: 3)
+
+
+@pytest.mark.usefixtures("parallel")
+def test_parts_joined_equal_one_transcoding(tmp_path: Path) -> None:
+    source = tmp_path / "x.csv"
+    source.write_bytes(_CP1252)
+    encoding, copy = utf8_source(source, tmp_path)
+    assert encoding == "cp1252"
+    assert copy.read_bytes() == transcode.to_utf8(_CP1252)
+    assert not list(tmp_path.glob("*.part*"))
+
+
+@pytest.mark.usefixtures("parallel")
+def test_utf8_text_in_a_childs_part_is_a_mixed_file(tmp_path: Path) -> None:
+    source = tmp_path / "x.csv"
+    # cp1252 at the start, UTF-8 at the end: only the last child sees the UTF-8.
+    source.write_bytes(_CP1252 + "F9;Muñoz;1\n".encode())
+    with pytest.raises(InputError) as err:
+        utf8_source(source, tmp_path)
+    assert err.value.problems[0].code == "mixed_encoding"
+    assert list(tmp_path.iterdir()) == [source]
+
+
+@pytest.mark.parametrize("broken", ["executable", "script"])
+@pytest.mark.usefixtures("parallel")
+def test_a_child_that_cannot_run_is_done_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    if broken == "executable":
+        monkeypatch.setattr(transcode.sys, "executable", str(tmp_path / "no-python"))
+    else:
+        monkeypatch.setattr(transcode, "__file__", str(tmp_path / "missing.py"))
+    source = tmp_path / "x.csv"
+    source.write_bytes(_CP1252)
+    target = tmp_path / "out.csv"
+    target.touch()
+    assert transcode.cp1252_copy(source, target) is False
+    assert target.read_bytes() == transcode.to_utf8(_CP1252)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "x.csv"]
+
+
+@pytest.mark.usefixtures("parallel")
+def test_import_of_a_parallel_transcoded_file(tmp_path: Path, options: ReadOptions) -> None:
+    source = tmp_path / "facturas.csv"
+    source.write_bytes(
+        "Nº factura;Fecha;Código cliente;Cliente;Importe\n".encode("cp1252")
+        + "".join(
+            f"F{i};0{1 + i % 9}/02/2024;C{i % 7};Peña {i % 7};{i},5\n" for i in range(2000)
+        ).encode("cp1252")
+    )
+    docs = import_files(documents=source, into=tmp_path / "ws", options=options).workspace.read(
+        "documents"
+    )
+    assert docs.height == 2000
+    assert docs["source_row"].sort().to_list() == list(range(2, 2002))
+
+
+def test_code_only_identity_still_links_names_from_another_table(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Every invoice has a code (identity by code alone); the activities have only names,
+    # which must still reach the invoices' codes.
+    (tmp_path / "facturas.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Cliente;Importe\n"
+        "F1;01/02/2024;C1;Pérez Construcciones, S.L.;100\n"
+        "F2;02/02/2024;C2;Bodegas Ñandú;50\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "actividades.csv").write_text(
+        "Fecha;Cliente;Actividad;Horas\n03/02/2024;PEREZ CONSTRUCCIONES SL;Visita;2\n",
+        encoding="utf-8",
+    )
+    ws = import_files(
+        documents=tmp_path / "facturas.csv",
+        activities=tmp_path / "actividades.csv",
+        into=tmp_path / "ws",
+        options=options,
+    ).workspace
+    assert ws.read("activities")["client_id"].to_list() == ["C1"]
+    assert sorted(ws.read("clients")["client_id"].to_list()) == ["C1", "C2"]
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_integer_key_sorts_equal_the_four_column_sort(shuffle: bool) -> None:
+    rng = random.Random(5)
+    rows = [(f, r) for f in range(3) for r in range(2, 400)]
+    if shuffle:
+        rng.shuffle(rows)
+    frame = pl.DataFrame(
+        {
+            "client_key": [rng.randrange(20) for _ in rows],
+            "date": [rng.randrange(-800, 20000) for _ in rows],
+            "__file": [f for f, _ in rows],
+            "__row": [r for _, r in rows],
+        },
+        schema={"client_key": pl.Int32, "date": pl.Int32, "__file": pl.Int64, "__row": pl.Int64},
+    ).with_columns(pl.col("date").cast(pl.Date))
+    schema = {"client_key": pl.Int32(), "date": pl.Date(), "source_row": pl.Int64()}
+    expected = (
+        frame.sort("client_key", "date", "__file", "__row")
+        .with_columns(pl.col("__row").alias("source_row"))
+        .select(list(schema))
+    )
+    assert _sorted_canonical(frame, schema).equals(expected)
