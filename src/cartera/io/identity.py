@@ -20,6 +20,7 @@ from cartera.io.aliases import LEGAL_SUFFIXES
 __all__ = [
     "IDENTITY",
     "assign_keys",
+    "complete_identity",
     "link_ids",
     "local_id",
     "norm_code",
@@ -100,6 +101,15 @@ def identity_columns(roles: set[str]) -> list[pl.Expr]:
     ]
 
 
+def complete_identity(ids: pl.DataFrame) -> pl.DataFrame:
+    """``__tax`` and ``__name`` filled from the tax id and name as written (``__dtax``,
+    ``__dname``) where they were left empty because the client had a code."""
+    return ids.with_columns(
+        pl.coalesce("__tax", norm_tax(pl.col("__dtax"))).alias("__tax"),
+        pl.coalesce("__name", norm_name(pl.col("__dname"))).alias("__name"),
+    )
+
+
 def local_id() -> pl.Expr:
     """The id a row has on its own (before linking across tables)."""
     return pl.coalesce("__code", "__tax", "__name")
@@ -123,6 +133,9 @@ def link_ids(frames: list[pl.DataFrame]) -> pl.DataFrame:
             }
         )
     triples = triples.unique(maintain_order=True)
+    if triples.get_column("__code").null_count() == 0:
+        # Every row has a code (the usual export): the code is the id, nothing to link.
+        return triples.with_columns(pl.col("__code").alias("client_id"))
     tax_code = triples.filter(
         pl.col("__code").is_not_null() & pl.col("__tax").is_not_null()
     ).unique("__tax", keep="first", maintain_order=True)

@@ -254,8 +254,12 @@ def _collect_base(raw: RawTable, rec: Recognition) -> pl.DataFrame:
     """The recognised columns as text, blank rows dropped."""
     every = [raw.col(i) for i in range(len(raw.headers))]
     used = sorted(set(rec.roles.values()))
-    lazy = raw.frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in every]))
-    return lazy.select([ROW, *[raw.col(i) for i in used]]).collect()
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in every])
+    if len(used) < len(every):
+        return raw.frame.filter(~blank).select([ROW, *[raw.col(i) for i in used]]).collect()
+    # Every column is used: read once, and filter only when some row has an empty first cell.
+    base = raw.frame.select([ROW, *every]).collect()
+    return base.filter(~blank) if base.get_column(every[0]).null_count() else base
 
 
 def _number_values(col: _Distinct, decision: NumberDecision) -> pl.DataFrame:

@@ -43,14 +43,20 @@ def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, p
     Returns ``frame`` with ``__ck`` (a hash of its raw client columns) and the
     distinct clients ``ids``: ``__ck, __code, __tax, __name, __dname, __dtax,
     __lid`` (normalised identity, name and tax id as written, and a hash of
-    the client's own id, null when it has none). Integer keys make the joins
+    the client's own id, null when it has none). When every row has a code,
+    ``__tax`` and ``__name`` are left empty until linking needs them. Integer keys make the joins
     over millions of rows cheap.
     """
     keys = [r for r in ("client_code", "tax_id", "client_name") if r in roles]
     frame = frame.with_columns(pl.struct(keys).hash(seed=11).alias("__ck"))
     # The first row of each client (cheaper than unique(keep="any"), and in file order).
     first = frame.select("__ck", *keys).filter(pl.col("__ck").is_first_distinct())
-    ids = first.with_columns(identity_columns(roles))
+    # With a code on every row the code is the identity; the tax id and name forms
+    # (costly text clean-up) are worked out later only if another table needs them
+    # (see :func:`cartera.io.identity.complete_identity`).
+    ids = first.with_columns(identity_columns(roles & {"client_code"} or roles))
+    if "client_code" in roles and ids.get_column("__code").null_count():
+        ids = first.with_columns(identity_columns(roles))
     lid = local_id()
     ids = ids.select(
         "__ck",
