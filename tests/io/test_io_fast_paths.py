@@ -132,3 +132,18 @@ def test_integer_key_sorts_equal_the_four_column_sort(shuffle: bool) -> None:
         .select(list(schema))
     )
     assert _sorted_canonical(frame, schema).equals(expected)
+
+
+def test_parts_are_appended_by_the_kernel_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target, part = tmp_path / "a", tmp_path / "b"
+    target.write_bytes(b"first;")
+    part.write_bytes(b"second\n")
+
+    def no_fallback(*_args: object) -> None:
+        raise AssertionError("copied through memory")
+
+    monkeypatch.setattr("shutil.copyfileobj", no_fallback)
+    transcode._append(str(target), str(part))
+    assert target.read_bytes() == b"first;second\n"

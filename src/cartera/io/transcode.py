@@ -82,7 +82,9 @@ def _transcode_range(source: str, start: int, end: int, target: str) -> bool:
 
 def _append(target: str, part: str) -> None:
     """``part``'s bytes added to the end of ``target`` (a kernel copy where there is one)."""
-    with open(part, "rb") as src, open(target, "ab") as dst:
+    # Not opened for appending: copy_file_range refuses a target opened with O_APPEND.
+    with open(part, "rb") as src, open(target, "r+b") as dst:
+        dst.seek(0, os.SEEK_END)
         length = os.fstat(src.fileno()).st_size
         try:
             while length > 0:
@@ -93,7 +95,6 @@ def _append(target: str, part: str) -> None:
         except (AttributeError, OSError):  # no copy_file_range here: copy through memory
             import shutil
 
-            src.seek(os.fstat(src.fileno()).st_size - length)
             shutil.copyfileobj(src, dst, _CHUNK)
 
 
