@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,15 @@ def test_switching_language_translates() -> None:
         assert _("row {row}") == "fila {row}"
     with language("en"):
         assert _("row {row}") == "row {row}"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_compiled_catalog_matches_the_po_files(lang: str) -> None:
+    import json
+
+    from cartera.i18n import COMPILED, po_messages
+
+    compiled = Path(__file__).parent.parent / "src/cartera/locale" / lang / COMPILED
+    assert json.loads(compiled.read_text(encoding="utf-8")) == po_messages(lang), (
+        f"{compiled} is out of date: run `python scripts/po_sync.py --compile`"
+    )
