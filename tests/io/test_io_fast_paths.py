@@ -147,3 +147,23 @@ def test_parts_are_appended_by_the_kernel_copy(
     monkeypatch.setattr("shutil.copyfileobj", no_fallback)
     transcode._append(str(target), str(part))
     assert target.read_bytes() == b"first;second\n"
+
+
+@pytest.mark.parametrize("cut", ["part", "chunk"])
+def test_utf8_character_cut_by_a_boundary_is_still_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: str
+) -> None:
+    data = bytearray(_TEXT.encode("cp1252").replace("ñ".encode("cp1252"), b"n"))
+    monkeypatch.setattr(transcode, "_PARALLEL_FROM", 0)
+    if cut == "part":
+        monkeypatch.setattr(transcode, "_workers", lambda: 2)
+        boundary = int(len(data) * transcode._FIRST_SHARE[2])
+    else:
+        monkeypatch.setattr(transcode, "_workers", lambda: 1)
+        monkeypatch.setattr(transcode, "_CHUNK", 4096)
+        boundary = 3 * 4096
+    data[boundary - 1 : boundary + 1] = "ñ".encode()  # C3 | B1, one byte each side
+    source, target = tmp_path / "x.csv", tmp_path / "out.csv"
+    source.write_bytes(bytes(data))
+    target.touch()
+    assert transcode.cp1252_copy(source, target) is True

@@ -62,8 +62,9 @@ def has_utf8_multibyte(chunk: bytes | bytearray) -> bool:
 
 def _transcode_range(source: str, start: int, end: int, target: str) -> bool:
     """Bytes ``start..end`` of ``source`` as UTF-8, appended to ``target``; whether UTF-8
-    multibyte text was seen."""
+    multibyte text was seen (also across chunk boundaries)."""
     seen = False
+    tail = b""
     buffer = bytearray(_CHUNK)
     view = memoryview(buffer)
     with open(source, "rb", buffering=0) as src, open(target, "ab", buffering=0) as dst:
@@ -74,10 +75,22 @@ def _transcode_range(source: str, start: int, end: int, target: str) -> bool:
             if not size:
                 break
             chunk = buffer if size == _CHUNK else bytes(view[:size])
-            seen = seen or has_utf8_multibyte(chunk)
+            # A multibyte character cut by the chunk boundary shows in the bytes around it.
+            seen = seen or has_utf8_multibyte(chunk) or has_utf8_multibyte(tail + chunk[:3])
+            tail = bytes(chunk[-3:])
             dst.write(to_utf8(chunk))
             left -= size
     return seen
+
+
+def _around(source: str, offsets: list[int]) -> bool:
+    """Whether a UTF-8 multibyte character sits across one of ``offsets`` (part boundaries)."""
+    with open(source, "rb") as src:
+        for offset in offsets:
+            src.seek(max(offset - 3, 0))
+            if has_utf8_multibyte(src.read(6)):
+                return True
+    return False
 
 
 def _append(target: str, part: str) -> None:
@@ -90,15 +103,17 @@ def _append(target: str, part: str) -> None:
             while length > 0:
                 copied = os.copy_file_range(src.fileno(), dst.fileno(), length)
                 if copied == 0:
-                    break
+                    raise OSError("copy_file_range copied nothing")
                 length -= copied
-        except (AttributeError, OSError):  # no copy_file_range here: copy through memory
+        except (AttributeError, OSError):  # no kernel copy here: the rest through memory
             import shutil
 
             shutil.copyfileobj(src, dst, _CHUNK)
 
 
 def _workers() -> int:
+    if not sys.executable or getattr(sys, "frozen", False):
+        return 1  # no interpreter to start children with (embedded or frozen app)
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -121,15 +136,17 @@ def cp1252_copy(source: Path, target: Path) -> bool:
     rest = max(workers - 1, 1)
     bounds = [0, *(first + (size - first) * i // rest for i in range(workers))]
     parts = [f"{dst}.part{i}" for i in range(1, workers)]
-    spans = zip(bounds[1:-1], bounds[2:], parts, strict=True)
-    children = [_spawn(src, lo, hi, part) for lo, hi, part in spans]
+    children: list[subprocess.Popen[bytes] | None] = []
     try:
-        seen = _transcode_range(src, 0, bounds[1], dst)
+        for lo, hi, part in zip(bounds[1:-1], bounds[2:], parts, strict=True):
+            children.append(_spawn(src, lo, hi, part))
+        seen = _transcode_range(src, 0, bounds[1], dst) or _around(src, bounds[1:-1])
         for i, (child, part) in enumerate(zip(children, parts, strict=True), start=1):
             out = child.communicate()[0] if child is not None else b""
             if child is not None and child.returncode == 0:
                 seen = seen or out.strip() == b"1"
                 _append(dst, part)
+                os.unlink(part)
             else:  # the child could not start or run: do its part here
                 seen = _transcode_range(src, bounds[i], bounds[i + 1], dst) or seen
     finally:
