@@ -22,8 +22,11 @@ __all__ = [
     "clean_date_text",
     "clean_number_text",
     "clean_numbers",
+    "clean_numbers_lazy",
     "decide_date",
     "decide_number",
+    "decision_from_flags",
+    "number_flags",
     "parse_dates",
     "parse_number",
 ]
@@ -64,11 +67,26 @@ def clean_number_text(expr: pl.Expr) -> pl.Expr:
 
 def clean_numbers(values: pl.Series) -> pl.DataFrame:
     """``raw → t`` for distinct number texts; plain ones (``-1.234,5``) skip the costly cleaning."""
-    frame = pl.DataFrame({"raw": values}).filter(pl.col("raw").is_not_null())
+    return clean_numbers_lazy(pl.DataFrame({"raw": values}).lazy()).collect()
+
+
+def clean_numbers_lazy(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """:func:`clean_numbers` over a lazy frame of distinct texts ``raw``."""
+    frame = frame.filter(pl.col("raw").is_not_null())
     plain = pl.col("raw").str.contains(_PLAIN_NUMBER)
     simple = frame.filter(plain).with_columns(pl.col("raw").alias("t"))
     other = frame.filter(~plain).with_columns(clean_number_text(pl.col("raw")).alias("t"))
     return pl.concat([simple, other], how="vertical")
+
+
+def number_flags(t: pl.Expr) -> list[pl.Expr]:
+    """Per cleaned text: ``comma_vote``, ``dot_vote`` (it reads only one way) and
+    ``ambiguous`` (``1.234``: it reads both ways); :func:`decision_from_flags` sums them."""
+    return [
+        t.str.contains(_COMMA_VOTE).alias("comma_vote"),
+        t.str.contains(_DOT_VOTE).alias("dot_vote"),
+        t.str.contains(_AMBIGUOUS).alias("ambiguous"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,15 +102,15 @@ class NumberDecision:
 
 def decide_number(t: pl.Series) -> NumberDecision:
     """The column's own decision from its distinct cleaned texts (None when it cannot tell)."""
-    frame = pl.DataFrame({"t": t})
-    stats = frame.select(
-        pl.col("t").str.contains(_COMMA_VOTE).sum().alias("comma"),
-        pl.col("t").str.contains(_DOT_VOTE).sum().alias("dot"),
-    ).row(0)
+    return decision_from_flags(pl.DataFrame({"t": t}).with_columns(number_flags(pl.col("t"))))
+
+
+def decision_from_flags(frame: pl.DataFrame) -> NumberDecision:
+    """:func:`decide_number` from a frame of distinct texts ``t`` with :func:`number_flags`."""
+    known = frame.filter(pl.col("t").is_not_null())
+    stats = known.select(pl.col("comma_vote").sum(), pl.col("dot_vote").sum()).row(0)
     comma, dot = int(stats[0] or 0), int(stats[1] or 0)
-    examples = tuple(
-        frame.filter(pl.col("t").str.contains(_AMBIGUOUS))["t"].sort().head(5).to_list()
-    )
+    examples = tuple(known.filter(pl.col("ambiguous"))["t"].sort().head(5).to_list())
     if comma and not dot:
         return NumberDecision("comma", "votes", comma, dot, examples)
     if dot and not comma:

@@ -27,9 +27,10 @@ from cartera.io.conventions import (
     NumberDecision,
     Order,
     clean_date_text,
-    clean_numbers,
+    clean_numbers_lazy,
     decide_date,
-    decide_number,
+    decision_from_flags,
+    number_flags,
     parse_dates,
     parse_number,
 )
@@ -136,31 +137,44 @@ class _Distinct:
 def _distinct(
     base: pl.DataFrame, raw: RawTable, rec: Recognition, roles: frozenset[str]
 ) -> list[_Distinct]:
-    """The distinct texts of the number or date columns (one select: columns in parallel)."""
+    """The distinct texts of the number or date columns, cleaned (``raw``, ``t``).
+
+    Number columns also get their votes (:func:`number_flags`) and whether any text
+    needed cleaning or holds a dot or a comma; they are worked in parallel (one select
+    for the distinct texts, one ``collect_all`` for the rest).
+    """
     wanted = [(role, idx) for role, idx in rec.roles.items() if role in roles]
     if not wanted:
         return []
     uniques = base.select(
         [pl.col(raw.col(idx)).drop_nulls().unique().implode().alias(role) for role, idx in wanted]
     )
-    out = []
-    for role, idx in wanted:
-        uniq = uniques.get_column(role).explode()
-        if role in NUMBER_ROLES:
-            values = clean_numbers(uniq)
-        else:
-            values = pl.DataFrame({"raw": uniq}).with_columns(
-                clean_date_text(pl.col("raw")).alias("t")
+    frames = [pl.DataFrame({"raw": uniques.get_column(role).explode()}) for role, _i in wanted]
+    if roles is NUMBER_ROLES:
+        t, text = pl.col("t"), pl.col("raw")
+        queries = [
+            clean_numbers_lazy(frame.lazy()).with_columns(
+                *number_flags(t),
+                (t != text).fill_null(False).alias("cleaned"),
+                text.str.contains(".", literal=True).alias("has_dot"),
+                text.str.contains(",", literal=True).alias("has_comma"),
             )
-        out.append(_Distinct(role, raw.headers[idx], raw.col(idx), values))
-    return out
+            for frame in frames
+        ]
+        frames = pl.collect_all(queries)
+    else:
+        frames = [f.with_columns(clean_date_text(pl.col("raw")).alias("t")) for f in frames]
+    return [
+        _Distinct(role, raw.headers[idx], raw.col(idx), values)
+        for (role, idx), values in zip(wanted, frames, strict=True)
+    ]
 
 
 def _number_decisions(
     cols: list[_Distinct], raw: RawTable, options: ReadOptions, tmap: TableMapping
 ) -> dict[str, NumberDecision]:
     """Decimal mark per column (header → decision); raises when one stays ambiguous."""
-    own = {c.header: decide_number(c.values["t"].drop_nulls()) for c in cols}
+    own = {c.header: decision_from_flags(c.values) for c in cols}
     explicit = options.decimal or tmap.decimal
     decided: list[Decimal] = [d.decimal for d in own.values() if d.decimal]
     file_mark = Counter(decided).most_common(1)[0][0] if decided else None
@@ -262,16 +276,24 @@ def _collect_base(raw: RawTable, rec: Recognition) -> pl.DataFrame:
     return base.filter(~blank) if base.get_column(every[0]).null_count() else base
 
 
-def _number_values(col: _Distinct, decision: NumberDecision) -> pl.DataFrame:
-    """``raw → value`` with an issue message for each unreadable text."""
-    mark = decision.decimal or "dot"
-    values = col.values.with_columns(parse_number(pl.col("t"), mark).alias("value"))
-    bad = pl.col("t").is_not_null() & pl.col("value").is_null()
-    message = pl.when(bad).then(pl.lit(N_("not a number; expected an amount like {expected}")))
-    params = json.dumps({"expected": _EXAMPLE[mark]})
-    return values.with_columns(
-        message.alias("message"), pl.when(bad).then(pl.lit(params)).alias("params")
-    )
+def _number_values(
+    cols: list[_Distinct], decisions: dict[str, NumberDecision]
+) -> list[pl.DataFrame]:
+    """Per column, ``raw → value`` with an issue message for each unreadable text (the
+    columns in parallel)."""
+    queries = []
+    for col in cols:
+        mark = decisions[col.header].decimal or "dot"
+        values = col.values.lazy().with_columns(parse_number(pl.col("t"), mark).alias("value"))
+        bad = pl.col("t").is_not_null() & pl.col("value").is_null()
+        message = pl.when(bad).then(pl.lit(N_("not a number; expected an amount like {expected}")))
+        params = json.dumps({"expected": _EXAMPLE[mark]})
+        queries.append(
+            values.with_columns(
+                message.alias("message"), pl.when(bad).then(pl.lit(params)).alias("params")
+            )
+        )
+    return pl.collect_all(queries)
 
 
 def _date_values(col: _Distinct, decision: DateDecision, today: dt.date) -> pl.DataFrame:
@@ -313,8 +335,8 @@ def type_columns(
     dates = _date_decisions(date_cols, raw, options, tmap, comma)
     conventions: dict[str, str] = {}
     mapped: dict[str, pl.DataFrame] = {}
-    for col in numbers_cols:
-        mapped[col.role] = _number_values(col, numbers[col.header])
+    for col, values in zip(numbers_cols, _number_values(numbers_cols, numbers), strict=True):
+        mapped[col.role] = values
         conventions[col.header] = _EXAMPLE[numbers[col.header].decimal or "dot"]
     for col in date_cols:
         mapped[col.role] = _date_values(col, dates[col.header], today)
@@ -348,15 +370,14 @@ def type_columns(
 def _direct_number(src: str, values: pl.DataFrame, decimal: str | None) -> pl.Expr | None:
     """Parse in place when no distinct text needed cleaning (two literal replacements and a
     cast beat a join of every row); None when some did (currency signs, parentheses)."""
-    if values.filter(pl.col("t") != pl.col("raw")).height:
+    if values.get_column("cleaned").any():
         return None
     text = pl.col(src)
     # Only the replacements some distinct text needs: each one copies the whole column.
-    raw = values.get_column("raw")
-    thousands, point = (".", ",") if decimal == "comma" else (",", ".")
-    if raw.str.contains(thousands, literal=True).any():
-        text = text.str.replace_all(thousands, "", literal=True)
-    if point == "," and raw.str.contains(",", literal=True).any():
+    has_dot, has_comma = (values.get_column(c).any() for c in ("has_dot", "has_comma"))
+    if has_dot if decimal == "comma" else has_comma:
+        text = text.str.replace_all("." if decimal == "comma" else ",", "", literal=True)
+    if decimal == "comma" and has_comma:
         text = text.str.replace(",", ".", literal=True)
     value = text.cast(pl.Float64, strict=False)
     bad = values.filter(pl.col("value").is_null())["raw"]
