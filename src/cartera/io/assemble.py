@@ -278,22 +278,31 @@ def _documents(
         # Row i of per_doc is run i: a gather instead of a join.
         back = per_doc.select(wanted[1:])[docs.get_column("__run")]
         docs = docs.hstack(back.get_columns())
-    signed = [
-        pl.when(pl.col("__flip")).then(-pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in ("amount", "cost", "units", "list_amount", "total")
-    ]
+    # Sign flips and paid shares only when some document has them (each is a pass over
+    # five or two columns of every line).
+    signed = (
+        [
+            pl.when(pl.col("__flip")).then(-pl.col(c)).otherwise(pl.col(c)).alias(c)
+            for c in ("amount", "cost", "units", "list_amount", "total")
+        ]
+        if per_doc.get_column("__flip").any()
+        else []
+    )
     share = (
         pl.when(pl.col("__target") != 0)
         .then(pl.col("__value") / pl.col("__target"))
         .otherwise(pl.when(pl.col("first_line")).then(1.0).otherwise(0.0))
     )
+    paid = pl.col("__paid") * share
+    if per_doc.get_column("__paid").null_count() == per_doc.height:
+        paid = pl.lit(None, pl.Float64)
     doc_type = (
         pl.when(pl.col("__is_credit")).then(pl.lit("credit_note")).otherwise(pl.lit("invoice"))
     )
     return docs.with_columns(
         *signed,
         doc_type.alias("doc_type"),
-        (pl.col("__paid") * share).alias("paid_amount"),
+        paid.alias("paid_amount"),
         pl.col("__paid_on").alias("paid_date"),
     )
 
