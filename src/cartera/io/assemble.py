@@ -325,9 +325,20 @@ def _from_payments(payments: pl.DataFrame, target: pl.DataFrame, has_amounts: bo
         return last.join(target, on="__doc").select(
             "__doc", pl.col("__target").alias("__p_paid"), "__p_on"
         )
+    # Running total per document: sorted by document, it is the running total of the whole
+    # column minus its value just before the document's first payment (one pass; a window
+    # over hundreds of thousands of small groups took 20 times longer). Rounded to a
+    # millionth, which removes the float noise of the long sum and is far below a cent.
+    first = pl.col("__doc").ne_missing(pl.col("__doc").shift(1))
+    before = pl.when(first).then(pl.col("__all") - pl.col("amount")).forward_fill()
     cum = (
         payments.sort("__doc", "date", "__row")
-        .with_columns(pl.col("amount").cum_sum().over("__doc").alias("__cum"))
+        .with_columns(pl.col("amount").fill_null(0.0).cum_sum().alias("__all"))
+        .with_columns(
+            pl.when(pl.col("amount").is_not_null())
+            .then((pl.col("__all") - before).round(6))
+            .alias("__cum")
+        )
         .join(target, on="__doc", how="left")
     )
     return cum.group_by("__doc").agg(
