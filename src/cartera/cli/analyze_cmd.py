@@ -8,18 +8,17 @@ import typer
 from rich.console import Console
 
 from cartera.cli.common import (
+    check_output_format,
     input_options,
     print_json,
     read_options,
     settings_from_params,
     settings_options,
+    source_of,
 )
-from cartera.errors import SettingsError
-from cartera.i18n import N_, _, set_language
+from cartera.i18n import _, set_language
 
 __all__ = ["register"]
-
-FORMATS = ("table", "json")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,13 +55,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from cartera.analysis import analyze as run_analysis
 
-        if fmt not in FORMATS:
-            raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=fmt)
+        check_output_format(fmt)
         settings = settings_from_params(locals())
         if settings.language and not lang:
             set_language(settings.language)
         analysis = run_analysis(
-            _source(inputs), documents=documents, payments=payments, clients=clients,
+            source_of(inputs), documents=documents, payments=payments, clients=clients,
             activities=activities, options=read_options(mapping, decimal, date_format, sheet),
             settings=settings, engine=engine, spark_master=spark_master,
         )  # fmt: skip
@@ -72,10 +70,3 @@ def register(app: typer.Typer) -> None:
         from cartera.report.terminal import render_dashboard
 
         render_dashboard(analysis, Console())
-
-
-def _source(inputs: list[Path] | None) -> Path | list[Path] | None:
-    """One positional path is passed as itself (a workspace or a folder), several as a list."""
-    if not inputs:
-        return None
-    return inputs[0] if len(inputs) == 1 else list(inputs)

@@ -17,11 +17,13 @@ from cartera.settings import Settings, load_settings
 
 __all__ = [
     "InputArgs",
+    "check_output_format",
     "input_options",
     "print_json",
     "read_options",
     "settings_from_flags",
     "settings_from_params",
+    "source_of",
 ]
 
 #: The settings that are also flags of every data command (same names as in Settings).
@@ -101,6 +103,20 @@ def read_options(
         sheet=sheet,
         skip_bad_rows=skip_bad_rows,
     )
+
+
+def source_of(inputs: list[Path] | None) -> Path | list[Path] | None:
+    """The positional inputs as ``cartera.analyze`` takes them: one path as itself (a
+    workspace or a folder), several as a list, none as None."""
+    if not inputs:
+        return None
+    return inputs[0] if len(inputs) == 1 else list(inputs)
+
+
+def check_output_format(value: str) -> None:
+    """``--format`` of the commands that print: ``table`` or ``json``."""
+    if value not in ("table", "json"):
+        raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=value)
 
 
 def settings_options() -> dict[str, Any]:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import typer
 
-from cartera.cli.common import input_options, read_options, settings_from_params, settings_options
+from cartera.cli.common import (
+    input_options,
+    read_options,
+    settings_from_params,
+    settings_options,
+    source_of,
+)
 from cartera.i18n import _, set_language
 
 __all__ = ["register"]
@@ -52,7 +58,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_params(locals())
         if settings.language and not lang:
             set_language(settings.language)
-        source = inputs[0] if inputs and len(inputs) == 1 else (list(inputs) if inputs else None)
+        source = source_of(inputs)
         with progress(_("Analysing the portfolio")):
             analysis = analyze(
                 source, documents=documents, payments=payments, clients=clients,

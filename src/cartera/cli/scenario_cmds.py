@@ -15,11 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from cartera.cli.common import (
+    check_output_format,
     input_options,
     print_json,
     read_options,
     settings_from_params,
     settings_options,
+    source_of,
 )
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
@@ -77,7 +79,7 @@ def register(app: typer.Typer) -> None:
         annual_rate: float | None = so["annual_rate"],
         currency: str | None = so["currency"],
     ) -> None:
-        _check_format(output)
+        check_output_format(output)
         settings = settings_from_params(locals())
         analysis = _analyse(locals(), settings)
         ids = _lost_ids(analysis, lose, let_go)
@@ -118,7 +120,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from cartera.scenarios import stress_test
 
-        _check_format(output)
+        check_output_format(output)
         settings = settings_from_params(locals())
         analysis = _analyse(locals(), settings)
         result = stress_test(analysis, settings, scenarios=scenarios, seed=seed)
@@ -128,17 +130,11 @@ def register(app: typer.Typer) -> None:
             render_stress(result, analysis.currency, Console(highlight=False))
 
 
-def _check_format(output: str) -> None:
-    if output not in ("table", "json"):
-        raise SettingsError(N_("--format must be «table» or «json», not «{value}»."), value=output)
-
-
 def _analyse(args: dict[str, Any], settings: Settings) -> PortfolioAnalysis:
     """Run ``cartera.analyze`` on the command's input arguments."""
     from cartera import analyze
 
-    inputs = list(args["inputs"] or [])
-    source: Path | list[Path] | None = inputs[0] if len(inputs) == 1 else (inputs or None)
+    source = source_of(args["inputs"])
     options = read_options(args["mapping"], args["decimal"], args["date_format"], args["sheet"])
     return analyze(
         source,
