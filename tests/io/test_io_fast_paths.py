@@ -16,7 +16,8 @@ from cartera.errors import InputError
 from cartera.io import import_files, transcode
 from cartera.io.assemble import _sorted_canonical
 from cartera.io.options import ReadOptions
-from cartera.io.sniff import utf8_source
+from cartera.io.sniff import utf8_sources
+from cartera.io.source import open_source, ragged_row
 
 # Every cp1252 byte, the C1 ones (€, “ ”, –) and the five it leaves undefined included.
 _TEXT = "Nº;Cliente;Importe\n" + "".join(f"F{i};Peña “Ñandú” – {i} €;{i},50\n" for i in range(3000))
@@ -34,10 +35,50 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_parts_joined_equal_one_transcoding(tmp_path: Path) -> None:
     source = tmp_path / "x.csv"
     source.write_bytes(_CP1252)
-    encoding, copy = utf8_source(source, tmp_path)
+    encoding, files = utf8_sources(source, tmp_path)
     assert encoding == "cp1252"
-    assert copy.read_bytes() == transcode.to_utf8(_CP1252)
+    # No quote in the file: each part starts a line and stays a file of its own.
+    assert len(files) == 3
+    assert all(f.read_bytes().endswith(b"\n") for f in files)
+    assert b"".join(f.read_bytes() for f in files) == transcode.to_utf8(_CP1252)
+
+
+@pytest.mark.usefixtures("parallel")
+def test_parts_after_a_quote_are_appended(tmp_path: Path) -> None:
+    # A quoted field holding line breaks runs across where the second part would start.
+    lines = [f"F{i};Peña {i};{i},50\n" for i in range(3000)]
+    lines[1200] = 'F1200;"Peña\n' + "\n".join(f"línea {k}" for k in range(900)) + '";1,50\n'
+    data = ("Nº;Cliente;Importe\n" + "".join(lines)).encode("cp1252")
+    source = tmp_path / "x.csv"
+    source.write_bytes(data)
+    _encoding, files = utf8_sources(source, tmp_path)
+    assert len(files) == 1
+    assert files[0].read_bytes() == data.decode("cp1252").encode()
     assert not list(tmp_path.glob("*.part*"))
+
+
+@pytest.mark.usefixtures("parallel")
+def test_records_read_from_parts_keep_their_row_numbers(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    rows = [f"F{i};Peña {i};{i},50" for i in range(3000)]
+    source = tmp_path / "x.csv"
+
+    def write() -> None:
+        text = "Título del listado\nNº;Cliente;Importe\n" + "\n".join(rows)
+        source.write_bytes(text.encode("cp1252"))
+
+    write()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    raw = open_source(source, options, tmp_path / "a")
+    assert len(raw.text_paths) == 3
+    frame = raw.frame.collect()
+    assert frame["__row"].to_list() == list(range(3, 3003))
+    assert frame["c0"].to_list() == [f"F{i}" for i in range(3000)]
+    rows[2900] += ";extra"  # a ragged record in the last part
+    write()
+    assert ragged_row(open_source(source, options, tmp_path / "b")) == 2903
 
 
 @pytest.mark.usefixtures("parallel")
@@ -46,7 +87,7 @@ def test_utf8_text_in_a_childs_part_is_a_mixed_file(tmp_path: Path) -> None:
     # cp1252 at the start, UTF-8 at the end: only the last child sees the UTF-8.
     source.write_bytes(_CP1252 + "F9;Muñoz;1\n".encode())
     with pytest.raises(InputError) as err:
-        utf8_source(source, tmp_path)
+        utf8_sources(source, tmp_path)
     assert err.value.problems[0].code == "mixed_encoding"
     assert list(tmp_path.iterdir()) == [source]
 
@@ -157,6 +198,8 @@ def test_utf8_character_cut_by_a_boundary_is_still_seen(
     monkeypatch.setattr(transcode, "_PARALLEL_FROM", 0)
     if cut == "part":
         monkeypatch.setattr(transcode, "_workers", lambda: 2)
+        # No line break looked for: the part starts right at the cut character.
+        monkeypatch.setattr(transcode, "_LINE_SEARCH", 0)
         boundary = int(len(data) * transcode._FIRST_SHARE[2])
     else:
         monkeypatch.setattr(transcode, "_workers", lambda: 1)

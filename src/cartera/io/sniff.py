@@ -25,7 +25,7 @@ from typing import Final, Literal
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.transcode import cp1252_copy, has_utf8_multibyte
+from cartera.io.transcode import cp1252_copy, cp1252_parts, has_utf8_multibyte
 
 __all__ = [
     "DELIMITERS",
@@ -36,7 +36,7 @@ __all__ = [
     "detect_kind",
     "read_head",
     "to_utf8_file",
-    "utf8_source",
+    "utf8_sources",
 ]
 
 FileKind = Literal["csv", "xlsx", "xls", "ods", "parquet"]
@@ -131,24 +131,27 @@ def detect_encoding(path: Path) -> Encoding:
     return encoding
 
 
-def utf8_source(path: Path, folder: Path) -> tuple[Encoding, Path]:
-    """The file's encoding (as :func:`detect_encoding`) and a UTF-8 version of it: the file
-    itself, or a transcoded copy in ``folder``. For cp1252 the mixed-encoding check runs
-    while transcoding instead of in a pass of its own."""
+def utf8_sources(path: Path, folder: Path) -> tuple[Encoding, list[Path]]:
+    """The file's encoding (as :func:`detect_encoding`) and its text as UTF-8: the file
+    itself, or transcoded copies in ``folder``, one or more files whose records read one
+    after the other are the file's (:func:`cp1252_parts`). For cp1252 the mixed-encoding
+    check runs while transcoding instead of in a pass of its own."""
     encoding, bad_at, seen = _sniff(path)
     if encoding in ("utf-8", "utf-8-sig"):
-        return encoding, path
+        return encoding, [path]
     if encoding == "utf-16":
-        return encoding, to_utf8_file(path, encoding, folder)
+        return encoding, [to_utf8_file(path, encoding, folder)]
     _refuse_mixed(path, bad_at, seen)
     target = _temp_csv(folder)
+    parts: list[Path] = []
     try:
-        mixed = cp1252_copy(path, target)
+        parts, mixed = cp1252_parts(path, target)
         _refuse_mixed(path, bad_at, mixed)
     except BaseException:
-        target.unlink(missing_ok=True)
+        for file in {target, *parts}:
+            file.unlink(missing_ok=True)
         raise
-    return encoding, target
+    return encoding, parts
 
 
 def _sniff(path: Path) -> tuple[Encoding, int, bool]:

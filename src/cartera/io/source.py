@@ -23,7 +23,7 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.options import ReadOptions
-from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_source
+from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_sources
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -48,7 +48,8 @@ class RawTable:
     sheet: str | None = None
     native_numbers: bool = False
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
-    text_path: Path | None = None
+    #: The CSV's text as UTF-8: the file itself or transcoded copies, read one after the other.
+    text_paths: tuple[Path, ...] = ()
 
     @property
     def name(self) -> str:
@@ -107,8 +108,8 @@ def _open_parquet(path: Path) -> RawTable:
 
 
 def _open_csv(path: Path, workdir: Path) -> RawTable:
-    encoding, source = utf8_source(path, workdir)
-    head = read_head(source, "utf-8")
+    encoding, sources = utf8_sources(path, workdir)
+    head = read_head(sources[0], "utf-8")
     delimiter = detect_delimiter(head)
     if delimiter is None:
         raise InputError(
@@ -124,18 +125,25 @@ def _open_csv(path: Path, workdir: Path) -> RawTable:
     width = max((len(r) for r in lines), default=len(cells))
     cells += [None] * (width - len(cells))
     headers = _display_headers(cells)
-    frame = pl.scan_csv(
-        source,
-        separator=delimiter,
-        has_header=False,
-        skip_rows=header_idx + 1,
-        infer_schema=False,
-        quote_char='"',
-        encoding="utf8",
-        raise_if_empty=False,
-        schema={f"c{i}": pl.String for i in range(len(headers))},
-        missing_columns="insert",
-    ).with_row_index(ROW, offset=header_idx + 2)
+    scans = [
+        pl.scan_csv(
+            source,
+            separator=delimiter,
+            has_header=False,
+            # The title and header rows are at the top of the first file only.
+            skip_rows=header_idx + 1 if n == 0 else 0,
+            infer_schema=False,
+            quote_char='"',
+            encoding="utf8",
+            raise_if_empty=False,
+            schema={f"c{i}": pl.String for i in range(len(headers))},
+            missing_columns="insert",
+        )
+        for n, source in enumerate(sources)
+    ]
+    frame = (scans[0] if len(scans) == 1 else pl.concat(scans, how="vertical")).with_row_index(
+        ROW, offset=header_idx + 2
+    )
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64))
     return RawTable(
         path,
@@ -145,19 +153,21 @@ def _open_csv(path: Path, workdir: Path) -> RawTable:
         header_row=header_idx + 1,
         encoding=encoding,
         delimiter=delimiter,
-        text_path=source,
+        text_paths=tuple(sources),
     )
 
 
 def ragged_row(raw: RawTable) -> int | None:
     """Spreadsheet row of the first CSV record with more fields than the header (None if none)."""
-    if raw.text_path is None or raw.delimiter is None:
+    if not raw.text_paths or raw.delimiter is None:
         return None
-    with raw.text_path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh, delimiter=raw.delimiter)
-        for number, record in enumerate(reader, start=1):
-            if number > raw.header_row and len(record) > len(raw.headers):
-                return number
+    number = 0
+    for text_path in raw.text_paths:  # parts start records: a record never spans two
+        with text_path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            for record in csv.reader(fh, delimiter=raw.delimiter):
+                number += 1
+                if number > raw.header_row and len(record) > len(raw.headers):
+                    return number
     return None
 
 

@@ -8,9 +8,12 @@ parts transcoded independently. Python's codecs hold the GIL, so a big file is
 cut into one part per core and every part but the first is transcoded by a
 child interpreter running this module as a script (``python -I -S
 transcode.py``: standard library only, no fork of a process that holds
-polars' threads); the parts are then joined. While transcoding, each part
-also looks for UTF-8 multibyte text, the sign of a file that mixes two
-encodings, so the mixed-encoding check costs no pass of its own.
+polars' threads). Parts start at a line break, so when no quote comes before a
+part's start (no quoted field can span it) the part stays a file of its own and
+polars reads the files one after the other; otherwise it is appended to the one
+before. While transcoding, each part also looks for UTF-8 multibyte text, the
+sign of a file that mixes two encodings, so the mixed-encoding check costs no
+pass of its own.
 
 This module imports only the standard library: the children run it as a script.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sys
 
 # Not ``typing.TYPE_CHECKING``, and ``subprocess`` imported where it is used: a child
@@ -28,15 +32,21 @@ if TYPE_CHECKING:
     import subprocess
     from pathlib import Path
 
-__all__ = ["cp1252_copy", "has_utf8_multibyte", "to_utf8"]
+__all__ = ["cp1252_copy", "cp1252_parts", "has_utf8_multibyte", "to_utf8"]
 
-#: Maps the C1 range (0x80-0x9F) to 0x80 and every other byte to 0: a translate and a find
-#: tell whether a chunk has C1 bytes twice as fast as deleting the other bytes.
-_C1_MARK = bytes(0x80 if 0x80 <= b <= 0x9F else 0 for b in range(256))
+#: A byte 0x80-0xBF of the source, read as latin-1 and written as UTF-8. Every C1 character
+#: (0x80-0x9F, where cp1252 differs from latin-1) and every UTF-8 multibyte sequence (its
+#: continuation bytes) has one; Spanish letters (á é í ó ú ñ ü and capitals: 0xC0-0xFF) have
+#: none. The search jumps from one 0xC2 byte to the next, and in the usual chunk finds none.
+_LOW_HIGH_UTF8 = re.compile(rb"\xc2[\x80-\xbf]")
+#: A C1 character (U+0080-U+009F) in UTF-8: what a byte 0x80-0x9F becomes when read as latin-1.
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _CHUNK = 16 * 1024 * 1024
 #: Files smaller than this are transcoded in the calling process (a child costs ~20 ms).
 _PARALLEL_FROM = 48 * 1024 * 1024
 _MAX_WORKERS = 4
+#: How far past a part's nominal start a line break is looked for (the part starts after it).
+_LINE_SEARCH = 1 << 20
 _FIRST_SHARE = {1: 1.0, 2: 0.53, 3: 0.36, 4: 0.27}
 
 
@@ -50,11 +60,26 @@ codecs.register_error("cartera_latin1_fallback", _latin1_fallback)
 
 
 def to_utf8(chunk: bytes | bytearray) -> bytes:
-    """cp1252 → UTF-8. Without bytes 0x80-0x9F cp1252 equals latin-1, whose codec is faster;
-    the five bytes cp1252 leaves undefined are read as latin-1, so nothing is lost."""
-    if chunk.translate(_C1_MARK).find(b"\x80") < 0:
-        return str(chunk, "latin-1").encode("utf-8")
-    return str(chunk, "cp1252", "cartera_latin1_fallback").encode("utf-8")
+    """cp1252 → UTF-8 (see :func:`_convert`)."""
+    return _convert(chunk)[0]
+
+
+def _convert(chunk: bytes | bytearray) -> tuple[bytes, bool]:
+    """cp1252 → UTF-8, and whether the chunk holds UTF-8 multibyte text (mixed encodings).
+
+    Without bytes 0x80-0x9F cp1252 equals latin-1, whose codec is faster, so the chunk is
+    read as latin-1 first. When the result has no byte 0x80-0xBF of the source, it holds no
+    C1 character and no UTF-8 multibyte sequence, and it is done: one search in all. Otherwise
+    the chunk is checked for UTF-8 text and, if it holds C1 bytes, read again as cp1252. The
+    five bytes cp1252 leaves undefined are read as latin-1, so nothing is lost.
+    """
+    out = str(chunk, "latin-1").encode("utf-8")
+    if _LOW_HIGH_UTF8.search(out) is None:
+        return out, False
+    seen = has_utf8_multibyte(chunk)
+    if _C1_UTF8.search(out) is None:
+        return out, seen
+    return str(chunk, "cp1252", "cartera_latin1_fallback").encode("utf-8"), seen
 
 
 def has_utf8_multibyte(chunk: bytes | bytearray) -> bool:
@@ -62,10 +87,10 @@ def has_utf8_multibyte(chunk: bytes | bytearray) -> bool:
     return not str(chunk, "utf-8", "ignore").isascii()
 
 
-def _transcode_range(source: str, start: int, end: int, target: str) -> bool:
+def _transcode_range(source: str, start: int, end: int, target: str) -> tuple[bool, bool]:
     """Bytes ``start..end`` of ``source`` as UTF-8, appended to ``target``; whether UTF-8
-    multibyte text was seen (also across chunk boundaries)."""
-    seen = False
+    multibyte text was seen (also across chunk boundaries), and whether a quote was."""
+    seen = quoted = False
     tail = b""
     buffer = bytearray(_CHUNK)
     view = memoryview(buffer)
@@ -77,12 +102,26 @@ def _transcode_range(source: str, start: int, end: int, target: str) -> bool:
             if not size:
                 break
             chunk = buffer if size == _CHUNK else bytes(view[:size])
+            out, mixed = _convert(chunk)
             # A multibyte character cut by the chunk boundary shows in the bytes around it.
-            seen = seen or has_utf8_multibyte(chunk) or has_utf8_multibyte(tail + chunk[:3])
+            seen = seen or mixed or has_utf8_multibyte(tail + chunk[:3])
+            quoted = quoted or b'"' in chunk
             tail = bytes(chunk[-3:])
-            dst.write(to_utf8(chunk))
+            dst.write(out)
             left -= size
-    return seen
+    return seen, quoted
+
+
+def _line_starts(source: str, offsets: list[int]) -> list[tuple[int, bool]]:
+    """Each offset moved just past the next line break, so that a part starts a line, and
+    whether it was (not when no line break comes within :data:`_LINE_SEARCH` bytes)."""
+    out: list[tuple[int, bool]] = []
+    with open(source, "rb") as src:
+        for offset in offsets:
+            src.seek(offset)
+            found = src.read(_LINE_SEARCH).find(b"\n")
+            out.append((offset + found + 1, True) if found >= 0 else (offset, False))
+    return out
 
 
 def _around(source: str, offsets: list[int]) -> bool:
@@ -126,9 +165,28 @@ def _workers() -> int:
 def cp1252_copy(source: Path, target: Path) -> bool:
     """A UTF-8 copy of the cp1252 file ``source`` at ``target`` (which must exist, empty), in
     parallel parts when big. Returns whether UTF-8 multibyte text was seen (mixed encodings).
+    """
+    return _transcode(source, target, split=False)[1]
+
+
+def cp1252_parts(source: Path, target: Path) -> tuple[list[Path], bool]:
+    """The cp1252 file ``source`` as UTF-8 files that, read one after the other, are its
+    records: ``target`` (which must exist, empty) and, for a big file, parts beside it that
+    each start a record. Returns them and whether UTF-8 multibyte text was seen.
+
+    A part starts a record when it starts a line and no quote comes before it (no quoted
+    field can hold the line break before it); any other part is appended to the one before.
+    Reading the parts as they are saves copying them into one file.
+    """
+    files, seen = _transcode(source, target, split=True)
+    return [target.with_name(os.path.basename(f)) for f in files], seen
+
+
+def _transcode(source: Path, target: Path, split: bool) -> tuple[list[str], bool]:
+    """:func:`cp1252_parts`; with ``split`` false every part is appended to ``target``.
 
     This process transcodes the first part into ``target`` while each child writes its
-    part to a file of its own; the parts are then appended in order.
+    part to a file of its own.
     """
     src, dst = str(source), str(target)
     size = source.stat().st_size
@@ -136,30 +194,43 @@ def cp1252_copy(source: Path, target: Path) -> bool:
     # The first part is this process's: a little longer, as the children take time to start.
     first = int(size * _FIRST_SHARE[workers])
     rest = max(workers - 1, 1)
-    bounds = [0, *(first + (size - first) * i // rest for i in range(workers))]
+    starts = _line_starts(src, [first + (size - first) * i // rest for i in range(workers - 1)])
+    bounds = [0, *(start for start, _aligned in starts), size]
     parts = [f"{dst}.part{i}" for i in range(1, workers)]
+    files = [dst]
     children: list[subprocess.Popen[bytes] | None] = []
     try:
         for lo, hi, part in zip(bounds[1:-1], bounds[2:], parts, strict=True):
             children.append(_spawn(src, lo, hi, part))
-        seen = _transcode_range(src, 0, bounds[1], dst) or _around(src, bounds[1:-1])
+        seen, quoted = _transcode_range(src, 0, bounds[1], dst)
+        seen = seen or _around(src, bounds[1:-1])
         for i, (child, part) in enumerate(zip(children, parts, strict=True), start=1):
-            out = child.communicate()[0] if child is not None else b""
+            own = split and starts[i - 1][1] and not quoted
+            out = child.communicate()[0].strip() if child is not None else b""
             if child is not None and child.returncode == 0:
-                seen = seen or out.strip() == b"1"
-                _append(dst, part)
-                os.unlink(part)
+                seen = seen or out[:1] == b"1"
+                quoted = quoted or out[1:2] != b"0"
+                if own:
+                    files.append(part)
+                else:
+                    _append(files[-1], part)
+                    os.unlink(part)
             else:  # the child could not start or run: do its part here
-                seen = _transcode_range(src, bounds[i], bounds[i + 1], dst) or seen
+                done = _transcode_range(src, bounds[i], bounds[i + 1], part if own else files[-1])
+                seen, quoted = seen or done[0], quoted or done[1]
+                if own:
+                    files.append(part)
+    except BaseException:
+        for part in parts:
+            if os.path.exists(part):
+                os.unlink(part)
+        raise
     finally:
         for child in children:
             if child is not None and child.poll() is None:
                 child.kill()
                 child.wait()
-        for part in parts:
-            if os.path.exists(part):
-                os.unlink(part)
-    return seen
+    return files, seen
 
 
 def _spawn(source: str, start: int, end: int, part: str) -> subprocess.Popen[bytes] | None:
@@ -182,10 +253,11 @@ def _spawn(source: str, start: int, end: int, part: str) -> subprocess.Popen[byt
 
 
 def _main(argv: list[str]) -> int:
-    """Child entry point: ``transcode.py SOURCE START END TARGET`` prints 1 if UTF-8 was seen."""
+    """Child entry point: ``transcode.py SOURCE START END TARGET`` prints two flags: whether
+    UTF-8 multibyte text was seen, and whether a quote was (``10``: UTF-8, no quote)."""
     source, start, end, target = argv
-    seen = _transcode_range(source, int(start), int(end), target)
-    sys.stdout.write("1" if seen else "0")
+    seen, quoted = _transcode_range(source, int(start), int(end), target)
+    sys.stdout.write(("1" if seen else "0") + ("1" if quoted else "0"))
     return 0
 
 
