@@ -135,39 +135,50 @@ class _Distinct:
 
 
 def _distinct(
-    base: pl.DataFrame, raw: RawTable, rec: Recognition, roles: frozenset[str]
-) -> list[_Distinct]:
-    """The distinct texts of the number or date columns, cleaned (``raw``, ``t``).
+    base: pl.DataFrame, raw: RawTable, rec: Recognition
+) -> tuple[list[_Distinct], list[_Distinct]]:
+    """The distinct texts of the number columns and of the date columns, cleaned (``raw``,
+    ``t``).
 
     Number columns also get their votes (:func:`number_flags`) and whether any text
     needed cleaning or holds a dot or a comma; they are worked in parallel (one select
-    for the distinct texts, one ``collect_all`` for the rest).
+    for the distinct texts of every column, one ``collect_all`` for the rest).
     """
-    wanted = [(role, idx) for role, idx in rec.roles.items() if role in roles]
+    wanted = [(role, idx) for role, idx in rec.roles.items() if role in NUMBER_ROLES | DATE_ROLES]
     if not wanted:
-        return []
+        return [], []
     uniques = base.select(
         [pl.col(raw.col(idx)).drop_nulls().unique().implode().alias(role) for role, idx in wanted]
     )
-    frames = [pl.DataFrame({"raw": uniques.get_column(role).explode()}) for role, _i in wanted]
-    if roles is NUMBER_ROLES:
-        t, text = pl.col("t"), pl.col("raw")
-        queries = [
-            clean_numbers_lazy(frame.lazy()).with_columns(
-                *number_flags(t),
-                (t != text).fill_null(False).alias("cleaned"),
-                text.str.contains(".", literal=True).alias("has_dot"),
-                text.str.contains(",", literal=True).alias("has_comma"),
-            )
-            for frame in frames
-        ]
-        frames = pl.collect_all(queries)
-    else:
-        frames = [f.with_columns(clean_date_text(pl.col("raw")).alias("t")) for f in frames]
-    return [
-        _Distinct(role, raw.headers[idx], raw.col(idx), values)
-        for (role, idx), values in zip(wanted, frames, strict=True)
+    frames = {role: pl.DataFrame({"raw": uniques.get_column(role).explode()}) for role, _ in wanted}
+    numbers = [(role, idx) for role, idx in wanted if role in NUMBER_ROLES]
+    dates = [(role, idx) for role, idx in wanted if role in DATE_ROLES]
+    t, text = pl.col("t"), pl.col("raw")
+    queries = [
+        clean_numbers_lazy(frames[role].lazy()).with_columns(
+            *number_flags(t),
+            (t != text).fill_null(False).alias("cleaned"),
+            text.str.contains(".", literal=True).alias("has_dot"),
+            text.str.contains(",", literal=True).alias("has_comma"),
+        )
+        for role, _i in numbers
     ]
+    number_values = pl.collect_all(queries) if queries else []
+    return (
+        [
+            _Distinct(role, raw.headers[idx], raw.col(idx), values)
+            for (role, idx), values in zip(numbers, number_values, strict=True)
+        ],
+        [
+            _Distinct(
+                role,
+                raw.headers[idx],
+                raw.col(idx),
+                frames[role].with_columns(clean_date_text(pl.col("raw")).alias("t")),
+            )
+            for role, idx in dates
+        ],
+    )
 
 
 def _number_decisions(
@@ -328,8 +339,7 @@ def type_columns(
     million rows with a few thousand distinct dates cost a few thousand parses.
     """
     base = _collect_base(raw, rec)
-    numbers_cols = _distinct(base, raw, rec, NUMBER_ROLES)
-    date_cols = _distinct(base, raw, rec, DATE_ROLES)
+    numbers_cols, date_cols = _distinct(base, raw, rec)
     numbers = _number_decisions(numbers_cols, raw, options, tmap)
     comma = any(d.decimal == "comma" and d.how in ("votes", "mixed") for d in numbers.values())
     dates = _date_decisions(date_cols, raw, options, tmap, comma)
@@ -367,9 +377,19 @@ def type_columns(
     return Typed(frame, issue_df, conventions, [], base.height)
 
 
+#: Up to this many distinct texts, a number column is mapped from its parsed distinct values
+#: (a lookup per row) rather than parsed in place (a copy of the column per replacement).
+_LOOKUP_UP_TO: Final = 256
+
+
 def _direct_number(src: str, values: pl.DataFrame, decimal: str | None) -> pl.Expr | None:
-    """Parse in place when no distinct text needed cleaning (two literal replacements and a
-    cast beat a join of every row); None when some did (currency signs, parentheses)."""
+    """The column's values without a join: looked up from its few distinct values, or parsed
+    in place when no distinct text needed cleaning (two literal replacements and a cast beat
+    a join of every row); None otherwise (currency signs, parentheses)."""
+    if values.height <= _LOOKUP_UP_TO:
+        return pl.col(src).replace_strict(
+            values.get_column("raw"), values.get_column("value"), default=None
+        )
     if values.get_column("cleaned").any():
         return None
     text = pl.col(src)
