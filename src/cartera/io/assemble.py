@@ -16,6 +16,7 @@ is unknown) — null while a document is only partly paid.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import polars as pl
@@ -426,6 +427,45 @@ def build_tables(
     """
     docs = docs if docs is not None else _EMPTY_DOCS
     acts = acts if acts is not None else _EMPTY_ACTS
+    # The per-document figures do not depend on client identity: they are worked out in a
+    # thread while this one links the clients (polars releases the GIL; both use its pool).
+    # Likewise the documents are keyed and sorted there while this thread does the rest.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cartera-documents") as pool:
+        figures = pool.submit(_documents, docs, payments, payment_amounts)
+        keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
+        # One integer join per table gives both the client id and its key.
+        sorted_docs = pool.submit(
+            lambda: _sorted_canonical(
+                figures.result().join(
+                    keyed["documents"], on="__ck", how="left", maintain_order="left"
+                ),
+                DOCUMENTS,
+            )
+        )
+        acts = _sorted_canonical(
+            acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"),
+            ACTIVITIES,
+        )
+        listed = (
+            clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
+        )
+        pay = payments if payments is not None else _EMPTY_PAYMENTS
+        tables = {
+            "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
+            "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
+            "activities": acts,
+        }
+        return {"documents": sorted_docs.result(), **tables}
+
+
+def _keyed_clients(
+    docs: pl.DataFrame,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame,
+    ids: dict[str, pl.DataFrame],
+    complete: bool,
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict[str, pl.DataFrame]]:
+    """Per table ``__ck → client_id, client_key``; the keys; per table the client map."""
     empty_ids = pl.DataFrame(schema=IDS_SCHEMA)
     table_ids = {t: ids.get(t, empty_ids) for t in ("documents", "activities", "clients")}
     if any(f.get_column("__code").null_count() for f in table_ids.values()):
@@ -443,20 +483,4 @@ def build_tables(
         t: m.join(keys, on="client_id", how="left").select("__ck", "client_id", "client_key")
         for t, m in maps.items()
     }
-    # One integer join per table gives both the client id and its key.
-    docs = _documents(docs, payments, payment_amounts).join(
-        keyed["documents"], on="__ck", how="left", maintain_order="left"
-    )
-    docs = _sorted_canonical(docs, DOCUMENTS)
-    acts = _sorted_canonical(
-        acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
-    )
-    listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
-    seen = [maps["documents"], maps["activities"]]
-    pay = payments if payments is not None else _EMPTY_PAYMENTS
-    return {
-        "documents": docs,
-        "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
-        "clients": _clients(listed, seen, keys),
-        "activities": acts,
-    }
+    return keyed, keys, maps
