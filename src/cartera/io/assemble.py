@@ -23,6 +23,7 @@ import polars as pl
 
 from cartera.i18n import N_
 from cartera.io.identity import IDENTITY, assign_keys, attach_ids, complete_identity, link_ids
+from cartera.io.tables import doc_key
 from cartera.schema import ACTIVITIES, CLIENTS, DOCUMENTS, PAYMENTS
 
 __all__ = [
@@ -69,10 +70,9 @@ _EMPTY_PAYMENTS: Final = pl.DataFrame(
 )
 
 
-def _doc_key() -> pl.Expr:
-    """A 64-bit hash of the document number: windows and joins over integers are much
-    faster than over strings, and a collision among millions of numbers is below 1e-7."""
-    return pl.col("doc_number").hash(seed=7).alias("__doc")
+def _with_doc_key(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with ``__doc`` (:func:`doc_key`), computed only when it is not there yet."""
+    return frame if "__doc" in frame.columns else frame.with_columns(doc_key())
 
 
 def _issues(
@@ -132,7 +132,7 @@ def duplicate_issues(
     different client or date is two documents under one number. A group-by
     finds the few suspect numbers; only their rows are compared in detail.
     """
-    keyed = docs.select("__file", "__row", "__ck", "date", _doc_key())
+    keyed = _with_doc_key(docs).select("__file", "__row", "__ck", "date", "__doc")
     if _contiguous_and_consistent(keyed):
         return _issues(keyed.clear(), pl.lit(""), pl.lit(""), "", pl.lit("{}"))
     # min != max (or nulls next to values) says "more than one distinct value" far more
@@ -177,8 +177,8 @@ def unknown_payment_issues(
     payments: pl.DataFrame, docs: pl.DataFrame, number_header: dict[int, str]
 ) -> pl.DataFrame:
     """Payments whose document number is not among the documents."""
-    known = docs.select(_doc_key()).unique()
-    keyed = payments.select("__file", "__row", "doc_number", _doc_key())
+    known = _with_doc_key(docs).select("__doc").unique()
+    keyed = _with_doc_key(payments).select("__file", "__row", "doc_number", "__doc")
     unknown = keyed.join(known, on="__doc", how="anti")
     message = N_("payment of a document that is not in the documents file")
     return _issues(unknown, _header(number_header), pl.col("doc_number"), message, pl.lit("{}"))
@@ -250,7 +250,7 @@ def _documents(
     each number); one group-by gives every per-document figure and one join
     brings them back to the lines.
     """
-    docs = docs.with_columns(_doc_key(), pl.coalesce("total", "amount").alias("__value"))
+    docs = _with_doc_key(docs).with_columns(pl.coalesce("total", "amount").alias("__value"))
     runs = _runs(docs)
     if runs is None:
         docs = docs.with_columns(pl.col("__doc").is_first_distinct().alias("first_line"))
@@ -260,7 +260,7 @@ def _documents(
     per_doc = _per_document(docs, runs is not None)
     if payments is not None and payments.height:
         resolved = _from_payments(
-            payments.with_columns(_doc_key()), per_doc.select("__doc", "__target"), has_amounts
+            _with_doc_key(payments), per_doc.select("__doc", "__target"), has_amounts
         )
         per_doc = per_doc.join(
             resolved, on="__doc", how="left", maintain_order="left"

@@ -406,7 +406,7 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame) -> pl.DataFrame:
         for r_i, r in enumerate(loaded.reports)
         if "doc_number" in r.recognition.roles
     }
-    docs = loaded.frame("documents", ("__file", ROW, "__ck", "date", "doc_number"))
+    docs = loaded.frame("documents", ("__file", ROW, "__ck", "date", "doc_number", "__doc"))
     ids = loaded.ids()
     if docs is None:
         return row_issues.sort("__file", "row", maintain_order=True)
