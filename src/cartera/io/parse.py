@@ -134,6 +134,18 @@ class _Distinct:
     values: pl.DataFrame
 
 
+def _first_of_each(column: str) -> pl.Expr:
+    """The distinct texts of ``column`` (nulls left out), in order of first appearance.
+
+    Found through a 64-bit hash of each text: deduplicating integers takes half the time of
+    deduplicating strings. Two distinct texts of one column sharing a hash (below 1e-9 for a
+    column of 200,000 distinct amounts) would leave one unchecked; the risk is accepted, as
+    for document numbers (decision 0106).
+    """
+    col = pl.col(column)
+    return col.filter(col.hash(seed=11).is_first_distinct() & col.is_not_null())
+
+
 def _distinct(
     base: pl.DataFrame, raw: RawTable, rec: Recognition
 ) -> tuple[list[_Distinct], list[_Distinct]]:
@@ -148,7 +160,7 @@ def _distinct(
     if not wanted:
         return [], []
     uniques = base.select(
-        [pl.col(raw.col(idx)).drop_nulls().unique().implode().alias(role) for role, idx in wanted]
+        [_first_of_each(raw.col(idx)).implode().alias(role) for role, idx in wanted]
     )
     frames = {role: pl.DataFrame({"raw": uniques.get_column(role).explode()}) for role, _ in wanted}
     numbers = [(role, idx) for role, idx in wanted if role in NUMBER_ROLES]
