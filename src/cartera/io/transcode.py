@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cp1252_copy", "cp1252_parts", "has_utf8_multibyte", "to_utf8"]
 
-#: A byte 0x80-0xBF of the source, read as latin-1 and written as UTF-8. Every C1 character
-#: (0x80-0x9F, where cp1252 differs from latin-1) and every UTF-8 multibyte sequence (its
-#: continuation bytes) has one; Spanish letters (á é í ó ú ñ ü and capitals: 0xC0-0xFF) have
-#: none. The search jumps from one 0xC2 byte to the next, and in the usual chunk finds none.
-_LOW_HIGH_UTF8 = re.compile(rb"\xc2[\x80-\xbf]")
 #: A C1 character (U+0080-U+009F) in UTF-8: what a byte 0x80-0x9F becomes when read as latin-1.
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _CHUNK = 16 * 1024 * 1024
@@ -68,13 +63,16 @@ def _convert(chunk: bytes | bytearray) -> tuple[bytes, bool]:
     """cp1252 → UTF-8, and whether the chunk holds UTF-8 multibyte text (mixed encodings).
 
     Without bytes 0x80-0x9F cp1252 equals latin-1, whose codec is faster, so the chunk is
-    read as latin-1 first. When the result has no byte 0x80-0xBF of the source, it holds no
-    C1 character and no UTF-8 multibyte sequence, and it is done: one search in all. Otherwise
-    the chunk is checked for UTF-8 text and, if it holds C1 bytes, read again as cp1252. The
-    five bytes cp1252 leaves undefined are read as latin-1, so nothing is lost.
+    read as latin-1 first. In the result, 0xC2 is the first byte of exactly the characters
+    U+0080-U+00BF, the source bytes 0x80-0xBF: every C1 character (where cp1252 differs from
+    latin-1) and every continuation byte of a UTF-8 multibyte sequence. Spanish letters
+    (á é í ó ú ñ ü and capitals, 0xC0-0xFF) become 0xC3 sequences. So when the result holds
+    no 0xC2 (one ``memchr``), the chunk has no C1 character and no UTF-8 text, and it is
+    done. Otherwise it is checked for UTF-8 text and, if it holds C1 bytes, read again as
+    cp1252. The five bytes cp1252 leaves undefined are read as latin-1, so nothing is lost.
     """
     out = str(chunk, "latin-1").encode("utf-8")
-    if _LOW_HIGH_UTF8.search(out) is None:
+    if b"\xc2" not in out:
         return out, False
     seen = has_utf8_multibyte(chunk)
     if _C1_UTF8.search(out) is None:
