@@ -429,33 +429,25 @@ def build_tables(
     acts = acts if acts is not None else _EMPTY_ACTS
     # The per-document figures do not depend on client identity: they are worked out in a
     # thread while this one links the clients (polars releases the GIL; both use its pool).
-    # Likewise the documents are keyed and sorted there while this thread does the rest.
+    # The sorts stay one after the other: run side by side they cost memory, not time.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cartera-documents") as pool:
         figures = pool.submit(_documents, docs, payments, payment_amounts)
         keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
-        # One integer join per table gives both the client id and its key.
-        sorted_docs = pool.submit(
-            lambda: _sorted_canonical(
-                figures.result().join(
-                    keyed["documents"], on="__ck", how="left", maintain_order="left"
-                ),
-                DOCUMENTS,
-            )
-        )
-        acts = _sorted_canonical(
-            acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"),
-            ACTIVITIES,
-        )
-        listed = (
-            clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
-        )
-        pay = payments if payments is not None else _EMPTY_PAYMENTS
-        tables = {
-            "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
-            "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
-            "activities": acts,
-        }
-        return {"documents": sorted_docs.result(), **tables}
+        docs = figures.result()
+    # One integer join per table gives both the client id and its key.
+    docs = docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left")
+    docs = _sorted_canonical(docs, DOCUMENTS)
+    acts = _sorted_canonical(
+        acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
+    )
+    listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
+    pay = payments if payments is not None else _EMPTY_PAYMENTS
+    return {
+        "documents": docs,
+        "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
+        "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
+        "activities": acts,
+    }
 
 
 def _keyed_clients(
