@@ -210,3 +210,41 @@ def test_utf8_character_cut_by_a_boundary_is_still_seen(
     source.write_bytes(bytes(data))
     target.touch()
     assert transcode.cp1252_copy(source, target) is True
+
+
+def _amount_text(cents: int, style: str) -> str:
+    """``cents`` written as a Spanish export would: ``1.234,56``, ``1.234,56 €``, ``(1.234,56)``."""
+    whole, frac = divmod(abs(cents), 100)
+    text = f"{whole:,}".replace(",", ".") + f",{frac:02d}"
+    if style == "euro":
+        text += " €"
+    if cents < 0:
+        text = f"({text})" if style == "brackets" else "-" + text
+    return text
+
+
+@pytest.mark.parametrize("distinct", [40, 3000])
+@pytest.mark.parametrize("style", ["plain", "euro", "brackets"])
+def test_number_column_paths_read_what_they_should(
+    tmp_path: Path, options: ReadOptions, distinct: int, style: str
+) -> None:
+    # Few distinct texts are looked up, many are parsed in place (plain) or joined back
+    # (cleaned: currency signs, brackets); each way must give the same numbers and name the
+    # same bad row.
+    rng = random.Random(distinct)
+    cents = [rng.choice([-1, 1]) * rng.randrange(1, 500_000) for _ in range(distinct)]
+    rows = [rng.choice(cents) for _ in range(4000)]
+    lines = [f"F{i};01/02/2024;C{i % 9};{_amount_text(c, style)}\n" for i, c in enumerate(rows)]
+    lines[1777] = "F1777;01/02/2024;C4;12,3,4\n"
+    source = tmp_path / "facturas.csv"
+    source.write_text("Nº factura;Fecha;Código cliente;Importe\n" + "".join(lines), "cp1252")
+    with pytest.raises(InputError) as err:
+        import_files(documents=source, into=tmp_path / "strict", options=options)
+    assert [(p.row, p.value) for p in err.value.problems] == [(1779, "12,3,4")]
+    lenient = options.model_copy(update={"skip_bad_rows": True})
+    docs = import_files(documents=source, into=tmp_path / "ws", options=lenient).workspace.read(
+        "documents"
+    )
+    got = dict(zip(docs["source_row"].to_list(), docs["amount"].to_list(), strict=True))
+    expected = {i + 2: c / 100 for i, c in enumerate(rows) if i != 1777}
+    assert got == expected
