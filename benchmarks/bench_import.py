@@ -105,6 +105,10 @@ def run(lines: int, clients: int, repeat: int, data_dir: Path) -> dict[str, obje
         "documents_import_same_process_s": round(docs_same, 2),
         "ratio_import_to_read_csv": round(docs_same / base, 2),
         "documents_import_s": round(median("documents", "documents_s"), 2),
+        "documents_import_min_max_s": [
+            round(f(float(r["documents_s"]) for r in runs["documents"]), 2)  # type: ignore[arg-type]
+            for f in (min, max)
+        ],
         "documents_peak_rss_mb": round(median("documents", "peak_mb")),
         "all_four_files_import_s": round(median("all", "all_s"), 2),
         "all_four_files_peak_rss_mb": round(median("all", "peak_mb")),

@@ -36,7 +36,9 @@ __all__ = ["cp1252_copy", "cp1252_parts", "has_utf8_multibyte", "to_utf8"]
 
 #: A C1 character (U+0080-U+009F) in UTF-8: what a byte 0x80-0x9F becomes when read as latin-1.
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_CHUNK = 16 * 1024 * 1024
+#: Small enough that a chunk, its text and its UTF-8 stay in the processor's cache while it
+#: is transcoded: 512 KiB chunks transcode 145 MB in ~0.25 s against ~0.33 s for 16 MiB ones.
+_CHUNK = 512 * 1024
 #: Files smaller than this are transcoded in the calling process (a child costs ~20 ms).
 _PARALLEL_FROM = 48 * 1024 * 1024
 _MAX_WORKERS = 4
