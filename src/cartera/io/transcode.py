@@ -44,7 +44,7 @@ _PARALLEL_FROM = 48 * 1024 * 1024
 _MAX_WORKERS = 4
 #: How far past a part's nominal start a line break is looked for (the part starts after it).
 _LINE_SEARCH = 1 << 20
-_FIRST_SHARE = {1: 1.0, 2: 0.53, 3: 0.36, 4: 0.27}
+_FIRST_SHARE = {1: 1.0, 2: 0.58, 3: 0.38, 4: 0.28}
 
 
 def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
