@@ -134,6 +134,10 @@ class _Distinct:
     values: pl.DataFrame
 
 
+#: The seed of the 64-bit hash of a cell's text (:func:`_first_of_each`, :func:`_hash_joined`).
+_TEXT_SEED: Final = 11
+
+
 def _first_of_each(column: str) -> pl.Expr:
     """The distinct texts of ``column`` (nulls left out), in order of first appearance.
 
@@ -143,7 +147,7 @@ def _first_of_each(column: str) -> pl.Expr:
     for document numbers (decision 0106).
     """
     col = pl.col(column)
-    return col.filter(col.hash(seed=11).is_first_distinct() & col.is_not_null())
+    return col.filter(col.hash(seed=_TEXT_SEED).is_first_distinct() & col.is_not_null())
 
 
 def _distinct(
@@ -373,11 +377,13 @@ def type_columns(
             fast.append(pl.col(src).alias(role))
             continue
         if role in NUMBER_ROLES:
-            expr = _direct_number(src, mapped[role], numbers[by_role[role].header].decimal)
+            expr = _direct_number(src, mapped[role])
         else:
             expr = _direct_date(src, mapped[role], dates[by_role[role].header])
         if expr is not None:
             fast.append(expr.alias(role))
+        elif role in NUMBER_ROLES:
+            slow.append(_hash_joined(base, src, mapped[role], role))
         else:
             slow.append(_joined(base, src, mapped[role], role))
         bad = mapped[role].filter(pl.col("message").is_not_null())
@@ -394,30 +400,39 @@ def type_columns(
 _LOOKUP_UP_TO: Final = 256
 
 
-def _direct_number(src: str, values: pl.DataFrame, decimal: str | None) -> pl.Expr | None:
-    """The column's values without a join: looked up from its few distinct values, or parsed
-    in place when no distinct text needed cleaning (two literal replacements and a cast beat
-    a join of every row); None otherwise (currency signs, parentheses)."""
+def _direct_number(src: str, values: pl.DataFrame) -> pl.Expr | None:
+    """The column's values without a join: looked up from its few distinct values, or cast
+    in place when no distinct text needs cleaning or a mark replaced; None otherwise
+    (:func:`_hash_joined` then brings the parsed distinct values back to the rows)."""
     if values.height <= _LOOKUP_UP_TO:
         return pl.col(src).replace_strict(
             values.get_column("raw"), values.get_column("value"), default=None
         )
-    if values.get_column("cleaned").any():
-        return None
-    text = pl.col(src)
-    # Only the replacements some distinct text needs: each one copies the whole column.
     has_dot, has_comma = (values.get_column(c).any() for c in ("has_dot", "has_comma"))
-    if has_dot if decimal == "comma" else has_comma:
-        text = text.str.replace_all("." if decimal == "comma" else ",", "", literal=True)
-    if decimal == "comma" and has_comma:
-        text = text.str.replace(",", ".", literal=True)
-    value = text.cast(pl.Float64, strict=False)
+    if values.get_column("cleaned").any() or has_dot or has_comma:
+        return None
+    value = pl.col(src).cast(pl.Float64, strict=False)
     bad = values.filter(pl.col("value").is_null())["raw"]
     return (
         pl.when(pl.col(src).is_in(bad.implode())).then(None).otherwise(value)
         if bad.len()
         else value
     )
+
+
+def _hash_joined(base: pl.DataFrame, src: str, values: pl.DataFrame, role: str) -> pl.Series:
+    """The typed column from its distinct texts' values, joined back by the 64-bit hash of
+    each text: a third less time than two literal replacements and a cast per row (the
+    distinct texts were parsed already), and far less than a join on the texts."""
+    keys = values.select(pl.col("raw").hash(seed=_TEXT_SEED).alias("__h"), pl.col("value"))
+    joined = base.select(pl.col(src).hash(seed=_TEXT_SEED).alias("__h")).join(
+        keys, on="__h", how="left", maintain_order="left"
+    )
+    # An empty cell's hash is no text's (but for a 2⁻⁶⁴ chance): keep it empty regardless.
+    value = joined.get_column("value")
+    return value.zip_with(
+        base.get_column(src).is_not_null(), pl.Series([None], dtype=value.dtype)
+    ).alias(role)
 
 
 _SHAPES: Final = (
