@@ -39,7 +39,7 @@ from cartera.io.options import ReadOptions
 from cartera.io.recognise import Recognition
 from cartera.io.source import ROW, RawTable
 
-__all__ = ["ISSUE_SCHEMA", "Note", "Typed", "issue_frame", "type_columns"]
+__all__ = ["ISSUE_SCHEMA", "Note", "Typed", "distinct_texts", "issue_frame", "type_columns"]
 
 ISSUE_SCHEMA: Final = {
     "row": pl.Int64,
@@ -134,11 +134,11 @@ class _Distinct:
     values: pl.DataFrame
 
 
-#: The seed of the 64-bit hash of a cell's text (:func:`_first_of_each`, :func:`_hash_joined`).
+#: The seed of the 64-bit hash of a cell's text (:func:`distinct_texts`, :func:`_hash_joined`).
 _TEXT_SEED: Final = 11
 
 
-def _first_of_each(column: str) -> pl.Expr:
+def distinct_texts(column: str) -> pl.Expr:
     """The distinct texts of ``column`` (nulls left out), in order of first appearance.
 
     Found through a 64-bit hash of each text: deduplicating integers takes half the time of
@@ -164,7 +164,7 @@ def _distinct(
     if not wanted:
         return [], []
     uniques = base.select(
-        [_first_of_each(raw.col(idx)).implode().alias(role) for role, idx in wanted]
+        [distinct_texts(raw.col(idx)).implode().alias(role) for role, idx in wanted]
     )
     frames = {role: pl.DataFrame({"raw": uniques.get_column(role).explode()}) for role, _ in wanted}
     numbers = [(role, idx) for role, idx in wanted if role in NUMBER_ROLES]

@@ -16,7 +16,7 @@ import polars as pl
 from cartera.i18n import N_
 from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
 from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
-from cartera.io.parse import Note, issue_frame
+from cartera.io.parse import Note, distinct_texts, issue_frame
 from cartera.io.source import ROW
 
 __all__ = [
@@ -85,7 +85,7 @@ def doc_key() -> pl.Expr:
 
 def _credit_by_type(frame: pl.DataFrame) -> pl.Expr:
     """Whether the type column says credit note / return (decided once per distinct word)."""
-    words = frame.get_column("doc_type").drop_nulls().unique()
+    words = frame.select(distinct_texts("doc_type")).to_series()
     credit = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")).str.contains(_CREDIT_RE))[
         "w"
     ]
