@@ -22,3 +22,18 @@ def test_all_matches_docs() -> None:
 def test_every_public_name_exists() -> None:
     for name in cartera.__all__:
         assert hasattr(cartera, name), name
+
+
+def test_unknown_names_are_attribute_errors() -> None:
+    assert not hasattr(cartera, "no_such_name")
+
+
+def test_the_command_line_does_not_load_the_analysis_engine_to_start() -> None:
+    # The public names are imported on first use, so `cartera import` and `cartera
+    # inspect` start without Ibis (about half a second).
+    import subprocess
+    import sys
+
+    code = "import sys, cartera.cli.commands; print('ibis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

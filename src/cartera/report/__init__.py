@@ -12,12 +12,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cartera.errors import SettingsError
 from cartera.i18n import N_, get_language, language
 from cartera.report.progress import progress, quiet_progress
-from cartera.report.terminal import render_dashboard
 from cartera.result import PortfolioAnalysis, StressResult
+
+if TYPE_CHECKING:
+    from cartera.report.terminal import render_dashboard
 
 __all__ = [
     "FORMATS",
@@ -29,6 +32,17 @@ __all__ = [
     "render_all",
     "render_dashboard",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The terminal dashboard (and the view model, scenarios and NumPy behind it) is loaded
+    # when first asked for: commands that only need a label of this package start faster.
+    if name == "render_dashboard":
+        from cartera.report.terminal import render_dashboard
+
+        return render_dashboard
+    raise AttributeError(f"module 'cartera.report' has no attribute {name!r}")
+
 
 Renderer = Callable[[PortfolioAnalysis, Path, "StressResult | None"], Path]
 
