@@ -395,8 +395,8 @@ def type_columns(
     return Typed(frame, issue_df, conventions, [], base.height)
 
 
-#: Up to this many distinct texts, a number column is mapped from its parsed distinct values
-#: (a lookup per row) rather than parsed in place (a copy of the column per replacement).
+#: Up to this many distinct texts, a number column is looked up from its parsed distinct
+#: values (``replace_strict``), cheaper than a cast or a hash join of every row.
 _LOOKUP_UP_TO: Final = 256
 
 
