@@ -65,8 +65,9 @@ def plain_text(expr: pl.Expr) -> pl.Expr:
 
 
 def norm_code(expr: pl.Expr) -> pl.Expr:
-    """Codes as written, trimmed; all-digit codes without leading zeros (Excel drops them)."""
-    s = expr.str.strip_chars()
+    """Codes as written, trimmed; all-digit codes without leading zeros (Excel drops them)
+    and without the ``.0`` of a spreadsheet's float (``12472.0`` → ``12472``)."""
+    s = expr.str.strip_chars().str.replace(r"^(\d+)\.0+$", "${1}")
     digits = s.str.contains(r"^\d+$")
     stripped = s.str.strip_chars_start("0")
     return (
@@ -84,9 +85,10 @@ def norm_tax(expr: pl.Expr) -> pl.Expr:
 
 
 def norm_name(expr: pl.Expr) -> pl.Expr:
-    """``'Construcciones Pérez, S.L.'`` → ``'construcciones perez'``."""
-    s = fold(expr)
-    s = s.str.replace_all(r"\.", "").str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
+    """``'Construcciones Pérez, S.L.'`` → ``'construcciones perez'``; letters of any script
+    are kept (Unicode NFKC, lower case), only punctuation and spaces are folded."""
+    s = fold(expr.str.normalize("NFKC"))
+    s = s.str.replace_all(r"\.", "").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
     s = s.str.replace(_SUFFIX_RE, "").str.strip_chars()
     return pl.when(s == "").then(None).otherwise(s)
 

@@ -19,7 +19,14 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES
-from cartera.io.load import BUILDERS, FileReport, file_issues, problems_of, recognise_file
+from cartera.io.load import (
+    FileReport,
+    apply_filter,
+    build_part,
+    file_issues,
+    problems_of,
+    recognise_file,
+)
 from cartera.io.mapping import TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import Note, Typed, type_columns
@@ -130,15 +137,15 @@ def inspect_file(
     with tempfile.TemporaryDirectory(prefix="cartera-inspect-") as work:
         raw = open_source(path, options, Path(work))
         rec = recognise_file(raw, table, mapping)
+        notes_filter = apply_filter(raw, mapping.table(rec.table))
         _best, scores = (
             guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
             if table is None
             else (rec, {})
         )
-        notes: list[Note] = [Note(m, p) for m, p in raw.notes]
+        notes: list[Note] = [Note(m, p) for m, p in raw.notes] + notes_filter
         typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
-        headers = {role: raw.headers[i] for role, i in rec.roles.items()}
-        part = BUILDERS[rec.table](typed.frame, headers)
+        part = build_part(typed.frame, rec, raw.headers, mapping.table(rec.table))
         issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
         samples = raw.frame.head(50).collect()
     notes += part.notes

@@ -28,11 +28,13 @@ import polars as pl
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
-from cartera.io.aliases import ALIASES
-from cartera.io.mapping import Mapping, load_mapping
+from cartera.io.aliases import ALIASES, normalise_header
+from cartera.io.hints import missing_problem
+from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
 from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
+from cartera.io.score import SAMPLE_ROWS, Profile, profile_columns
 from cartera.io.source import ROW, RawTable, open_source, ragged_row
 
 __all__ = [
@@ -217,27 +219,50 @@ def expand_inputs(
     return out
 
 
-def recognise_file(raw: RawTable, table: str | None, mapping: Mapping) -> Recognition:
+def sample_profiles(raw: RawTable) -> list[Profile]:
+    """Content evidence of every column from the first rows (:data:`SAMPLE_ROWS`)."""
+    columns = [raw.col(i) for i in range(len(raw.headers))]
+    if raw.text_paths and raw.delimiter and raw.kind == "csv":
+        # Reading the first rows straight is several times cheaper than a head of the scan.
+        sample = pl.read_csv(
+            raw.text_paths[0],
+            separator=raw.delimiter,
+            has_header=False,
+            skip_rows=raw.header_row,
+            n_rows=SAMPLE_ROWS,
+            infer_schema=False,
+            quote_char='"',
+            encoding="utf8",
+            raise_if_empty=False,
+            schema=dict.fromkeys(columns, pl.String),
+            missing_columns="insert",
+        )
+    else:
+        sample = raw.frame.select(columns).head(SAMPLE_ROWS).collect()
+    return profile_columns(sample, columns)
+
+
+def recognise_file(
+    raw: RawTable, table: str | None, mapping: Mapping, profiles: list[Profile] | None = None
+) -> Recognition:
     mappings = {t: mapping.table(t) for t in ALIASES}
     table = table or mapping.table_for(raw.path)
+    profiles = profiles if profiles is not None else sample_profiles(raw)
     if table is None:
-        rec, _scores = guess_table(raw.headers, mappings, raw.name)
-        return rec
-    rec = recognise(raw.headers, table, mappings[table])
+        try:
+            rec, _scores = guess_table(raw.headers, mappings, raw.name, profiles)
+            return rec
+        except InputError:
+            # A file that has most of a documents file is a documents file lacking a role.
+            rec = recognise(raw.headers, "documents", mappings["documents"], profiles)
+            if len(missing_roles(rec)) > 1:
+                raise
+            table = "documents"
+    else:
+        rec = recognise(raw.headers, table, mappings[table], profiles)
     missing = missing_roles(rec)
     if missing:
-        problems = [
-            Problem(
-                N_("no column for «{role}»; expected a header such as {examples}"),
-                file=raw.name,
-                params={
-                    "role": " / ".join(group),
-                    "examples": ", ".join(f"«{a}»" for r in group for a in ALIASES[table][r][:3]),
-                },
-                code="missing_column",
-            )
-            for group in missing
-        ]
+        problems = [missing_problem(raw, rec, group) for group in missing]
         raise InputError(
             N_(
                 "{file}: required columns of the {table} table are missing (the file has: "
@@ -266,17 +291,21 @@ def read_file(
     if options.sheet is None and target and mapping.table(target).sheet is not None:
         sheet_opts = options.model_copy(update={"sheet": mapping.table(target).sheet})
     raw = open_source(path, sheet_opts, workdir)
-    rec = recognise_file(raw, table, mapping)
+    try:
+        profiles = sample_profiles(raw)
+    except pl.exceptions.PolarsError as exc:
+        raise _unreadable(raw, exc) from exc
+    rec = recognise_file(raw, table, mapping, profiles)
+    filter_notes = apply_filter(raw, mapping.table(rec.table))
     try:
         typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
     except pl.exceptions.PolarsError as exc:
         raise _unreadable(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
-    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
-    part = BUILDERS[rec.table](typed.frame, headers)
+    part = build_part(typed.frame, rec, raw.headers, mapping.table(rec.table))
     issues = file_issues(typed.issues, part)
-    notes = [Note(m, p) for m, p in raw.notes] + part.notes
+    notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
     notes += [
         Note(
             N_("column «{column}» also looks like «{role}» and was not used"),
@@ -300,6 +329,51 @@ def read_file(
         typed.rows_read,
     )
     return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
+
+
+def build_part(
+    frame: pl.DataFrame, rec: Recognition, headers: list[str], tmap: TableMapping
+) -> tables.Part:
+    """The table's part of one typed file (documents get the mapping's excluded statuses)."""
+    named = {role: headers[i] for role, i in rec.roles.items()}
+    if rec.table == "documents":
+        return tables.documents_part(frame, named, tmap.excluded_status())
+    return BUILDERS[rec.table](frame, named)
+
+
+def apply_filter(raw: RawTable, tmap: TableMapping) -> list[Note]:
+    """Keep only the rows the mapping's ``filter`` allows (column → accepted values, compared
+    trimmed and case-insensitively); a note counts the rows left out."""
+    if not tmap.filter:
+        return []
+    keep = pl.lit(True)
+    for written, values in tmap.filter.items():
+        idx = next(
+            (
+                i
+                for i, h in enumerate(raw.headers)
+                if normalise_header(h) == normalise_header(written)
+            ),
+            None,
+        )
+        if idx is None:
+            raise InputError(
+                N_(
+                    "The mapping filters on the column «{column}», but the file has no such column."
+                ),
+                column=written,
+            )
+        wanted = [v.strip().casefold() for v in values]
+        keep = keep & pl.col(raw.col(idx)).str.strip_chars().str.to_lowercase().is_in(wanted)
+    before = raw.frame.select(pl.len()).collect().item()
+    raw.frame = raw.frame.filter(keep.fill_null(False))
+    after = raw.frame.select(pl.len()).collect().item()
+    return [
+        Note(
+            N_("the mapping's filter kept {kept} of {rows} rows"),
+            {"kept": after, "rows": before},
+        )
+    ]
 
 
 def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:

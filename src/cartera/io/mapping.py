@@ -8,6 +8,12 @@ One section per table; every key is optional::
     decimal = "comma"                  # comma | dot
     date_format = "%d/%m/%Y"           # strftime format of the date columns
     ignore = ["Observaciones"]         # columns never used
+    delimiter = ";"                    # CSV separator (else detected)
+    exclude_status = ["Borrador"]      # statuses that are not revenue (default: drafts,
+                                       # cancelled, void, proforma, rejected...)
+
+    [documents.filter]                 # keep only rows whose column holds one of the values
+    "Account Type" = ["Income"]
 
     [documents.columns]                # role = "header as written in the file"
     doc_number = "Nº fra."
@@ -28,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
-from cartera.io.aliases import ALIASES
+from cartera.io.aliases import ALIASES, normalise_word
 
 __all__ = ["Mapping", "TableMapping", "load_mapping"]
 
@@ -44,6 +50,17 @@ class TableMapping(BaseModel):
     date_format: str | None = None
     ignore: list[str] = Field(default_factory=list)
     columns: dict[str, str] = Field(default_factory=dict)
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    exclude_status: list[str] | None = None
+    filter: dict[str, list[str]] = Field(default_factory=dict)
+
+    def excluded_status(self) -> frozenset[str]:
+        """The status words whose documents are not revenue (normalised), default or given."""
+        from cartera.io.rows import EXCLUDED_STATUS
+
+        if self.exclude_status is None:
+            return EXCLUDED_STATUS
+        return frozenset(normalise_word(w).replace("%", "") for w in self.exclude_status)
 
     @field_validator("sheet", mode="before")
     @classmethod

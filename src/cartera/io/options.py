@@ -27,6 +27,18 @@ class ReadOptions(BaseModel):
         description="strftime date format when a date column is ambiguous, e.g. %d/%m/%Y.",
     )
     sheet: str | None = Field(default=None, description="XLSX sheet by name or 0-based index.")
+    delimiter: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1,
+        description="CSV separator when detection fails, e.g. ';' (a space: whitespace columns).",
+    )
+    currency: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=3,
+        description="Keep only the documents in this currency when a file has several.",
+    )
     skip_bad_rows: bool = Field(
         default=False, description="Import the good rows and write the bad ones to a rejects file."
     )

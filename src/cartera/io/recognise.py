@@ -9,18 +9,31 @@ are all present and which recognises most of its columns; a mapping's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Final
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.aliases import ALIASES, REQUIRED, normalise_header
+from cartera.io.aliases import REQUIRED, normalise_header
 from cartera.io.mapping import TableMapping
+from cartera.io.score import ROLE_PRIORITY, Candidate, Profile, rank_roles
 
-__all__ = ["TABLE_ORDER", "Recognition", "guess_table", "missing_roles", "recognise"]
+__all__ = ["TABLE_ORDER", "Choice", "Recognition", "guess_table", "missing_roles", "recognise"]
 
 #: Preference on a tie of recognised columns.
 TABLE_ORDER: Final = ("documents", "payments", "activities", "clients")
+_ORDER: Final = {role: i for i, role in enumerate(ROLE_PRIORITY)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """How one role was decided: the chosen column, the runner-up, and why (message ids)."""
+
+    column: int
+    reason: str
+    params: dict[str, object]
+    runner_up: int | None = None
+    runner_reason: str | None = None
+    runner_params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -32,27 +45,26 @@ class Recognition:
     duplicates: dict[int, str] = field(default_factory=dict)
     ignored: tuple[int, ...] = ()
     how: str = "headers"
+    choices: dict[str, Choice] = field(default_factory=dict)
+    candidates: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def header(self, headers: list[str], role: str) -> str:
         return headers[self.roles[role]]
 
 
-@cache
-def _alias_index(table: str) -> dict[str, tuple[str, int]]:
-    """normalised alias → (role, priority) for one table (first alias listed wins)."""
-    index: dict[str, tuple[str, int]] = {}
-    for role, aliases in ALIASES[table].items():
-        for priority, alias in enumerate(aliases):
-            index.setdefault(normalise_header(alias), (role, priority))
-    return index
-
-
-def recognise(headers: list[str], table: str, mapping: TableMapping | None = None) -> Recognition:
-    """Assign roles of ``table`` to ``headers`` (mapping first, then aliases)."""
+def recognise(
+    headers: list[str],
+    table: str,
+    mapping: TableMapping | None = None,
+    profiles: list[Profile] | None = None,
+) -> Recognition:
+    """Assign roles of ``table`` to ``headers``: the mapping first, then the best scored
+    column per role (:func:`cartera.io.score.rank_roles`; ``profiles`` add content evidence)."""
     mapping = mapping or TableMapping()
     norm = [normalise_header(h) for h in headers]
     ignored = {i for i, n in enumerate(norm) if n in {normalise_header(x) for x in mapping.ignore}}
     roles: dict[str, int] = {}
+    choices: dict[str, Choice] = {}
     for role, written in mapping.columns.items():
         idx = _find_header(headers, norm, written)
         if idx is None:
@@ -70,22 +82,71 @@ def recognise(headers: list[str], table: str, mapping: TableMapping | None = Non
                 role=role,
             )
         roles[role] = idx
-    index = _alias_index(table)
-    candidates = sorted(
-        (index[n][1], i, index[n][0]) for i, n in enumerate(norm) if n in index and i not in ignored
+        choices[role] = Choice(idx, N_("named in the mapping"), {})
+    ranked = rank_roles(table, headers, profiles, ignored)
+    pool = sorted(
+        (c for cands in ranked.values() for c in cands if c.veto is None),
+        key=lambda c: (-c.score, _ORDER.get(c.role, 99), c.column),
     )
-    duplicates: dict[int, str] = {}
     taken = set(roles.values())
-    for _priority, i, role in candidates:
-        if i in taken:
+    for cand in pool:
+        if cand.role in roles or cand.column in taken:
             continue
-        if role in roles:
-            duplicates[i] = role
+        roles[cand.role] = cand.column
+        taken.add(cand.column)
+    _fallback(table, ranked, roles, taken)
+    duplicates: dict[int, str] = {}
+    for role, cands in ranked.items():
+        if role not in roles:
             continue
-        roles[role] = i
-        taken.add(i)
+        if role not in choices:
+            chosen = next(c for c in cands if c.column == roles[role])
+            choices[role] = _choice(chosen, cands, roles)
+        for c in cands:
+            if c.veto is None and c.column not in taken and c.score >= 90:
+                duplicates.setdefault(c.column, role)
+    candidates = {
+        role: tuple(c.column for c in cands if c.column not in taken)
+        for role, cands in ranked.items()
+    }
     how = "mapping" if mapping.columns else "headers"
-    return Recognition(table, roles, duplicates, tuple(sorted(ignored)), how)
+    return Recognition(table, roles, duplicates, tuple(sorted(ignored)), how, choices, candidates)
+
+
+def _fallback(
+    table: str, ranked: dict[str, list[Candidate]], roles: dict[str, int], taken: set[int]
+) -> None:
+    """A required role whose only columns were ruled out by their content takes the best of
+    them: its bad cells are then reported row by row instead of a missing column."""
+    for group in REQUIRED[table]:
+        if any(r in roles for r in group):
+            continue
+        for role in group:
+            spare = [c for c in ranked.get(role, []) if c.column not in taken]
+            if spare:
+                roles[role] = spare[0].column
+                taken.add(spare[0].column)
+                break
+
+
+def _choice(chosen: Candidate, cands: list[Candidate], roles: dict[str, int]) -> Choice:
+    """The chosen candidate and the best other one, with the reason it lost."""
+    others = [c for c in cands if c.column != chosen.column]
+    if not others:
+        return Choice(chosen.column, chosen.reason, chosen.params)
+    other = others[0]
+    used_by = next((r for r, i in roles.items() if i == other.column), None)
+    reason: str
+    params: dict[str, object]
+    if other.veto is not None:
+        reason, params = other.veto, {}
+    elif used_by is not None:
+        reason, params = N_("used for «{role}»"), {"role": used_by}
+    elif other.score < chosen.score:
+        reason, params = N_("a weaker match"), {}
+    else:
+        reason, params = N_("an equal match further right; the first column wins"), {}
+    return Choice(chosen.column, chosen.reason, chosen.params, other.column, reason, params)
 
 
 def _find_header(headers: list[str], norm: list[str], written: str) -> int | None:
@@ -116,10 +177,13 @@ def _eligible(rec: Recognition, documents_roles: dict[str, int]) -> bool:
 
 
 def guess_table(
-    headers: list[str], mappings: dict[str, TableMapping], file: str
+    headers: list[str],
+    mappings: dict[str, TableMapping],
+    file: str,
+    profiles: list[Profile] | None = None,
 ) -> tuple[Recognition, dict[str, int]]:
     """The best table for ``headers`` and every table's count of recognised columns."""
-    recs = {t: recognise(headers, t, mappings.get(t)) for t in TABLE_ORDER}
+    recs = {t: recognise(headers, t, mappings.get(t), profiles) for t in TABLE_ORDER}
     scores = {t: len(r.roles) for t, r in recs.items()}
     eligible = [t for t in TABLE_ORDER if _eligible(recs[t], recs["documents"].roles)]
     if not eligible:

@@ -10,10 +10,12 @@ client columns), the file's distinct clients (``Part.ids``), and more issues and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 import polars as pl
 
 from cartera.i18n import N_
+from cartera.io import rows
 from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
 from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
 from cartera.io.parse import Note, distinct_texts, issue_frame
@@ -33,6 +35,9 @@ _CREDIT = sorted({normalise_word(w) for w in CREDIT_WORDS})
 _CREDIT_RE = r"^(" + "|".join(_CREDIT) + r")|rectific|abono|devoluc|credit|refund|return"
 _R_SERIES = r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
 MISSING = N_("empty, but a value is required")
+#: Lines without a client are left out, with a note, up to this share of a file's lines and
+#: of its amount (anonymous retail sales); above it they are refused (decision 0110).
+ANONYMOUS_SHARE: Final = 0.05
 
 
 @dataclass
@@ -69,7 +74,11 @@ def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, p
     ids = ids.select(
         "__ck",
         *IDENTITY,
-        (pl.col("client_name") if "client_name" in roles else _null(pl.String())).alias("__dname"),
+        (
+            pl.col("client_name").str.strip_chars()
+            if "client_name" in roles
+            else _null(pl.String())
+        ).alias("__dname"),
         (pl.col("tax_id") if "tax_id" in roles else _null(pl.String())).alias("__dtax"),
         pl.when(lid.is_null()).then(None).otherwise(lid.hash(seed=13)).alias("__lid"),
     )
@@ -212,14 +221,75 @@ def _list_amount(frame: pl.DataFrame) -> pl.Expr:
     return _null(pl.Float64())
 
 
-def documents_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
+def _prepare(
+    typed: pl.DataFrame, headers: dict[str, str], excluded: frozenset[str]
+) -> tuple[pl.DataFrame, pl.Expr, str, list[Note]]:
+    """Rows and columns that are not revenue as they stand dealt with (:mod:`cartera.io.rows`),
+    then the net amount expression, its role and the notes."""
+    frame, notes = rows.drop_structure_rows(typed)
+    if _has(frame, "exempt") and _has(frame, "net"):
+        both = pl.col("net").is_null() & pl.col("exempt").is_null()
+        summed = pl.col("net").fill_null(0) + pl.col("exempt").fill_null(0)
+        frame = frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net"))
+        notes.append(
+            Note(
+                N_("the net amount is «{net}» plus «{exempt}»"),
+                {"net": headers["net"], "exempt": headers["exempt"]},
+            )
+        )
+    frame, more = rows.line_amounts(frame, headers)
+    notes += more
+    amount, source, more = _amount_source(frame, headers)
+    notes += more
+    frame, more = rows.drop_excluded_status(frame, headers.get("status", ""), amount, excluded)
+    notes += more
+    frame, more = rows.key_by_type(frame, headers)
+    return frame, amount, source, notes + more
+
+
+def _anonymous(
+    frame: pl.DataFrame, ids: pl.DataFrame, headers: dict[str, str]
+) -> tuple[pl.DataFrame, list[pl.LazyFrame], list[Note]]:
+    """Lines without a client: left out with a note while they are at most
+    :data:`ANONYMOUS_SHARE` of the lines and of the amount, else reported as issues."""
+    if ids.get_column("__lid").null_count() == 0:
+        return frame, [], []
+    nameless = pl.col("__ck").is_in(ids.filter(pl.col("__lid").is_null())["__ck"].implode())
+    lines, amount, all_amount = frame.select(
+        nameless.sum().alias("lines"),
+        pl.col("__amount").filter(nameless).abs().sum().alias("amount"),
+        pl.col("__amount").abs().sum().alias("all"),
+    ).row(0)
+    if not lines:
+        return frame, [], []
+    if lines <= ANONYMOUS_SHARE * frame.height and (amount or 0) <= ANONYMOUS_SHARE * (
+        all_amount or 0
+    ):
+        note = Note(
+            N_("{lines} lines of {total}, {amount} in amount, have no client and were left out"),
+            {"lines": lines, "total": frame.height, "amount": round(float(amount or 0), 2)},
+        )
+        return frame.filter(~nameless), [], [note]
+    return frame, [_client_issue(frame, ids, headers)], []
+
+
+def documents_part(
+    typed: pl.DataFrame,
+    headers: dict[str, str],
+    excluded: frozenset[str] = rows.EXCLUDED_STATUS,
+) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
-    list_amount, total, due_date, paid_date, paid_amount, product, __credit``."""
+    list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
+
+    Continuation rows, excluded statuses, document figures and anonymous lines are dealt
+    with first (:func:`_prepare`, :func:`_anonymous`)."""
+    typed, amount, source, notes = _prepare(typed, headers, excluded)
     roles = set(typed.columns)
-    amount, source, notes = _amount_source(typed, headers)
     frame, ids = with_identity(typed, roles)
     frame = frame.with_columns(amount.alias("__amount"))
-    issues = [_client_issue(frame, ids, headers), _missing_issue(frame, "date", headers)]
+    frame, client_issues, more = _anonymous(frame, ids, headers)
+    notes += more
+    issues = [*client_issues, _missing_issue(frame, "date", headers)]
     issues.append(
         issue_frame(
             frame,
@@ -230,8 +300,24 @@ def documents_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
         )
     )
     if not _has(frame, "doc_number"):
-        notes.append(Note(N_("no document number column: each line counts as one document")))
-        number = pl.lit("#") + pl.col(ROW).cast(pl.String)
+        notes.append(
+            Note(
+                N_(
+                    "no document number column: the lines of one client on one date count as "
+                    "one document"
+                )
+            )
+        )
+        client = pl.coalesce(
+            [
+                pl.col(r).str.strip_chars()
+                for r in ("client_code", "tax_id", "client_name")
+                if r in roles
+            ]
+        )
+        number = pl.concat_str(
+            [pl.lit("#") + pl.col("date").cast(pl.String), client], separator=" ", ignore_nulls=True
+        )
     else:
         number = _doc_number(frame)
         issues.append(_missing_issue(frame, "doc_number", headers))

@@ -1,0 +1,223 @@
+"""Rows and columns of a documents file that are not revenue as they stand.
+
+Works on the typed frame of one documents file (``__row`` + role columns,
+see :mod:`cartera.io.parse`) before :func:`cartera.io.tables.documents_part`:
+
+* continuation and subtotal rows (no number and no date, or no date and no
+  amount) are left out and counted;
+* documents whose status says they are not issued (draft, cancelled, void,
+  proforma, rejected...) are left out, counted with their amount;
+* a money column whose value is constant within each document while the
+  lines vary is a *document figure* (an invoice total repeated on every line):
+  it is never summed per line (decision 0108);
+* SII-style numbers unique only within a document type get the type in their key.
+
+Every change is said in a :class:`~cartera.io.parse.Note`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from cartera.i18n import N_
+from cartera.io.identity import plain_text
+from cartera.io.parse import Note, distinct_texts
+
+__all__ = [
+    "EXCLUDED_STATUS",
+    "document_figures",
+    "drop_excluded_status",
+    "drop_structure_rows",
+    "key_by_type",
+    "line_amounts",
+]
+
+#: Status words (normalised: lower case, no accents, letters only) of documents that are not
+#: revenue. Settable per file with ``exclude_status`` in the mapping's ``[documents]``.
+EXCLUDED_STATUS: Final = frozenset(
+    {
+        "draft",
+        "borrador",
+        "cancelled",
+        "canceled",
+        "cancel",
+        "cancelada",
+        "cancelado",
+        "anulada",
+        "anulado",
+        "annulled",
+        "void",
+        "voided",
+        "proforma",
+        "rejected",
+        "rechazada",
+        "rechazado",
+        "deleted",
+        "eliminada",
+        "eliminado",
+        "quote",
+        "quotation",
+        "presupuesto",
+        "estimate",
+        "rascunho",
+        "cancelamento",
+    }
+)
+_MONEY: Final = ("net", "exempt", "amount", "total")
+#: Lines checked to tell a document figure from a line amount (documents are listed together).
+_SAMPLE: Final = 50_000
+
+
+def _amount_cols(frame: pl.DataFrame) -> list[str]:
+    return [c for c in (*_MONEY, "unit_price", "vat_amount") if c in frame.columns]
+
+
+def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
+    """Without continuation and subtotal rows: no number and no date (when the file has
+    numbers), or no date and no amount at all."""
+    money = _amount_cols(frame)
+    no_date = pl.col("date").is_null() if "date" in frame.columns else pl.lit(True)
+    no_money = pl.all_horizontal([pl.col(c).is_null() for c in money]) if money else pl.lit(True)
+    structure = no_date & no_money
+    if "doc_number" in frame.columns:
+        structure = structure | (no_date & pl.col("doc_number").is_null())
+    count = frame.select(structure.sum()).item()
+    if not count:
+        return frame, []
+    note = Note(
+        N_(
+            "{count} rows with no document number or date and no amount (continuation or "
+            "subtotal rows) were left out"
+        ),
+        {"count": count},
+    )
+    return frame.filter(~structure), [note]
+
+
+def drop_excluded_status(
+    frame: pl.DataFrame, header: str, amount: pl.Expr, excluded: frozenset[str]
+) -> tuple[pl.DataFrame, list[Note]]:
+    """Without the documents whose status is one of ``excluded`` (normalised words)."""
+    if "status" not in frame.columns:
+        return frame, []
+    words = frame.select(distinct_texts("status")).to_series()
+    plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
+    out = [w for w, p in zip(words.to_list(), plain.to_list(), strict=True) if p in excluded]
+    if not out:
+        return frame, []
+    bad = pl.col("status").is_in(out)
+    figures = frame.filter(bad).select(
+        pl.len().alias("lines"),
+        (pl.col("doc_number").n_unique() if "doc_number" in frame.columns else pl.len()).alias(
+            "docs"
+        ),
+        amount.sum().alias("amount"),
+    )
+    lines, docs, total = figures.row(0)
+    note = Note(
+        N_(
+            "{docs} documents ({lines} lines, {amount}) with status {words} in «{column}» are "
+            "not revenue and were left out"
+        ),
+        {
+            "docs": docs,
+            "lines": lines,
+            "amount": round(float(total or 0.0), 2),
+            "words": ", ".join(f"«{w}»" for w in out),
+            "column": header,
+        },
+    )
+    return frame.filter(~bad), [note]
+
+
+def document_figures(frame: pl.DataFrame) -> set[str]:
+    """Money roles whose value is one per document while its lines vary (checked on the first
+    :data:`_SAMPLE` lines): every multi-line document whose other columns vary holds a single
+    value of the role."""
+    if "doc_number" not in frame.columns:
+        return set()
+    money = [c for c in _MONEY if c in frame.columns]
+    evidence = [*money, *[c for c in ("units", "unit_price", "product") if c in frame.columns]]
+    if not money or len(evidence) < 2:
+        return set()
+    sample = frame.head(_SAMPLE).filter(pl.col("doc_number").is_not_null())
+    per_doc = (
+        sample.group_by("doc_number")
+        .agg(pl.len().alias("__n"), *[pl.col(c).n_unique() for c in evidence])
+        .filter(pl.col("__n") > 1)
+    )
+    out: set[str] = set()
+    for role in money:
+        others = [c for c in evidence if c != role]
+        moving = per_doc.filter(pl.any_horizontal([pl.col(c) > 1 for c in others]))
+        if moving.height and moving.get_column(role).max() == 1:
+            out.add(role)
+    return out
+
+
+def line_amounts(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
+    """The frame with document figures dropped where a line amount exists, or counted on each
+    document's first line only where none does."""
+    figures = document_figures(frame)
+    if not figures:
+        return frame, []
+    lines = [c for c in _MONEY if c in frame.columns and c not in figures and c != "exempt"]
+    price = {"unit_price", "units"} <= set(frame.columns)
+    notes: list[Note] = []
+    for role in sorted(figures, key=_MONEY.index):
+        if lines or price:
+            used = headers[lines[0]] if lines else f"{headers['unit_price']} × {headers['units']}"
+            frame = frame.drop(role)
+            notes.append(
+                Note(
+                    N_(
+                        "«{column}» repeats each document's figure on its lines: it was not "
+                        "summed per line; the line amounts ({used}) were used"
+                    ),
+                    {"column": headers[role], "used": used},
+                )
+            )
+        else:
+            first = pl.col("doc_number").is_first_distinct()
+            frame = frame.with_columns(pl.when(first).then(pl.col(role)).otherwise(0.0).alias(role))
+            notes.append(
+                Note(
+                    N_(
+                        "«{column}» repeats each document's figure on its lines: it was counted "
+                        "once per document"
+                    ),
+                    {"column": headers[role]},
+                )
+            )
+    return frame, notes
+
+
+def key_by_type(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
+    """Numbers unique only within a document type (SII ``Folio`` per ``Tipo Doc``) keyed by
+    the pair ``type-number`` (told from the first :data:`_SAMPLE` lines)."""
+    if not {"doc_type", "doc_number"} <= set(frame.columns):
+        return frame, []
+    shared = (
+        frame.head(_SAMPLE)
+        .select("doc_number", "doc_type")
+        .unique()
+        .group_by("doc_number")
+        .len()
+        .filter(pl.col("len") > 1)
+        .height
+    )
+    if not shared:
+        return frame, []
+    number = pl.col("doc_type").str.strip_chars() + "-" + pl.col("doc_number").str.strip_chars()
+    note = Note(
+        N_("numbers of «{number}» repeat across «{type}»: a document is the pair of both"),
+        {"number": headers["doc_number"], "type": headers["doc_type"]},
+    )
+    return frame.with_columns(
+        pl.when(pl.col("doc_type").is_not_null())
+        .then(number)
+        .otherwise(pl.col("doc_number"))
+        .alias("doc_number")
+    ), [note]

@@ -1,0 +1,540 @@
+"""Score every column for every role: header words plus the column's content.
+
+Each role of a table gets a score per column from the header's words
+(:func:`cartera.io.words.concepts`; an exact alias of
+:data:`cartera.io.aliases.ALIASES` scores highest) and the content of a sample
+of rows (:class:`Profile`): dates must parse as dates, amounts as numbers, a
+client column holding one value on every row is not the client, a mostly
+empty date is not the document's date, a column with ``%`` in its header is a
+rate and never an amount. Roles are then assigned greedily, best score first;
+equal scores go to the role listed first in :data:`ROLE_PRIORITY` and then to
+the leftmost column. Documented in docs/input-formats.md (decision 0107).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+import polars as pl
+
+from cartera.i18n import N_
+from cartera.io.aliases import ALIASES, DATE_ROLES, NUMBER_ROLES, normalise_header
+from cartera.io.words import concepts, header_words
+
+__all__ = ["Candidate", "Profile", "profile_columns", "rank_roles", "role_score"]
+
+#: Rows of a file whose content is checked (content evidence never needs every row).
+SAMPLE_ROWS: Final = 1000
+_ALIAS_SCORE: Final = 95.0
+#: Below this many filled rows, a client column with a single value is a small file's one
+#: client, not the issuing company repeated.
+_FEW_ROWS: Final = 20
+#: On equal scores, the earlier role wins (net before total; line before document amount).
+ROLE_PRIORITY: Final = (
+    "doc_number",
+    "date",
+    "client_code",
+    "tax_id",
+    "client_name",
+    "net",
+    "exempt",
+    "amount",
+    "units",
+    "unit_price",
+    "total",
+    "vat_amount",
+    "vat_pct",
+    "discount_pct",
+    "status",
+    "doc_type",
+    "series",
+    "currency",
+    "product",
+    "due_date",
+    "paid_date",
+    "paid_amount",
+    "cost",
+    "margin",
+)
+_MONEY: Final = frozenset(
+    {"net", "exempt", "amount", "total", "vat_amount", "cost", "margin", "paid_amount"}
+)
+_NUMERIC_RE: Final = r"^[+-]?\(?[0-9][0-9.,' ]*\)?-?$|^[+-]?[.,][0-9]+$"
+_CURRENCY_STRIP: Final = r"(?i)[\s\u00a0\u202f€$£¥%]|\b(eur|usd|gbp|clp|mxn|cop|ars|pen|brl)\b"
+_DATE_RE: Final = (
+    r"^\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}"
+    r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
+    r"|[0-9]{1,2}[-/. ]+[A-Za-zé]{3,10}\.?[-/. ]+[0-9]{2,4}"
+    r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
+    r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?\s*$"
+)
+_CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a sample of one column holds (fractions are of its non-empty cells)."""
+
+    filled: float
+    distinct: int
+    numeric: float
+    datelike: float
+    max_abs: float | None
+    currency_codes: float
+    rows: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One column for one role: its score and why (a message id and its params)."""
+
+    role: str
+    column: int
+    score: float
+    reason: str
+    params: dict[str, object]
+    veto: str | None = None
+
+
+def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
+    """A :class:`Profile` per column of ``sample`` (text cells).
+
+    The sample is unpivoted into one long column so that each pattern is compiled and run
+    once for every column together."""
+    rows = sample.height
+    if not columns:
+        return []
+    long = (
+        sample.select(columns)
+        .unpivot(variable_name="c", value_name="v")
+        .with_columns(pl.col("v").str.strip_chars())
+        .filter(pl.col("v").is_not_null() & (pl.col("v") != ""))
+    )
+    cleaned = pl.col("v").str.replace_all(_CURRENCY_STRIP, "")
+    number = cleaned.str.replace_all(r"[^0-9.,-]", "").str.replace_all(",", ".")
+    stats = (
+        long.with_columns(
+            cleaned.str.contains(_NUMERIC_RE).alias("n"),
+            pl.col("v").str.contains(_DATE_RE).alias("t"),
+            pl.col("v").str.contains(_CURRENCY_VALUE_RE).alias("k"),
+            number.str.extract(r"^(-?[0-9]+(\.[0-9]+)?)", 1)
+            .cast(pl.Float64, strict=False)
+            .abs()
+            .alias("m"),
+        )
+        .group_by("c")
+        .agg(
+            pl.len().alias("f"),
+            pl.col("v").n_unique().alias("d"),
+            pl.col("n").sum(),
+            pl.col("t").sum(),
+            pl.col("k").sum(),
+            pl.col("m").max(),
+        )
+    )
+    by_col = {r["c"]: r for r in stats.iter_rows(named=True)}
+    out = []
+    for c in columns:
+        r = by_col.get(c)
+        filled = int(r["f"]) if r else 0
+        base = max(filled, 1)
+        out.append(
+            Profile(
+                filled=filled / rows if rows else 0.0,
+                distinct=int(r["d"]) if r else 0,
+                numeric=int(r["n"]) / base if r else 0.0,
+                datelike=int(r["t"]) / base if r else 0.0,
+                max_abs=r["m"] if r else None,
+                currency_codes=int(r["k"]) / base if r else 0.0,
+                rows=rows,
+            )
+        )
+    return out
+
+
+Rule = Callable[[frozenset[str], tuple[str, ...]], float]
+
+
+def _has(c: frozenset[str], *names: str) -> bool:
+    return any(n in c for n in names)
+
+
+def _doc_number(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "CLIENT", "PRODUCT", "TAX", "TAXID", "REFERENCE", "SELLER", "PERSONAL", "DATE"):
+        return 0
+    if _has(c, "AMOUNT", "NET", "TOTAL", "QTY", "PRICE", "STATUS", "TYPE", "CURRENCY", "PAID"):
+        return 0
+    if "line" in w or "final" in w:
+        return 0
+    if "folio" in w:
+        return 85
+    if _has(c, "DOC") and _has(c, "NUMBER", "ID"):
+        return 80
+    if _has(c, "DOC") and len(w) == 1:
+        return 60
+    if _has(c, "NUMBER") and len(w) <= 2:
+        return 45
+    return 0
+
+
+def _client_code(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "PERSONAL", "SELLER", "REFERENCE", "DATE", "AMOUNT", "TAXID", "PRODUCT", "DOC"):
+        return 0
+    return 85 if _has(c, "CLIENT") and _has(c, "ID", "NUMBER") else 0
+
+
+def _tax_id(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "TYPE", "PERSONAL", "SELLER", "REFERENCE", "NOTREVENUE", "DATE"):
+        return 0
+    if _has(c, "TAXID"):
+        return 88 if _has(c, "CLIENT") else 85
+    if _has(c, "TAX") and _has(c, "ID", "NUMBER") and not _has(c, "AMOUNT", "RATE"):
+        return 75
+    return 0
+
+
+def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
+    blocked = ("SELLER", "PERSONAL", "ID", "TAXID", "DATE", "AMOUNT", "PRODUCT", "REFERENCE")
+    if _has(c, *blocked) or _has(c, "NUMBER", "STATUS", "TYPE"):
+        return 0
+    if _has(c, "CLIENT") and _has(c, "NAME"):
+        return 85
+    if _has(c, "CLIENT"):
+        return 75
+    if _has(c, "NAME") and len(w) <= 2:
+        return 40
+    return 0
+
+
+def _date(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "DATE") or _has(c, "DUE", "PAID", "OTHERDATE"):
+        return 0
+    return 88 if _has(c, "ISSUE") else 75
+
+
+def _due_date(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "DUE") or _has(c, "AMOUNT", "PAID"):
+        return 0
+    return 85 if _has(c, "DATE") else 70
+
+
+def _paid_date(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not (_has(c, "PAID") and _has(c, "DATE")):
+        return 0
+    return 85
+
+
+def _paid_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "PAID") or _has(c, "DATE", "STATUS", "TYPE", "ID", "NUMBER"):
+        return 0
+    if "method" in w or "metodo" in w or "medio" in w:
+        return 0
+    return 80 if _has(c, "AMOUNT") else 70
+
+
+def _money_penalty(c: frozenset[str], w: tuple[str, ...]) -> float:
+    return (8 if _has(c, "CURRENCY") else 0) + (2 if _has(c, "DOC") else 0)
+
+
+def _net(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "NET") or _has(c, "NOTREVENUE", "DATE", "PAID", "RATE", "QTY", "PRICE", "FLAG"):
+        return 0
+    return 85 + (3 if _has(c, "LINE") else 0) - _money_penalty(c, w)
+
+
+def _exempt(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "EXEMPT") or _has(c, "NOTREVENUE", "TAX", "DATE"):
+        return 0
+    return 80 if _has(c, "AMOUNT") else 55
+
+
+_NOT_AMOUNT: Final = (
+    "NOTREVENUE",
+    "TAX",
+    "PAID",
+    "DISCOUNT",
+    "DUE",
+    "COST",
+    "EXEMPT",
+    "PRICE",
+    "QTY",
+    "MARGIN",
+    "RATE",
+    "DATE",
+    "STATUS",
+    "TYPE",
+    "ID",
+    "NUMBER",
+    "SELLER",
+    "PERSONAL",
+    "FLAG",
+)
+
+
+def _amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "AMOUNT") or _has(c, *_NOT_AMOUNT):
+        return 0
+    return 65 + (5 if _has(c, "LINE") else 0) - _money_penalty(c, w)
+
+
+def _total(c: frozenset[str], w: tuple[str, ...]) -> float:
+    blocked = ("NOTREVENUE", "TAX", "PAID", "DUE", "DISCOUNT", "QTY", "PRICE", "COST", "MARGIN")
+    if not _has(c, "TOTAL") or _has(c, *blocked) or _has(c, "DATE", "EXEMPT", "NET", "SELLER"):
+        return 0
+    bonus = (3 if _has(c, "AMOUNT") else 0) + (3 if _has(c, "LINE") else 0)
+    return 72 + bonus - _money_penalty(c, w)
+
+
+def _vat_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "TAX") or _has(c, "RATE", "NOTREVENUE", "TYPE", "NET", "TOTAL", "TAXID"):
+        return 0
+    if _has(c, "ID", "NUMBER", "DATE"):
+        return 0
+    return 78 if _has(c, "AMOUNT") else 70
+
+
+def _vat_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "NOTREVENUE", "TAXID"):
+        return 0
+    return 80 if _has(c, "TAX") and _has(c, "RATE") else 0
+
+
+def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "DISCOUNT") or _has(c, "DATE"):
+        return 0
+    return 80 if _has(c, "RATE") else 70
+
+
+def _units(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "QTY") or _has(c, "PRICE", "AMOUNT", "DATE", "COST", "NET", "TOTAL"):
+        return 0
+    return 80
+
+
+def _unit_price(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "TAX", "DISCOUNT", "DATE", "TOTAL", "NET"):
+        return 0
+    if _has(c, "PRICE") and not _has(c, "MARGIN"):
+        return 78
+    if _has(c, "COST") and ("item" in w or "unit" in w):
+        return 72
+    if w == ("rate",):
+        return 60
+    return 0
+
+
+def _cost(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "COST") or "item" in w or "unit" in w or _has(c, "DATE", "PRICE", "FLAG"):
+        return 0
+    return 70
+
+
+def _margin(c: frozenset[str], w: tuple[str, ...]) -> float:
+    return 75 if _has(c, "MARGIN") and not _has(c, "RATE") else 0
+
+
+def _product(c: frozenset[str], w: tuple[str, ...]) -> float:
+    blocked = ("AMOUNT", "PRICE", "QTY", "COST", "NET", "TOTAL", "DATE", "TAX", "STATUS", "TYPE")
+    if not _has(c, "PRODUCT") or _has(c, *blocked) or _has(c, "CLIENT", "DOC", "FLAG"):
+        return 0
+    return 65 if _has(c, "NAME") else 60
+
+
+def _status(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "STATUS") or _has(c, "PERSONAL", "DATE"):
+        return 0
+    if _has(c, "PAID", "DUE"):
+        return 30
+    return 85 if _has(c, "DOC") else 80
+
+
+def _doc_type(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "TYPE") or _has(c, "TAX", "REFERENCE", "NOTREVENUE", "PAID", "CLIENT"):
+        return 0
+    if _has(c, "DOC"):
+        return 80
+    return 50 if len(w) <= 2 and not _has(c, "AMOUNT", "PRODUCT", "DATE") else 0
+
+
+def _series(c: frozenset[str], w: tuple[str, ...]) -> float:
+    return 80 if _has(c, "SERIES") and not _has(c, "DATE", "AMOUNT") else 0
+
+
+def _currency(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "CURRENCY") or _has(c, "AMOUNT", "TOTAL", "NET", "TAX", "PRICE"):
+        return 0
+    return 80
+
+
+def _hours(c: frozenset[str], w: tuple[str, ...]) -> float:
+    return 75 if _has(c, "HOURS") and not _has(c, "DATE") else 0
+
+
+def _image(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "IMAGE") or _has(c, "DATE", "AMOUNT", "PERSONAL"):
+        return 0
+    if "key" in w and "account" not in w:
+        return 0
+    return 70
+
+
+def _payment_date(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "DATE") or _has(c, "DUE", "OTHERDATE"):
+        return 0
+    return 85 if _has(c, "PAID") else 70
+
+
+def _payment_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _has(c, "DATE", "NOTREVENUE", "TAX", "ID", "NUMBER", "STATUS"):
+        return 0
+    if _has(c, "AMOUNT"):
+        return 75 - (8 if _has(c, "CURRENCY") else 0)
+    return 65 if _has(c, "PAID") and not _has(c, "TYPE") else 0
+
+
+def _payment_doc(c: frozenset[str], w: tuple[str, ...]) -> float:
+    """A payment's invoice: only a header naming the invoice (a bare «Number» is the
+    payment's own number)."""
+    score = _doc_number(c, w)
+    return score if score >= 60 else 0
+
+
+_CLIENT_RULES: Final[dict[str, Rule]] = {
+    "client_code": _client_code,
+    "tax_id": _tax_id,
+    "client_name": _client_name,
+}
+RULES: Final[dict[str, dict[str, Rule]]] = {
+    "documents": {
+        **_CLIENT_RULES,
+        "doc_number": _doc_number,
+        "date": _date,
+        "due_date": _due_date,
+        "paid_date": _paid_date,
+        "paid_amount": _paid_amount,
+        "net": _net,
+        "exempt": _exempt,
+        "amount": _amount,
+        "total": _total,
+        "vat_amount": _vat_amount,
+        "vat_pct": _vat_pct,
+        "discount_pct": _discount_pct,
+        "units": _units,
+        "unit_price": _unit_price,
+        "cost": _cost,
+        "margin": _margin,
+        "product": _product,
+        "status": _status,
+        "doc_type": _doc_type,
+        "series": _series,
+        "currency": _currency,
+    },
+    "payments": {"doc_number": _payment_doc, "date": _payment_date, "amount": _payment_amount},
+    "clients": {**_CLIENT_RULES, "image": _image},
+    "activities": {**_CLIENT_RULES, "date": _date, "hours": _hours},
+}
+
+
+@cache
+def _alias_rank(table: str) -> dict[str, tuple[str, int]]:
+    index: dict[str, tuple[str, int]] = {}
+    for role, aliases in ALIASES[table].items():
+        for priority, alias in enumerate(aliases):
+            index.setdefault(normalise_header(alias), (role, priority))
+    return index
+
+
+def role_score(table: str, role: str, header: str) -> tuple[float, str, dict[str, object]]:
+    """The header's score for ``role`` of ``table`` (0 when it does not fit) and why."""
+    alias = _alias_rank(table).get(normalise_header(header))
+    if alias is not None and alias[0] == role:
+        return _ALIAS_SCORE - 0.1 * alias[1], N_("a usual header for this role"), {}
+    rule = RULES.get(table, {}).get(role)
+    if rule is None:
+        return 0.0, "", {}
+    score = rule(concepts(header), header_words(header))
+    words = " ".join(header_words(header))
+    return float(score), N_("header words «{words}»"), {"words": words}
+
+
+def _veto(role: str, header: str, profile: Profile | None) -> str | None:
+    """Why the content rules ``role`` out for this column (a message id), else None."""
+    if profile is None or profile.rows == 0:
+        return None
+    if profile.filled == 0:
+        return N_("the column is empty")
+    if role in DATE_ROLES and profile.datelike < 0.8:
+        return N_("its values are not dates")
+    if role == "date" and profile.filled < 0.5:
+        return N_("mostly empty, so it is not the document date")
+    if role in NUMBER_ROLES | {"exempt"} and profile.numeric < 0.8:
+        return N_("its values are not numbers")
+    if role in _MONEY and "%" in header:
+        return N_("a % column is a rate, not an amount")
+    if role in ("vat_pct", "discount_pct") and (profile.max_abs or 0) > 100:
+        return N_("values above 100 are not a rate")
+    client = role in ("client_code", "tax_id", "client_name")
+    if client and profile.distinct == 1 and profile.filled * profile.rows >= _FEW_ROWS:
+        return N_("one value on every row, so it is not the client")
+    if role == "status" and profile.distinct > 30:
+        return N_("too many different values for a status")
+    if role == "currency" and profile.currency_codes < 0.8:
+        return N_("its values are not currency codes")
+    return None
+
+
+def _content_bonus(role: str, profile: Profile | None) -> float:
+    if profile is None:
+        return 0.0
+    bonus = 2.0 * profile.filled
+    if role == "doc_number" and profile.filled < 0.5:
+        bonus -= 20
+    if role in ("client_code", "tax_id", "client_name") and profile.filled < 0.3:
+        bonus -= 30
+    return bonus
+
+
+def rank_roles(
+    table: str,
+    headers: list[str],
+    profiles: list[Profile] | None,
+    skip: set[int],
+) -> dict[str, list[Candidate]]:
+    """Per role of ``table``: every column that fits, best first (vetoed ones last)."""
+    out: dict[str, list[Candidate]] = {}
+    roles: list[str] = [
+        r for r in ROLE_PRIORITY if r in ALIASES[table] or r in RULES.get(table, {})
+    ]
+    roles += [r for r in ALIASES[table] if r not in roles]
+    for role in roles:
+        found: list[Candidate] = []
+        for i, header in enumerate(headers):
+            if i in skip:
+                continue
+            score, reason, params = role_score(table, role, header)
+            if score <= 0:
+                continue
+            profile = profiles[i] if profiles else None
+            veto = _veto(role, header, profile)
+            score += _content_bonus(role, profile)
+            found.append(Candidate(role, i, score, reason, params, veto))
+        found.sort(key=lambda c: (c.veto is not None, -c.score, c.column))
+        if found:
+            out[role] = found
+    return out
+
+
+_UNIT_RE: Final = re.compile(r"\((€|\$|£|[A-Z]{3})\)|\s(€|\$|£)$")
+
+
+def header_currency(header: str) -> str | None:
+    """A currency written in a header (``Base Imponible (€)`` → ``EUR``), else None."""
+    match = _UNIT_RE.search(header)
+    if not match:
+        return None
+    text = next(g for g in match.groups() if g)
+    return {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text)

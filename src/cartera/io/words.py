@@ -1,0 +1,200 @@
+"""Header words: what a column's header says, in Spanish, English and Portuguese.
+
+A header is split into words on separators (``/ _ * # . - ( )``, spaces),
+CamelCase boundaries and digits; glued UPPERCASE words (``ORDERDATE``,
+``QUANTITYORDERED``) are segmented against the vocabulary below. Each word
+maps to *concepts* (``DATE``, ``ISSUE``, ``NUMBER``...); :mod:`cartera.io.score`
+scores every role of every table from the concepts of a header.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Final
+
+__all__ = ["CONCEPTS", "concepts", "header_words"]
+
+#: concept → words (normalised: lower case, no accents).
+CONCEPTS: Final[dict[str, frozenset[str]]] = {
+    k: frozenset(v.split())
+    for k, v in {
+        "DATE": "date dates fecha fechas data dia day fec dt datum",
+        "ISSUE": (
+            "issue issued emision emitida expedicion expedida invoice invoices factura facturas "
+            "bill docto documento document doc order orden pedido created creacion creation "
+            "fra fact nota comprobante receipt ticket albaran operation venda emissao"
+        ),
+        "DUE": "due vencimiento vto vencto venc vence expiry vencimento",
+        "PAID": (
+            "paid pago pagado pagada pagos cobro cobrado cobrada cobros payment payments "
+            "settled settlement pagamento recebimento liquidacion"
+        ),
+        "OTHERDATE": (
+            "recepcion acuse reclamo recibo received delivery entrega envio shipped ship "
+            "modified updated modificacion registro contable contabilizacion posting "
+            "accounting entrada start end inicio fin birth alta baja last ultima"
+        ),
+        "NUMBER": "number numero no nro num n nr nbr numer numeracion",
+        "DOC": (
+            "invoice invoices factura facturas bill order orders pedido document documento "
+            "docto doc folio albaran receipt ticket fra fact orden comprobante voucher nota "
+            "nf fatura"
+        ),
+        "CLIENT": (
+            "client clients cliente clientes customer customers partner buyer comprador "
+            "destinatario tercero consumer receptor adquiriente shopper socio contact contacto "
+            "razon denominacion sold soldto billto"
+        ),
+        "NAME": "name names nombre nombres razon social display denominacion nome",
+        "ID": "id code codigo cod key ident identificador identificacion account cuenta ref",
+        "TAXID": ("nif cif nie rut rfc nit cuit ruc cpf cnpj dni ein tin taxid vatid ssn fiscal"),
+        "AMOUNT": (
+            "amount amounts importe importes monto montos valor value revenue sales ventas "
+            "dollar dollars ingreso ingresos income facturado sum suma money "
+            "receita"
+        ),
+        "NET": "untaxed neto net netto base subtotal imponible excl gravado afecto liquido",
+        "TOTAL": "total totales gross bruto incl",
+        "TAX": (
+            "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss"
+        ),
+        "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
+        "DISCOUNT": "discount descuento dto desc rebate bonificacion desconto",
+        "QTY": (
+            "quantity qty cantidad unidades units unit uds ud qtd quantidade count pieces "
+            "piezas cds items"
+        ),
+        "PRICE": "price precio tarifa pvp each preco unitario unitprice",
+        "PRODUCT": (
+            "product producto productos item items description descripcion concepto articulo "
+            "service servicio stock sku familia producto produto"
+        ),
+        "STATUS": "status estado estatus stage situacion",
+        "TYPE": "type tipo clase kind class",
+        "SERIES": "serie series prefix prefijo",
+        "CURRENCY": "currency moneda divisa curr ccy moeda",
+        "COST": "cost coste costo cogs custo",
+        "MARGIN": "margin margen profit beneficio lucro",
+        "EXEMPT": "exento exenta exempt exendas isento",
+        "LINE": "line linea lineas item",
+        "SELLER": (
+            "seller salesperson person vendedor comercial agent agente user usuario emisor "
+            "issuer employee rep responsable owner salesman representative"
+        ),
+        "NOTREVENUE": (
+            "comision commission retenido retencion retenida withholding balance saldo "
+            "outstanding pendiente deposit partial anticipo periodo facturable shipping "
+            "envio freight"
+        ),
+        "FLAG": "indicador indicator flag marca",
+        "REFERENCE": "referencia reference po ref original extranjero foreign externa",
+        "PERSONAL": (
+            "email mail correo phone telefono tel movil mobile fax address direccion "
+            "addressline city ciudad postal postalcode zip country pais state provincia "
+            "region territory first last apellido apellidos"
+        ),
+        "HOURS": "hours horas hour hora time tiempo duration duracion",
+        "IMAGE": (
+            "imagen image showcase reference referencia key flagship vip escaparate "
+            "emblematico emblematica estrategico estrategica logo"
+        ),
+    }.items()
+}
+
+_EXTRA_VOCAB: Final = frozenset(
+    [
+        "of",
+        "each",
+        "ordered",
+        "last",
+        "first",
+        "line",
+        "address",
+        "postal",
+        "deal",
+        "size",
+        "month",
+        "year",
+        "qtr",
+        "territory",
+        "phone",
+        "city",
+        "state",
+        "country",
+        "msrp",
+        "by",
+        "in",
+        "signed",
+        "company",
+        "vendor",
+        "journal",
+        "method",
+        "activities",
+        "names",
+        "person",
+        "sales",
+        "display",
+        "partner",
+        "email",
+        "item",
+        "notes",
+        "public",
+        "private",
+    ]
+)
+_VOCAB: Final = frozenset().union(*CONCEPTS.values()) | _EXTRA_VOCAB
+_SPLIT_RE: Final = re.compile(r"[^0-9a-z%]+")
+_CAMEL_RE: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_DIGITS_RE: Final = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _segment(token: str) -> list[str]:
+    """A glued word split into vocabulary words (``orderdate`` → ``order date``), else itself."""
+    if token in _VOCAB or len(token) < 5:
+        return [token]
+    best: list[list[str] | None] = [None] * (len(token) + 1)
+    best[0] = []
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 14), end):
+            prev = best[start]
+            piece = token[start:end]
+            if prev is not None and (piece in _VOCAB and len(piece) >= 2):
+                candidate = [*prev, piece]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    found = best[len(token)]
+    return found if found else [token]
+
+
+@cache
+def header_words(header: str) -> tuple[str, ...]:
+    """The words of a header: ``Invoice/Bill Date`` → ``invoice bill date``;
+    ``QUANTITYORDERED`` → ``quantity ordered``; ``Nº factura`` → ``no factura``."""
+    text = _plain(header.replace("º", "o ").replace("ª", "a ").replace("#", " no "))
+    text = _CAMEL_RE.sub(" ", text).casefold()
+    text = _DIGITS_RE.sub(" ", text)
+    words: list[str] = []
+    for token in _SPLIT_RE.split(text):
+        if token:
+            words.extend(_segment(token))
+    if "%" in header and "%" not in words:
+        words.append("%")
+    return tuple(words)
+
+
+@cache
+def concepts(header: str) -> frozenset[str]:
+    """The concepts the words of ``header`` carry (see :data:`CONCEPTS`)."""
+    words = header_words(header)
+    found = {c for c, vocab in CONCEPTS.items() if any(w in vocab for w in words)}
+    if "number" in words and "of" in words[words.index("number") :]:
+        found = (found - {"NUMBER"}) | {"QTY"}
+    return frozenset(found)
