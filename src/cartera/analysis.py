@@ -99,6 +99,7 @@ def analyze(
     table is known. ``engine`` is ``duckdb`` (default) or ``spark``.
     """
     from cartera.io import prepare_workspace
+    from cartera.io.load import detected_currency
     from cartera.scenarios import enrich
 
     settings = settings or load_settings()
@@ -110,6 +111,10 @@ def analyze(
         activities=activities,
         options=options,
     )
+    detected = detected_currency(workspace.manifest)
+    if detected and (options is None or options.currency is None):
+        # The files say their currency: it replaces the default (--currency keeps its own).
+        settings = settings.model_copy(update={"currency": detected})
     tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
     summary = InputSummary(tables=workspace.input_summary())
     return enrich(analyze_tables(tables, settings, input_summary=summary), settings)

@@ -16,6 +16,7 @@ from cartera.cli.common import (
     settings_options,
     source_of,
 )
+from cartera.cli.io_cmds import DELIMITER_HELP, SKIP_HELP, with_extras
 from cartera.i18n import _, set_language
 
 __all__ = ["register"]
@@ -37,6 +38,8 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = io["decimal"],
         date_format: str | None = io["date_format"],
         sheet: str | None = io["sheet"],
+        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
         lang: str | None = io["lang"],
         settings_file: Path | None = st["settings_file"],
         as_of: str | None = st["as_of"],
@@ -57,11 +60,14 @@ def register(app: typer.Typer) -> None:
 
         check_output_format(fmt)
         settings = settings_from_params(locals())
+        options = with_extras(
+            read_options(mapping, decimal, date_format, sheet, skip_bad_rows), delimiter, currency
+        )
         if settings.language and not lang:
             set_language(settings.language)
         analysis = run_analysis(
             source_of(inputs), documents=documents, payments=payments, clients=clients,
-            activities=activities, options=read_options(mapping, decimal, date_format, sheet),
+            activities=activities, options=options,
             settings=settings, engine=engine, spark_master=spark_master,
         )  # fmt: skip
         if fmt == "json":

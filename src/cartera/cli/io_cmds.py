@@ -11,9 +11,37 @@ from rich.table import Table
 from cartera.cli.common import input_options, print_json, read_options
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_number
-from cartera.io import InspectResult, import_files, inspect_file
+from cartera.io import InspectResult, ReadOptions, import_files, inspect_file
 
-__all__ = ["register", "render_inspect"]
+__all__ = ["DELIMITER_HELP", "SKIP_HELP", "register", "render_inspect", "with_extras"]
+
+DELIMITER_HELP = _(
+    "Column separator of CSV/text files when detection fails: a character such as ';', or "
+    "' ' for columns separated by runs of spaces."
+)
+SKIP_HELP = _(
+    "Import the good rows and write the bad ones, with their reasons, to the workspace's "
+    "rejects folder."
+)
+
+
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "space": " ", "spaces": " "}
+
+
+def with_extras(
+    options: ReadOptions, delimiter: str | None, currency: str | None = None
+) -> ReadOptions:
+    """``options`` with ``--delimiter`` (``tab`` and ``space`` by name) and ``--currency``."""
+    if delimiter is not None:
+        delimiter = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+        if len(delimiter) != 1:
+            raise SettingsError(
+                N_("--delimiter must be one character (or «tab», «space»), not «{value}»."),
+                value=delimiter,
+            )
+    return options.model_copy(
+        update={"delimiter": delimiter, "currency": currency.upper() if currency else None}
+    )
 
 
 def _console() -> Console:
@@ -32,7 +60,8 @@ def render_inspect(result: InspectResult, console: Console) -> None:
     if result.encoding:
         facts.append((_("Encoding"), result.encoding))
     if result.delimiter:
-        facts.append((_("Delimiter"), {"\t": "tab"}.get(result.delimiter, result.delimiter)))
+        shown = {"\t": "tab", " ": _("runs of spaces")}.get(result.delimiter, result.delimiter)
+        facts.append((_("Delimiter"), shown))
     if result.sheet:
         facts.append((_("Sheet"), result.sheet))
     for label, value in facts:
@@ -54,6 +83,13 @@ def render_inspect(result: InspectResult, console: Console) -> None:
             " | ".join(col.parsed),
         )
     console.print(table)
+    if result.roles:
+        why = Table(title=_("How each role was chosen"), show_lines=False)
+        for title in (_("Role"), _("Column"), _("Why"), _("Runner-up"), _("Why not")):
+            why.add_column(title, overflow="fold")
+        for r in result.roles:
+            why.add_row(r.role, r.column, r.reason, r.runner_up or "", r.runner_reason or "")
+        console.print(why)
     for note in result.notes:
         console.print(f"· {note}", markup=False)
     if result.problem_count:
@@ -88,6 +124,7 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
         sheet: str | None = opts["sheet"],
+        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
         lang: str | None = opts["lang"],
         output: str = typer.Option("table", "--format", help=_("Output format: table or json.")),
     ) -> None:
@@ -95,9 +132,8 @@ def register(app: typer.Typer) -> None:
             raise SettingsError(
                 N_("--format must be «table» or «json», not «{value}»."), value=output
             )
-        result = inspect_file(
-            file, table=table, options=read_options(mapping, decimal, date_format, sheet)
-        )
+        options = with_extras(read_options(mapping, decimal, date_format, sheet), delimiter)
+        result = inspect_file(file, table=table, options=options)
         if output == "json":
             print_json(result.as_dict())
         else:
@@ -121,21 +157,17 @@ def register(app: typer.Typer) -> None:
         payments: Path | None = opts["payments"],
         clients: Path | None = opts["clients"],
         activities: Path | None = opts["activities"],
-        skip_bad_rows: bool = typer.Option(
-            False,
-            "--skip-bad-rows",
-            help=_(
-                "Import the good rows and write the bad ones, with their reasons, to the "
-                "workspace's rejects folder."
-            ),
-        ),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
         mapping: Path | None = opts["mapping"],
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
         sheet: str | None = opts["sheet"],
         lang: str | None = opts["lang"],
     ) -> None:
-        options = read_options(mapping, decimal, date_format, sheet, skip_bad_rows)
+        options = with_extras(
+            read_options(mapping, decimal, date_format, sheet, skip_bad_rows), delimiter
+        )
         summary = import_files(
             inputs or [],
             into=into,

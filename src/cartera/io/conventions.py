@@ -132,9 +132,55 @@ def parse_number(t: pl.Expr, decimal: Decimal) -> pl.Expr:
     return pl.when(valid).then(value.cast(pl.Float64, strict=False))
 
 
+#: Month words (first three letters, English, Spanish, Portuguese) → month number.
+MONTHS: Final = {
+    **dict.fromkeys(("jan", "ene"), "01"),
+    **dict.fromkeys(("feb", "fev"), "02"),
+    "mar": "03",
+    **dict.fromkeys(("apr", "abr"), "04"),
+    **dict.fromkeys(("may", "mai"), "05"),
+    "jun": "06",
+    "jul": "07",
+    **dict.fromkeys(("aug", "ago"), "08"),
+    **dict.fromkeys(("sep", "set"), "09"),
+    **dict.fromkeys(("oct", "out"), "10"),
+    "nov": "11",
+    **dict.fromkeys(("dec", "dic", "dez"), "12"),
+}
+_DAY_MONTH: Final = (
+    r"^([0-9]{1,2})(?:st|nd|rd|th)?[-/. ]+(?:de\s+)?([A-Za-zé]{3,10})\.?,?[-/. ]+(?:de\s+)?"
+    r"([0-9]{4}|[0-9]{2})$"
+)
+_MONTH_DAY: Final = (
+    r"^([A-Za-zé]{3,10})\.?[-/. ]+([0-9]{1,2})(?:st|nd|rd|th)?,?[-/. ]+([0-9]{4}|[0-9]{2})$"
+)
+
+
+def _month_number(word: pl.Expr) -> pl.Expr:
+    key = word.str.to_lowercase().str.slice(0, 3)
+    return key.replace_strict(MONTHS, default=None, return_dtype=pl.String)
+
+
+def _month_words(s: pl.Expr) -> pl.Expr:
+    """``Jan 28 2021``, ``28-ene-2021``, ``28 de enero de 2021`` → ``2021-01-28`` (other texts
+    unchanged)."""
+    dm = s.str.extract_groups(_DAY_MONTH)
+    md = s.str.extract_groups(_MONTH_DAY)
+
+    def iso(day: pl.Expr, month: pl.Expr, year: pl.Expr) -> pl.Expr:
+        full = _full_year(year).cast(pl.String)
+        return pl.concat_str([full, _month_number(month), day.str.zfill(2)], separator="-")
+
+    from_dm = iso(dm.struct.field("1"), dm.struct.field("2"), dm.struct.field("3"))
+    from_md = iso(md.struct.field("2"), md.struct.field("1"), md.struct.field("3"))
+    return pl.coalesce(from_dm, from_md, s)
+
+
 def clean_date_text(expr: pl.Expr) -> pl.Expr:
-    """Date text without a time part (``05/01/2024 00:00:00`` → ``05/01/2024``)."""
+    """Date text without a time part (``05/01/2024 00:00:00`` → ``05/01/2024``) and with month
+    words turned into an ISO date (``Jan 28 2021`` → ``2021-01-28``)."""
     s = expr.str.strip_chars().str.replace(_TIME, "")
+    s = pl.when(s.str.contains(r"[A-Za-z]{3}")).then(_month_words(s)).otherwise(s)
     return pl.when(s == "").then(None).otherwise(s)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from cartera.errors import AmbiguousFormatError, InputError
-from cartera.i18n import N_
+from cartera.i18n import N_, _
 from cartera.io.aliases import ALIASES
 from cartera.io.load import (
     FileReport,
@@ -33,7 +33,7 @@ from cartera.io.parse import Note, Typed, type_columns
 from cartera.io.recognise import Recognition, guess_table
 from cartera.io.source import ROW, RawTable, open_source
 
-__all__ = ["ColumnInfo", "InspectResult", "inspect_file"]
+__all__ = ["ColumnInfo", "InspectResult", "RoleInfo", "inspect_file", "role_infos"]
 
 _SAMPLES = 3
 
@@ -47,6 +47,35 @@ class ColumnInfo:
     convention: str | None
     samples: list[str]
     parsed: list[str]
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    """How one role was decided: the chosen column and why, the runner-up and why not."""
+
+    role: str
+    column: str
+    reason: str
+    runner_up: str | None
+    runner_reason: str | None
+
+
+def role_infos(rec: Recognition, headers: list[str]) -> list[RoleInfo]:
+    """Per recognised role, in the order of the file's columns (texts in the user's language)."""
+    out = []
+    for role, idx in sorted(rec.roles.items(), key=lambda kv: kv[1]):
+        choice = rec.choices.get(role)
+        if choice is None:
+            out.append(RoleInfo(role, headers[idx], "", None, None))
+            continue
+        runner = headers[choice.runner_up] if choice.runner_up is not None else None
+        why_not = (
+            _(choice.runner_reason).format(**choice.runner_params) if choice.runner_reason else None
+        )
+        out.append(
+            RoleInfo(role, headers[idx], _(choice.reason).format(**choice.params), runner, why_not)
+        )
+    return out
 
 
 @dataclass
@@ -66,6 +95,7 @@ class InspectResult:
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
+    roles: list[RoleInfo] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +112,7 @@ class InspectResult:
             "notes": self.notes,
             "problems": self.problems,
             "problem_count": self.problem_count,
+            "roles": [r.__dict__ for r in self.roles],
         }
 
 
@@ -178,4 +209,5 @@ def inspect_file(
         notes=[n.text() for n in notes],
         problems=[p.render() for p in problems_of(issues.sort("row"), [report], 10)],
         problem_count=issues.height,
+        roles=role_infos(rec, raw.headers),
     )

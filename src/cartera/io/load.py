@@ -29,18 +29,26 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
 from cartera.io.aliases import ALIASES, normalise_header
+from cartera.io.currency import code_of, symbol_in
 from cartera.io.hints import missing_problem
 from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
 from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
-from cartera.io.score import SAMPLE_ROWS, Profile, profile_columns
+from cartera.io.score import (
+    SAMPLE_ROWS,
+    Profile,
+    header_currency,
+    looks_like_payments,
+    profile_columns,
+)
 from cartera.io.source import ROW, RawTable, open_source, ragged_row
 
 __all__ = [
     "BUILDERS",
     "FileReport",
     "Loaded",
+    "detected_currency",
     "expand_inputs",
     "file_hash",
     "file_issues",
@@ -97,6 +105,7 @@ class FileReport:
     rows_read: int = 0
     rows_rejected: int = 0
     rejects: str | None = None
+    currency: str | None = None
 
     def columns(self) -> dict[str, str]:
         return {role: self.headers[i] for role, i in self.recognition.roles.items()}
@@ -123,6 +132,7 @@ class FileReport:
             "rows_accepted": self.rows_read - self.rows_rejected,
             "rows_rejected": self.rows_rejected,
             "rejects": self.rejects,
+            "currency": self.currency,
         }
 
 
@@ -248,6 +258,10 @@ def recognise_file(
     mappings = {t: mapping.table(t) for t in ALIASES}
     table = table or mapping.table_for(raw.path)
     profiles = profiles if profiles is not None else sample_profiles(raw)
+    if table is None and looks_like_payments(raw.headers):
+        rec = recognise(raw.headers, "payments", mappings["payments"], profiles)
+        if "date" in rec.roles:
+            return rec
     if table is None:
         try:
             rec, _scores = guess_table(raw.headers, mappings, raw.name, profiles)
@@ -289,13 +303,17 @@ def read_file(
     sheet_opts = options
     target = table or mapping.table_for(path)
     if options.sheet is None and target and mapping.table(target).sheet is not None:
-        sheet_opts = options.model_copy(update={"sheet": mapping.table(target).sheet})
+        sheet_opts = sheet_opts.model_copy(update={"sheet": mapping.table(target).sheet})
+    if options.delimiter is None and target and mapping.table(target).delimiter is not None:
+        sheet_opts = sheet_opts.model_copy(update={"delimiter": mapping.table(target).delimiter})
     raw = open_source(path, sheet_opts, workdir)
     try:
         profiles = sample_profiles(raw)
     except pl.exceptions.PolarsError as exc:
         raise _unreadable(raw, exc) from exc
     rec = recognise_file(raw, table, mapping, profiles)
+    if rec.table == "payments" and "doc_number" not in rec.roles:
+        return _unmatched_payments(path, raw, rec, index)
     filter_notes = apply_filter(raw, mapping.table(rec.table))
     try:
         typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
@@ -303,7 +321,15 @@ def read_file(
         raise _unreadable(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
-    part = build_part(typed.frame, rec, raw.headers, mapping.table(rec.table))
+    part = build_part(
+        typed.frame,
+        rec,
+        raw.headers,
+        mapping.table(rec.table),
+        profiles,
+        options.currency,
+        raw.name,
+    )
     issues = file_issues(typed.issues, part)
     notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
     notes += [
@@ -328,17 +354,73 @@ def read_file(
         notes,
         typed.rows_read,
     )
+    report.currency = part.currency
     return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
 
 
+def _unmatched_payments(
+    path: Path, raw: RawTable, rec: Recognition, index: int
+) -> tuple[FileReport, tables.Part, pl.DataFrame, RawTable]:
+    """A payments file with no column naming the invoice: read, counted, not matched."""
+    rows = raw.frame.select(pl.len()).collect().item()
+    frame = pl.DataFrame(
+        schema={ROW: pl.Int64, "doc_number": pl.String, "date": pl.Date, "amount": pl.Float64}
+    )
+    note = Note(
+        N_(
+            "no column names the invoice each payment settles (a bare number is the payment's "
+            "own): the {rows} payments were not matched to invoices"
+        ),
+        {"rows": rows},
+    )
+    report = FileReport(
+        path, "payments", file_hash(path), raw.kind, raw.headers, rec, raw.encoding,
+        raw.delimiter, raw.sheet, raw.header_row, {}, [note], rows, 0,
+    )  # fmt: skip
+    issues = pl.DataFrame(schema={**ISSUE_SCHEMA, "__file": pl.Int64})
+    return report, tables.Part(frame, [], [note]), issues, raw
+
+
 def build_part(
-    frame: pl.DataFrame, rec: Recognition, headers: list[str], tmap: TableMapping
+    frame: pl.DataFrame,
+    rec: Recognition,
+    headers: list[str],
+    tmap: TableMapping,
+    profiles: list[Profile] | None = None,
+    keep_currency: str | None = None,
+    file: str = "",
 ) -> tables.Part:
-    """The table's part of one typed file (documents get the mapping's excluded statuses)."""
+    """The table's part of one typed file (documents get the mapping's excluded statuses and
+    the currency written in their amounts or headers)."""
     named = {role: headers[i] for role, i in rec.roles.items()}
-    if rec.table == "documents":
-        return tables.documents_part(frame, named, tmap.excluded_status())
-    return BUILDERS[rec.table](frame, named)
+    if rec.table != "documents":
+        return BUILDERS[rec.table](frame, named)
+    return tables.documents_part(
+        frame,
+        named,
+        tmap.excluded_status(),
+        file=file,
+        keep_currency=keep_currency,
+        written_currency=_written_currency(rec, headers, profiles),
+    )
+
+
+def _written_currency(
+    rec: Recognition, headers: list[str], profiles: list[Profile] | None
+) -> str | None:
+    """A currency symbol or code in the amounts (``$13.50``), else in a money header
+    (``Base Imponible (€)``)."""
+    money = [rec.roles[r] for r in ("net", "amount", "total", "unit_price") if r in rec.roles]
+    for i in money:
+        if profiles:
+            found = symbol_in(list(profiles[i].examples))
+            if found:
+                return found
+    for i in money:
+        found = header_currency(headers[i])
+        if found:
+            return code_of(found) or found
+    return None
 
 
 def apply_filter(raw: RawTable, tmap: TableMapping) -> list[Note]:
@@ -450,6 +532,7 @@ def load_inputs(
                 ),
                 found=", ".join(f"{r.path.name}: {_(r.table)}" for r in reports),
             )
+        _one_currency(reports)
         loaded = Loaded(parts, reports, {})
         row_issues = (
             pl.concat(issues, how="vertical")
@@ -465,6 +548,26 @@ def load_inputs(
         "amount" in r.recognition.roles for r in reports if r.table == "payments"
     )
     return loaded
+
+
+def _one_currency(reports: list[FileReport]) -> None:
+    """Documents files in different currencies are not added up."""
+    found = {r.path.name: r.currency for r in reports if r.table == "documents" and r.currency}
+    if len(set(found.values())) > 1:
+        raise InputError(
+            N_(
+                "The documents files are in different currencies ({currencies}) and cannot be "
+                "added up. Analyse each currency's files on their own."
+            ),
+            currencies=", ".join(f"{f}: {c}" for f, c in found.items()),
+        )
+
+
+def detected_currency(manifest: dict[str, Any]) -> str | None:
+    """The currency the documents files of a workspace were found to be in (None: not said)."""
+    files = manifest.get("tables", {}).get("documents", {}).get("files", [])
+    found = {f.get("currency") for f in files} - {None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

@@ -75,12 +75,17 @@ def _amount_cols(frame: pl.DataFrame) -> list[str]:
 
 
 def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
-    """Without continuation and subtotal rows: no number and no date (when the file has
-    numbers), or no date and no amount at all."""
+    """Without continuation and subtotal rows: no date and either no number, no client or no
+    amount at all (a grouped export's ``Administrator (3)`` row has amounts but neither)."""
     money = _amount_cols(frame)
     no_date = pl.col("date").is_null() if "date" in frame.columns else pl.lit(True)
     no_money = pl.all_horizontal([pl.col(c).is_null() for c in money]) if money else pl.lit(True)
     structure = no_date & no_money
+    clients = [c for c in ("client_code", "tax_id", "client_name") if c in frame.columns]
+    if clients:
+        structure = structure | (
+            no_date & pl.all_horizontal([pl.col(c).is_null() for c in clients])
+        )
     if "doc_number" in frame.columns:
         structure = structure | (no_date & pl.col("doc_number").is_null())
     count = frame.select(structure.sum()).item()

@@ -25,7 +25,14 @@ from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, DATE_ROLES, NUMBER_ROLES, normalise_header
 from cartera.io.words import concepts, header_words
 
-__all__ = ["Candidate", "Profile", "profile_columns", "rank_roles", "role_score"]
+__all__ = [
+    "Candidate",
+    "Profile",
+    "looks_like_payments",
+    "profile_columns",
+    "rank_roles",
+    "role_score",
+]
 
 #: Rows of a file whose content is checked (content evidence never needs every row).
 SAMPLE_ROWS: Final = 1000
@@ -86,6 +93,7 @@ class Profile:
     max_abs: float | None
     currency_codes: float
     rows: int
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             pl.col("t").sum(),
             pl.col("k").sum(),
             pl.col("m").max(),
+            pl.col("v").head(20).alias("e"),
         )
     )
     by_col = {r["c"]: r for r in stats.iter_rows(named=True)}
@@ -151,6 +160,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
                 max_abs=r["m"] if r else None,
                 currency_codes=int(r["k"]) / base if r else 0.0,
                 rows=rows,
+                examples=tuple(r["e"]) if r else (),
             )
         )
     return out
@@ -448,10 +458,29 @@ def _alias_rank(table: str) -> dict[str, tuple[str, int]]:
     return index
 
 
+def _bare_payment_number(table: str, role: str, header: str) -> bool:
+    """A payments file's bare «Number» / «Número» is the payment's own, not its invoice's."""
+    return table == "payments" and role == "doc_number" and "DOC" not in concepts(header)
+
+
+def looks_like_payments(headers: list[str]) -> bool:
+    """Headers of a payments register (a payment method or journal column, no invoice
+    amounts): Odoo's payments list, a bank's receipts."""
+    cs = [concepts(h) for h in headers]
+    words = [header_words(h) for h in headers]
+    method = any(
+        ("PAID" in c and any(m in w for m in ("method", "metodo", "medio", "forma")))
+        or w in (("journal",), ("diario",))
+        for c, w in zip(cs, words, strict=True)
+    )
+    invoice_money = any(c & {"NET", "TAX", "DUE"} for c in cs)
+    return method and not invoice_money
+
+
 def role_score(table: str, role: str, header: str) -> tuple[float, str, dict[str, object]]:
     """The header's score for ``role`` of ``table`` (0 when it does not fit) and why."""
     alias = _alias_rank(table).get(normalise_header(header))
-    if alias is not None and alias[0] == role:
+    if alias is not None and alias[0] == role and not _bare_payment_number(table, role, header):
         return _ALIAS_SCORE - 0.1 * alias[1], N_("a usual header for this role"), {}
     rule = RULES.get(table, {}).get(role)
     if rule is None:
@@ -531,10 +560,25 @@ def rank_roles(
 _UNIT_RE: Final = re.compile(r"\((€|\$|£|[A-Z]{3})\)|\s(€|\$|£)$")
 
 
+_CURRENCY_WORDS: Final = {
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "clp": "CLP",
+    "mxn": "MXN",
+}
+
+
 def header_currency(header: str) -> str | None:
     """A currency written in a header (``Base Imponible (€)`` → ``EUR``), else None."""
     match = _UNIT_RE.search(header)
     if not match:
-        return None
+        words = header_words(header)
+        named = [_CURRENCY_WORDS[w] for w in words if w in _CURRENCY_WORDS]
+        return named[0] if named else None
     text = next(g for g in match.groups() if g)
     return {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text)

@@ -24,6 +24,7 @@ from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.options import ReadOptions
 from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_sources
+from cartera.io.whitespace import WHITESPACE, looks_whitespace_aligned, scan_whitespace, split_line
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -89,7 +90,7 @@ def open_source(path: Path, options: ReadOptions, workdir: Path) -> RawTable:
         return _open_parquet(path)
     if kind in ("xlsx", "xls", "ods"):
         return _open_excel(path, kind, options)
-    return _open_csv(path, workdir)
+    return _open_csv(path, workdir, options.delimiter)
 
 
 def _open_parquet(path: Path) -> RawTable:
@@ -107,10 +108,12 @@ def _open_parquet(path: Path) -> RawTable:
     )
 
 
-def _open_csv(path: Path, workdir: Path) -> RawTable:
+def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
     encoding, sources = utf8_sources(path, workdir)
     head = read_head(sources[0], "utf-8")
-    delimiter = detect_delimiter(head)
+    delimiter = forced or detect_delimiter(head)
+    if delimiter == WHITESPACE or (delimiter is None and looks_whitespace_aligned(head)):
+        return _open_whitespace(path, sources, head, encoding)
     if delimiter is None:
         raise InputError(
             N_(
@@ -155,6 +158,31 @@ def _open_csv(path: Path, workdir: Path) -> RawTable:
         delimiter=delimiter,
         text_paths=tuple(sources),
     )
+
+
+def _open_whitespace(path: Path, sources: list[Path], head: str, encoding: str) -> RawTable:
+    """A text file whose columns are separated by runs of spaces (see
+    :mod:`cartera.io.whitespace`)."""
+    lines = [split_line(ln) for ln in head.splitlines()[:_HEADER_SCAN] if ln.strip()]
+    header_idx = _best_header_row([list(r) for r in lines])
+    headers = _display_headers(list(lines[header_idx]) if lines else [])
+    # Blank lines above the header are not counted by the splitter: skip them by position.
+    skip = [i for i, ln in enumerate(head.splitlines()) if ln.strip()][header_idx] + 1
+    frame = scan_whitespace(sources[0], skip, len(headers))
+    frame = frame.with_columns((pl.col("__line") + skip + 1).cast(pl.Int64).alias(ROW)).drop(
+        "__line"
+    )
+    raw = RawTable(
+        path,
+        "csv",
+        headers,
+        frame.select(ROW, *[f"c{i}" for i in range(len(headers))]),
+        header_row=skip,
+        encoding=encoding,
+        delimiter=WHITESPACE,
+    )
+    raw.notes.append((N_("columns separated by runs of spaces"), {}))
+    return raw
 
 
 def ragged_row(raw: RawTable) -> int | None:

@@ -17,6 +17,7 @@ import polars as pl
 from cartera.i18n import N_
 from cartera.io import rows
 from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
+from cartera.io.currency import split_currencies
 from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
 from cartera.io.parse import Note, distinct_texts, issue_frame
 from cartera.io.source import ROW
@@ -48,6 +49,7 @@ class Part:
     issues: list[pl.LazyFrame] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     ids: pl.DataFrame | None = None
+    currency: str | None = None
 
 
 def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -277,6 +279,10 @@ def documents_part(
     typed: pl.DataFrame,
     headers: dict[str, str],
     excluded: frozenset[str] = rows.EXCLUDED_STATUS,
+    *,
+    file: str = "",
+    keep_currency: str | None = None,
+    written_currency: str | None = None,
 ) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
     list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
@@ -287,6 +293,11 @@ def documents_part(
     roles = set(typed.columns)
     frame, ids = with_identity(typed, roles)
     frame = frame.with_columns(amount.alias("__amount"))
+    codes: list[str] = []
+    if _has(frame, "currency"):
+        frame, codes, more = split_currencies(frame, headers["currency"], file, keep_currency)
+        notes += more
+    currency = codes[0] if len(codes) == 1 else written_currency
     frame, client_issues, more = _anonymous(frame, ids, headers)
     notes += more
     issues = [*client_issues, _missing_issue(frame, "date", headers)]
@@ -357,7 +368,7 @@ def documents_part(
         (pl.col("product") if "product" in roles else _null(pl.String())).alias("product"),
         (by_type | by_series).fill_null(False).alias("__credit"),
     ).with_columns(doc_key())
-    return Part(out, issues, notes, ids)
+    return Part(out, issues, notes, ids, currency)
 
 
 def payments_part(typed: pl.DataFrame, headers: dict[str, str]) -> Part:
