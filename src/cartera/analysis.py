@@ -33,7 +33,13 @@ from cartera.result import (
     PortfolioAnalysis,
     Window,
 )
-from cartera.segments import PortfolioTotals, classify, reason_values, totals_expr
+from cartera.segments import (
+    PortfolioTotals,
+    classify,
+    reason_values,
+    totals_expr,
+    typical_expr,
+)
 from cartera.settings import Settings, load_settings
 
 __all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame"]
@@ -172,12 +178,8 @@ def _client_table(
     )
     base = from_arrow(to_arrow(metrics, con), con, "cartera_metrics")
     row = to_arrow(totals_expr(base), con).to_pylist()[0]
-    revenue = row["revenue"] or 0.0
-    totals = PortfolioTotals(
-        margin_pct=row["gross_margin"] / revenue if row["gross_margin"] is not None and revenue > 0
-        else None,
-        positive_margin=row["positive_margin"] or 0.0,
-    )  # fmt: skip
+    typical = to_arrow(typical_expr(base, settings), con).to_pylist()[0]
+    totals = PortfolioTotals(**typical)
     ranked = rank_and_share(base, total_positive=row["positive_revenue"] or 0.0)
     classified = classify(ranked, settings, has_cost=profile.has_cost, totals=totals)
     classified = classified.mutate(previous_revenue=classified.previous_revenue.fill_null(0.0))
