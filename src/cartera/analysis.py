@@ -144,7 +144,7 @@ def analyze_tables(
         has_cost=profile.has_cost,
         portfolio=summarise(per_client, settings, con=con),
         clients=[],
-        notes=_notes(prof, frame),
+        notes=_notes(prof, frame, settings),
         pareto_curve=pareto,
         whale_curve=whale,
         input_summary=input_summary or InputSummary(),
@@ -232,10 +232,14 @@ class _LazyAnalysis(PortfolioAnalysis):
         return data
 
 
-def _notes(profile: dict[str, Any], frame: pl.DataFrame) -> list[str]:
+def _notes(profile: dict[str, Any], frame: pl.DataFrame, settings: Settings) -> list[str]:
+    from cartera.scenarios.texts import FIXED_COSTS_HINT
+
     notes: list[str] = []
     if not profile["lines"]:
         return [NOTE_NO_DOCUMENTS]
+    if settings.fixed_costs <= 0:
+        notes.append(FIXED_COSTS_HINT)
     if frame.height and frame["orders"].sum() == 0:
         notes.append(NOTE_EMPTY_WINDOW)
     if not profile["cost_n"]:

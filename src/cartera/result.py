@@ -295,6 +295,9 @@ class StressResult(_Model):
         default_factory=list, description="Profit distribution: x = bin centre, y = share."
     )
     baseline_profit: float = 0.0
+    #: the fixed costs the stress was run with; 0 means none given: the figures are net
+    #: contribution (``baseline_profit − profit_p5`` is the contribution at risk)
+    fixed_costs: float = 0.0
 
     def to_contract(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"histogram"})

@@ -119,3 +119,12 @@ def test_demo_json_has_no_nan(demo_run) -> None:
     assert isinstance(analysis.as_of, dt.date)
     assert len(analysis.pareto_curve) <= 500
     assert len(analysis.whale_curve) <= 500
+
+
+def test_without_fixed_costs_the_notes_say_what_to_set(demo_run) -> None:
+    from cartera.scenarios.texts import FIXED_COSTS_HINT
+
+    fs, _truth, analysis = demo_run
+    assert FIXED_COSTS_HINT in analysis.notes
+    t = Tables(con=connect(), **{k: ibis.memtable(v.to_arrow()) for k, v in fs.items()})
+    assert FIXED_COSTS_HINT not in analyze_tables(t, Settings(fixed_costs=1.0)).notes
