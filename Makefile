@@ -31,16 +31,16 @@ system-deps:
 	fi
 
 demo: $(STAMP) system-deps
-	$(BIN)/cartera demo $(DEMO_DIR)/data
+	$(BIN)/cartera demo $(DEMO_DIR)/data --settings-out $(DEMO_DIR)/settings.toml
 	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
-	$(BIN)/cartera analyze $(DEMO_DIR)/workspace
-	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --format json > $(DEMO_DIR)/analysis.json
+	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml
+	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml --format json > $(DEMO_DIR)/analysis.json
 	@echo ""
 	@echo "Demo data:      $(DEMO_DIR)/data"
 	@echo "Workspace:      $(DEMO_DIR)/workspace"
 	@echo "Analysis JSON:  $(DEMO_DIR)/analysis.json"
 	@echo "Reports:"
-	@$(BIN)/cartera report $(DEMO_DIR)/workspace --format all --out $(DEMO_DIR)/reports
+	@$(BIN)/cartera report $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml --format all --out $(DEMO_DIR)/reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

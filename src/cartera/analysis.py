@@ -33,7 +33,13 @@ from cartera.result import (
     PortfolioAnalysis,
     Window,
 )
-from cartera.segments import PortfolioTotals, classify, reason_values, totals_expr
+from cartera.segments import (
+    PortfolioTotals,
+    classify,
+    reason_values,
+    totals_expr,
+    typical_expr,
+)
 from cartera.settings import Settings, load_settings
 
 __all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame"]
@@ -143,7 +149,7 @@ def analyze_tables(
         has_cost=profile.has_cost,
         portfolio=summarise(per_client, settings, con=con),
         clients=[],
-        notes=_notes(prof, frame),
+        notes=_notes(prof, frame, settings),
         pareto_curve=pareto,
         whale_curve=whale,
         input_summary=input_summary or InputSummary(),
@@ -177,12 +183,8 @@ def _client_table(
     )
     base = from_arrow(to_arrow(metrics, con), con, "cartera_metrics")
     row = to_arrow(totals_expr(base), con).to_pylist()[0]
-    revenue = row["revenue"] or 0.0
-    totals = PortfolioTotals(
-        margin_pct=row["gross_margin"] / revenue if row["gross_margin"] is not None and revenue > 0
-        else None,
-        positive_margin=row["positive_margin"] or 0.0,
-    )  # fmt: skip
+    typical = to_arrow(typical_expr(base, settings), con).to_pylist()[0]
+    totals = PortfolioTotals(**typical)
     ranked = rank_and_share(base, total_positive=row["positive_revenue"] or 0.0)
     classified = classify(ranked, settings, has_cost=profile.has_cost, totals=totals)
     classified = classified.mutate(previous_revenue=classified.previous_revenue.fill_null(0.0))
@@ -235,10 +237,14 @@ class _LazyAnalysis(PortfolioAnalysis):
         return data
 
 
-def _notes(profile: dict[str, Any], frame: pl.DataFrame) -> list[str]:
+def _notes(profile: dict[str, Any], frame: pl.DataFrame, settings: Settings) -> list[str]:
+    from cartera.scenarios.texts import FIXED_COSTS_HINT
+
     notes: list[str] = []
     if not profile["lines"]:
         return [NOTE_NO_DOCUMENTS]
+    if settings.fixed_costs <= 0:
+        notes.append(FIXED_COSTS_HINT)
     if frame.height and frame["orders"].sum() == 0:
         notes.append(NOTE_EMPTY_WINDOW)
     if not profile["cost_n"]:

@@ -1,7 +1,7 @@
 """The one result object that every renderer reads.
 
 :class:`PortfolioAnalysis` mirrors the JSON contract of docs/json-contract.md
-(``schema`` 1). Models are pydantic so that ``to_contract()`` is validated and
+(``schema`` 2). Models are pydantic so that ``to_contract()`` is validated and
 never holds NaN or infinity (``None`` stands for "not defined", e.g. a margin
 when the data has no cost). The per-client table is also kept as a polars
 frame for the Python API (``clients_frame``: polars, pandas, Arrow).
@@ -38,11 +38,11 @@ __all__ = [
     "WorstLoss",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SEGMENTS = ("structure", "margin", "image", "regular", "new", "dormant")
-ACTIONS = ("keep", "grow", "renegotiate", "let_go")
+ACTIONS = ("keep", "grow", "win_back", "renegotiate", "let_go")
 Segment = Literal["structure", "margin", "image", "regular", "new", "dormant"]
-Action = Literal["keep", "grow", "renegotiate", "let_go"]
+Action = Literal["keep", "grow", "win_back", "renegotiate", "let_go"]
 ReasonCode = Literal[
     "late_payment",
     "high_returns",
@@ -295,6 +295,9 @@ class StressResult(_Model):
         default_factory=list, description="Profit distribution: x = bin centre, y = share."
     )
     baseline_profit: float = 0.0
+    #: the fixed costs the stress was run with; 0 means none given: the figures are net
+    #: contribution (``baseline_profit − profit_p5`` is the contribution at risk)
+    fixed_costs: float = 0.0
 
     def to_contract(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"histogram"})

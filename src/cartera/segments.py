@@ -3,13 +3,21 @@
 Every rule is an Ibis expression over the per-client table, with its cut point
 from :class:`cartera.settings.Thresholds`, so the same decisions run on every
 backend. ``reasons`` is the comma-joined list of reason codes in a fixed
-order; :func:`reason_details` turns a client's codes back into
-``{code, value, threshold}`` with the numbers behind each one.
+order; :func:`reason_values` gives the numbers behind each code
+(``{code, value, threshold}`` of the JSON contract).
 
 Segments (exactly one): ``image`` (flagged by the user, never inferred),
-``dormant`` (no invoice in the window, or none for ``dormant_days``), ``structure`` (large and
-steady), ``new`` (short tenure), ``margin`` (high margin, occasional),
-``regular`` (the rest).
+``dormant`` (no invoice in the window, or none for ``dormant_days``),
+``structure`` (steady and many times the typical steady client's revenue; with
+fixed costs, those that from the top carry their share), ``new`` (short
+tenure), ``margin`` (occasional, margin % and gross margin well above the
+typical client's), ``regular`` (the rest). Every comparison is with the
+portfolio's medians, so segments do not depend on the portfolio's size.
+
+Actions: ``let_go`` only when losing the client raises profit (negative net
+contribution) or the firm's late-payment policy says so; a client with a
+let-go reason that still contributes is ``renegotiate``; dormant clients that
+bought before are ``win_back``.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import ibis
 import ibis.expr.types as ir
 import polars as pl
 
-from cartera.result import Reason, ReasonCode
+from cartera.result import ReasonCode
 from cartera.settings import Settings
 
 __all__ = [
@@ -30,9 +38,9 @@ __all__ = [
     "REASON_CODES",
     "PortfolioTotals",
     "classify",
-    "reason_details",
     "reason_values",
     "totals_expr",
+    "typical_expr",
 ]
 
 #: Reason codes in the order they are listed.
@@ -49,10 +57,28 @@ _STRUCTURE_EXEMPT = ("price_pressure",)
 
 @dataclass(frozen=True)
 class PortfolioTotals:
-    """The two portfolio figures the margin rule compares a client with."""
+    """The typical client the segment rules compare each client with (medians).
 
-    margin_pct: float | None  #: Σ gross margin ÷ Σ revenue (None: no revenue)
-    positive_margin: float  #: Σ max(gross margin, 0)
+    Medians, not portfolio totals or revenue-weighted ratios: a few giant
+    low-margin clients do not move them, and a portfolio replicated ``k`` times
+    has the same medians, so every client keeps its segment at any size.
+    """
+
+    #: median revenue of the steady clients that sold (None: there are none)
+    steady_revenue: float | None
+    #: median margin % of the clients that sold (None: none, or no cost data)
+    margin_pct: float | None
+    #: median gross margin of the clients that sold (None: none, or no cost data)
+    gross_margin: float | None
+
+
+def _sold(t: ir.Table) -> ir.BooleanValue:
+    return (t.orders > 0) & (t.revenue > 0)
+
+
+def _steady(t: ir.Table, settings: Settings) -> ir.BooleanValue:
+    ratio = t.active_months / settings.window_months
+    return _sold(t) & (ratio >= settings.thresholds.structure_min_active_ratio)
 
 
 def totals_expr(metrics: ir.Table) -> ir.Table:
@@ -66,19 +92,54 @@ def totals_expr(metrics: ir.Table) -> ir.Table:
     )
 
 
-def _margin_terms(
-    t: ir.Table, totals: PortfolioTotals | None
-) -> tuple[ir.NumericValue, ir.NumericValue]:
-    """Portfolio margin % and positive gross margin: literals when known, else windows."""
-    if totals is not None:
-        pct = totals.margin_pct
-        return (
-            ibis.literal(pct, "float64") if pct is not None else ibis.null("float64"),
-            ibis.literal(float(totals.positive_margin)),
-        )
-    revenue = t.revenue.sum().over()
-    pct_expr = ibis.ifelse(revenue > 0, t.gross_margin.sum().over() / revenue, None)
-    return pct_expr, ibis.greatest(t.gross_margin, 0.0).sum().over()
+def _medians(t: ir.Table, settings: Settings) -> list[ir.FloatingScalar]:
+    """The three medians (the filter as a null, which Spark's percentile also accepts)."""
+    sold = _sold(t)
+    return [
+        ibis.ifelse(_steady(t, settings), t.revenue, None).median(),
+        ibis.ifelse(sold, t.margin_pct, None).median(),
+        ibis.ifelse(sold, t.gross_margin, None).median(),
+    ]
+
+
+def typical_expr(metrics: ir.Table, settings: Settings) -> ir.Table:
+    """One row: ``steady_revenue, margin_pct, gross_margin``, the typical client's medians."""
+    t = metrics
+    return t.aggregate(
+        **dict(zip(PortfolioTotals.__dataclass_fields__, _medians(t, settings), strict=True))
+    )
+
+
+_TYPICAL = ("_typical_revenue", "_typical_pct", "_typical_gm")
+
+
+def _with_typical(t: ir.Table, settings: Settings) -> ir.Table:
+    """``t`` plus the typical client's figures as columns (windows over the whole table)."""
+    values = [m.over() for m in _medians(t, settings)]
+    return t.mutate(**dict(zip(_TYPICAL, values, strict=True)))
+
+
+def _cuts(
+    t: ir.Table, settings: Settings, totals: PortfolioTotals | None
+) -> tuple[ir.NumericValue, ir.NumericValue, ir.NumericValue]:
+    """The structure revenue, margin % and margin gross-margin cut points.
+
+    From the typical client: computed in Python when the medians are known
+    (DuckDB reads a float literal as a DECIMAL, which a product can overflow),
+    else from the window columns of :func:`_with_typical`.
+    """
+    th = settings.thresholds
+    factors = (th.structure_min_typical_multiple, 1.0, th.margin_min_typical_multiple)
+    offsets = (0.0, th.margin_min_excess_pp / 100.0, 0.0)
+    if totals is None:
+        cols = [t[name] * f + o for name, f, o in zip(_TYPICAL, factors, offsets, strict=True)]
+        return cols[0], cols[1], cols[2]
+    values = (totals.steady_revenue, totals.margin_pct, totals.gross_margin)
+    lit = [
+        ibis.literal(v * f + o, "float64") if v is not None else ibis.null("float64")
+        for v, f, o in zip(values, factors, offsets, strict=True)
+    ]
+    return lit[0], lit[1], lit[2]
 
 
 def _flags(t: ir.Table, settings: Settings, *, has_cost: bool) -> dict[str, ir.BooleanValue]:
@@ -114,21 +175,48 @@ def _flags(t: ir.Table, settings: Settings, *, has_cost: bool) -> dict[str, ir.B
     return {code: flags[code].fill_null(False) for code in REASON_CODES}
 
 
+def _structure(
+    t: ir.Table,
+    settings: Settings,
+    revenue_cut: ir.NumericValue,
+    *,
+    has_cost: bool,
+) -> ir.BooleanValue:
+    """Steady and large; with fixed costs, only those that from the top carry their share.
+
+    Large is ``revenue >= structure_min_typical_multiple × typical steady revenue``.
+    With fixed costs (and cost data) the large steady clients are taken from the
+    top of the revenue ranking while the gross margin of those before them
+    (clients of strictly larger revenue, so ties go together) is below
+    ``structure_fixed_cost_share`` of the window's fixed costs.
+    """
+    th = settings.thresholds
+    large = _steady(t, settings) & (t.revenue >= revenue_cut)
+    fixed = settings.fixed_costs * settings.window_months / 12
+    if not has_cost or fixed <= 0:
+        return large.fill_null(False)
+    carried = ibis.ifelse(
+        large.fill_null(False), ibis.greatest(t.gross_margin.fill_null(0.0), 0.0), 0.0
+    )
+    up_to = carried.sum().over(ibis.window(order_by=ibis.desc(t.revenue), range=(None, 0)))
+    before = up_to - carried.sum().over(group_by=t.revenue)
+    share = ibis.literal(float(th.structure_fixed_cost_share * fixed), "float64")
+    return (large & (before < share)).fill_null(False)
+
+
 def _segment(
     t: ir.Table, settings: Settings, *, has_cost: bool, totals: PortfolioTotals | None
 ) -> ir.StringValue:
     th = settings.thresholds
-    months = settings.window_months
-    active_ratio = t.active_months / months
-    structure = (t.revenue_share >= th.structure_min_share) & (
-        active_ratio >= th.structure_min_active_ratio
-    )
+    active_ratio = t.active_months / settings.window_months
+    revenue_cut, pct_cut, gm_cut = _cuts(t, settings, totals)
+    structure = _structure(t, settings, revenue_cut, has_cost=has_cost)
     margin: ir.BooleanValue = ibis.literal(False)
     if has_cost:
-        portfolio_pct, gm_total = _margin_terms(t, totals)
         margin = (
-            (t.margin_pct >= portfolio_pct + th.margin_min_excess_pp / 100.0)
-            & (t.gross_margin >= th.margin_min_gm_share * gm_total)
+            _sold(t)
+            & (t.margin_pct >= pct_cut)
+            & (t.gross_margin >= gm_cut)
             & (active_ratio <= th.margin_max_active_ratio)
         ).fill_null(False)
     return ibis.cases(
@@ -148,20 +236,44 @@ def _any(flags: Mapping[str, ir.BooleanValue], codes: Any) -> ir.BooleanValue:
     return result
 
 
-def _action(t: ir.Table, flags: Mapping[str, ir.BooleanValue]) -> ir.StringValue:
+def _drop(t: ir.Table, settings: Settings) -> ir.BooleanValue:
+    """Letting the client go pays: it loses money, or the firm's late-payment policy says so."""
+    losing = t.net_contribution < 0
+    days = settings.thresholds.policy_late_payment_days
+    if days is None:
+        return losing.fill_null(False)
+    policy = (t.days_to_pay > days) & (t.net_contribution < t.financing_cost)
+    return losing.fill_null(False) | policy.fill_null(False)
+
+
+def _action(
+    t: ir.Table, flags: Mapping[str, ir.BooleanValue], settings: Settings
+) -> ir.StringValue:
+    """The action: ``let_go`` only when it pays (:func:`_drop`), else ``renegotiate``.
+
+    A client is a candidate when it has a let-go reason its segment is judged
+    on (new: not volume). A candidate is let go when losing it raises profit,
+    else renegotiated. Structure clients (the firm depends on them; price
+    pressure is their nature) and image clients (kept for reputation; late
+    payment or returns only) are renegotiated, never let go. Dormant clients
+    that bought before are won back.
+    """
     seg = t.segment
     any_let_go = _any(flags, sorted(LET_GO_CODES))
     not_profit = _any(flags, sorted(LET_GO_CODES - set(_PROFIT_CODES)))
     not_volume = _any(flags, sorted(LET_GO_CODES - set(_VOLUME_CODES)))
     structure_issue = _any(flags, sorted(LET_GO_CODES - set(_STRUCTURE_EXEMPT)))
+    candidate = ibis.ifelse(seg == "new", not_volume, any_let_go)
+    drop = _drop(t, settings)
+    bought = t.tenure_days.notnull()
     return ibis.cases(
-        ((seg == "dormant") & any_let_go, "let_go"),
-        (seg == "dormant", ibis.ifelse((t.revenue > 0) | (t.previous_revenue > 0), "grow", "keep")),
+        ((seg == "dormant") & any_let_go & drop, "let_go"),
+        (seg == "dormant", ibis.ifelse(bought, "win_back", "keep")),
         (seg == "structure", ibis.ifelse(structure_issue, "renegotiate", "keep")),
-        (seg == "image", ibis.ifelse(not_profit, "let_go", "keep")),
-        (seg == "new", ibis.ifelse(not_volume, "let_go", "grow")),
-        (any_let_go, "let_go"),
-        (seg == "margin", "grow"),
+        (seg == "image", ibis.ifelse(not_profit, "renegotiate", "keep")),
+        (candidate & drop, "let_go"),
+        (candidate, "renegotiate"),
+        ((seg == "margin") | (seg == "new"), "grow"),
         else_="keep",
     )
 
@@ -196,6 +308,8 @@ def classify(
         ``metrics`` plus ``segment`` (string), ``action`` (string) and
         ``reasons`` (comma-joined codes, empty when none).
     """
+    if totals is None:
+        metrics = _with_typical(metrics, settings)
     flags = _flags(metrics, settings, has_cost=has_cost)
     # Segment and flags as columns first, so the action and the reason list
     # refer to them instead of repeating each rule in the compiled query.
@@ -207,34 +321,9 @@ def classify(
     joined: ir.StringValue = ibis.literal("")
     for code in REASON_CODES:
         joined = joined + ibis.ifelse(columns[code], "," + code, "")
-    t = t.mutate(action=_action(t, columns), reasons=joined.substr(1))
-    return t.drop(*(f"_f_{code}" for code in REASON_CODES))
-
-
-def reason_details(codes: str, row: Mapping[str, Any], settings: Settings) -> list[Reason]:
-    """The ``{code, value, threshold}`` behind each code of a client's ``reasons``.
-
-    ``row`` holds the client's metrics (a frame row as a dict).
-    """
-    th = settings.thresholds
-    gross_margin = row.get("gross_margin") or 0.0
-    burden = row["service_cost"] / gross_margin if gross_margin > 0 else 0.0
-    previous = row.get("previous_revenue") or 0.0
-    numbers: dict[str, tuple[float, float]] = {
-        "late_payment": (row.get("days_to_pay") or 0.0, th.late_payment_days),
-        "high_returns": (row.get("return_rate") or 0.0, th.high_return_rate),
-        "low_volume": (row["revenue_share"], th.low_volume_share),
-        "service_burden": (burden, th.service_burden_ratio),
-        "price_pressure": (row.get("discount") or 0.0, th.price_pressure_discount),
-        "negative_contribution": (row.get("net_contribution") or 0.0, 0.0),
-        "dependence": (row["revenue_share"], th.dependence_share),
-        "declining": (row["revenue"] / previous if previous > 0 else 0.0, th.declining_ratio),
-    }
-    return [
-        Reason(code=code, value=numbers[code][0], threshold=numbers[code][1])
-        for code in codes.split(",")
-        if code
-    ]
+    t = t.mutate(action=_action(t, columns, settings), reasons=joined.substr(1))
+    t = t.drop(*(f"_f_{code}" for code in REASON_CODES))
+    return t if totals is not None else t.drop(*_TYPICAL)
 
 
 def _or_zero(name: str) -> pl.Expr:
@@ -244,11 +333,11 @@ def _or_zero(name: str) -> pl.Expr:
 
 
 def reason_values(settings: Settings) -> dict[str, tuple[pl.Expr, float]]:
-    """:func:`reason_details`' numbers for a whole frame: code → (value expression, threshold).
+    """The number behind each reason code, for a whole frame: code → (value expression, threshold).
 
     The expressions read the frame columns ``days_to_pay, return_rate,
     revenue_share, service_cost, gross_margin, discount, net_contribution,
-    revenue, previous_revenue`` and give exactly :func:`reason_details`' values.
+    revenue, previous_revenue``; a missing number reads as 0.
     """
     th = settings.thresholds
     share = pl.col("revenue_share").cast(pl.Float64)

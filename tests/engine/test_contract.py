@@ -41,7 +41,7 @@ def test_contract_validates(docs: list[dict[str, object]]) -> None:
     analysis = analyze_tables(tables(docs), Settings(as_of=D(2025, 6, 30)))
     data = json.loads(json.dumps(analysis.to_contract(), allow_nan=False))
     jsonschema.validate(data, _schema())
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert list(data["portfolio"]["segments"]) == [
         "structure",
         "margin",

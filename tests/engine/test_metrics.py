@@ -159,7 +159,7 @@ def test_client_with_only_credit_notes_and_prospect(analysis: PortfolioAnalysis)
     assert c["orders"] == 0
     assert c["return_rate"] is None  # nothing invoiced in the window: undefined, not inf
     assert c["segment"] == "dormant"
-    assert c["action"] == "grow"  # bought in the previous window: worth a call
+    assert c["action"] == "win_back"  # bought in the previous window: worth a call
     d = _row(analysis, "D")
     assert d["revenue"] == 0.0
     assert d["tenure_days"] is None

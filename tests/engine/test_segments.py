@@ -1,4 +1,10 @@
-"""Segment, action and reason rules on hand-made per-client rows."""
+"""Segment, action and reason rules on hand-made per-client rows, each at its edge.
+
+The filler makes the typical client: 20 steady clients (10 of 12 months) of
+revenue 10,000, margin 30 % and gross margin 3,000. So a structure client needs
+revenue ≥ 10 × 10,000 = 100,000 and a margin client a margin % ≥ 40 % and a
+gross margin ≥ 3 × 3,000 = 9,000 (the defaults of :class:`Thresholds`).
+"""
 
 from __future__ import annotations
 
@@ -8,101 +14,160 @@ import ibis
 import polars as pl
 import pytest
 
-from cartera.segments import classify, reason_details
+from cartera.segments import PortfolioTotals, classify, reason_values, typical_expr
 from cartera.settings import Settings
 
 BASE: dict[str, Any] = {
     "image": False, "orders": 10, "revenue": 10_000.0, "revenue_share": 0.02,
     "gross_margin": 3_000.0, "margin_pct": 0.30, "net_contribution": 2_500.0,
-    "active_months": 6, "tenure_days": 700, "recency_days": 20, "days_to_pay": 45.0,
-    "return_rate": 0.01, "service_cost": 200.0, "service_hours": 5.0, "discount": None,
-    "previous_revenue": 9_000.0,
+    "financing_cost": 50.0, "active_months": 6, "tenure_days": 700, "recency_days": 20,
+    "days_to_pay": 45.0, "return_rate": 0.01, "service_cost": 200.0, "service_hours": 5.0,
+    "discount": None, "previous_revenue": 9_000.0,
 }  # fmt: skip
-# Filler clients so that the portfolio margin is 30 % and shares stay small.
-FILLER = [{**BASE, "id": f"Z{i}"} for i in range(20)]
+FILLER = [{**BASE, "id": f"Z{i:02d}", "active_months": 10} for i in range(20)]
 
 
-def _classify(rows: dict[str, dict[str, Any]], *, has_cost: bool = True) -> dict[str, dict]:
+def _frame(rows: dict[str, dict[str, Any]]) -> pl.DataFrame:
     data = [{**BASE, **row, "id": cid} for cid, row in rows.items()] + FILLER
-    frame = pl.DataFrame(data, schema_overrides={"discount": pl.Float64})
-    out = classify(ibis.memtable(frame.to_arrow()), Settings(), has_cost=has_cost).to_polars()
+    return pl.DataFrame(data, schema_overrides={"discount": pl.Float64})
+
+
+def _classify(
+    rows: dict[str, dict[str, Any]],
+    *,
+    has_cost: bool = True,
+    settings: Settings | None = None,
+    literal: bool = False,
+) -> dict[str, dict[str, Any]]:
+    settings = settings or Settings()
+    table = ibis.memtable(_frame(rows).to_arrow())
+    totals = None
+    if literal:  # the analysis' path: the typical client computed first, passed as literals
+        totals = PortfolioTotals(**typical_expr(table, settings).to_pyarrow().to_pylist()[0])
+    out = classify(table, settings, has_cost=has_cost, totals=totals).to_polars()
     return {r["id"]: r for r in out.iter_rows(named=True)}
 
 
-def test_structure_and_its_renegotiation() -> None:
-    out = _classify({
-        "S": {"revenue_share": 0.30, "active_months": 12, "margin_pct": 0.15, "discount": 0.2},
-        "S2": {"revenue_share": 0.10, "active_months": 11, "days_to_pay": 172.0},
-    })  # fmt: skip
+def _rules(**thresholds: Any) -> Settings:
+    return Settings(thresholds=Settings().thresholds.model_copy(update=thresholds))
+
+
+# --- segments: each cut point just below, at and just above -------------------------------
+
+
+@pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
+@pytest.mark.parametrize(
+    ("revenue", "expected"),
+    [(99_999.99, "regular"), (100_000.0, "structure"), (100_000.01, "structure")],
+)
+def test_structure_revenue_edge(revenue: float, expected: str, literal: bool) -> None:
+    out = _classify({"S": {"revenue": revenue, "active_months": 12}}, literal=literal)
+    assert out["S"]["segment"] == expected
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"), [(8, "regular"), (9, "structure"), (10, "structure")]
+)
+def test_structure_steadiness_edge(months: int, expected: str) -> None:
+    out = _classify({"S": {"revenue": 500_000.0, "active_months": months}})
+    assert out["S"]["segment"] == expected  # 9 / 12 = 0.75 is the cut point
+
+
+def test_structure_typical_is_the_median_of_steady_clients() -> None:
+    # Occasional clients do not count in the typical steady revenue: 40 tiny occasional
+    # buyers leave it at 10,000, so 100,000 is still the cut point.
+    tiny = {f"T{i:02d}": {"revenue": 100.0, "active_months": 2} for i in range(40)}
+    out = _classify({**tiny, "S": {"revenue": 100_000.0, "active_months": 12}})
     assert out["S"]["segment"] == "structure"
-    assert out["S"]["action"] == "keep"  # price squeeze shown, not a disqualifier
-    assert out["S"]["reasons"] == "price_pressure,dependence"
-    assert out["S2"]["segment"] == "structure"
-    assert out["S2"]["action"] == "renegotiate"
-    assert out["S2"]["reasons"] == "late_payment"
 
 
-def test_margin_client_needs_excess_margin_size_and_occasional() -> None:
-    out = _classify({
-        "M": {"margin_pct": 0.55, "gross_margin": 20_000.0, "active_months": 3},
-        "steady": {"margin_pct": 0.55, "gross_margin": 20_000.0, "active_months": 12},
-        "small": {"margin_pct": 0.55, "gross_margin": 10.0, "active_months": 3},
-    })  # fmt: skip
-    assert (out["M"]["segment"], out["M"]["action"]) == ("margin", "grow")
-    assert out["steady"]["segment"] == "regular"
-    assert out["small"]["segment"] == "regular"
+def _fixed(fixed_costs: float) -> Settings:
+    return Settings(fixed_costs=fixed_costs)
 
 
-def test_let_go_reasons() -> None:
-    out = _classify({
-        "late": {"days_to_pay": 172.0},
-        "returns": {"return_rate": 0.3},
-        "tiny": {"revenue_share": 0.0001, "net_contribution": -300.0},
-        "draining": {"service_cost": 2_000.0},
-        "haggler": {"discount": 0.25},
-        "ok": {},
-    })  # fmt: skip
-    assert out["late"]["reasons"] == "late_payment"
-    assert out["returns"]["reasons"] == "high_returns"
-    assert out["tiny"]["reasons"] == "low_volume,negative_contribution"
-    assert out["draining"]["reasons"] == "service_burden"
-    assert out["haggler"]["reasons"] == "price_pressure"
-    for cid in ("late", "returns", "tiny", "draining", "haggler"):
-        assert out[cid]["action"] == "let_go", cid
-    assert (out["ok"]["action"], out["ok"]["reasons"]) == ("keep", "")
+BIG = {
+    "A": {"revenue": 300_000.0, "gross_margin": 40_000.0, "active_months": 12},
+    "B": {"revenue": 200_000.0, "gross_margin": 30_000.0, "active_months": 12},
+    "C": {"revenue": 150_000.0, "gross_margin": 20_000.0, "active_months": 12},
+}
 
 
-def test_image_and_new_exemptions() -> None:
-    out = _classify({
-        "img": {"image": True, "net_contribution": -100.0, "revenue_share": 0.0001},
-        "img_late": {"image": True, "days_to_pay": 200.0},
-        "new": {"tenure_days": 60, "net_contribution": -50.0, "revenue_share": 0.0001},
-        "new_late": {"tenure_days": 60, "days_to_pay": 150.0},
-    })  # fmt: skip
-    assert (out["img"]["segment"], out["img"]["action"]) == ("image", "keep")
-    assert out["img"]["reasons"] == "low_volume,negative_contribution"
-    assert out["img_late"]["action"] == "let_go"
-    assert (out["new"]["segment"], out["new"]["action"]) == ("new", "grow")
-    assert out["new_late"]["action"] == "let_go"
+@pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
+@pytest.mark.parametrize(
+    ("fixed_costs", "c_is_structure"),
+    # 0.8 × F against the 70,000 carried by A and B before C: C joins only while 70,000 < 0.8 F
+    [(87_499.0, False), (87_500.0, False), (87_501.0, True)],
+)
+def test_structure_with_fixed_costs_stops_once_they_are_carried(
+    fixed_costs: float, c_is_structure: bool, literal: bool
+) -> None:
+    out = _classify(BIG, settings=_fixed(fixed_costs), literal=literal)
+    assert out["A"]["segment"] == out["B"]["segment"] == "structure"
+    assert (out["C"]["segment"] == "structure") is c_is_structure
 
 
-def test_dormant() -> None:
-    out = _classify({
-        "gone": {"orders": 0, "revenue": 0.0, "revenue_share": 0.0, "previous_revenue": 500.0,
-                 "service_hours": 0.0, "service_cost": 0.0, "net_contribution": 0.0},
-        "lapsed": {"recency_days": 300},
-        "costly": {"orders": 0, "revenue": 0.0, "revenue_share": 0.0, "service_hours": 8.0,
-                   "net_contribution": -320.0, "previous_revenue": 0.0},
-    })  # fmt: skip
-    assert (out["gone"]["segment"], out["gone"]["action"]) == ("dormant", "grow")
-    assert out["lapsed"]["segment"] == "dormant"
-    assert (out["costly"]["segment"], out["costly"]["action"]) == ("dormant", "let_go")
-    assert out["costly"]["reasons"] == "negative_contribution"
+def test_structure_with_fixed_costs_ties_go_together() -> None:
+    rows = {**BIG, "C2": {**BIG["C"]}}
+    out = _classify(rows, settings=_fixed(87_501.0))
+    assert out["C"]["segment"] == out["C2"]["segment"] == "structure"
+    out = _classify(rows, settings=_fixed(87_500.0))
+    assert out["C"]["segment"] == out["C2"]["segment"] == "regular"
 
 
-def test_declining_and_dependence_are_shown_not_acted_on() -> None:
-    out = _classify({"d": {"revenue": 4_000.0, "previous_revenue": 10_000.0}})
-    assert (out["d"]["reasons"], out["d"]["action"]) == ("declining", "keep")
+def test_structure_with_fixed_costs_still_needs_size() -> None:
+    # Huge fixed costs do not make an ordinary steady client a structure client.
+    out = _classify(BIG, settings=_fixed(10_000_000.0))
+    assert {out[c]["segment"] for c in "ABC"} == {"structure"}
+    assert out["Z00"]["segment"] == "regular"
+
+
+def test_structure_without_cost_data_ignores_fixed_costs() -> None:
+    out = _classify(BIG, settings=_fixed(1.0), has_cost=False)
+    assert {out[c]["segment"] for c in "ABC"} == {"structure"}
+
+
+MARGIN = {"gross_margin": 20_000.0, "margin_pct": 0.55, "active_months": 3}
+
+
+@pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"margin_pct": 0.3999}, "regular"),
+        ({"margin_pct": 0.40}, "margin"),
+        ({"margin_pct": 0.4001}, "margin"),
+        ({"gross_margin": 8_999.99}, "regular"),
+        ({"gross_margin": 9_000.0}, "margin"),
+        ({"gross_margin": 9_000.01}, "margin"),
+        ({"active_months": 8}, "regular"),
+        ({"active_months": 7}, "margin"),
+    ],
+)
+def test_margin_edges(change: dict[str, float], expected: str, literal: bool) -> None:
+    out = _classify({"M": {**MARGIN, **change}}, literal=literal)
+    assert out["M"]["segment"] == expected
+
+
+@pytest.mark.parametrize(("months", "expected"), [(5, "margin"), (6, "margin"), (7, "regular")])
+def test_margin_occasional_edge_at_a_ten_month_window(months: int, expected: str) -> None:
+    # 6 / 10 = 0.6 exactly: at the cut point is still occasional (<=).
+    settings = Settings(window_months=10)
+    out = _classify({"M": {**MARGIN, "active_months": months}}, settings=settings)
+    assert out["M"]["segment"] == expected
+
+
+def test_margin_is_against_the_typical_client_not_the_weighted_portfolio() -> None:
+    # Three giant low-margin clients drag the revenue-weighted margin to ~12 %; the typical
+    # client (median) still earns 30 %, so a 35 % client is not a margin client.
+    giants = {
+        f"G{i}": {"revenue": 3_000_000.0, "gross_margin": 300_000.0, "margin_pct": 0.10,
+                  "active_months": 12}
+        for i in range(3)
+    }  # fmt: skip
+    out = _classify({**giants, "O": {"margin_pct": 0.35, "gross_margin": 20_000.0,
+                                     "active_months": 3}})  # fmt: skip
+    assert out["O"]["segment"] == "regular"
+    assert {out[g]["segment"] for g in giants} == {"structure"}
 
 
 def test_without_cost_margin_rules_are_off() -> None:
@@ -116,16 +181,229 @@ def test_without_cost_margin_rules_are_off() -> None:
         has_cost=False,
     )  # fmt: skip
     assert out["M"]["segment"] == "regular"
-    assert out["late"]["action"] == "let_go"
+    assert out["late"]["action"] == "renegotiate"  # unknown contribution: not shown to pay
 
 
-def test_reason_details_carry_the_numbers() -> None:
-    row = {**BASE, "days_to_pay": 172.0, "revenue_share": 0.3}
-    reasons = reason_details("late_payment,dependence", row, Settings())
-    assert [(r.code, r.value, r.threshold) for r in reasons] == [
-        ("late_payment", 172.0, 120.0),
-        ("dependence", 0.3, 0.25),
-    ]
-    assert reason_details("", row, Settings()) == []
-    burden = reason_details("service_burden", {**BASE, "service_cost": 2_000.0}, Settings())
-    assert burden[0].value == pytest.approx(2_000 / 3_000)
+@pytest.mark.parametrize(
+    ("days", "expected"), [(239, "regular"), (240, "regular"), (241, "dormant")]
+)
+def test_dormant_recency_edge(days: int, expected: str) -> None:
+    assert _classify({"D": {"recency_days": days}})["D"]["segment"] == expected
+
+
+@pytest.mark.parametrize(("days", "expected"), [(179, "new"), (180, "regular"), (181, "regular")])
+def test_new_tenure_edge(days: int, expected: str) -> None:
+    assert _classify({"N": {"tenure_days": days}})["N"]["segment"] == expected
+
+
+# --- which rule wins when two match ---------------------------------------------------------
+
+STRUCTURE = {"revenue": 500_000.0, "active_months": 12}
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({**STRUCTURE, "image": True}, "image"),  # image > structure
+        ({**STRUCTURE, "image": True, "recency_days": 300}, "image"),  # image > dormant
+        ({**STRUCTURE, "recency_days": 300}, "dormant"),  # dormant > structure
+        ({**STRUCTURE, "tenure_days": 100}, "structure"),  # structure > new
+        ({**MARGIN, "tenure_days": 100}, "new"),  # new > margin
+        ({**MARGIN, "recency_days": 300}, "dormant"),  # dormant > margin
+        ({**MARGIN, "image": True}, "image"),  # image > margin
+    ],
+)
+def test_segment_precedence(row: dict[str, Any], expected: str) -> None:
+    assert _classify({"X": row})["X"]["segment"] == expected
+
+
+# --- reasons: each threshold just below, at and just above ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "field", "below", "at", "above"),
+    [
+        ("late_payment", "days_to_pay", 119.99, 120.0, 120.01),
+        ("high_returns", "return_rate", 0.1199, 0.12, 0.1201),
+        ("price_pressure", "discount", 0.1499, 0.15, 0.1501),
+        ("dependence", "revenue_share", 0.2499, 0.25, 0.2501),
+    ],
+)
+def test_reasons_fire_strictly_above(
+    code: str, field: str, below: float, at: float, above: float
+) -> None:
+    out = _classify({"b": {field: below}, "a": {field: at}, "c": {field: above}})
+    assert code not in out["b"]["reasons"] and code not in out["a"]["reasons"]
+    assert code in out["c"]["reasons"].split(",")
+
+
+def test_service_burden_edge() -> None:
+    # 0.5 × gross margin 3,000 = 1,500
+    out = _classify({
+        "b": {"service_cost": 1_499.99}, "a": {"service_cost": 1_500.0},
+        "c": {"service_cost": 1_500.01},
+    })  # fmt: skip
+    assert [("service_burden" in out[k]["reasons"]) for k in "bac"] == [False, False, True]
+
+
+def test_low_volume_and_negative_contribution_edges() -> None:
+    out = _classify({
+        "share_below": {"revenue_share": 0.000999, "net_contribution": -1.0},
+        "share_at": {"revenue_share": 0.001, "net_contribution": -1.0},
+        "nc_at": {"revenue_share": 0.0005, "net_contribution": 0.0},
+        "nc_below": {"revenue_share": 0.0005, "net_contribution": -0.01},
+    })  # fmt: skip
+    assert out["share_below"]["reasons"] == "low_volume,negative_contribution"
+    assert out["share_at"]["reasons"] == "negative_contribution"
+    assert out["nc_at"]["reasons"] == ""
+    assert out["nc_below"]["reasons"] == "low_volume,negative_contribution"
+
+
+def test_declining_edge() -> None:
+    # 0.5 × previous 10,000 = 5,000; fires strictly below.
+    out = _classify({
+        "b": {"revenue": 4_999.99, "previous_revenue": 10_000.0},
+        "a": {"revenue": 5_000.0, "previous_revenue": 10_000.0},
+        "gone": {"revenue": 4_000.0, "previous_revenue": 0.0},
+    })  # fmt: skip
+    assert (out["b"]["reasons"], out["b"]["action"]) == ("declining", "keep")
+    assert out["a"]["reasons"] == "" and out["gone"]["reasons"] == ""
+
+
+# --- actions: let go only when it pays ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("contribution", "expected"),
+    [(-0.01, "let_go"), (0.0, "renegotiate"), (0.01, "renegotiate")],
+)
+def test_let_go_only_when_losing_the_client_raises_profit(
+    contribution: float, expected: str
+) -> None:
+    out = _classify({"late": {"days_to_pay": 172.0, "net_contribution": contribution}})
+    assert out["late"]["action"] == expected
+
+
+def test_price_pressure_alone_never_lets_a_contributing_client_go() -> None:
+    out = _classify({"haggler": {"discount": 0.25, "net_contribution": 30_000.0}})
+    assert (out["haggler"]["reasons"], out["haggler"]["action"]) == (
+        "price_pressure",
+        "renegotiate",
+    )
+
+
+def test_every_let_go_reason_with_a_loss_lets_go() -> None:
+    loss = {"net_contribution": -100.0}
+    out = _classify({
+        "late": {"days_to_pay": 172.0, **loss},
+        "returns": {"return_rate": 0.3, **loss},
+        "tiny": {"revenue_share": 0.0001, "net_contribution": -300.0},
+        "draining": {"service_cost": 3_100.0, **loss},
+        "haggler": {"discount": 0.25, **loss},
+        "ok": {},
+    })  # fmt: skip
+    assert out["late"]["reasons"] == "late_payment,negative_contribution"
+    assert out["tiny"]["reasons"] == "low_volume,negative_contribution"
+    for cid in ("late", "returns", "tiny", "draining", "haggler"):
+        assert out[cid]["action"] == "let_go", cid
+    assert (out["ok"]["action"], out["ok"]["reasons"]) == ("keep", "")
+
+
+@pytest.mark.parametrize(
+    ("days", "contribution", "expected"),
+    [
+        (149.99, 10.0, "renegotiate"),  # not beyond the policy's days
+        (150.0, 10.0, "renegotiate"),  # at: not beyond
+        (150.01, 10.0, "let_go"),  # beyond, contributes less than its financing cost (50)
+        (150.01, 50.0, "renegotiate"),  # contributes exactly its financing cost
+        (150.01, 49.99, "let_go"),
+    ],
+)
+def test_late_payment_policy_edges(days: float, contribution: float, expected: str) -> None:
+    settings = _rules(policy_late_payment_days=150.0)
+    out = _classify(
+        {"P": {"days_to_pay": days, "net_contribution": contribution}}, settings=settings
+    )
+    assert out["P"]["action"] == expected
+
+
+def test_policy_is_off_by_default() -> None:
+    out = _classify({"P": {"days_to_pay": 400.0, "net_contribution": 1.0}})
+    assert out["P"]["action"] == "renegotiate"
+
+
+def test_structure_is_renegotiated_not_let_go() -> None:
+    out = _classify({
+        "S": {**STRUCTURE, "discount": 0.2, "revenue_share": 0.30},
+        "S2": {**STRUCTURE, "days_to_pay": 172.0},
+        "S3": {**STRUCTURE, "days_to_pay": 172.0, "net_contribution": -5_000.0},
+    })  # fmt: skip
+    assert (out["S"]["action"], out["S"]["reasons"]) == ("keep", "price_pressure,dependence")
+    assert out["S2"]["action"] == "renegotiate"
+    assert out["S3"]["action"] == "renegotiate"  # structure > the loss rule
+
+
+def test_image_and_new_exemptions() -> None:
+    out = _classify({
+        "img": {"image": True, "net_contribution": -100.0, "revenue_share": 0.0001},
+        "img_late": {"image": True, "days_to_pay": 200.0, "net_contribution": -1.0},
+        "img_late_ok": {"image": True, "days_to_pay": 200.0},
+        "new": {"tenure_days": 60, "net_contribution": -50.0, "revenue_share": 0.0001},
+        "new_late": {"tenure_days": 60, "days_to_pay": 150.0, "net_contribution": -1.0},
+        "new_late_ok": {"tenure_days": 60, "days_to_pay": 150.0},
+    })  # fmt: skip
+    assert (out["img"]["segment"], out["img"]["action"]) == ("image", "keep")
+    assert out["img"]["reasons"] == "low_volume,negative_contribution"
+    assert out["img_late"]["action"] == "renegotiate"  # kept for reputation, even at a loss
+    assert out["img_late_ok"]["action"] == "renegotiate"
+    assert (out["new"]["segment"], out["new"]["action"]) == ("new", "grow")
+    assert out["new_late"]["action"] == "let_go"
+    assert out["new_late_ok"]["action"] == "renegotiate"
+
+
+def test_margin_clients_grow_unless_a_reason_wins() -> None:
+    out = _classify({
+        "M": MARGIN,
+        "M_late": {**MARGIN, "days_to_pay": 200.0},
+    })  # fmt: skip
+    assert (out["M"]["segment"], out["M"]["action"]) == ("margin", "grow")
+    assert (out["M_late"]["segment"], out["M_late"]["action"]) == ("margin", "renegotiate")
+
+
+def test_dormant_actions() -> None:
+    gone = {"orders": 0, "revenue": 0.0, "revenue_share": 0.0, "service_hours": 0.0,
+            "service_cost": 0.0, "net_contribution": 0.0, "days_to_pay": None}  # fmt: skip
+    out = _classify({
+        "gone": {**gone, "previous_revenue": 500.0},
+        "long_gone": {**gone, "previous_revenue": 0.0},
+        "prospect": {**gone, "previous_revenue": 0.0, "tenure_days": None},
+        "lapsed": {"recency_days": 300},
+        "costly": {**gone, "service_hours": 8.0, "net_contribution": -320.0,
+                   "previous_revenue": 0.0},
+    })  # fmt: skip
+    assert (out["gone"]["segment"], out["gone"]["action"]) == ("dormant", "win_back")
+    assert out["long_gone"]["action"] == "win_back"  # bought before the previous window
+    assert out["prospect"]["action"] == "keep"  # never bought: nothing to win back
+    assert (out["lapsed"]["segment"], out["lapsed"]["action"]) == ("dormant", "win_back")
+    assert (out["costly"]["segment"], out["costly"]["action"]) == ("dormant", "let_go")
+    assert out["costly"]["reasons"] == "negative_contribution"
+
+
+# --- reason values: the one function production uses ----------------------------------------
+
+
+def test_reason_values_carry_the_numbers() -> None:
+    frame = pl.DataFrame(
+        [{**BASE, "days_to_pay": 172.0, "revenue_share": 0.3, "service_cost": 2_000.0,
+          "discount": None, "revenue": 4_000.0, "previous_revenue": 10_000.0}],
+        schema_overrides={"discount": pl.Float64},
+    )  # fmt: skip
+    values = reason_values(Settings())
+    row = frame.select(**{code: expr for code, (expr, _threshold) in values.items()}).row(
+        0, named=True
+    )
+    assert row["late_payment"] == 172.0 and values["late_payment"][1] == 120.0
+    assert row["dependence"] == 0.3 and values["dependence"][1] == 0.25
+    assert row["service_burden"] == pytest.approx(2_000 / 3_000)
+    assert row["declining"] == pytest.approx(0.4)
+    assert row["price_pressure"] == 0.0  # no discount data reads as 0

@@ -342,6 +342,7 @@ def make_stress() -> StressResult:
         p_fixed_costs_uncovered=0.41,
         scenarios=10_000,
         seed=42,
+        fixed_costs=120_000.0,
         tail_clients=[
             TailClient(
                 client="C004",

@@ -230,3 +230,19 @@ def test_tail_replay_matches_the_full_draws() -> None:
     lost = left.astype(np.float64) @ inputs.contribution
     expected = inputs.contribution.sum() - lost - 2_000.0
     np.testing.assert_allclose(sim.profit, expected, rtol=1e-5, atol=1e-2)
+
+
+def test_without_fixed_costs_the_stress_speaks_of_contribution_not_profit() -> None:
+    from cartera.i18n import language
+    from cartera.result import StressResult
+    from cartera.scenarios.texts import stress_figures
+
+    base = {"expected_profit": 80_000.0, "profit_p5": 50_000.0, "p_loss": 0.0,
+            "p_fixed_costs_uncovered": 0.0, "scenarios": 100, "seed": 1,
+            "baseline_profit": 90_000.0}  # fmt: skip
+    with language("en"):
+        none = dict(stress_figures(StressResult(**base), "EUR"))
+        some = dict(stress_figures(StressResult(**base, fixed_costs=10.0), "EUR"))
+    assert not any("rofit" in k or "loss" in k or "covered" in k for k in none)
+    assert none["Contribution at risk (today − worst 5%)"].replace("\xa0", " ") == "€40,000"
+    assert "Chance of a loss" in some and "Profit today" in some

@@ -28,6 +28,14 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(
             7, "--seed", help=_("Random seed: the same seed writes the same files.")
         ),
+        settings_out: Path | None = typer.Option(
+            None,
+            "--settings-out",
+            help=_(
+                "Also write a settings file with the demo firm's fixed costs (TOML), to pass "
+                "to analyze and report with --settings."
+            ),
+        ),
         lang: str | None = input_options()["lang"],
     ) -> None:
         from cartera.demo import FILES, write_demo
@@ -39,4 +47,18 @@ def register(app: typer.Typer) -> None:
         for table, name in FILES.items():
             rows = fmt_number(data.table(table).height)
             console.print("  " + _("{file}: {rows} rows").format(file=folder / name, rows=rows))
-        console.print(_("Analyse it with: cartera analyze {folder}").format(folder=folder))
+        fixed = fmt_number(data.fixed_costs)
+        console.print(
+            _("The demo firm's fixed costs are {fixed} a year (its structure clients carry 80 % "
+            "of them).").format(fixed=fixed)
+        )  # fmt: skip
+        if settings_out is not None:
+            settings_out.parent.mkdir(parents=True, exist_ok=True)
+            settings_out.write_text(f"fixed_costs = {data.fixed_costs:.0f}\n", encoding="utf-8")
+            console.print(_("Settings written to {path}").format(path=settings_out))
+            hint = f"--settings {settings_out}"
+        else:
+            hint = f"--fixed-costs {data.fixed_costs:.0f}"
+        console.print(
+            _("Analyse it with: cartera analyze {folder}").format(folder=folder) + " " + hint
+        )

@@ -218,14 +218,9 @@ def render_stress(result: StressResult, currency: str, console: Console) -> None
     head = Table(title=_("Crisis stress test"), title_justify="left", show_header=False)
     head.add_column()
     head.add_column(justify="right")
-    for label, value in (
-        (_("Profit today"), money(result.baseline_profit)),
-        (_("Expected profit in a crisis"), money(result.expected_profit)),
-        (_("Profit in the worst 5% of years"), money(result.profit_p5)),
-        (_("Chance of a loss"), fmt_pct(result.p_loss)),
-        (_("Chance fixed costs are not covered"), fmt_pct(result.p_fixed_costs_uncovered)),
-        (_("Simulated years (seed)"), f"{fmt_number(result.scenarios)} ({result.seed})"),
-    ):
+    from cartera.scenarios.texts import stress_figures
+
+    for label, value in stress_figures(result, currency):
         head.add_row(label, value)
     console.print(head)
     named = Table(title=_("Named scenarios"), title_justify="left")

@@ -22,6 +22,7 @@ import polars as pl
 from cartera.demo.activities import ACTIVITY_COLUMNS, make_activities
 from cartera.demo.calendar import Span
 from cartera.demo.clients import CLIENT_COLUMNS, make_clients
+from cartera.demo.costs import demo_fixed_costs
 from cartera.demo.documents import DOCUMENT_COLUMNS, make_documents
 from cartera.demo.export import ENCODING, write_table
 from cartera.demo.kinds import KINDS, MIN_CLIENTS, assign_kinds, kind_counts
@@ -64,7 +65,8 @@ class DemoData:
 
     Dates are ``pl.Date``, numbers Float64, ``Cliente imagen`` Boolean.
     ``truth`` has one row per client: ``client_id`` (= ``Código cliente``) and
-    ``kind`` (one of :data:`KINDS`).
+    ``kind`` (one of :data:`KINDS`). ``fixed_costs`` is the firm's yearly
+    fixed costs (:func:`cartera.demo.costs.demo_fixed_costs`).
     """
 
     documents: pl.DataFrame
@@ -72,6 +74,8 @@ class DemoData:
     clients: pl.DataFrame
     activities: pl.DataFrame
     truth: pl.DataFrame
+    #: the firm's yearly fixed costs (its structure clients carry 80 % of them)
+    fixed_costs: float = 0.0
 
     def table(self, name: str) -> pl.DataFrame:
         """The table called ``name`` (a key of :data:`FILES`)."""
@@ -125,7 +129,8 @@ def generate(
             "kind": pl.Series(KINDS).gather(pl.Series(codes, dtype=pl.UInt32)),
         }
     )
-    return DemoData(docs.frame, payments, client_table, activities, truth)
+    fixed = demo_fixed_costs(docs.frame, truth)
+    return DemoData(docs.frame, payments, client_table, activities, truth, fixed)
 
 
 def write_demo(

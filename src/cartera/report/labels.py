@@ -33,6 +33,7 @@ _SEGMENTS = {
 _ACTIONS = {
     "keep": N_("Keep"),
     "grow": N_("Grow"),
+    "win_back": N_("Win back"),
     "renegotiate": N_("Renegotiate"),
     "let_go": N_("Let go"),
 }

@@ -32,6 +32,7 @@ from cartera.report.view_parts import (
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
+from cartera.scenarios.texts import FIXED_COSTS_HINT
 
 __all__ = ["Cell", "Column", "Figure", "ReportView", "Table", "build_view"]
 
@@ -169,13 +170,11 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             _("Profit"),
             m(p.profit, cur).text,
             p.profit,
-            note=(
-                _("after {fixed} fixed costs").format(fixed=m(p.fixed_costs, cur).text)
-                if p.fixed_costs
-                else _("no fixed costs given (--fixed-costs)")
-            ),
+            note=_("after {fixed} fixed costs").format(fixed=m(p.fixed_costs, cur).text),
             tone=_sign_tone(p.profit),
-        ),
+        )
+        if p.fixed_costs
+        else Figure("profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_HINT)),
         _pareto_figure(analysis),
         Figure(
             "hhi",
@@ -219,9 +218,14 @@ def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:
     note = _("if {client} leaves").format(client=name)
     if worst.coverage_after is not None:
         note += "; " + _("fixed costs covered {share}").format(share=pct(worst.coverage_after).text)
+    label = (
+        _("Profit after worst single loss")
+        if analysis.portfolio.fixed_costs
+        else _("Net contribution after worst single loss")
+    )
     return Figure(
         "worst_single_loss",
-        _("Profit after worst single loss"),
+        label,
         money(worst.profit_after, analysis.currency).text,
         worst.profit_after,
         note=note,

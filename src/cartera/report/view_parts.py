@@ -200,17 +200,12 @@ def recommendation_views(analysis: PortfolioAnalysis) -> list[RecommendationView
 def stress_view(stress: StressResult, currency: str) -> StressView:
     """Headline figures, named scenarios and the clients behind the worst years."""
 
+    from cartera.scenarios.texts import stress_figures
+
     def m(v: float) -> str:
         return fmt_money(v, currency, digits=0)
 
-    figures = [
-        (_("Profit today"), m(stress.baseline_profit)),
-        (_("Expected profit in a crisis"), m(stress.expected_profit)),
-        (_("Profit in the worst 5% of years"), m(stress.profit_p5)),
-        (_("Chance of a loss"), fmt_pct(stress.p_loss)),
-        (_("Chance fixed costs are not covered"), fmt_pct(stress.p_fixed_costs_uncovered)),
-        (_("Simulated years (seed)"), f"{fmt_number(stress.scenarios)} ({stress.seed})"),
-    ]
+    figures = stress_figures(stress, currency)
     # ``today`` repeats the first figure.
     named = [(_scenario_name(k), m(v)) for k, v in stress.named.items() if k != "today"]
     tail = [

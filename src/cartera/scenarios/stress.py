@@ -284,6 +284,7 @@ def run_stress(
         named=named_scenarios(frame, inputs),
         histogram=histogram(sim.profit),
         baseline_profit=inputs.baseline_profit,
+        fixed_costs=float(inputs.fixed_costs),
     )
 
 

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
-from cartera.result import Recommendation
+from cartera.result import Recommendation, StressResult
 
 __all__ = [
+    "FIXED_COSTS_HINT",
     "IMPACT_LABELS",
     "IMPACT_UNITS",
     "TITLES",
@@ -22,6 +23,7 @@ __all__ = [
     "format_impact",
     "impact_label",
     "renegotiation_option",
+    "stress_figures",
     "title",
 ]
 
@@ -461,3 +463,41 @@ def format_impact(key: str, value: float | None, currency: str = "EUR") -> str:
     if unit == "hours":
         return fmt_number(value, 1)
     return fmt_money(value, currency, digits=0)
+
+
+#: One line saying how to get profit, shown wherever profit would be without fixed costs.
+FIXED_COSTS_HINT = N_(
+    "No fixed costs given: these are net contributions, not profit. Set fixed_costs in the "
+    "settings file (--settings) or pass --fixed-costs to see profit and coverage."
+)
+
+
+def stress_figures(stress: StressResult, currency: str) -> list[tuple[str, str]]:
+    """The stress test's headline figures as (label, text), in the user's language.
+
+    Without fixed costs nothing is called profit and no chance of a loss is given:
+    the figures are net contribution and the contribution at risk (today minus the
+    worst 5 % of years).
+    """
+
+    def m(v: float) -> str:
+        return fmt_money(v, currency, digits=0)
+
+    seed = (_("Simulated years (seed)"), f"{fmt_number(stress.scenarios)} ({stress.seed})")
+    if stress.fixed_costs <= 0:
+        return [
+            (_("Net contribution today"), m(stress.baseline_profit)),
+            (_("Expected net contribution in a crisis"), m(stress.expected_profit)),
+            (_("Net contribution in the worst 5% of years"), m(stress.profit_p5)),
+            (_("Contribution at risk (today − worst 5%)"),
+             m(stress.baseline_profit - stress.profit_p5)),
+            seed,
+        ]  # fmt: skip
+    return [
+        (_("Profit today"), m(stress.baseline_profit)),
+        (_("Expected profit in a crisis"), m(stress.expected_profit)),
+        (_("Profit in the worst 5% of years"), m(stress.profit_p5)),
+        (_("Chance of a loss"), fmt_pct(stress.p_loss)),
+        (_("Chance fixed costs are not covered"), fmt_pct(stress.p_fixed_costs_uncovered)),
+        seed,
+    ]

@@ -16,39 +16,49 @@ class Thresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    structure_min_share: float = Field(
-        0.04,
-        ge=0,
-        le=1,
-        description="Structure client: minimum share of window revenue (fraction). 4% by default: "
-        "with the typical 80/20 shape the few clients above it carry the fixed costs.",
-    )
     structure_min_active_ratio: float = Field(
         0.75,
         ge=0,
         le=1,
-        description="Structure client: minimum share of the window's months with an invoice. 0.75 "
-        "by default (9 of 12 months): steady, not occasional.",
+        description="Structure client: minimum share of the window's months with an invoice "
+        "(steady; compared with >=). 0.75 by default (9 of 12 months): steady, not occasional.",
+    )
+    structure_min_typical_multiple: float = Field(
+        10.0,
+        ge=0,
+        description="Structure client: revenue at least this many times the typical steady "
+        "client's (the median revenue of the steady clients that sold; compared with >=). 10 by "
+        "default: the seed's structure client dwarfs the others, at any size of portfolio.",
+    )
+    structure_fixed_cost_share: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Structure client, when fixed costs are set: taken from the top of the revenue "
+        "ranking, the steady large clients whose gross margin before them is below this share of "
+        "the window's fixed costs (compared with <), so the last one crosses it. 0.8 by default: "
+        "the seed's structure clients pay 80% of the structure.",
     )
     margin_min_excess_pp: float = Field(
         10.0,
         ge=0,
         description="Margin client: margin % at least this many percentage points above the "
-        "portfolio's. 10 pp by default: clearly above what the portfolio earns.",
+        "typical client's (the median margin % of the clients that sold; compared with >=). 10 pp "
+        "by default: clearly above what an ordinary client leaves.",
     )
-    margin_min_gm_share: float = Field(
-        0.005,
+    margin_min_typical_multiple: float = Field(
+        3.0,
         ge=0,
-        le=1,
-        description="Margin client: minimum share of the portfolio's gross margin (fraction). 0.5% "
-        "by default, so a single lucky small order is not a margin client.",
+        description="Margin client: gross margin at least this many times the typical client's "
+        "(the median gross margin of the clients that sold; compared with >=). 3 by default, so a "
+        "single lucky small order is not a margin client.",
     )
     margin_max_active_ratio: float = Field(
         0.6,
         ge=0,
         le=1,
-        description="Margin client: at most this share of months active (occasional buyers). 0.6 "
-        "by default; steadier high-margin clients are regular clients to grow.",
+        description="Margin client: at most this share of months active (occasional buyers; "
+        "compared with <=). 0.6 by default; steadier high-margin clients are regular clients.",
     )
     late_payment_days: float = Field(
         120.0,
@@ -123,4 +133,12 @@ class Thresholds(BaseModel):
         le=1,
         description="Pareto band: 80% of revenue from at least this share of clients is 'low risk, "
         "high management cost' (the seed's 80/40). 35% by default, nearer 80/40 than 80/20.",
+    )
+    policy_late_payment_days: float | None = Field(
+        None,
+        ge=0,
+        description="Let-go policy (off by default): also let go a client that still contributes "
+        "when it pays beyond this many days (compared with >) and its net contribution is below "
+        "its financing cost (<). Off by default: letting a contributing client go lowers profit, "
+        "so only the firm can choose it (the seed's client that pays at 160 days or more).",
     )
