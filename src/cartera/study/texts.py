@@ -1,0 +1,70 @@
+"""Sentences of the study in the current language (profile rules, kinds, gaps).
+
+Every renderer (terminal, JSON's ``text`` fields, the web page) calls these,
+so a rule reads the same everywhere; numbers follow the locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from cartera.i18n import N_, _, fmt_number, fmt_pct
+from cartera.study.attributes import value_label
+from cartera.study.profile import ProfileRule
+
+__all__ = ["KIND_NAMES", "SEGMENT_CLIENTS", "join_or", "kind_name", "rule_sentence"]
+
+#: "Structure clients" as the subject of a sentence.
+SEGMENT_CLIENTS: Final = {
+    "structure": N_("Structure clients"),
+    "margin": N_("Margin clients"),
+    "image": N_("Image clients"),
+    "regular": N_("Regular clients"),
+    "new": N_("New clients"),
+    "dormant": N_("Dormant clients"),
+}
+#: The target kinds of the study as a noun.
+KIND_NAMES: Final = {
+    "structure": N_("structure"),
+    "margin": N_("margin"),
+    "image": N_("image"),
+}
+_WHAT: Final = {
+    "sector": N_("in the sector {values}"),
+    "region": N_("in {values}"),
+    "size": N_("of size {values}"),
+    "terms": N_("on payment terms of {values}"),
+    "tenure": N_("clients for {values}"),
+}
+RULE: Final = N_(
+    "{subject} are {lift}× more often {what}: {count} of {total} ({share}), against {base} of "
+    "all clients."
+)
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES.get(kind, kind))
+
+
+def join_or(items: Sequence[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c`` in the current language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{first} or {last}").format(first=", ".join(items[:-1]), last=items[-1])
+
+
+def rule_sentence(rule: ProfileRule) -> str:
+    """``Structure clients are 3.1× more often in Madrid or Barcelona: 6 of 8 (75.0%)…``."""
+    values = join_or([value_label(rule.attribute, v) for v in rule.values])
+    what = _(_WHAT.get(rule.attribute, N_("with {values}"))).format(values=values)
+    subject = _(SEGMENT_CLIENTS.get(rule.segment, rule.segment))
+    return _(RULE).format(
+        subject=subject,
+        lift=fmt_number(rule.lift, 1),
+        what=what,
+        count=fmt_number(rule.count),
+        total=fmt_number(rule.segment_clients),
+        share=fmt_pct(rule.share, 0),
+        base=fmt_pct(rule.base_share, 0),
+    )
