@@ -28,6 +28,7 @@ __all__ = [
     "attribute_name",
     "bin_expr",
     "client_attributes",
+    "prospect_attributes",
     "value_label",
 ]
 
@@ -177,3 +178,18 @@ def client_attributes(
             for a in wanted
         ),
     )
+
+
+def prospect_attributes(prospects: pl.DataFrame) -> pl.DataFrame:
+    """Prospects' ``sector, region, size`` binned as the clients' (absent columns are null).
+
+    ``prospects`` has any of ``sector, region, size`` (text, as read); the
+    result has the same rows and exactly those three String columns.
+    """
+
+    def text(name: str) -> pl.Expr:
+        return _text(pl.col(name)) if name in prospects.columns else pl.lit(None, pl.String)
+
+    size = size_expr(pl.col("size")) if "size" in prospects.columns else pl.lit(None, pl.String)
+    return prospects.select(text("sector").alias("sector"), text("region").alias("region"),
+                            size.alias("size"))  # fmt: skip

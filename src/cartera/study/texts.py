@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Final
 
 from cartera.i18n import N_, _, fmt_number, fmt_pct
-from cartera.study.attributes import value_label
+from cartera.study.attributes import attribute_name, value_label
 from cartera.study.profile import ProfileRule
 
-__all__ = ["KIND_NAMES", "SEGMENT_CLIENTS", "join_or", "kind_name", "rule_sentence"]
+__all__ = ["KIND_NAMES", "SEGMENT_CLIENTS", "explanation", "join_or", "kind_name", "rule_sentence"]
 
 #: "Structure clients" as the subject of a sentence.
 SEGMENT_CLIENTS: Final = {
@@ -68,3 +68,26 @@ def rule_sentence(rule: ProfileRule) -> str:
         share=fmt_pct(rule.share, 0),
         base=fmt_pct(rule.base_share, 0),
     )
+
+
+#: Contributions smaller than this (in log-odds) are not worth naming.
+_NEGLIGIBLE: Final = 0.05
+
+
+def explanation(contributions: Sequence[dict[str, object]], top: int = 3) -> str:
+    """``+ sector Logística, + region Madrid, − size micro (1–9 employees)``.
+
+    ``contributions`` are a score's ``{attribute, value, contribution}``
+    items, largest absolute first (as :func:`cartera.study.fit.score` gives them).
+    """
+    parts = []
+    for item in contributions:
+        value, amount = item["value"], float(item["contribution"])  # type: ignore[arg-type]
+        if value is None or abs(amount) < _NEGLIGIBLE:
+            continue
+        attribute = str(item["attribute"])
+        sign = "+" if amount > 0 else "−"
+        parts.append(f"{sign} {attribute_name(attribute)} {value_label(attribute, str(value))}")
+        if len(parts) == top:
+            break
+    return ", ".join(parts)
