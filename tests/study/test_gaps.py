@@ -6,10 +6,10 @@ from typing import Any
 
 import polars as pl
 import pytest
-from scenarios.portfolios import analysis
 
 from cartera.settings import Settings
 from cartera.study.gaps import call_list, find_gaps
+from scenarios.portfolios import analysis
 
 
 def rows(margin: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
