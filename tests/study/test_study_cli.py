@@ -52,3 +52,70 @@ def test_bad_format_is_refused(
 ) -> None:
     assert run(["profile", str(demo_firm[1]), "--format", "xml", "--lang", "en"]) == 2
     assert "--format" in capsys.readouterr().err
+
+
+def test_prospects_import_list_and_again(
+    demo_firm: tuple[Path, Path, DemoData], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cartera.demo.prospects import make_prospects
+
+    export, ws, data = demo_firm
+    truth = make_prospects(data.clients, 11).truth
+    lists = export / "prospects"
+    book = tmp_path / "libro.parquet"
+    args = [
+        "prospects", "import", str(lists / "prospects.csv"), "--workspace", str(ws),
+        "--into", str(book), "--do-not-call", str(lists / "robinson.csv"), "--lang", "es",
+    ]  # fmt: skip
+    assert run(args) == 0
+    out = capsys.readouterr().out
+    planted = truth["planted"]
+    fresh = int(planted.is_in(["structure", "margin", "image", "other"]).sum())
+    assert f"prospectos nuevos añadidos: {fresh}" in out
+    assert f"ya son clientes (descartados): {int((planted == 'client_duplicate').sum())}" in out
+    assert (
+        f"repetidos en las listas (descartados): {int((planted == 'prospect_duplicate').sum())}"
+        in out
+    )
+    assert f"añadidos pero en la lista de exclusión: {int(truth['do_not_call'].sum())}" in out
+    assert run([*args[:-4], "--lang", "en"]) == 0  # the same list again: nothing new
+    assert "new prospects added: 0" in capsys.readouterr().out
+    assert run(["prospects", "list", str(book), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == fresh and rows[0]["id"] == "P00001"
+    assert sum(r["do_not_call"] for r in rows) == int(truth["do_not_call"].sum())
+
+
+def test_prospects_list_of_a_missing_book_is_a_clean_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["prospects", "list", str(tmp_path / "none.parquet"), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
+
+
+def test_prospects_score_ranks_explains_and_refuses_do_not_call(
+    demo_firm: tuple[Path, Path, DemoData], capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, ws, _data = demo_firm
+    lists = export / "prospects"
+    args = ["prospects", "score", str(ws), str(lists / "prospects.csv"), "--do-not-call",
+            str(lists / "robinson.csv"), "--fixed-costs", "2000000", "--lang", "en"]  # fmt: skip
+    assert run([*args, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["gaps"][0]["kind"] == "structure"
+    assert {m["kind"] for m in data["models"]} == {"structure", "margin", "image"}
+    first = data["prospects"][0]
+    assert first["kind"] == "structure" and first["callable"] and first["why"].startswith("+")
+    ranks = [p["rank"] for p in data["prospects"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    refused = [p for p in data["prospects"] if not p["callable"]]
+    assert refused and all(p["rank"] > first["rank"] for p in refused)
+    assert {d["status"] for d in data["duplicates"]} == {"client", "repeat"}
+    assert run([*args, "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header.startswith("rank,name,tax_id,phone,kind,probability,gap")
+    assert run([*args[:-2], "--lang", "es", "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "Lista de llamadas" in out
+    assert "regresión logística" in out or "Bayes ingenuo" in out

@@ -13,7 +13,15 @@ from cartera.i18n import N_, _, fmt_number, fmt_pct
 from cartera.study.attributes import attribute_name, value_label
 from cartera.study.profile import ProfileRule
 
-__all__ = ["KIND_NAMES", "SEGMENT_CLIENTS", "explanation", "join_or", "kind_name", "rule_sentence"]
+__all__ = [
+    "KIND_NAMES",
+    "METHOD_NAMES",
+    "SEGMENT_CLIENTS",
+    "explanation",
+    "join_or",
+    "kind_name",
+    "rule_sentence",
+]
 
 #: "Structure clients" as the subject of a sentence.
 SEGMENT_CLIENTS: Final = {
@@ -29,6 +37,11 @@ KIND_NAMES: Final = {
     "structure": N_("structure"),
     "margin": N_("margin"),
     "image": N_("image"),
+}
+#: The fit models by name.
+METHOD_NAMES: Final = {
+    "naive_bayes": N_("naive Bayes"),
+    "logistic": N_("logistic regression"),
 }
 _WHAT: Final = {
     "sector": N_("in the sector {values}"),
