@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -123,3 +124,56 @@ def test_explanation_names_the_largest_contributions_with_their_sign() -> None:
         assert explanation(items) == "− size micro (1–9 employees), + region Madrid"
     with language("es"):
         assert explanation(items, top=1) == "− tamaño micro (1–9 empleados)"
+
+
+def test_large_portfolios_cross_validate_on_a_stratified_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cartera.study.fit as fit
+
+    rng = np.random.default_rng(3)
+    n = 400
+    attrs = pl.DataFrame(
+        {
+            "segment": np.where(np.arange(n) < 40, "margin", "regular"),
+            "sector": rng.choice(["A", "B", "C"], n),
+        }
+    )
+    monkeypatch.setattr(fit, "CV_MAX_ROWS", 100)
+    _model, choice = choose_model(attrs, "margin", ("sector",))
+    assert choice.cv_clients == 100  # 10 of the 40 margin clients and 90 of the 360 others
+    monkeypatch.setattr(fit, "CV_MAX_ROWS", 400)
+    assert choose_model(attrs, "margin", ("sector",))[1].cv_clients == 400
+
+
+@pytest.mark.parametrize("method", ["naive_bayes", "logistic"])
+def test_explanations_add_up_on_random_portfolios(method: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    values = st.sampled_from(["A", "B", "C", None])
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.lists(st.tuples(st.booleans(), values, values), min_size=4, max_size=30).filter(
+            lambda rows: 0 < sum(r[0] for r in rows) < len(rows)
+        ),
+        st.lists(st.tuples(st.sampled_from(["A", "B", "C", "Z", None]), values), max_size=5),
+    )
+    def check(clients: list[tuple[bool, str | None, str | None]], prospects: list[Any]) -> None:
+        attrs = pl.DataFrame(
+            {
+                "segment": ["image" if c[0] else "regular" for c in clients],
+                "sector": [c[1] for c in clients],
+                "region": [c[2] for c in clients],
+            },
+            schema={"segment": pl.String, "sector": pl.String, "region": pl.String},
+        )
+        model = fit_model(attrs, "image", method, ("sector", "region"))  # type: ignore[arg-type]
+        frame = pl.DataFrame(prospects, schema={"sector": pl.String, "region": pl.String},
+                             orient="row")  # fmt: skip
+        for row in score([model], frame).iter_rows(named=True):
+            parts = sum(c["contribution"] for c in row["contributions"])
+            assert row["base"] + parts == pytest.approx(row["log_odds"], abs=1e-9)
+
+    check()
