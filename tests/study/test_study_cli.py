@@ -119,3 +119,21 @@ def test_prospects_score_ranks_explains_and_refuses_do_not_call(
     out = capsys.readouterr().out
     assert "Lista de llamadas" in out
     assert "regresión logística" in out or "Bayes ingenuo" in out
+
+
+def test_scoring_a_book_keeps_ids_and_honours_its_do_not_call_flags(
+    demo_firm: tuple[Path, Path, DemoData], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, ws, _data = demo_firm
+    lists, book = export / "prospects", tmp_path / "book.parquet"
+    dnc = str(lists / "robinson.csv")
+    args = ["--workspace", str(ws), "--into", str(book), "--do-not-call", dnc]
+    assert run(["prospects", "import", str(lists / "prospects.csv"), *args]) == 0
+    capsys.readouterr()
+    assert run(["prospects", "score", str(ws), str(book), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    flagged = {r["id"] for r in data["prospects"] if r["refused"] == "do_not_call"}
+    assert run(["prospects", "list", str(book), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert flagged == {r["id"] for r in rows if r["do_not_call"]} and flagged
+    assert data["duplicates"] == []  # the book holds no client and no repeat

@@ -144,11 +144,33 @@ def _check_format(value: str, allowed: tuple[str, ...]) -> None:
 
 
 def _read_lists(files: list[Path]) -> Any:
+    """Prospect lists, and prospect books as they are (ids and do-not-call flags kept)."""
     import polars as pl
 
+    from cartera.study.book import BOOK_SCHEMA
     from cartera.study.prospects import read_prospects
 
-    return pl.concat([read_prospects(f) for f in files], how="vertical_relaxed")
+    frames = []
+    for f in files:
+        if (
+            f.suffix.lower() == ".parquet"
+            and pl.read_parquet_schema(f).keys() == BOOK_SCHEMA.keys()
+        ):
+            frames.append(read_book(f).with_columns(pl.lit(f.name).alias("file")))
+        else:
+            frames.append(read_prospects(f))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _is_book(path: Path, schema: dict[str, Any]) -> bool:
+    import polars as pl
+
+    if path.suffix.lower() != ".parquet" or not path.is_file():
+        return False
+    try:
+        return pl.read_parquet_schema(path).keys() == schema.keys()
+    except (OSError, pl.exceptions.PolarsError):
+        return False  # read as a list, which reports what is wrong with it
 
 
 def _print_frame(frame: Any, fmt: str, columns: list[str]) -> None:

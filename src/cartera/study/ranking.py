@@ -26,7 +26,7 @@ __all__ = ["RANKING_COLUMNS", "Ranking", "rank_prospects"]
 
 #: Columns of :attr:`Ranking.prospects`, in order.
 RANKING_COLUMNS = (
-    "rank", "name", "tax_id", "contact", "phone", "email", "sector", "region", "size",
+    "rank", "id", "name", "tax_id", "contact", "phone", "email", "sector", "region", "size",
     "kind", "probability", "priority", "gap", "expected_revenue", "expected_margin", "closes",
     "why", "contributions", "callable", "refused", "file", "row",
 )  # fmt: skip
@@ -51,7 +51,11 @@ class Ranking:
 
 
 def _refused(prospects: pl.DataFrame, dnc: pl.DataFrame | None) -> pl.Expr:
-    blocked = on_do_not_call(prospects, dnc) if dnc is not None else pl.lit(False)
+    blocked: pl.Expr | pl.Series = (
+        on_do_not_call(prospects, dnc) if dnc is not None else pl.lit(False)
+    )
+    if "do_not_call" in prospects.columns:  # a book: flagged when it was imported
+        blocked = pl.col("do_not_call").fill_null(False) | blocked
     source = pl.col("source").fill_null("").str.strip_chars()
     return (
         pl.when(blocked)
@@ -82,7 +86,8 @@ def rank_prospects(
     clients
         The canonical clients table (attributes, names and tax ids).
     prospects
-        :func:`cartera.study.prospects.read_prospects` rows.
+        :func:`cartera.study.prospects.read_prospects` rows, or a prospect book
+        (its ``id`` is kept and its ``do_not_call`` flag honoured).
     dnc
         A do-not-call list (``phone, email`` keys), or None.
 
@@ -92,6 +97,8 @@ def rank_prospects(
         The gaps, the model chosen per kind (kinds without clients are
         skipped), the ranked prospects and the duplicates left out.
     """
+    if "id" not in prospects.columns:
+        prospects = prospects.with_columns(pl.lit(None, pl.String).alias("id"))
     checked = dedupe(prospects, clients)
     duplicates = checked.filter(pl.col("status") != "new").select(
         "name", "tax_id", "status", "match", "match_by"
