@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal, get_args
 
 from cartera.errors import InputError
-from cartera.i18n import N_
+from cartera.i18n import N_, _
 
 __all__ = [
     "OUTCOMES",
     "RESULTS",
     "STAGES",
+    "STAGE_NAMES",
     "Call",
     "CallWindow",
     "Campaign",
@@ -52,6 +53,16 @@ Stage = Literal["queued", "retry", "callback", "meeting", "proposal", "won", "lo
 RESULTS: Final = get_args(Result)
 OUTCOMES: Final = get_args(Outcome)
 STAGES: Final = get_args(Stage)
+#: Each stage as shown to people.
+STAGE_NAMES: Final = {
+    "queued": N_("to call"),
+    "retry": N_("to call again"),
+    "callback": N_("call back"),
+    "meeting": N_("meeting booked"),
+    "proposal": N_("proposal sent"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+}
 #: Stages after which no call is made.
 CLOSED: Final = frozenset({"meeting", "proposal", "won", "lost"})
 _UNANSWERED: Final = frozenset({"no_answer", "voicemail", "busy"})
@@ -229,7 +240,7 @@ def apply_call(campaign: Campaign, state: ProspectState, call: Call) -> Prospect
     if state.stage in CLOSED:
         raise InputError(
             N_("Prospect «{value}» is not to be called any more (stage: {stage})."),
-            value=state.prospect_id, stage=state.stage,
+            value=state.prospect_id, stage=_(STAGE_NAMES[state.stage]),
         )  # fmt: skip
     if state.last_call is not None and call.at < state.last_call:
         raise InputError(N_("Calls must be logged in order: this one is before the previous one."))
@@ -287,7 +298,7 @@ def advance(state: ProspectState, stage: Stage, reason: str | None = None) -> Pr
     if stage not in _NEXT.get(state.stage, ()):
         raise InputError(
             N_("A prospect cannot go from «{current}» to «{stage}»."),
-            current=state.stage, stage=stage,
+            current=_(STAGE_NAMES[state.stage]), stage=_(STAGE_NAMES.get(stage, stage)),
         )  # fmt: skip
     return replace(
         state,
