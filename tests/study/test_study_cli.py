@@ -137,3 +137,99 @@ def test_scoring_a_book_keeps_ids_and_honours_its_do_not_call_flags(
     rows = json.loads(capsys.readouterr().out)
     assert flagged == {r["id"] for r in rows if r["do_not_call"]} and flagged
     assert data["duplicates"] == []  # the book holds no client and no repeat
+
+
+def test_campaign_from_first_call_to_booked_meeting(
+    demo_firm: tuple[Path, Path, DemoData], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import polars as pl
+    from icalendar import Calendar
+
+    export, ws, _data = demo_firm
+    lists, book = export / "prospects", tmp_path / "book.parquet"
+    dnc = str(lists / "robinson.csv")
+    args = ["--workspace", str(ws), "--into", str(book), "--do-not-call", dnc]
+    assert run(["prospects", "import", str(lists / "prospects.csv"), *args]) == 0
+    rows = pl.read_parquet(book)
+    ok = rows.filter(pl.col("consent") & ~pl.col("do_not_call") & pl.col("source").is_not_null())
+    a, b = ok["id"][0], ok["id"][1]
+    calls = tmp_path / "llamadas.csv"
+    calls.write_text(
+        "Prospecto;Fecha;Resultado;Desenlace;Volver a llamar;Reunión;Asistente;Nota\n"
+        f"{a};02/11/2026 10:00;sin respuesta;;;;Lucía;\n"
+        f"{a};04/11/2026 10:05;contactado;reunión;;10/11/2026 11:00;Lucía;Quiere muestras\n"
+        f"{b};02/11/2026 10:10;buzón de voz;;;;Lucía;\n",
+        encoding="utf-8",
+    )
+    ics = tmp_path / "reuniones.ics"
+    status = ["campaign", "status", str(book), "--kind", "margin", "--calls", str(calls),
+              "--now", "03/11/2026 10:00", "--ics", str(ics)]  # fmt: skip
+    capsys.readouterr()
+    assert run([*status, "--format", "json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    states = {s["prospect_id"]: s for s in data["states"]}
+    assert states[a]["stage"] == "meeting" and states[b]["stage"] == "retry"
+    assert states[b]["next_call"] == "2026-11-04T10:10:00"
+    assert b not in data["due"] and a not in data["due"]  # b is due tomorrow
+    assert data["funnel"][0]["called"] == 2 and data["funnel"][0]["meeting"] == 1
+    refused = {r["prospect"] for r in data["refused"]}
+    assert set(rows.filter(pl.col("do_not_call"))["id"].to_list()) <= refused
+    event = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]
+    assert "Quiere muestras" in str(event["description"])
+    assert run([*status, "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "reunión concertada: 1" in out and "Por llamar ahora" in out
+
+
+def test_a_call_to_a_do_not_call_prospect_is_refused(
+    demo_firm: tuple[Path, Path, DemoData], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import polars as pl
+
+    export, ws, _data = demo_firm
+    lists, book = export / "prospects", tmp_path / "book.parquet"
+    args = [
+        "--workspace",
+        str(ws),
+        "--into",
+        str(book),
+        "--do-not-call",
+        str(lists / "robinson.csv"),
+    ]
+    assert run(["prospects", "import", str(lists / "prospects.csv"), *args]) == 0
+    blocked = pl.read_parquet(book).filter(pl.col("do_not_call"))["id"][0]
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        f"Prospect;Date;Result\n{blocked};02/11/2026 10:00;no answer\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    code = run(["campaign", "status", str(book), "--kind", "image", "--calls", str(calls),
+                "--lang", "en"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and "on the do-not-call list" in err and blocked in err
+
+
+def test_a_bad_call_log_names_row_and_column(tmp_path: Path) -> None:
+    from cartera.errors import InputError
+    from cartera.study.calls import read_calls
+
+    calls = tmp_path / "calls.csv"
+    calls.write_text(
+        "Prospect;Date;Result;Outcome\nP1;32/11/2026 10:00;no answer;\nP1;02/11/2026;maybe;\n"
+        "P1;02/11/2026 10:00;reached;\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        read_calls(calls)
+    found = [(p.row, p.column, p.value) for p in err.value.problems]
+    assert found == [(2, "Date", "32/11/2026 10:00"), (3, "Result", "maybe"), (4, None, None)]
+
+
+def test_campaign_script_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["campaign", "script", "--kind", "structure", "--firm", "Acme", "--prospect", "Gil SA",
+            "--assistant", "Lucía"]  # fmt: skip
+    assert run([*base, "--lang", "en"]) == 0
+    assert "steady deliveries" in capsys.readouterr().out
+    assert run([*base, "--lang", "es"]) == 0
+    assert "entregas constantes" in capsys.readouterr().out
+    assert run([*base[:3], "vip", *base[4:], "--lang", "en"]) == 2

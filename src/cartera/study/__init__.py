@@ -13,7 +13,7 @@ from cartera.study.attributes import (
     prospect_attributes,
     value_label,
 )
-from cartera.study.book import BOOK_SCHEMA, add_to_book, empty_book
+from cartera.study.book import BOOK_SCHEMA, add_to_book, book_prospects, empty_book
 from cartera.study.campaign import (
     Call,
     CallWindow,
@@ -62,6 +62,7 @@ __all__ = [
     "add_to_book",
     "advance",
     "apply_call",
+    "book_prospects",
     "call_list",
     "choose_model",
     "client_attributes",

@@ -11,9 +11,10 @@ from typing import Final
 
 import polars as pl
 
+from cartera.study.campaign import CampaignProspect
 from cartera.study.prospects import dedupe, on_do_not_call
 
-__all__ = ["BOOK_SCHEMA", "add_to_book", "empty_book"]
+__all__ = ["BOOK_SCHEMA", "add_to_book", "book_prospects", "empty_book"]
 
 #: Columns of a book, in order.
 BOOK_SCHEMA: Final[dict[str, pl.DataType]] = {
@@ -85,3 +86,21 @@ def _next_number(book: pl.DataFrame) -> int:
         return 1
     numbers = book["id"].str.extract(r"^P(\d+)$").cast(pl.Int64, strict=False).drop_nulls()
     return int(numbers.max() or 0) + 1  # type: ignore[arg-type]
+
+
+def book_prospects(book: pl.DataFrame) -> list[CampaignProspect]:
+    """The book's prospects as a campaign takes them (consent, source, do-not-call kept)."""
+    return [
+        CampaignProspect(
+            id=r["id"],
+            name=r["name"] or r["tax_id"] or r["id"],
+            phone=r["phone"],
+            email=r["email"],
+            contact=r["contact"],
+            tax_id=r["tax_id"],
+            consent=r["consent"],
+            source=r["source"],
+            do_not_call=bool(r["do_not_call"]),
+        )
+        for r in book.iter_rows(named=True)
+    ]

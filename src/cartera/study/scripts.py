@@ -46,8 +46,8 @@ def script(
     *,
     firm: str,
     prospect: str,
+    assistant: str,
     contact: str | None = None,
-    assistant: str | None = None,
 ) -> str:
     """The campaign's script in ``lang`` with the names filled in.
 
@@ -63,7 +63,7 @@ def script(
         "firm": firm,
         "prospect": prospect,
         "contact": contact or prospect,
-        "assistant": assistant or firm,
+        "assistant": assistant,
     }
     text = campaign.scripts.get(lang)
     if text is None:
