@@ -26,6 +26,7 @@ from cartera.i18n import N_
 from cartera.io.aliases import FALSE_WORDS, TRUE_WORDS, normalise_header
 from cartera.io.identity import norm_name, norm_tax, plain_text
 from cartera.io.options import ReadOptions
+from cartera.io.sniff import detect_delimiter, detect_encoding, detect_kind, read_head
 from cartera.io.source import ROW, open_source
 
 __all__ = [
@@ -248,8 +249,26 @@ def do_not_call_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def _single_column(path: Path) -> tuple[list[str], pl.DataFrame] | None:
+    """A one-column CSV (a plain list of phones), which the table reader refuses, as one."""
+    if detect_kind(path) != "csv":
+        return None
+    encoding = detect_encoding(path)
+    if detect_delimiter(read_head(path, encoding)) is not None:
+        return None
+    codec = "utf-8-sig" if encoding.startswith("utf-8") else encoding
+    lines = [ln.strip() for ln in path.read_text(encoding=codec).splitlines()]
+    if not lines:
+        return None
+    values = [ln for ln in lines[1:] if ln]
+    return [lines[0]], pl.DataFrame({"c0": values}, schema={"c0": pl.String})
+
+
 def read_do_not_call(path: str | Path, options: ReadOptions | None = None) -> pl.DataFrame:
     """A do-not-call list (e.g. a Robinson-list export): ``phone, email`` keys.
+
+    A plain list of phones or e-mails under one header (``Teléfono``) is read
+    too, though the table reader refuses one-column files.
 
     Raises
     ------
@@ -257,7 +276,7 @@ def read_do_not_call(path: str | Path, options: ReadOptions | None = None) -> pl
         When the file has neither a phone nor an e-mail column.
     """
     path = Path(path)
-    headers, frame = _read(path, options)
+    headers, frame = _single_column(path) or _read(path, options)
     roles = _roles(headers, {r: PROSPECT_ALIASES[r] for r in ("phone", "email")})
     if not roles:
         raise InputError(
