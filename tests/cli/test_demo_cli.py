@@ -16,7 +16,7 @@ def test_demo_writes_the_four_files(tmp_path: Path, capsys: pytest.CaptureFixtur
                 "--lang", "es"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES.values())
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*FILES.values(), "prospects"])
     assert "Datos de demostración escritos en" in out
     assert "clientes.csv: 30 filas" in out
     assert (folder / "facturas.csv").read_bytes().startswith("Nº factura;".encode("cp1252"))

@@ -33,6 +33,18 @@ def _param_line(param: Any) -> str:
     return f"- {names}{suffix}: {help_text}".rstrip(": ")
 
 
+def _commands(group: Any, prefix: str) -> list[tuple[str, Any]]:
+    """(full name, command) of every command, sub-commands of a group included, by name."""
+    out: list[tuple[str, Any]] = []
+    for name in sorted(group.commands):
+        cmd = group.commands[name]
+        if hasattr(cmd, "commands"):
+            out += _commands(cmd, f"{prefix} {name}")
+        else:
+            out.append((f"{prefix} {name}", cmd))
+    return out
+
+
 def cli_reference() -> str:
     """Markdown for every command and option, in English."""
     from cartera.cli.app import build_app
@@ -46,9 +58,8 @@ def cli_reference() -> str:
             "also takes `--help`, and `--lang es` shows it in Spanish.",
             "",
         ]
-        for name in sorted(group.commands):
-            cmd = group.commands[name]
-            lines += [f"## `cartera {name}`", "", " ".join((cmd.help or "").split()), ""]
+        for name, cmd in _commands(group, "cartera"):
+            lines += [f"## `{name}`", "", " ".join((cmd.help or "").split()), ""]
             params = [p for p in cmd.params if p.name != "help"]
             lines += [_param_line(p) for p in params]
             lines.append("")

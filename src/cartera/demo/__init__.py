@@ -27,6 +27,7 @@ from cartera.demo.documents import DOCUMENT_COLUMNS, make_documents
 from cartera.demo.export import ENCODING, write_table
 from cartera.demo.kinds import KINDS, MIN_CLIENTS, assign_kinds, kind_counts
 from cartera.demo.payments import PAYMENT_COLUMNS, make_payments
+from cartera.demo.prospects import SIZE_COLUMN, plant_traits, write_prospects
 from cartera.errors import SettingsError
 from cartera.i18n import N_
 
@@ -54,7 +55,7 @@ FILES: Final = {
 COLUMNS: Final = {
     "documents": DOCUMENT_COLUMNS,
     "payments": PAYMENT_COLUMNS,
-    "clients": CLIENT_COLUMNS,
+    "clients": (*CLIENT_COLUMNS, SIZE_COLUMN),
     "activities": ACTIVITY_COLUMNS,
 }
 
@@ -116,7 +117,7 @@ def generate(
     ]
     span = Span(end)
     codes = assign_kinds(clients, streams[0])
-    client_table = make_clients(codes, streams[1])
+    client_table = plant_traits(make_clients(codes, streams[1]), codes, seed)
     docs = make_documents(codes, client_table, lines, span, streams[2])
     payments = make_payments(codes, docs, span, streams[3])
     invoices = np.bincount(docs.client, minlength=clients)
@@ -149,4 +150,5 @@ def write_demo(
     path.mkdir(parents=True, exist_ok=True)
     for table, name in FILES.items():
         write_table(data.table(table), table, path / name)
+    write_prospects(path, data.clients, seed)
     return data
