@@ -112,3 +112,18 @@ def test_why_carries_the_numbers_in_both_languages() -> None:
         assert why(dunning, AS_OF) == (
             "12.000\xa0€ vencidos; la factura más antigua lleva 20 días vencida."
         )
+
+
+def test_owner_and_limit_are_applied_before_building_items() -> None:
+    lg = log(Interaction("M", days(100), "note", who="ana"))
+    until = AS_OF + dt.timedelta(days=6)
+    full = build_agenda(_frame(lg), until=until, owners=owners_from_log(lg))
+    assert [i.key for i in build_agenda(_frame(lg), until=until, limit=2)] == [
+        i.key for i in full[:2]
+    ]
+    mine = build_agenda(_frame(lg), until=until, owners=owners_from_log(lg), owner="ana")
+    assert [i.key for i in mine] == ["M:margin_reactivation"]
+    given = reassign(full[0], "ana")
+    both = build_agenda(_frame(lg), until=until, owners=owners_from_log(lg), owner="ana",
+                        states=[given])  # fmt: skip
+    assert [i.key for i in both] == [full[0].key, "M:margin_reactivation"]

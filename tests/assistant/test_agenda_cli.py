@@ -88,6 +88,7 @@ def test_owner_filter_and_exports(
     week = _agenda(ws, capsys, "--week", "2026-W46")["items"]
     first = _agenda(ws, capsys)["items"]
     assert len(week) > len(first)  # later week: more has come due
+    assert _agenda(ws, capsys, "--limit", "5")["items"] == first[:5]
     assert run(["agenda", str(ws), "--format", "csv", "-o", str(tmp_path / "a.csv")]) == 0
     csv = pl.read_csv(tmp_path / "a.csv")
     assert csv.height == len(first) and csv.columns[:3] == ["due", "days_overdue", "client_id"]

@@ -52,6 +52,21 @@ _PARAMS = (
     "orders",
     "cadence_days",
 )
+#: Frame columns an item is built from, in the order of the loop in :func:`build_agenda`.
+_FIELDS = (
+    "client_id",
+    "name",
+    "segment",
+    "rule",
+    "due",
+    "stake",
+    "channel",
+    "template",
+    "last_contact",
+    "trigger",
+    "owner",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,8 @@ def build_agenda(
     owners: Mapping[str, str] | None = None,
     default_owner: str = "",
     states: Iterable[ItemState] = (),
+    owner: str | None = None,
+    limit: int | None = None,
 ) -> list[AgendaItem]:
     """Items due on or before ``until`` (overdue ones included), ranked.
 
@@ -136,33 +153,90 @@ def build_agenda(
         Client id → owner (the firm's assignments, else who last talked to it).
     states
         Snoozes and reassignments; a snooze moves the item's due date.
+    owner, limit
+        Only this owner's items; only the first ``limit`` after ranking. Both
+        are applied in the frame, before any item object is built, so a list
+        of a few dozen costs little even at hundreds of thousands of clients.
 
     Returns
     -------
     list[AgendaItem]
         Ranked by stake (largest first), then due date, rule and client.
     """
-    owners = owners or {}
-    rows = due.filter(pl.col("due") <= until).to_dicts()
-    items = [
-        AgendaItem(
-            client_id=r["client_id"],
-            name=r["name"] or r["client_id"],
-            segment=r["segment"],
-            rule=r["rule"],
-            due=r["due"],
-            stake=float(r["stake"]),
-            channel=r["channel"],
-            template=r["template"],
-            owner=owners.get(r["client_id"], default_owner),
-            last_contact=r["last_contact"],
-            trigger=r["trigger"],
-            params={k: r[k] for k in _PARAMS if r.get(k) is not None},
+    frame = _with_states(_with_owners(due, owners or {}, default_owner), list(states))
+    frame = frame.filter(pl.col("due") <= until)
+    if owner is not None:
+        frame = frame.filter(pl.col("owner") == owner)
+    frame = frame.sort(
+        pl.col("stake"),
+        pl.col("due"),
+        pl.col("rule").replace_strict(_RANK, default=99, return_dtype=pl.Int32),
+        pl.col("client_id"),
+        descending=[True, False, False, False],
+    )
+    if limit is not None:
+        frame = frame.head(limit)
+    return _items(frame)
+
+
+def _with_owners(due: pl.DataFrame, owners: Mapping[str, str], default: str) -> pl.DataFrame:
+    table = pl.DataFrame(
+        {"client_id": list(owners), "owner": list(owners.values())},
+        schema={"client_id": pl.String, "owner": pl.String},
+    )
+    return due.join(table, on="client_id", how="left").with_columns(
+        pl.col("owner").fill_null(default), pl.lit("open").alias("status")
+    )
+
+
+def _with_states(frame: pl.DataFrame, states: list[ItemState]) -> pl.DataFrame:
+    if not states:
+        return frame
+    table = pl.DataFrame(
+        {
+            "_key": [s.key for s in states],
+            "_until": [s.snoozed_until for s in states],
+            "_owner": [s.owner or None for s in states],
+        },
+        schema={"_key": pl.String, "_until": pl.Date, "_owner": pl.String},
+    ).unique("_key", keep="last")
+    key = pl.concat_str(pl.col("client_id"), pl.lit(":"), pl.col("rule"))
+    later = (pl.col("_until") > pl.col("due")).fill_null(False)
+    return (
+        frame.with_columns(key.alias("_key"))
+        .join(table, on="_key", how="left")
+        .with_columns(
+            pl.when(later).then(pl.col("_until")).otherwise(pl.col("due")).alias("due"),
+            pl.when(later).then(pl.lit("snoozed")).otherwise(pl.col("status")).alias("status"),
+            pl.coalesce("_owner", "owner").alias("owner"),
         )
-        for r in rows
-    ]
-    items = [i for i in apply_states(items, states) if i.due <= until]
-    return rank(items)
+        .drop("_key", "_until", "_owner")
+    )
+
+
+def _items(frame: pl.DataFrame) -> list[AgendaItem]:
+    present = [k for k in _PARAMS if k in frame.columns]
+    columns = {c: frame[c].to_list() for c in (*_FIELDS, *present)}
+    values = [columns[k] for k in present]
+    return [
+        AgendaItem(
+            client_id=cid,
+            name=name or cid,
+            segment=segment,
+            rule=rule,
+            due=day,
+            stake=float(stake),
+            channel=channel,
+            template=template,
+            owner=who,
+            status=status,
+            last_contact=last,
+            trigger=trigger,
+            params={k: v[i] for k, v in zip(present, values, strict=True) if v[i] is not None},
+        )
+        for i, (cid, name, segment, rule, day, stake, channel, template, last, trigger, who,
+                status) in enumerate(zip(*(columns[c] for c in _FIELDS), strict=True))
+    ]  # fmt: skip
 
 
 def rank(items: Iterable[AgendaItem]) -> list[AgendaItem]:

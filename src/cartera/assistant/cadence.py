@@ -238,7 +238,8 @@ def due_contacts(
         :data:`DUE_COLUMNS`, one row per (client, rule) still to do; ``due``
         may lie before ``as_of`` (overdue) or after it (upcoming).
     """
-    base = _base(clients, rhythm, open_items, interactions, settings)
+    # Computed once: every rule filters the same joined clients.
+    base = _base(clients, rhythm, open_items, interactions, settings).collect().lazy()
     frames = [
         f.select(
             "client_id", "name", "segment", "rule", "_mode", "_reset", "trigger", "cadence_days",

@@ -16,11 +16,46 @@ __all__ = ["open_items", "order_rhythm", "payment_trend"]
 
 
 def _invoices(documents: pl.DataFrame, as_of: dt.date) -> pl.LazyFrame:
+    # A number per client to sort on: the workspace's client_key, else a 64-bit hash of
+    # the id (sorting millions of id strings costs several times more).
+    key = pl.col("client_key") if "client_key" in documents.columns else pl.col("client_id").hash()
     return (
         documents.lazy()
         .filter((pl.col("doc_type") == "invoice") & (pl.col("date") <= as_of))
-        .with_columns(pl.col("client_id").cast(pl.String))
+        .with_columns(pl.col("client_id").cast(pl.String), key.cast(pl.UInt64).alias("_key"))
     )
+
+
+def _gap_quantiles(days: pl.LazyFrame, quantile: float) -> pl.LazyFrame:
+    """Per client the median and the ``quantile`` of its gaps (linear interpolation).
+
+    Computed from the gaps sorted within each client and their positions, which
+    is many times faster than a quantile aggregation over hundreds of
+    thousands of small groups.
+    """
+    gaps = (
+        days.filter(pl.col("gap").is_not_null())
+        .select("_key", "client_id", pl.col("gap").cast(pl.Float64))
+        .sort("_key", "gap")
+        .with_row_index("_row")
+    )
+    # Position within the client's sorted gaps: row number minus the client's first row.
+    first = gaps.group_by("_key").agg(pl.col("_row").min().alias("_first"), pl.len().alias("k"))
+    gaps = gaps.join(first, on="_key").with_columns((pl.col("_row") - pl.col("_first")).alias("i"))
+
+    def at(q: float, name: str) -> pl.Expr:
+        pos = (pl.col("k") - 1).cast(pl.Float64) * q
+        lo, frac = pos.floor(), pos - pos.floor()
+        weight = (
+            pl.when(pl.col("i") == lo)
+            .then(1.0 - frac)
+            .when(pl.col("i") == lo + 1)
+            .then(frac)
+            .otherwise(0.0)
+        )
+        return (pl.col("gap") * weight).sum().alias(name)
+
+    return gaps.group_by("client_id").agg(at(0.5, "median_gap"), at(quantile, "usual_gap"))
 
 
 def order_rhythm(documents: pl.DataFrame, as_of: dt.date, quantile: float = 0.8) -> pl.DataFrame:
@@ -37,20 +72,23 @@ def order_rhythm(documents: pl.DataFrame, as_of: dt.date, quantile: float = 0.8)
     """
     days = (
         _invoices(documents, as_of)
-        .select("client_id", "date")
-        .unique()
-        .sort("client_id", "date")
+        .select("_key", "client_id", "date")
+        .unique(["_key", "date"])
+        .sort("_key", "date")
         .with_columns(
-            pl.col("date").diff().dt.total_days().over("client_id").alias("gap"),
+            # Sorted by client: a plain diff, blanked where a new client starts, is the
+            # per-client gap without a window over each group.
+            pl.when(pl.col("_key") == pl.col("_key").shift(1))
+            .then(pl.col("date").diff().dt.total_days())
+            .alias("gap"),
         )
     )
-    out = days.group_by("client_id").agg(
+    summary = days.group_by("client_id").agg(
         pl.len().alias("orders"),
         pl.col("date").min().alias("first_order"),
         pl.col("date").max().alias("last_order"),
-        pl.col("gap").drop_nulls().median().alias("median_gap"),
-        pl.col("gap").drop_nulls().quantile(quantile, interpolation="linear").alias("usual_gap"),
     )
+    out = summary.join(_gap_quantiles(days, quantile), on="client_id", how="left")
     return (
         out.with_columns(
             (pl.lit(as_of) - pl.col("last_order")).dt.total_days().alias("days_since"),

@@ -61,6 +61,9 @@ def register(app: typer.Typer) -> None:
             None, "--settings", help=_("TOML settings file.")
         ),
         as_of: str | None = typer.Option(None, "--as-of", help=_("Date of the agenda.")),
+        limit: int | None = typer.Option(
+            None, "--limit", min=1, help=_("Only the first N items (by money at stake).")
+        ),
     ) -> None:
         if fmt not in _FORMATS:
             raise SettingsError(N_("--format must be one of {choices}, not «{value}»."),
@@ -70,7 +73,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_flags(settings_file, lang, as_of=as_of)
         if settings.language and not lang:
             set_language(settings.language)
-        rows, today, currency = _rows(workspace, settings, settings_file, week, owner)
+        rows, today, currency = _rows(workspace, settings, settings_file, week, owner, limit)
         if fmt == "json":
             print_json({"as_of": today.isoformat(), "items": rows})
         elif fmt in ("csv", "xlsx"):
@@ -85,11 +88,11 @@ def _rows(
     settings_file: Path | None,
     week: str | None,
     owner: str | None,
+    limit: int | None,
 ) -> tuple[list[dict[str, Any]], dt.date, str]:
     from cartera import analyze
     from cartera.assistant import (
         build_agenda,
-        filter_items,
         from_activities,
         load_assistant_settings,
         owners_from_log,
@@ -106,9 +109,9 @@ def _rows(
     log = from_activities(ws.read("activities"))
     due = plan(analysis.clients_frame, ws.read("documents"), log, assistant, analysis.as_of)
     items = build_agenda(
-        due, until=end, owners=owners_from_log(log), default_owner=assistant.default_owner
-    )
-    items = filter_items(items, owner=owner)
+        due, until=end, owners=owners_from_log(log), default_owner=assistant.default_owner,
+        owner=owner, limit=limit,
+    )  # fmt: skip
     return agenda_rows(items, analysis.as_of, analysis.currency), analysis.as_of, analysis.currency
 
 
