@@ -103,7 +103,7 @@ def test_why_carries_the_numbers_in_both_languages() -> None:
     with language("en"):
         assert why(dunning, AS_OF) == "€12,000 overdue; oldest invoice 20 days past due."
         assert why(margin, AS_OF) == (
-            "Margin client (€7,000 margin a year): 50 days since the last order, "
+            "Margin client (€7,000 margin a year): 30 days without an order by the due day, "
             "its usual gap is 30 days."
         )
         row = agenda_rows([dunning], AS_OF)[0]

@@ -71,7 +71,7 @@ def test_first_week_lists_the_planted_situations(
 
     margin = {i["client_id"] for i in by_rule["margin_reactivation"]}
     assert margin and margin <= _kind(truth, "margin")
-    assert all("since the last order" in i["why"] for i in by_rule["margin_reactivation"])
+    assert all("without an order" in i["why"] for i in by_rule["margin_reactivation"])
     structure = {i["client_id"] for i in by_rule["structure_call"]}
     assert structure and structure <= _kind(truth, "structure")
     assert {i["client_id"] for i in by_rule["image_reference"]} == _kind(truth, "image")

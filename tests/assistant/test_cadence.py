@@ -198,3 +198,26 @@ def test_due_dates_roll_to_the_next_business_day() -> None:
         _due(cl, log(("A", dt.date(2026, 9, 24), "call")), settings=holiday), "structure_call"
     )
     assert row["due"] == dt.date(2026, 10, 27)
+
+
+@pytest.mark.parametrize(("since", "listed_due"), [(40, 1), (41, 0), (42, -1)])
+def test_lapsing_call_past_twice_the_usual_gap(since: int, listed_due: int) -> None:
+    # usual gap 20.4 days → lapsed after ceil(40.8) = 41 days of silence
+    cl = clients({"id": "R", "revenue": 5000.0}, {"id": "D", "segment": "dormant"})
+    rh = rhythm(*({"client_id": c, "orders": 5, "first_order": days(200),
+                   "last_order": days(since), "median_gap": 15.0, "usual_gap": 20.4,
+                   "days_since": since} for c in "RD"))  # fmt: skip
+    frame = _due(cl, rh=rh).filter(pl.col("rule") == "lapsing_call")
+    assert frame["client_id"].to_list() == ["R"]  # dormant clients get the win-back call
+    row = frame.row(0, named=True)
+    assert row["due"] == AS_OF + dt.timedelta(days=listed_due) and row["stake"] == 5000.0
+
+
+@pytest.mark.parametrize(("gap", "lapse"), [(10.0, 30), (14.9, 30), (15.2, 31)])
+def test_lapsing_call_waits_at_least_a_month(gap: float, lapse: int) -> None:
+    cl = clients({"id": "R"})
+    rh = rhythm({"client_id": "R", "orders": 9, "first_order": days(300), "last_order": days(10),
+                 "median_gap": gap, "usual_gap": gap, "days_since": 10})  # fmt: skip
+    row = _one(_due(cl, rh=rh), "lapsing_call")
+    assert row["due"] == days(10) + dt.timedelta(days=lapse)
+    assert row["silence"] == lapse

@@ -51,6 +51,7 @@ _PARAMS = (
     "days_since",
     "orders",
     "cadence_days",
+    "silence",
 )
 #: Frame columns an item is built from, in the order of the loop in :func:`build_agenda`.
 _FIELDS = (

@@ -41,6 +41,7 @@ RULES: Final = (
     "structure_call",
     "structure_review",
     "margin_reactivation",
+    "lapsing_call",
     "declining_call",
     "renegotiate",
     "let_go",
@@ -76,6 +77,7 @@ DUE_COLUMNS: Final = (
     "channel",
     "template",
     *_NUMBERS,
+    "silence",
 )
 _CONTACT = "contact"
 _MEETING = "meeting"
@@ -146,6 +148,9 @@ def _candidates(base: pl.LazyFrame, s: AssistantSettings, as_of: dt.date) -> lis
     revenue = pl.col("revenue")
     days = pl.duration(days=1)
     gap = pl.col("usual_gap").ceil().cast(pl.Int64)
+    lapsed = pl.max_horizontal(
+        (pl.col("usual_gap") * s.churn.lapsed_multiple).ceil(), pl.lit(s.churn.min_lapse_days)
+    ).cast(pl.Int64)
     out = [
         _rule(base.filter(seg == "structure"), "structure_call", mode="cadence", reset=_CONTACT,
               stake=revenue, channel="phone", template="satisfaction_check",
@@ -158,6 +163,11 @@ def _candidates(base: pl.LazyFrame, s: AssistantSettings, as_of: dt.date) -> lis
               stake=pl.coalesce("gross_margin", "revenue"), channel="phone",
               template="reactivation", cadence=s.margin_repeat_days,
               trigger=pl.col("last_order") + gap * days),
+        _rule(base.filter(seg.is_in(["structure", "image", "regular", "new"])
+                          & (pl.col("orders") >= s.churn.min_orders)),
+              "lapsing_call", mode="trigger", reset=_CONTACT, stake=revenue, channel="phone",
+              template="reactivation", cadence=s.margin_repeat_days,
+              trigger=pl.col("last_order") + lapsed * days),
         _rule(base.filter(seg == "image"), "image_call", mode="cadence", reset=_CONTACT,
               stake=revenue, channel="phone", template="satisfaction_check",
               cadence=s.image_call_days),
@@ -243,7 +253,8 @@ def due_contacts(
     frames = [
         f.select(
             "client_id", "name", "segment", "rule", "_mode", "_reset", "trigger", "cadence_days",
-            "stake", "channel", "template", "last_contact", "last_meeting", *_NUMBERS,
+            "stake", "channel", "template", "last_contact", "last_meeting", "last_order",
+            *_NUMBERS,
         )
         for f in _candidates(base, settings, as_of)
     ]  # fmt: skip
@@ -274,11 +285,15 @@ def due_contacts(
     result = (
         rows.with_columns(due.alias("due"), reset.alias("last_contact"))
         .filter(~settled & pl.col("due").is_not_null())
-        .select(DUE_COLUMNS)
+        .select(*DUE_COLUMNS[:-1], "last_order")
         .collect()
     )
     if settings.business_days and result.height:
         result = result.with_columns(roll_forward(result["due"], settings.holidays))
+    # Days without an order on the due day (what a call then is about).
+    result = result.with_columns(
+        (pl.col("due") - pl.col("last_order")).dt.total_days().alias("silence")
+    ).select(DUE_COLUMNS)
     order = {rule: i for i, rule in enumerate(RULES)}
     return result.sort(
         pl.col("client_id"), pl.col("rule").replace_strict(order, return_dtype=pl.Int32)

@@ -69,6 +69,13 @@ class ChurnSettings(_Strict):
         description="A client has lapsed when the days since its last order pass this multiple "
         "of that quantile. 2 by default: twice its longest usual silence.",
     )
+    min_lapse_days: int = Field(
+        30,
+        ge=1,
+        description="The agenda's lapsing call comes after at least this many days without an "
+        "order, however short the client's usual gap (days). 30: a client ordering every few "
+        "days is not lost after a quiet week, but a month without orders is worth a call.",
+    )
     min_orders: int = Field(
         3,
         ge=2,

@@ -18,6 +18,7 @@ RULE_LABELS: Final = {
     "structure_call": N_("Satisfaction call"),
     "structure_review": N_("Quarterly review"),
     "margin_reactivation": N_("Reactivation call"),
+    "lapsing_call": N_("Call: the orders have stopped"),
     "declining_call": N_("Call to ask why sales fell"),
     "renegotiate": N_("Renegotiation with the numbers"),
     "let_go": N_("Conversation about terms or parting"),
@@ -37,8 +38,11 @@ _WHY: Final = {
                          "{cadence_days} days; {last}."),
     "structure_review": N_("Structure client ({revenue} a year): a review meeting every "
                            "{cadence_days} days; {last}."),
-    "margin_reactivation": N_("Margin client ({gross_margin} margin a year): {days_since} days "
-                              "since the last order, its usual gap is {usual_gap} days."),
+    "margin_reactivation": N_("Margin client ({gross_margin} margin a year): {silence} days "
+                              "without an order by the due day, its usual gap is {usual_gap} "
+                              "days."),
+    "lapsing_call": N_("{silence} days without an order by the due day, more than twice its "
+                       "usual gap of {usual_gap} days (churn risk: lapsed); {last}."),
     "declining_call": N_("Sales fell from {previous_revenue} to {revenue}; {last}."),
     "renegotiate": N_("Renegotiate: net contribution {net_contribution} on {revenue} of sales."),
     "let_go": N_("Let go or change terms: net contribution {net_contribution} on {revenue} of "
@@ -77,7 +81,8 @@ def why(item: AgendaItem, today: dt.date, currency: str = "EUR") -> str:
             values[key] = fmt_money(float(value), currency, digits=0)
         else:
             values[key] = fmt_number(float(value))
-    for key in (*_MONEY, "days_past_due", "usual_gap", "days_since", "orders", "cadence_days"):
+    for key in (*_MONEY, "days_past_due", "usual_gap", "days_since", "orders", "cadence_days",
+                "silence"):  # fmt: skip
         values.setdefault(key, "—")
     last = _last(item.last_contact, today)
     last_rule = _("never asked") if item.last_contact is None else last
