@@ -221,3 +221,14 @@ def test_lapsing_call_waits_at_least_a_month(gap: float, lapse: int) -> None:
     row = _one(_due(cl, rh=rh), "lapsing_call")
     assert row["due"] == days(10) + dt.timedelta(days=lapse)
     assert row["silence"] == lapse
+
+
+def test_business_day_helpers() -> None:
+    from cartera.assistant.calendar import next_business_day, roll_forward
+
+    friday, saturday, monday = dt.date(2026, 10, 30), dt.date(2026, 10, 31), dt.date(2026, 11, 2)
+    assert next_business_day(friday) == friday
+    assert next_business_day(saturday) == monday
+    assert next_business_day(saturday, [monday]) == dt.date(2026, 11, 3)
+    out = roll_forward(pl.Series("d", [saturday, None, friday], dtype=pl.Date))
+    assert out.to_list() == [monday, None, friday]

@@ -143,7 +143,7 @@ def _rule(
     )
 
 
-def _candidates(base: pl.LazyFrame, s: AssistantSettings, as_of: dt.date) -> list[pl.LazyFrame]:
+def _candidates(base: pl.LazyFrame, s: AssistantSettings) -> list[pl.LazyFrame]:
     seg, action, reasons = pl.col("segment"), pl.col("action"), pl.col("reasons")
     revenue = pl.col("revenue")
     days = pl.duration(days=1)
@@ -256,7 +256,7 @@ def due_contacts(
             "stake", "channel", "template", "last_contact", "last_meeting", "last_order",
             *_NUMBERS,
         )
-        for f in _candidates(base, settings, as_of)
+        for f in _candidates(base, settings)
     ]  # fmt: skip
     rows = pl.concat(frames, how="vertical_relaxed").join(
         _last_by_rule(interactions), on=["client_id", "rule"], how="left"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-__all__ = ["add_days", "next_business_day", "roll_forward"]
+__all__ = ["next_business_day", "roll_forward"]
 
 
 def _days(holidays: Sequence[dt.date]) -> np.ndarray:
@@ -19,11 +19,6 @@ def next_business_day(day: dt.date, holidays: Sequence[dt.date] = ()) -> dt.date
     """``day`` itself when it is Monday-Friday and no holiday, else the next such day."""
     rolled = np.busday_offset(np.datetime64(day, "D"), 0, roll="forward", holidays=_days(holidays))
     return dt.date.fromisoformat(str(rolled))
-
-
-def add_days(day: dt.date, days: int) -> dt.date:
-    """Calendar days (cadences are counted in calendar days; only the result is rolled)."""
-    return day + dt.timedelta(days=days)
 
 
 def roll_forward(dates: pl.Series, holidays: Sequence[dt.date] = ()) -> pl.Series:
