@@ -198,3 +198,47 @@ def test_smtp_password_only_from_the_environment_and_errors_are_clean(
         send([mail], closed, environ={})
     assert inbox.messages == []
     assert "password" not in SmtpSettings.model_fields
+
+
+class _Refusing(_Inbox):
+    """Refuses mail to one address (a server failing half-way through a run)."""
+
+    def __init__(self, refuse: str) -> None:
+        super().__init__()
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: Any) -> str:  # fmt: skip
+        if address == self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_remind_twice_sends_once_and_a_crash_resends_nothing_sent() -> None:
+    from cartera.assistant.reminders import deliver
+
+    inbox, port = _Refusing("c2@client.es"), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = SmtpSettings(host="127.0.0.1", port=port, security="none")
+        items = [_item("C1"), _item("C2"), _item("C3")]
+        ledger: list[LedgerEntry] = []
+
+        def compose(p: Any) -> EmailMessage:
+            message = render("satisfaction_check", "en", FIG)
+            return build_email(message, sender="a@firm.es",
+                               to=f"{p.item.client_id.lower()}@client.es")  # fmt: skip
+
+        with pytest.raises(ReminderError):
+            deliver(pending(items, ledger, TODAY), compose, settings, ledger.append, STAMP)
+        assert [e.key for e in ledger] == ["C1:structure_call"]  # sent before the failure
+        inbox.refuse = ""
+        sent = deliver(pending(items, ledger, TODAY), compose, settings, ledger.append, STAMP)
+        assert sent == 2
+        assert deliver(pending(items, ledger, TODAY), compose, settings, ledger.append, STAMP) == 0
+        received = [rcpt for _f, rcpts, _raw in inbox.messages for rcpt in rcpts]
+        assert received == ["c1@client.es", "c2@client.es", "c3@client.es"]
+    finally:
+        controller.stop()

@@ -21,7 +21,7 @@ import os
 import smtplib
 import ssl
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -39,6 +39,7 @@ __all__ = [
     "Pending",
     "ReminderError",
     "build_email",
+    "deliver",
     "feed",
     "fingerprint",
     "item_calendar",
@@ -215,11 +216,13 @@ def send(
     mails: Sequence[EmailMessage],
     smtp: SmtpSettings,
     environ: Mapping[str, str] | None = None,
+    on_sent: Callable[[int], None] | None = None,
 ) -> list[str]:
     """Send ``mails`` over one SMTP connection; returns their Message-IDs in order.
 
     The password comes from ``environ[smtp.password_env]`` (the process
     environment by default) and is required when ``smtp.user`` is set.
+    ``on_sent(i)`` is called right after the server accepted mail ``i``.
     """
     env = os.environ if environ is None else environ
     password = env.get(smtp.password_env) if smtp.user else None
@@ -233,8 +236,10 @@ def send(
         with client:
             if smtp.user and password:
                 client.login(smtp.user, password)
-            for mail in mails:
+            for i, mail in enumerate(mails):
                 client.send_message(mail)
+                if on_sent is not None:
+                    on_sent(i)
     except (smtplib.SMTPException, OSError) as exc:
         raise ReminderError(
             N_("The mail server {host}:{port} refused the reminders: {error}"),
@@ -258,3 +263,32 @@ def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
             client.close()
             raise
     return client
+
+
+def deliver(
+    todo: Sequence[Pending],
+    compose: Callable[[Pending], EmailMessage],
+    smtp: SmtpSettings,
+    record: Callable[[LedgerEntry], None],
+    now: dt.datetime,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Send the e-mail reminders of ``todo`` and record each one as soon as it is accepted.
+
+    ``compose`` builds a pending item's e-mail (message, invitation); ``record``
+    persists a :class:`LedgerEntry` (the store's sent ledger). A failure half-way
+    raises :class:`ReminderError` after the ones already accepted were recorded,
+    so the next run sends only the rest. Returns how many were sent.
+    """
+    mails = [p for p in todo if p.channel == "email"]
+    sent = 0
+
+    def done(i: int) -> None:
+        nonlocal sent
+        p = mails[i]
+        record(LedgerEntry(p.item.key, p.channel, p.fingerprint, p.sequence, now))
+        sent += 1
+
+    if mails:
+        send([compose(p) for p in mails], smtp, environ, on_sent=done)
+    return sent
