@@ -135,3 +135,26 @@ def test_rfm_summary_in_weeks() -> None:
     )  # fmt: skip
     out = rfm_summary(docs, dt.date(2026, 1, 29)).to_dicts()
     assert out == [{"client_id": "A", "x": 1.0, "t_x": 2.0, "T": 4.0}]
+
+
+def test_p_alive_by_client_on_the_firms_own_invoices() -> None:
+    from cartera.assistant.bgnbd import p_alive_by_client
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for c in range(40):
+        start = dt.date(2025, 1, 1) + dt.timedelta(days=int(rng.integers(0, 60)))
+        stop = 700 if c % 2 else int(rng.integers(60, 200))  # odd clients keep buying
+        for day in range(0, stop, int(rng.integers(15, 40))):
+            rows.append((f"C{c:02d}", start + dt.timedelta(days=day)))
+    rows.append(("ONCE", dt.date(2026, 6, 1)))
+    docs = pl.DataFrame(rows, schema={"client_id": pl.String, "date": pl.Date}, orient="row")
+    docs = docs.with_columns(pl.lit("invoice").alias("doc_type"))
+    model, out = p_alive_by_client(docs, dt.date(2026, 12, 31))
+    p = dict(zip(out["client_id"].to_list(), out["p_alive"].to_list(), strict=True))
+    assert p["ONCE"] == 1.0  # no repeat purchase: never seen to drop out
+    assert all(0.0 <= v <= 1.0 for v in p.values())
+    stopped = [p[f"C{c:02d}"] for c in range(0, 40, 2)]
+    buying = [p[f"C{c:02d}"] for c in range(1, 40, 2)]
+    assert max(stopped) < min(buying)
+    assert model.r > 0 and model.alpha > 0

@@ -27,7 +27,7 @@ from scipy.special import gammaln, hyp2f1
 from cartera.errors import CarteraError
 from cartera.i18n import N_
 
-__all__ = ["BGNBD", "fit_bgnbd", "rfm_summary"]
+__all__ = ["BGNBD", "fit_bgnbd", "p_alive_by_client", "rfm_summary"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,14 @@ def rfm_summary(documents: pl.DataFrame, as_of: dt.date, unit_days: float = 7.0)
         .sort("client_id")
         .collect()
     )
+
+
+def p_alive_by_client(documents: pl.DataFrame, as_of: dt.date) -> tuple[BGNBD, pl.DataFrame]:
+    """Fit BG/NBD on the firm's own invoice days and give each client's P(alive).
+
+    Returns the model and ``client_id, x, t_x, T, p_alive`` (weeks).
+    """
+    rfm = rfm_summary(documents, as_of)
+    x, t_x, T = (rfm[c].to_numpy() for c in ("x", "t_x", "T"))
+    model = fit_bgnbd(x, t_x, T)
+    return model, rfm.with_columns(pl.Series("p_alive", model.p_alive(x, t_x, T)))
