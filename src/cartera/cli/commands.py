@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import typer
 
-from cartera.cli import analyze_cmd, demo_cmd, io_cmds, report_cmd, scenario_cmds, study_cmd
+from cartera.cli import (
+    agenda_cmd,
+    analyze_cmd,
+    demo_cmd,
+    io_cmds,
+    report_cmd,
+    scenario_cmds,
+    study_cmd,
+)
 
 __all__ = ["register"]
 
+MODULES = (
+    demo_cmd,
+    io_cmds,
+    analyze_cmd,
+    scenario_cmds,
+    report_cmd,
+    agenda_cmd,
+    study_cmd,
+)
+
 
 def register(app: typer.Typer) -> None:
-    for module in (demo_cmd, io_cmds, analyze_cmd, scenario_cmds, report_cmd, study_cmd):
+    for module in MODULES:
         module.register(app)

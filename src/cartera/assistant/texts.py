@@ -1,0 +1,134 @@
+"""Localised labels and the "why" of each agenda item (rule + its numbers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+from cartera.assistant.agenda import AgendaItem
+from cartera.i18n import N_, _, fmt_date, fmt_money, fmt_number
+
+__all__ = ["ROW_COLUMNS", "RULE_LABELS", "agenda_rows", "rule_label", "why"]
+
+RULE_LABELS: Final = {
+    "dunning_friendly": N_("Payment reminder (friendly)"),
+    "dunning_firm": N_("Payment reminder (firm)"),
+    "dunning_call": N_("Payment call"),
+    "dunning_final": N_("Final payment notice"),
+    "structure_call": N_("Satisfaction call"),
+    "structure_review": N_("Quarterly review"),
+    "margin_reactivation": N_("Reactivation call"),
+    "lapsing_call": N_("Call: the orders have stopped"),
+    "declining_call": N_("Call to ask why sales fell"),
+    "renegotiate": N_("Renegotiation with the numbers"),
+    "let_go": N_("Conversation about terms or parting"),
+    "image_call": N_("Relationship call"),
+    "image_reference": N_("Reference ask"),
+    "new_first_check": N_("Check after the first order"),
+    "new_followup": N_("90-day check"),
+    "dormant_winback": N_("Win-back call"),
+    "regular_contact": N_("Keep-in-touch call"),
+}
+_WHY: Final = {
+    "dunning_friendly": N_("{overdue} overdue; oldest invoice {days_past_due} days past due."),
+    "dunning_firm": N_("{overdue} overdue; oldest invoice {days_past_due} days past due."),
+    "dunning_call": N_("{overdue} overdue; oldest invoice {days_past_due} days past due."),
+    "dunning_final": N_("{overdue} overdue; oldest invoice {days_past_due} days past due."),
+    "structure_call": N_("Structure client ({revenue} a year): a satisfaction call every "
+                         "{cadence_days} days; {last}."),
+    "structure_review": N_("Structure client ({revenue} a year): a review meeting every "
+                           "{cadence_days} days; {last}."),
+    "margin_reactivation": N_("Margin client ({gross_margin} margin a year): {silence} days "
+                              "without an order by the due day, its usual gap is {usual_gap} "
+                              "days."),
+    "lapsing_call": N_("{silence} days without an order by the due day, more than twice its "
+                       "usual gap of {usual_gap} days (churn risk: lapsed); {last}."),
+    "declining_call": N_("Sales fell from {previous_revenue} to {revenue}; {last}."),
+    "renegotiate": N_("Renegotiate: net contribution {net_contribution} on {revenue} of sales."),
+    "let_go": N_("Let go or change terms: net contribution {net_contribution} on {revenue} of "
+                 "sales."),
+    "image_call": N_("Image client: a relationship call every {cadence_days} days; {last}."),
+    "image_reference": N_("Image client: a reference or testimonial ask every {cadence_days} "
+                          "days; {last_rule}."),
+    "new_first_check": N_("New client: {orders} orders so far; check how the first delivery "
+                          "went."),
+    "new_followup": N_("New client: 90 days since the first order; {orders} orders so far."),
+    "dormant_winback": N_("Dormant client: bought {previous_revenue} the year before, nothing "
+                          "for {days_since} days; {last}."),
+    "regular_contact": N_("Regular client ({revenue} a year): a contact every {cadence_days} "
+                          "days; {last}."),
+}  # fmt: skip
+_MONEY: Final = ("revenue", "gross_margin", "previous_revenue", "net_contribution", "overdue")
+
+
+def rule_label(rule: str) -> str:
+    return _(RULE_LABELS[rule]) if rule in RULE_LABELS else rule
+
+
+def _last(last: dt.date | None, today: dt.date) -> str:
+    if last is None:
+        return _("no conversation logged")
+    return _("last conversation {date} ({days} days ago)").format(
+        date=fmt_date(last), days=fmt_number((today - last).days)
+    )
+
+
+def why(item: AgendaItem, today: dt.date, currency: str = "EUR") -> str:
+    """The reason for ``item`` with its numbers, in the current language."""
+    values: dict[str, str] = {}
+    for key, value in item.params.items():
+        if key in _MONEY:
+            values[key] = fmt_money(float(value), currency, digits=0)
+        else:
+            values[key] = fmt_number(float(value))
+    for key in (*_MONEY, "days_past_due", "usual_gap", "days_since", "orders", "cadence_days",
+                "silence"):  # fmt: skip
+        values.setdefault(key, "—")
+    last = _last(item.last_contact, today)
+    last_rule = _("never asked") if item.last_contact is None else last
+    return _(_WHY[item.rule]).format(last=last, last_rule=last_rule, **values)
+
+
+#: Columns of :func:`agenda_rows` (the CSV/XLSX/JSON export), in order.
+ROW_COLUMNS: Final = (
+    "due",
+    "days_overdue",
+    "client_id",
+    "name",
+    "segment",
+    "rule",
+    "action",
+    "why",
+    "stake",
+    "channel",
+    "template",
+    "owner",
+    "status",
+    "key",
+)
+
+
+def agenda_rows(
+    items: list[AgendaItem], today: dt.date, currency: str = "EUR"
+) -> list[dict[str, Any]]:
+    """One plain dict per item (keys :data:`ROW_COLUMNS`): dates ISO, stake rounded to cents,
+    ``action`` and ``why`` in the current language."""
+    return [
+        {
+            "due": item.due.isoformat(),
+            "days_overdue": item.days_overdue(today),
+            "client_id": item.client_id,
+            "name": item.name,
+            "segment": item.segment,
+            "rule": item.rule,
+            "action": rule_label(item.rule),
+            "why": why(item, today, currency),
+            "stake": round(item.stake, 2),
+            "channel": item.channel,
+            "template": item.template,
+            "owner": item.owner,
+            "status": item.status,
+            "key": item.key,
+        }
+        for item in items
+    ]
