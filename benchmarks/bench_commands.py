@@ -218,18 +218,14 @@ class Cluster:
         subprocess.run([sys.executable, str(CLUSTER), "stop", *self.args], check=False)
 
 
-def run_rounds(
-    cmds: dict[str, list[str]], repeat: int, out: Path, env: dict[str, str]
-) -> dict[str, Series]:
-    series = {name: Series(name) for name in cmds}
-    for i in range(repeat):
-        for name, argv in cmds.items():
-            shutil.rmtree(out / "import-ws", ignore_errors=True)
-            run = measure(argv, env=env)
-            series[name].runs.append(run)
-            print(f"  round {i + 1}/{repeat} {name}: {run.seconds:.2f} s, "
-                  f"{run.rss_mb:,.0f} MB", flush=True)  # fmt: skip
-    return series
+def run_round(cmds: dict[str, list[str]], series: dict[str, Series], label: str,
+              out: Path, env: dict[str, str]) -> None:  # fmt: skip
+    """Run every command once, in order, adding each run to its series."""
+    for name, argv in cmds.items():
+        shutil.rmtree(out / "import-ws", ignore_errors=True)
+        run = measure(argv, env=env)
+        series.setdefault(name, Series(name)).runs.append(run)
+        print(f"  {label} {name}: {run.seconds:.2f} s, {run.rss_mb:,.0f} MB", flush=True)
 
 
 def _fmt(value: float | None, spec: str = ".2f") -> str:
@@ -298,30 +294,55 @@ def main() -> None:
         cmds = {k: v for k, v in cmds.items() if k in wanted}
     load_before = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
+    header = (
+        "# Benchmark: the user's commands, whole processes\n\n"
+        + (__doc__ or "").split("\n\nUsage")[0].split("\n\n", 1)[1]
+        + "\n\n"
+    )
+    previous = "" if args.fresh or not args.out.exists() else args.out.read_text("utf-8")
+    previous = previous.rstrip() + "\n\n" if previous else header
     print(f"[{args.clients:,} clients, {args.lines:,} lines] {args.repeat} rounds", flush=True)
-    series = run_rounds(cmds, args.repeat, out, env)
+    series: dict[str, Series] = {}
     cluster_series: dict[str, Series] = {}
+    for i in range(args.repeat):  # the results are written after every round
+        run_round(cmds, series, f"round {i + 1}/{args.repeat}", out, env)
+        text = section(args, ws, series, cluster_series, started, load_before, i + 1)
+        args.out.write_text(previous + text, "utf-8")
     if args.cluster:
         with Cluster(work) as cluster:
-            spark = [*cmds.get("analyze-json", commands(data, ws, out)["analyze-json"]),
+            spark = [*commands(data, ws, out)["analyze-json"],
                      "--engine", "spark", "--spark-master", cluster.master]  # fmt: skip
             pair = {"floor": cmds["floor"], "duckdb": spark[:-4], "spark-cluster": spark}
-            cluster_series = run_rounds(pair, args.repeat, out, env)
-    load_after = os.getloadavg()
+            for i in range(args.repeat):
+                run_round(pair, cluster_series, f"cluster round {i + 1}", out, env)
+                text = section(args, ws, series, cluster_series, started, load_before, i + 1)
+                args.out.write_text(previous + text, "utf-8")
+    print(args.out.read_text("utf-8")[len(previous) :])
+
+
+LABELS = {
+    "floor": "floor: DuckDB `GROUP BY client_key` (fresh process)",
+    "import": "`cartera import` (the four demo files)",
+    "analyze": "`cartera analyze WS` (dashboard)",
+    "analyze-json": "`cartera analyze WS --format json`",
+    "whatif": "`cartera whatif WS --lose <top client>`",
+    "report-html": "`cartera report WS --format html`",
+    "report-xlsx": "`cartera report WS --format xlsx`",
+    "report-pdf": "`cartera report WS --format pdf`",
+    "lifetimes": "lifetimes `summary_data_from_transaction_data`",
+    "duckdb": "`cartera analyze WS --format json` (DuckDB)",
+    "spark-cluster": "same, `--engine spark --spark-master` (2 workers × 1 core × 2 GB)",
+}
+
+
+def section(
+    args: argparse.Namespace, ws: Path, series: dict[str, Series],
+    cluster_series: dict[str, Series], started: dt.datetime,
+    load_before: tuple[float, float, float], rounds: int,
+) -> str:  # fmt: skip
+    """The Markdown section of this run so far."""
     n_lines, n_clients = lines_of(ws)
-    labels = {
-        "floor": "floor: DuckDB `GROUP BY client_key` (fresh process)",
-        "import": "`cartera import` (the four demo files)",
-        "analyze": "`cartera analyze WS` (dashboard)",
-        "analyze-json": "`cartera analyze WS --format json`",
-        "whatif": "`cartera whatif WS --lose <top client>`",
-        "report-html": "`cartera report WS --format html`",
-        "report-xlsx": "`cartera report WS --format xlsx`",
-        "report-pdf": "`cartera report WS --format pdf`",
-        "lifetimes": "lifetimes `summary_data_from_transaction_data`",
-        "duckdb": "`cartera analyze WS --format json` (DuckDB)",
-        "spark-cluster": "same, `--engine spark --spark-master` (2 workers × 1 core × 2 GB)",
-    }
+    load_now = os.getloadavg()
     text = [
         f"## {n_clients:,} clients, {n_lines:,} document lines",
         "",
@@ -332,24 +353,17 @@ def main() -> None:
         + "`  ",
         f"Run {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB; load average (1/5/15 min) "
-        f"{'/'.join(f'{x:.1f}' for x in load_before)} before, "
-        f"{'/'.join(f'{x:.1f}' for x in load_after)} after.",
+        f"{'/'.join(f'{x:.1f}' for x in load_before)} at the start, "
+        f"{'/'.join(f'{x:.1f}' for x in load_now)} at the last write. "
+        f"Rounds done: {rounds} of {args.repeat}.",
         "",
-        *table(series, labels),
+        *table(series, LABELS),
     ]
     if cluster_series:
         text += ["", "DuckDB against the two-worker Spark standalone cluster on this machine "
                  "(the whole command; the cluster's executors are separate processes, so their "
-                 "memory is not in the peak RSS):", "", *table(cluster_series, labels)]  # fmt: skip
-    section = "\n".join(text) + "\n"
-    print(section)
-    header = (
-        "# Benchmark: the user's commands, whole processes\n\n"
-        + (__doc__ or "").split("\n\nUsage")[0].split("\n\n", 1)[1]
-        + "\n\n"
-    )
-    previous = "" if args.fresh or not args.out.exists() else args.out.read_text("utf-8")
-    args.out.write_text((previous.rstrip() + "\n\n" if previous else header) + section, "utf-8")
+                 "memory is not in the peak RSS):", "", *table(cluster_series, LABELS)]  # fmt: skip
+    return "\n".join(text) + "\n"
 
 
 if __name__ == "__main__":
