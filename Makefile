@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs
+.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs spark-cluster-start spark-cluster-stop
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# The slow tests run too: Spark parity, and a real standalone cluster (a master and two
+# workers started on 127.0.0.1 by scripts/spark-cluster.py for the session, then stopped).
 pytest: $(STAMP) system-deps
 	$(BIN)/pytest -q
 
@@ -61,7 +63,16 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_analysis.py --sizes 1m,10m --repeat 3
 	$(PY) benchmarks/bench_stress.py --scenarios 100000 --clients 10000 --repeat 5
 	$(PY) benchmarks/bench_demo.py --lines 10000000 --clients 200000
+	$(PY) benchmarks/bench_commands.py --clients 100000 --lines 2000000 --repeat 3 --fresh
+	$(PY) benchmarks/bench_commands.py --clients 500000 --lines 10000000 --repeat 2 --cluster
 	$(PY) benchmarks/gather.py
+
+# A Spark standalone cluster on this machine (master spark://127.0.0.1:7077, two workers).
+spark-cluster-start: $(STAMP) system-deps
+	$(PY) scripts/spark-cluster.py start
+
+spark-cluster-stop: $(STAMP)
+	$(PY) scripts/spark-cluster.py stop
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -3,8 +3,9 @@
 ``json.dumps(analysis.to_contract(), indent=2)`` builds one dict per client and
 then runs the standard library's pure-Python encoder (the C encoder is only
 used without ``indent``) over every key and value: at 500,000 clients that is
-most of the command's time and memory. Here the small head of the contract is
-still written by :mod:`json`; the ``clients`` array is written slice by slice
+most of the command's time and memory. Here the head of the contract is
+written by :func:`_pretty` (the same text as :mod:`json`, by joins instead of
+token generators), and the ``clients`` array slice by slice
 (``chunk_rows`` clients at a time) from the polars frame: each column is turned
 into JSON texts once per slice (C-level ``repr`` and string escaping), and each
 client is one ``%``-template filled with its row. The template is derived from
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO, get_args
@@ -40,9 +42,10 @@ def _dumps(data: Any) -> str:
 
 
 def _float_text(value: float | None) -> str:
+    """``json.dumps`` of one float (``allow_nan=False``): its ``repr``, or an error."""
     if value is None:
         return "null"
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
     return float.__repr__(value)
 
@@ -60,14 +63,61 @@ def _kind(name: str) -> str:
 
 
 def _texts(series: pl.Series, kind: str) -> list[str]:
-    """One column as JSON value texts (``null`` for nulls; NaN is null for floats)."""
+    """One column as JSON value texts (``null`` for nulls; NaN is null for floats).
+
+    Columns without nulls are mapped by a C-level ``repr``/escape per value.
+    """
     if kind == "float":
-        return [_float_text(v) for v in series.cast(pl.Float64).fill_nan(None).to_list()]
-    if kind == "int":
-        return ["null" if v is None else int.__repr__(v) for v in series.cast(pl.Int64)]
-    if kind == "date":
-        series = series.cast(pl.Date).dt.to_string("%Y-%m-%d")
-    return ["null" if v is None else _encode_str(v) for v in series.to_list()]
+        series = series.cast(pl.Float64).fill_nan(None)
+        if series.is_infinite().any():
+            _float_text(series.filter(series.is_infinite())[0])  # raises as json.dumps does
+        encode: Callable[[Any], str] = float.__repr__
+    elif kind == "int":
+        series, encode = series.cast(pl.Int64), int.__repr__
+    else:
+        if kind == "date":
+            series = series.cast(pl.Date).dt.to_string("%Y-%m-%d")
+        encode = _encode_str
+    values = series.to_list()
+    if not series.null_count():
+        return list(map(encode, values))
+    return ["null" if v is None else encode(v) for v in values]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    return _dumps(value)  # anything else: json's own handling (or its TypeError)
+
+
+def _pretty(data: Any, level: int = 0) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)``, ``level`` deep.
+
+    Written by joins rather than the standard library's token generators (which
+    ``indent`` forces to pure Python): the contract's head holds lists that grow
+    with the clients (the let-go alternatives, the clients of a recommendation).
+    """
+    if isinstance(data, dict):
+        if not data:
+            return "{}"
+        if not all(isinstance(key, str) for key in data):  # json's key coercions
+            return _dumps(data).replace("\n", "\n" + "  " * level)
+        inner = "\n" + "  " * (level + 1)
+        items = (_encode_str(k) + ": " + _pretty(v, level + 1) for k, v in data.items())
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+    if isinstance(data, list | tuple):
+        if not data:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        items = (_pretty(v, level + 1) for v in data)
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+    return _scalar(data)
 
 
 def _template(level: int, sample: dict[str, Any]) -> str:
@@ -95,7 +145,7 @@ _REASONS_OPEN, _REASONS_SEP, _REASONS_CLOSE = (
 )
 
 
-def _reasons(codes: list[str], numbers: dict[str, tuple[list[str], str]]) -> list[str]:
+def _reasons(codes: list[str], numbers: dict[str, tuple[list[float], str]]) -> list[str]:
     """The ``reasons`` arrays' texts, one per client (``[]`` when it has none)."""
     out: list[str] = []
     for i, listed in enumerate(codes):
@@ -103,7 +153,7 @@ def _reasons(codes: list[str], numbers: dict[str, tuple[list[str], str]]) -> lis
             out.append("[]")
             continue
         items = [
-            _REASON % (_encode_str(code), numbers[code][0][i], numbers[code][1])
+            _REASON % (_encode_str(code), _float_text(numbers[code][0][i]), numbers[code][1])
             for code in listed.split(",")
             if code
         ]
@@ -134,13 +184,12 @@ def client_chunks(
     numbers = reason_values(settings)
     kinds = {name: _kind(name) for name in _METRICS}
     for part in frame.iter_slices(chunk_rows):
-        reason_texts = {
-            code: (_texts(part.select(expr.cast(pl.Float64)).to_series(), "float"),
-                   _float_text(threshold))
+        reason_numbers = {  # raw: a NaN value fails as it does in json.dumps
+            code: (part.select(expr.cast(pl.Float64)).to_series().to_list(), _float_text(threshold))
             for code, (expr, threshold) in numbers.items()
-        }  # fmt: skip
+        }
         columns = [_texts(part[key], "str") for key in _CLIENT_KEYS[:4]]
-        columns.append(_reasons(part["reasons"].fill_null("").to_list(), reason_texts))
+        columns.append(_reasons(part["reasons"].fill_null("").to_list(), reason_numbers))
         columns.extend(_texts(part[name], kinds[name]) for name in _METRICS)
         columns.append(["false"] * part.height)  # the template's order: metrics, then this
         yield ",\n    ".join(_CLIENT % row for row in zip(*columns, strict=True))
@@ -160,7 +209,7 @@ def _head(analysis: PortfolioAnalysis) -> str:
         else:
             del state["clients"]
     data["clients"] = [_MARK]
-    return _dumps(data)
+    return _pretty(data)
 
 
 def write_contract(
@@ -175,7 +224,7 @@ def write_contract(
     """
     settings = analysis._settings
     if analysis._frame is None or settings is None:  # built from objects: nothing to stream
-        out.write(_dumps(analysis.to_contract()) + "\n")
+        out.write(_pretty(analysis.to_contract()) + "\n")
         return
     head = _head(analysis)
     mark = "[\n    " + _encode_str(_MARK) + "\n  ]"

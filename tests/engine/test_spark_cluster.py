@@ -106,11 +106,14 @@ def test_cluster_has_a_master_and_two_workers(cluster: dict[str, object]) -> Non
 def test_cluster_analysis_matches_duckdb(cluster: dict[str, object], workspace: Path) -> None:
     _stop_active_session()  # a local session from another test would be reused
     master = str(cluster["master"])
-    spark = analyze(workspace, engine="spark", spark_master=master)
-    from pyspark.sql import SparkSession
+    try:
+        spark = analyze(workspace, engine="spark", spark_master=master)
+        from pyspark.sql import SparkSession
 
-    active = SparkSession.getActiveSession()
-    assert active is not None and active.sparkContext.master == master
+        active = SparkSession.getActiveSession()
+        assert active is not None and active.sparkContext.master == master
+    finally:
+        _stop_active_session()  # later Spark tests must get their own local session
     duck = analyze(workspace)
     _assert_same(duck.to_contract(), spark.to_contract())
     assert spark.clients_frame.height == duck.clients_frame.height == 150

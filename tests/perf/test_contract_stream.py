@@ -7,9 +7,11 @@ import json
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cartera.analysis import analyze
-from cartera.contract_stream import client_chunks, write_contract
+from cartera.contract_stream import _pretty, client_chunks, write_contract
 from cartera.demo import write_demo
 from cartera.io import import_files
 from cartera.result import PortfolioAnalysis
@@ -99,3 +101,29 @@ def test_infinite_values_fail_like_json(analysis: PortfolioAnalysis) -> None:
         _expected(bad)
     with pytest.raises(ValueError, match="Out of range float"):
         _streamed(bad)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_JSON, level=st.integers(0, 3))
+def test_pretty_equals_json_dumps(data: object, level: int) -> None:
+    expected = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    assert _pretty(data, level) == expected.replace("\n", "\n" + "  " * level)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_pretty_rejects_what_json_rejects(bad: float) -> None:
+    with pytest.raises(ValueError, match="Out of range float"):
+        _pretty({"a": [1, bad]})
+
+
+def test_pretty_coerces_keys_like_json() -> None:
+    data = {"x": {1: "a", 2.5: None, False: [()]}}
+    assert _pretty(data) == json.dumps(data, ensure_ascii=False, indent=2)
