@@ -18,13 +18,14 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # Debian packages the tests need: Chromium for the browser test, Java for Spark,
-# Pango for WeasyPrint. Installed only when missing (apt needs root, as here).
+# Pango for WeasyPrint, PostgreSQL for the store tests (a throw-away cluster). Installed only when missing (apt needs root, as here).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

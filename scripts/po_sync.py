@@ -2,7 +2,7 @@
 
     python scripts/po_sync.py AREA [FILES...]
 
-AREA is one of core, io, engine, scenarios, report (the file
+AREA is one of core, io, engine, scenarios, report, web (the file
 src/cartera/locale/<lang>/<AREA>.po). Ids found in FILES (default: every
 source file) that no catalog of a language has yet are appended to that
 area's file: English gets the id itself, Spanish an empty string that must be
