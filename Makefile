@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs
+.PHONY: demo test lint typecheck pytest venv system-deps web-assets bench clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,20 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-demo: $(STAMP) system-deps
+# The web app's front-end libraries, from the npm registry at exact versions, copied into
+# the folder the app serves (never a CDN; no lock file kept). plotly.js comes from the
+# installed Python plotly package, the same build the reports embed.
+WEB_VENDOR := src/cartera/web/static/vendor
+HTMX_VERSION := 2.0.11
+web-assets: $(WEB_VENDOR)/htmx.min.js
+
+$(WEB_VENDOR)/htmx.min.js:
+	mkdir -p build/npm $(WEB_VENDOR)
+	cd build/npm && npm install --no-save --no-package-lock --ignore-scripts --no-audit \
+	  --no-fund htmx.org@$(HTMX_VERSION)
+	cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx.min.js
+
+demo: $(STAMP) system-deps web-assets
 	$(BIN)/cartera demo $(DEMO_DIR)/data
 	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
 	$(BIN)/cartera analyze $(DEMO_DIR)/workspace
@@ -50,7 +63,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps web-assets
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -1,0 +1,90 @@
+"""Each firm's analysis, computed once per (import run, settings) and kept in memory.
+
+A page asks :class:`AnalysisCache` for the analysis of the firm's latest
+import under the firm's saved settings; the first request computes it with
+:func:`cartera.analyze` on the run's workspace, the next ones read it back.
+Alongside it a DuckDB table of the per-client frame (plus an accent-free,
+lower-case search column) serves the clients list: sorting, filtering and
+paging 100k clients stay in one query.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cartera.result import PortfolioAnalysis
+from cartera.settings import Settings
+
+__all__ = ["AnalysisCache", "FirmAnalysis"]
+
+
+@dataclass
+class FirmAnalysis:
+    """An analysis, the workspace it came from and a DuckDB table ``clients`` of its frame."""
+
+    run_id: int
+    settings: Settings
+    workspace: Path
+    analysis: PortfolioAnalysis
+    db: duckdb.DuckDBPyConnection = field(repr=False)
+    #: Per-language page data computed once (e.g. the dashboard's view), keyed by name.
+    views: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of the shared connection, for one thread."""
+        return self.db.cursor()
+
+
+def _load(run_id: int, settings: Settings, workspace: Path) -> FirmAnalysis:
+    from cartera.analysis import analyze
+
+    analysis = analyze(workspace, settings=settings)
+    db = duckdb.connect(":memory:")
+    db.register("frame_view", analysis.clients_frame.to_arrow())
+    db.execute(
+        "CREATE TABLE clients AS SELECT *, "
+        "strip_accents(lower(coalesce(name, '') || ' ' || id)) AS search FROM frame_view"
+    )
+    db.unregister("frame_view")
+    return FirmAnalysis(run_id, settings, workspace, analysis, db)
+
+
+class AnalysisCache:
+    """At most ``size`` analyses, least recently used dropped first; one computation per key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, str], FirmAnalysis] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[tuple[int, str], threading.Lock] = {}
+
+    def get(self, run_id: int, settings: Settings, workspace: Path) -> FirmAnalysis:
+        key = (run_id, settings.model_dump_json())
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # a second request for the same key waits for the first
+            with self._lock:
+                found = self._items.get(key)
+            if found is None:
+                found = _load(run_id, settings, workspace)
+                with self._lock:
+                    self._items[key] = found
+                    while len(self._items) > self.size:
+                        _old_key, old = self._items.popitem(last=False)
+                        old.db.close()
+            with self._lock:
+                self._key_locks.pop(key, None)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,157 @@
+"""Every text the page templates print, translated in the current language.
+
+Templates read ``t.<key>``; keeping the texts in Python lets the catalog
+tools find them (``scripts/po_sync.py web``) and tests/test_i18n.py check
+that each has its Spanish translation.
+"""
+
+from __future__ import annotations
+
+from cartera.i18n import _
+
+__all__ = ["texts"]
+
+
+def texts() -> dict[str, str]:
+    return {
+        "app": _("Cartera"),
+        "skip": _("Skip to content"),
+        "dashboard": _("Dashboard"),
+        "clients": _("Clients"),
+        "whatif": _("What if"),
+        "imports": _("Imports"),
+        "settings": _("Settings"),
+        "tokens": _("API tokens"),
+        "logout": _("Log out"),
+        "language": _("Language"),
+        "switch": _("Change"),
+        "firms": _("Your firms"),
+        "role": _("Role"),
+        "role_owner": _("owner"),
+        "role_analyst": _("analyst"),
+        "role_assistant": _("assistant"),
+        "role_viewer": _("viewer"),
+        "login": _("Log in"),
+        "email": _("Email"),
+        "password": _("Password"),
+        "setup_title": _("Welcome to Cartera"),
+        "setup_intro": _(
+            "Create your firm and its owner account. You can add more people and firms later."
+        ),
+        "firm_name": _("Firm name"),
+        "password_hint": _("At least 12 characters."),
+        "create": _("Create"),
+        "empty_title": _("No data yet"),
+        "empty_text": _("Import your accounting exports to see the portfolio."),
+        "empty_no_import": _("Ask an owner or analyst of this firm to import the exports."),
+        "go_import": _("Go to imports"),
+        "summary": _("Summary"),
+        "charts": _("Charts"),
+        "segments": _("Segment mix"),
+        "recommendations": _("Recommendations"),
+        "see_clients": _("See its {n} clients"),
+        "priority": _("Priority"),
+        "assumptions": _("Assumptions used"),
+        "change_settings": _("Change settings"),
+        "notes": _("Notes"),
+        "as_of": _("Analysis as of"),
+        "search": _("Search clients"),
+        "search_hint": _("Name or id; accents do not matter."),
+        "all_segments": _("All segments"),
+        "all_actions": _("All actions"),
+        "filter": _("Filter"),
+        "export_csv": _("Export CSV"),
+        "export_xlsx": _("Export Excel"),
+        "previous": _("Previous"),
+        "next": _("Next"),
+        "page_of": _("Page {page} of {pages}"),
+        "found": _("{n} clients"),
+        "recommendation_filter": _("Showing the clients of one recommendation."),
+        "show_all": _("Show all clients"),
+        "sort_by": _("Sort by {column}"),
+        "segment": _("Segment"),
+        "action": _("Action"),
+        "reasons": _("Reasons"),
+        "no_reasons": _("No rule flags this client."),
+        "figures": _("Figures"),
+        "history": _("Sales and margin, last 24 months"),
+        "aging": _("Open invoices by age"),
+        "invoices": _("Latest invoices and payments"),
+        "credit_notes": _("Latest credit notes and returns"),
+        "doc_number": _("Document"),
+        "date": _("Date"),
+        "amount": _("Amount"),
+        "due": _("Due"),
+        "paid": _("Paid"),
+        "days": _("Days to pay"),
+        "none": _("None."),
+        "loss": _("If this client leaves"),
+        "profit_now": _("Profit now"),
+        "profit_after": _("Profit after"),
+        "coverage_after": _("Fixed costs covered after"),
+        "hhi_after": _("HHI after"),
+        "hours_freed": _("Service hours freed"),
+        "simulate": _("Simulate in what-if"),
+        "whatif_intro": _(
+            "Tick the clients to lose and move the costs: the figures update at once."
+        ),
+        "lose": _("Clients to lose"),
+        "fixed_costs": _("Fixed costs per year"),
+        "hourly_cost": _("Cost of one service hour"),
+        "price_cut": _("Structure clients cut prices by"),
+        "before": _("Now"),
+        "after": _("After"),
+        "change": _("Change"),
+        "figure": _("Figure"),
+        "upload_title": _("Upload export files"),
+        "upload_hint": _(
+            "Documents (invoices), payments, clients and activities: CSV or Excel, several at once."
+        ),
+        "upload": _("Upload and preview"),
+        "history_title": _("Import history"),
+        "when": _("When"),
+        "files": _("Files"),
+        "status": _("Status"),
+        "rows": _("Rows"),
+        "status_ok": _("imported"),
+        "status_failed": _("failed"),
+        "preview_title": _("Preview: how the files read"),
+        "preview_intro": _(
+            "Check each column's role. Change a wrong one: the correction is saved for this import."
+        ),
+        "table": _("Table"),
+        "column": _("Column in the file"),
+        "column_role": _("Role"),
+        "samples": _("Sample values"),
+        "read_as": _("Read as"),
+        "unused": _("(not used)"),
+        "problems": _("Problems"),
+        "encoding": _("Encoding"),
+        "delimiter": _("Delimiter"),
+        "import_now": _("Import these files"),
+        "compare": _("Compared with the previous import"),
+        "previous_import": _("Previous import"),
+        "this_import": _("This import"),
+        "no_previous": _("This is the first import."),
+        "open_dashboard": _("Open the dashboard"),
+        "settings_intro": _(
+            "Each figure of the analysis uses these values; a changed value is marked."
+        ),
+        "general": _("General"),
+        "thresholds": _("Rule thresholds"),
+        "default": _("Default: {value}"),
+        "save": _("Save"),
+        "tokens_intro": _(
+            "A token lets a program use the API with your role in each firm. "
+            "Send it as «Authorization: Bearer <token>»."
+        ),
+        "token_label": _("Label"),
+        "token_new": _("Create token"),
+        "token_shown_once": _("Copy this token now; it is not shown again:"),
+        "token_created": _("Created"),
+        "token_last_used": _("Last used"),
+        "token_revoked": _("Revoked"),
+        "revoke": _("Revoke"),
+        "error": _("Error"),
+        "back_home": _("Back to the start"),
+    }
