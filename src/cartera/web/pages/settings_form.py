@@ -30,7 +30,7 @@ def _field(model: type[BaseModel], name: str, value: Any, prefix: str = "") -> d
         "name": prefix + name,
         "value": value,
         "default": info.default,
-        "help": _(info.description or ""),
+        "help": _(info.description) if info.description else "",
         "kind": "text" if isinstance(info.default, str) else "number",
         "changed": value != info.default,
     }

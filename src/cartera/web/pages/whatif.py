@@ -7,6 +7,7 @@ HHI and the Pareto point are computed as in the analysis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,30 +38,41 @@ class WhatIfQuery:
 
 
 def _figures(before: Portfolio, after: Portfolio, currency: str) -> list[dict[str, Any]]:
-    def row(label: str, b: Cell, a: Cell, delta: Cell | None = None) -> dict[str, Any]:
-        return {"label": label, "before": b, "after": a, "delta": delta or Cell("", None)}
+    """Rows of the before/after table; ``key`` names the portfolio figure (stable in JSON)."""
 
     def diff(x: float | None, y: float | None) -> float | None:
         return None if x is None or y is None else y - x
 
+    def m(value: float | None) -> Cell:
+        return money(value, currency)
+
+    def row(
+        key: str, label: str, kind: Callable[[Any], Cell], delta: bool = True
+    ) -> dict[str, Any]:
+        b, a = _get(before, key), _get(after, key)
+        change = kind(diff(b, a)) if delta and not isinstance(b, str) else Cell("", None)
+        return {"key": key, "label": label, "before": kind(b), "after": kind(a), "delta": change}
+
+    def band(value: str) -> Cell:
+        return Cell(band_label(value), value)
+
     return [
-        row(_("Clients"), number(before.clients), number(after.clients)),
-        row(_("Revenue"), money(before.revenue, currency), money(after.revenue, currency),
-            money(diff(before.revenue, after.revenue), currency)),
-        row(_("Net contribution"), money(before.net_contribution, currency),
-            money(after.net_contribution, currency),
-            money(diff(before.net_contribution, after.net_contribution), currency)),
-        row(_("Profit"), money(before.profit, currency), money(after.profit, currency),
-            money(diff(before.profit, after.profit), currency)),
-        row(_("Fixed costs covered"), pct(before.fixed_cost_coverage),
-            pct(after.fixed_cost_coverage)),
-        row(_("Concentration (HHI)"), number(before.hhi), number(after.hhi),
-            number(diff(before.hhi, after.hhi))),
-        row(_("Pareto"), Cell(band_label(before.pareto.band), before.pareto.band),
-            Cell(band_label(after.pareto.band), after.pareto.band)),
-        row(_("Clients for 80% of revenue"), number(before.pareto.clients_for_80pct),
-            number(after.pareto.clients_for_80pct)),
-    ]  # fmt: skip
+        row("clients", _("Clients"), number),
+        row("revenue", _("Revenue"), m),
+        row("net_contribution", _("Net contribution"), m),
+        row("profit", _("Profit"), m),
+        row("fixed_cost_coverage", _("Fixed costs covered"), pct, delta=False),
+        row("hhi", _("Concentration (HHI)"), number),
+        row("pareto.band", _("Pareto"), band, delta=False),
+        row("pareto.clients_for_80pct", _("Clients for 80% of revenue"), number),
+    ]
+
+
+def _get(p: Portfolio, dotted: str) -> Any:
+    value: Any = p
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
 
 
 def whatif_data(fa: FirmAnalysis, query: WhatIfQuery) -> dict[str, Any]:
