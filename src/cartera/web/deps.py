@@ -33,6 +33,7 @@ __all__ = [
     "db",
     "member",
     "require",
+    "same_origin",
 ]
 
 #: What each role may do (docs/decisions/0702-roles.md).
@@ -116,6 +117,20 @@ async def csrf_protect(request: Request, auth: Annotated[Auth, Depends(current_u
     if not sent or not hmac.compare_digest(sent, auth.session.csrf_token):
         raise HTTPException(403, "CSRF token missing or wrong")
     return auth
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a form posted from another site (login CSRF): its ``Origin`` must be ours.
+
+    Browsers send ``Origin`` on every cross-site POST; requests without it
+    (scripts, old clients) carry no ambient credentials for this check to protect.
+    """
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    if origin.split("://", 1)[-1] != host:
+        raise HTTPException(403, "Cross-site request refused")
 
 
 def member(

@@ -19,7 +19,7 @@ from cartera.i18n import _, get_language, language
 from cartera.store import people
 from cartera.store.models import User
 from cartera.store.sessions import end_session, start_session
-from cartera.web.deps import Auth, app_state, csrf_protect, db
+from cartera.web.deps import Auth, app_state, csrf_protect, db, same_origin
 from cartera.web.render import page
 from cartera.web.security import SESSION_COOKIE
 from cartera.web.state import AppState
@@ -56,7 +56,7 @@ def setup_form(request: Request, state: State, session: Db) -> Response:
     return page(request, state, "setup.html", {"error": "", "email": "", "firm_name": ""})
 
 
-@router.post("/setup")
+@router.post("/setup", dependencies=[Depends(same_origin)])
 def setup(
     request: Request,
     state: State,
@@ -86,7 +86,7 @@ def login_form(request: Request, state: State, session: Db) -> Response:
     return page(request, state, "login.html", {"error": "", "email": ""})
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(same_origin)])
 def login(
     request: Request,
     state: State,
