@@ -83,13 +83,24 @@ def options(stage: Path) -> ReadOptions:
 
 
 def set_role(stage: Path, file_name: str, table: str, header: str, role: str) -> None:
-    """Make ``header`` of ``file_name`` play ``role`` in ``table`` (written to the mapping)."""
+    """Make ``header`` of ``file_name`` play ``role`` in ``table`` (written to the mapping).
+
+    Every staged file is also listed under the table it reads as, so that a
+    column named for one table is never looked for in another table's file.
+    """
     if table not in ALIASES or (role and role not in ALIASES[table]):
         raise SettingsError(N_("Unknown role «{role}» for table {table}."), role=role, table=table)
+    tables = {f["file"]: f["table"] for f in preview(stage) if not f["error"]}
+    tables[file_name] = table
     mapping = read_mapping(stage)
-    spec = mapping.setdefault(table, {"files": [], "columns": {}})
-    if file_name not in spec["files"]:
-        spec["files"].append(file_name)
+    for name, its_table in tables.items():
+        for spec in mapping.values():
+            if name in spec.get("files", []) and spec is not mapping.get(its_table):
+                spec["files"].remove(name)
+        listed = mapping.setdefault(its_table, {"files": [], "columns": {}})
+        if name not in listed["files"]:
+            listed["files"].append(name)
+    spec = mapping[table]
     columns = {r: h for r, h in spec.get("columns", {}).items() if h != header and r != role}
     if role:
         columns[role] = header
