@@ -24,7 +24,7 @@ def texts() -> dict[str, str]:
         "tokens": _("API tokens"),
         "logout": _("Log out"),
         "language": _("Language"),
-        "switch": _("Change"),
+        "switch": _("Switch"),
         "firms": _("Your firms"),
         "role": _("Role"),
         "role_owner": _("owner"),

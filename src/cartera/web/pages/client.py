@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from cartera.engine.window import AGING_BUCKETS
-from cartera.i18n import _, fmt_date, fmt_money, fmt_number
+from cartera.i18n import _, fmt_date, fmt_money, fmt_number, get_language
 from cartera.report.labels import action_label, aging_label, reason_text, segment_label
 from cartera.report.view import Cell, money, number, pct
 from cartera.web.analyses import FirmAnalysis
@@ -36,12 +36,12 @@ def _months(as_of: dt.date, n: int) -> list[dt.date]:
 
 
 def monthly_history(
-    con: duckdb.DuckDBPyConnection, documents: str, key: int, as_of: dt.date
+    con: duckdb.DuckDBPyConnection, documents: str, key: int, as_of: dt.date, has_cost: bool
 ) -> list[dict[str, Any]]:
     """Sales and margin per month (credit notes netted), zero-filled, oldest first.
 
     ``documents`` is the Parquet path of the canonical documents table; margin
-    is ``None`` in a month when no line has a cost.
+    is ``None`` throughout when the data has no cost, and 0 in a month without sales.
     """
     months = _months(as_of, HISTORY_MONTHS)
     rows = con.sql(
@@ -50,10 +50,11 @@ def monthly_history(
         "WHERE client_key = $2 AND date >= $3 AND date <= $4 GROUP BY 1",
         params=[documents, key, months[0], as_of],
     ).fetchall()
-    found = {m: (s, g) for m, s, g in rows}
+    empty = (0.0, 0.0 if has_cost else None)
+    found = {m: (s, g if has_cost else None) for m, s, g in rows}
     return [
-        {"month": m.isoformat(), "sales": found.get(m, (0.0, None))[0] or 0.0,
-         "margin": found.get(m, (0.0, None))[1]}
+        {"month": m.isoformat(), "sales": found.get(m, empty)[0] or 0.0,
+         "margin": found.get(m, empty)[1]}
         for m in months
     ]  # fmt: skip
 
@@ -90,6 +91,7 @@ def _history_chart(history: list[dict[str, Any]], currency: str) -> dict[str, An
             ],
             "layout": {
                 "height": 320,
+                "separators": ",." if get_language() == "es" else ".,",
                 "margin": {"l": 60, "r": 20, "t": 20, "b": 40},
                 "legend": {"orientation": "h"},
                 "yaxis": {"title": {"text": currency}, "tickformat": ",.0f"},
@@ -124,7 +126,9 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
     cur, m = fa.analysis.currency, client.metrics
     con = duckdb.connect()
     docs = str(fa.workspace / "documents.parquet")
-    history = monthly_history(con, docs, int(row["client_key"]), fa.analysis.as_of)
+    history = monthly_history(
+        con, docs, int(row["client_key"]), fa.analysis.as_of, fa.analysis.has_cost
+    )
     invoices = _documents(con, docs, int(row["client_key"]), "invoice")
     credits = _documents(con, docs, int(row["client_key"]), "credit_note")
     con.close()

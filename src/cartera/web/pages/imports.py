@@ -111,9 +111,11 @@ def set_role(stage: Path, file_name: str, table: str, header: str, role: str) ->
 def preview(stage: Path) -> list[dict[str, Any]]:
     """How each staged file reads: table, conventions, columns with roles and samples, problems."""
     out = []
+    listed = {name: table for table, spec in read_mapping(stage).items()
+              for name in spec.get("files", [])}  # fmt: skip
     for path in staged_files(stage):
         try:
-            result = inspect_file(path, options=options(stage))
+            result = inspect_file(path, table=listed.get(path.name), options=options(stage))
         except CarteraError as exc:
             out.append({"file": path.name, "error": exc.render()})
             continue
