@@ -55,6 +55,13 @@ demo: $(STAMP) system-deps web-assets
 	@echo "Analysis JSON:  $(DEMO_DIR)/analysis.json"
 	@echo "Reports:"
 	@$(BIN)/cartera report $(DEMO_DIR)/workspace --format all --out $(DEMO_DIR)/reports
+	@rm -rf $(DEMO_DIR)/web
+	@pw=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(12))"); \
+	CARTERA_PASSWORD=$$pw CARTERA_DATABASE_URL= $(BIN)/cartera user add owner@demo.example \
+	  --firm "Demo" --role owner --data $(DEMO_DIR)/web >/dev/null; \
+	echo ""; echo "Web app:        $(BIN)/cartera serve --data $(DEMO_DIR)/web"; \
+	echo "  then open http://127.0.0.1:8000/ and log in as owner@demo.example, password $$pw"; \
+	echo "  and upload the files of $(DEMO_DIR)/data on the Imports page."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
