@@ -41,10 +41,16 @@ class FirmAnalysis:
         return self.db.cursor()
 
 
+#: ``analyze`` runs part of its work (the scenarios' enrichment) on ibis's default DuckDB
+#: backend, one connection for the whole process: two analyses at once must not share it.
+_ANALYZE_LOCK = threading.Lock()
+
+
 def _load(run_id: int, settings: Settings, workspace: Path) -> FirmAnalysis:
     from cartera.analysis import analyze
 
-    analysis = analyze(workspace, settings=settings)
+    with _ANALYZE_LOCK:
+        analysis = analyze(workspace, settings=settings)
     db = duckdb.connect(":memory:")
     db.register("frame_view", analysis.clients_frame.to_arrow())
     db.execute(

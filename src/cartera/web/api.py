@@ -25,6 +25,7 @@ from cartera.web.pages import imports as imp
 from cartera.web.pages.whatif import WhatIfQuery
 from cartera.web.routes.client_pages import client_query, whatif_query
 from cartera.web.routes.imports import save_uploads
+from cartera.web.simulate import portfolio_after, what_if
 from cartera.web.state import AppState
 
 __all__ = ["create_api"]
@@ -136,13 +137,14 @@ def _routes(api: FastAPI, state: AppState) -> None:
     def whatif(
         session: Db, ctx: Reader, query: Annotated[WhatIfQuery, Depends(whatif_query)]
     ) -> dict[str, Any]:
-        from cartera.scenarios import what_if
-
         fa = _analysis(state, session, ctx)
         chosen = fa.settings.with_overrides(
             fixed_costs=query.fixed_costs, hourly_cost=query.hourly_cost
         )
-        return what_if(fa.analysis, query.lose, chosen).to_contract()
+        before = fa.analysis.portfolio
+        if chosen != fa.settings:
+            before = portfolio_after(fa.analysis.clients_frame, [], chosen)
+        return what_if(before, fa.analysis.clients_frame, query.lose, chosen).to_contract()
 
     @api.get("/firms/{firm}/stress", summary="Crisis stress test (Monte Carlo)")
     def stress(

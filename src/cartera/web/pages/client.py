@@ -19,6 +19,7 @@ from cartera.report.labels import action_label, aging_label, reason_text, segmen
 from cartera.report.view import Cell, money, number, pct
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import client_results
+from cartera.web.simulate import what_if
 
 __all__ = ["HISTORY_MONTHS", "client_data", "monthly_history"]
 
@@ -132,7 +133,7 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
     invoices = _documents(con, docs, int(row["client_key"]), "invoice")
     credits = _documents(con, docs, int(row["client_key"]), "credit_note")
     con.close()
-    loss = fa.analysis.without([client_id])
+    loss = what_if(fa.analysis.portfolio, fa.analysis.clients_frame, [client_id], fa.settings)
     figures: list[tuple[str, Cell]] = [
         (_("Revenue"), money(m.revenue, cur)),
         (_("Share of revenue"), pct(m.revenue_share)),

@@ -17,10 +17,9 @@ from cartera.i18n import _
 from cartera.report.labels import band_label, segment_label
 from cartera.report.view import Cell, money, number, pct
 from cartera.result import Portfolio
-from cartera.scenarios.whatif import portfolio_without
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import ClientQuery, query_clients
-from cartera.web.simulate import adjust_frame
+from cartera.web.simulate import adjust_frame, portfolio_after
 
 __all__ = ["WhatIfQuery", "whatif_data"]
 
@@ -87,7 +86,7 @@ def whatif_data(fa: FirmAnalysis, query: WhatIfQuery) -> dict[str, Any]:
     )
     known = set(analysis.clients_frame.filter(pl.col("id").is_in(list(query.lose)))["id"])
     lost = [i for i in query.lose if i in known]
-    after = portfolio_without(frame, lost, chosen)
+    after = portfolio_after(frame, lost, chosen)
     candidates, _n = query_clients(fa, ClientQuery(q=query.q, per_page=PICK_LIMIT))
     lost_frame = analysis.clients_frame.filter(pl.col("id").is_in(lost))
     picks = {
