@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from cartera.web import deps
-from conftest import FirmApp
+from conftest import FirmApp, login
 
 #: Routes anyone may call: the login and first-run pages, the assets, the API's schema.
 PUBLIC = {
@@ -29,7 +29,13 @@ PUBLIC = {
     ("GET", "/static/vendor/plotly.min.js"),
 }
 #: Values for path parameters; ``firm`` is filled per test.
-SAMPLE = {"client_id": "C00001", "token": "x" * 24, "run_id": "1", "token_id": "1"}
+SAMPLE = {
+    "client_id": "C00001",
+    "token": "x" * 24,
+    "run_id": "1",
+    "token_id": "1",
+    "member_id": "1",
+}
 
 
 def api_routes(app: FastAPI) -> Iterator[tuple[str, str, APIRoute]]:
@@ -150,3 +156,28 @@ def test_permission_table_is_the_documented_one() -> None:
     assert set(deps.PERMISSIONS) == {"owner", "analyst", "assistant", "viewer"}
     assert "members" in deps.PERMISSIONS["owner"]
     assert all("members" not in deps.PERMISSIONS[r] for r in ("analyst", "assistant", "viewer"))
+
+
+def test_members_page_is_for_owners_and_keeps_an_owner(firm_app: FirmApp) -> None:
+    owner, csrf = firm_app.as_role("owner")
+    analyst, _c = firm_app.as_role("analyst")
+    assert analyst.get("/f/alfa/members").status_code == 403
+    page = owner.get("/f/alfa/members").text
+    assert "viewer@alfa.es" in page
+    r = owner.post("/f/alfa/members", data={"email": "new@alfa.es", "role": "viewer",
+                                            "csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 200
+    password = r.text.split('id="new-password">')[1].split("<")[0]
+    client, _new_csrf = login(firm_app.app, "new@alfa.es", password)
+    assert client.get("/f/alfa/").status_code == 200
+    members = owner.get("/f/alfa/members?format=json").json()["members"]
+    ids = {m["email"]: m["id"] for m in members}
+    last_owner = f"/f/alfa/members/{ids['owner@alfa.es']}"
+    r = owner.post(last_owner, data={"role": "viewer", "csrf_token": csrf})
+    assert r.status_code == 422  # the last owner stays
+    other, other_csrf = firm_app.as_role("other")  # beta's owner cannot touch alfa's members
+    r = other.post(f"/f/beta/members/{ids['viewer@alfa.es']}",
+                   data={"remove": "yes", "csrf_token": other_csrf})  # fmt: skip
+    assert r.status_code == 404
+    owner.post(f"/f/alfa/members/{ids['new@alfa.es']}", data={"remove": "yes", "csrf_token": csrf})
+    assert client.get("/f/alfa/", follow_redirects=False).status_code == 404

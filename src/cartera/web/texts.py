@@ -152,6 +152,10 @@ def texts() -> dict[str, str]:
         "token_last_used": _("Last used"),
         "token_revoked": _("Revoked"),
         "revoke": _("Revoke"),
+        "members": _("Members"),
+        "member_add": _("Add a member"),
+        "member_password": _("{email} can log in with this password (shown once):"),
+        "remove": _("Remove"),
         "error": _("Error"),
         "back_home": _("Back to the start"),
     }

@@ -19,6 +19,7 @@ from cartera.report.labels import action_label, aging_label, reason_text, segmen
 from cartera.report.view import Cell, money, number, pct
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import client_results
+from cartera.web.pages.dashboard import assumptions
 from cartera.web.simulate import what_if
 
 __all__ = ["HISTORY_MONTHS", "client_data", "monthly_history"]
@@ -149,6 +150,7 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
         (_("Service hours"), number(m.service_hours, 1)),
     ]
     return {
+        "assumptions": assumptions(fa.settings, cur),
         "id": client.id,
         "name": client.name or client.id,
         "segment": client.segment,

@@ -14,6 +14,7 @@ from cartera.report.view import Cell, Column, money, number, pct
 from cartera.result import ACTIONS, SEGMENTS
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import ClientQuery, client_results, query_clients
+from cartera.web.pages.dashboard import assumptions
 
 __all__ = ["LIST_COLUMNS", "clients_data", "export_clients", "list_columns"]
 
@@ -68,6 +69,7 @@ def clients_data(fa: FirmAnalysis, query: ClientQuery) -> dict[str, Any]:
     frame, total = query_clients(fa, query)
     pages = max(1, math.ceil(total / query.per_page))
     return {
+        "assumptions": assumptions(fa.settings, fa.analysis.currency),
         "query": query,
         "total": total,
         "total_text": fmt_number(total),
