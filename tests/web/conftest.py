@@ -2,26 +2,16 @@
 
 ``firm_app`` (one per test module) holds two firms: ``alfa`` with the demo
 portfolio imported and one member per role, and ``beta`` (its own owner) for
-the cross-firm checks.
+the cross-firm checks. Helpers live in ``web_helpers`` (one name for the whole suite).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-
-from cartera.store import people
-from cartera.web.app import create_app
-from cartera.web.config import load_web_settings
-
-PASSWORD = "correct horse battery"
-ROLES = ("owner", "analyst", "assistant", "viewer")
+from web_helpers import ROLES, FirmApp, add_user, login, make_app, upload_and_import
 
 
 @pytest.fixture(scope="session")
@@ -32,56 +22,6 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     write_demo(folder, clients=80, lines=4000, seed=7)
     return folder
-
-
-def make_app(data: Path, **overrides: object) -> FastAPI:
-    return create_app(load_web_settings(data, env={}, **overrides))
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf-token" content="([^"]*)"', html)
-    assert found is not None, "no CSRF meta tag"
-    return found.group(1)
-
-
-def login(app: FastAPI, email: str, password: str = PASSWORD) -> tuple[TestClient, str]:
-    """A client logged in as ``email`` and its CSRF token."""
-    client = TestClient(app)
-    r = client.post("/login", data={"email": email, "password": password}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    page = client.get("/account/tokens")
-    return client, csrf_of(page.text)
-
-
-def add_user(app: FastAPI, email: str, firm_slug: str, role: str) -> None:
-    store = app.state.cartera.store
-    with store.session() as s:
-        firm = people.firm_by_slug(s, firm_slug)
-        if firm is None:
-            firm = people.create_firm(s, firm_slug.capitalize(), slug=firm_slug)
-        user = people.find_user(s, email) or people.create_user(s, email, PASSWORD)
-        people.add_member(s, user, firm, role)
-        s.commit()
-
-
-def upload_and_import(client: TestClient, csrf: str, slug: str, demo: Path) -> str:
-    """Upload every demo file, import; return the run page URL."""
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo.iterdir())]
-    r = client.post(f"/f/{slug}/imports", data={"csrf_token": csrf}, files=files)
-    assert r.status_code == 200 and "/imports/staged/" in str(r.url), r.text[:500]
-    r = client.post(f"{r.url}/run", data={"csrf_token": csrf})
-    assert r.status_code == 200, r.text[:2000]
-    return str(r.url)
-
-
-@dataclass
-class FirmApp:
-    app: FastAPI
-    data: Path
-    clients: dict[str, tuple[TestClient, str]] = field(default_factory=dict)
-
-    def as_role(self, role: str) -> tuple[TestClient, str]:
-        return self.clients[role]
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from web_helpers import FirmApp, add_user, login, make_app
 
 from cartera.store import people
 from cartera.store.sessions import create_api_token
-from conftest import FirmApp, add_user, login, make_app
 
 
 def token_for(fa: FirmApp, email: str) -> str:

@@ -16,9 +16,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+from web_helpers import FirmApp, login
 
 from cartera.web import deps
-from conftest import FirmApp, login
 
 #: Routes anyone may call: the login and first-run pages, the assets, the API's schema.
 PUBLIC = {

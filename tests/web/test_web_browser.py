@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-
-from conftest import PASSWORD, make_app
+from web_helpers import PASSWORD, make_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

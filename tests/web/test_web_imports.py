@@ -5,8 +5,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from web_helpers import add_user, login, make_app
+
 from cartera.web.pages.imports import safe_name
-from conftest import add_user, login, make_app
 
 
 def test_safe_name_keeps_no_folder() -> None:

@@ -9,10 +9,10 @@ import re
 import openpyxl
 import polars as pl
 import pytest
+from web_helpers import FirmApp
 
 from cartera.i18n import fmt_money, language
 from cartera.web.firmdata import fold
-from conftest import FirmApp
 
 
 def analysis_of(fa: FirmApp):  # type: ignore[no-untyped-def]

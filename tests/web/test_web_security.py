@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from web_helpers import PASSWORD, add_user, login, make_app
 
 from cartera.errors import SettingsError
 from cartera.store.models import WebSession
 from cartera.web.config import load_web_settings
 from cartera.web.security import CSP, RateLimiter
-from conftest import PASSWORD, add_user, login, make_app
 
 
 @pytest.fixture

@@ -64,7 +64,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
 
 def open_store(url: str, *, migrate: bool = True) -> Store:
     """The store at ``url``, migrated to the latest revision unless ``migrate`` is False."""
-    engine = create_engine(url, pool_pre_ping=True)
+    # A web request holds its connection while it works; under load (dozens of users,
+    # threads waiting on the analysis) the default pool of 5 + 10 times out.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=60)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:

@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from cartera.result import PortfolioAnalysis
 from cartera.settings import Settings
 
-__all__ = ["AnalysisCache", "FirmAnalysis"]
+__all__ = ["REMEMBERED", "AnalysisCache", "FirmAnalysis"]
+
+T = TypeVar("T")
+#: Results remembered per analysis (client losses, page views per language).
+REMEMBERED = 2000
 
 
 @dataclass
@@ -33,8 +38,26 @@ class FirmAnalysis:
     workspace: Path
     analysis: PortfolioAnalysis
     db: duckdb.DuckDBPyConnection = field(repr=False)
-    #: Per-language page data computed once (e.g. the dashboard's view), keyed by name.
-    views: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    #: Results computed once from this analysis (see :meth:`remember`).
+    views: OrderedDict[tuple[str, str], Any] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def remember(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``key`` for this analysis (at most :data:`REMEMBERED` kept).
+
+        An analysis never changes, so a result computed from it (one client's loss
+        what-if, a page's view in one language) can be served again as it is.
+        """
+        with self._lock:
+            if key in self.views:
+                self.views.move_to_end(key)
+                return self.views[key]
+        value = compute()
+        with self._lock:
+            self.views[key] = value
+            while len(self.views) > REMEMBERED:
+                self.views.popitem(last=False)
+        return value
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the shared connection, for one thread."""

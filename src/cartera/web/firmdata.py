@@ -45,6 +45,9 @@ def current_analysis(state: AppState, session: Session, ctx: FirmContext) -> Fir
         return None
     settings = runs.firm_settings(session, ctx.firm.id)
     workspace = state.settings.data_dir / run.workspace
+    # The computation below can take seconds: give the database connection back first
+    # (the loaded rows stay usable; the session reconnects if asked again).
+    session.close()
     return state.cache.get(run.id, settings, Path(workspace))
 
 

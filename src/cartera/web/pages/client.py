@@ -134,7 +134,10 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
     invoices = _documents(con, docs, int(row["client_key"]), "invoice")
     credits = _documents(con, docs, int(row["client_key"]), "credit_note")
     con.close()
-    loss = what_if(fa.analysis.portfolio, fa.analysis.clients_frame, [client_id], fa.settings)
+    loss = fa.remember(
+        ("loss", client_id),
+        lambda: what_if(fa.analysis.portfolio, fa.analysis.clients_frame, [client_id], fa.settings),
+    )
     figures: list[tuple[str, Cell]] = [
         (_("Revenue"), money(m.revenue, cur)),
         (_("Share of revenue"), pct(m.revenue_share)),

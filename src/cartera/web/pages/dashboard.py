@@ -87,20 +87,20 @@ def assumptions(settings: Settings, currency: str) -> list[tuple[str, str]]:
 
 def dashboard_data(fa: FirmAnalysis) -> dict[str, Any]:
     """Everything the dashboard shows, computed once per analysis and language."""
-    key = ("dashboard", get_language())
-    if key not in fa.views:
-        analysis = fa.analysis
-        charts = [c for c in figures(chart_data(analysis, None)) if c["id"] in DASHBOARD_CHARTS]
-        p = analysis.portfolio
-        fa.views[key] = {
-            "as_of": analysis.as_of.isoformat(),
-            "clients": fmt_number(p.clients),
-            "headline": headline(analysis),
-            "segments": segment_table(analysis),
-            "recommendations": recommendations(fa),
-            "charts": charts,
-            "notes": [_(n) for n in analysis.notes],
-            "assumptions": assumptions(fa.settings, analysis.currency),
-            "run_id": fa.run_id,
-        }
-    return fa.views[key]
+    return fa.remember(("dashboard", get_language()), lambda: _dashboard(fa))
+
+
+def _dashboard(fa: FirmAnalysis) -> dict[str, Any]:
+    analysis = fa.analysis
+    charts = [c for c in figures(chart_data(analysis, None)) if c["id"] in DASHBOARD_CHARTS]
+    return {
+        "as_of": analysis.as_of.isoformat(),
+        "clients": fmt_number(analysis.portfolio.clients),
+        "headline": headline(analysis),
+        "segments": segment_table(analysis),
+        "recommendations": recommendations(fa),
+        "charts": charts,
+        "notes": [_(n) for n in analysis.notes],
+        "assumptions": assumptions(fa.settings, analysis.currency),
+        "run_id": fa.run_id,
+    }
