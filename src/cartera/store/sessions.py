@@ -27,12 +27,19 @@ __all__ = [
     "user_session",
 ]
 
+#: How often a token's last use is written.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
 #: API tokens start with this, so a leaked one is recognisable in logs and scanners.
 API_TOKEN_PREFIX = "cart_"
 
 
 def start_session(session: Session, user: User, lifetime: dt.timedelta) -> tuple[str, WebSession]:
-    """A new session for ``user``: (the id for the cookie, the row). Expired rows are purged."""
+    """A new session for ``user``: (the id for the cookie, the row). Expired rows are purged.
+
+    The caller's read transaction is ended first: on SQLite a read transaction
+    that turns into a write fails at once when another writer went first.
+    """
+    session.commit()
     now = utcnow()
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
     token = new_token()
@@ -74,7 +81,10 @@ def user_for_api_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    # Written at most once a minute, so that a busy API client does not write on every call.
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_EVERY:
+        row.last_used_at = now
     return row.user
 
 

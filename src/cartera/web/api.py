@@ -9,7 +9,6 @@ state-changing calls need the CSRF header).
 
 from __future__ import annotations
 
-import shutil
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
@@ -93,24 +92,14 @@ def _routes(api: FastAPI, state: AppState) -> None:
         token = save_uploads(state, ctx.firm.id, files)
         stage = imp.stage_dir(state.firm_dir(ctx.firm.id), token)
         assert stage is not None
-        folder = state.firm_dir(ctx.firm.id) / "runs" / token
-        records = imp.file_records(stage)
-        digest = imp.hashlib.sha256("".join(f["sha256"] for f in records).encode()).hexdigest()
-        common = {"firm_id": ctx.firm.id, "user_id": ctx.user.id, "files": records,
-                  "content_hash": digest, "mapping": {}}  # fmt: skip
+        run_dir = state.firm_dir(ctx.firm.id) / "runs" / token
         try:
-            manifest = imp.run_import(stage, folder / "workspace")
-        except CarteraError as exc:
-            runs.record_run(session, status="failed", error=exc.render(), **common)
-            session.commit()
-            shutil.rmtree(folder, ignore_errors=True)
-            imp.discard(stage)
+            run = imp.import_staged(session, stage, run_dir, state.settings.data_dir,
+                                    firm_id=ctx.firm.id, user_id=ctx.user.id)  # fmt: skip
+        except CarteraError:
+            imp.discard(stage)  # the API keeps no staged files: the caller has them
             raise
-        relative = str((folder / "workspace").relative_to(state.settings.data_dir))
-        run = runs.record_run(session, status="ok", manifest=manifest, workspace=relative, **common)
-        session.commit()
-        imp.discard(stage)
-        return {"id": run.id, "status": run.status, "files": records, "manifest": manifest}
+        return {"id": run.id, "status": run.status, "files": run.files, "manifest": run.manifest}
 
     @api.get("/firms/{firm}/analysis", summary="The analysis (JSON contract)")
     def analysis(session: Db, ctx: Reader) -> dict[str, Any]:

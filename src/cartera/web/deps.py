@@ -91,7 +91,8 @@ def current_user(
         user = user_for_api_token(session, header[7:].strip())
         if user is None:
             raise NotAuthenticated
-        session.commit()  # records last use
+        if session.dirty:
+            session.commit()  # records the token's last use
         return Auth(user, None)
     cookie = request.cookies.get(SESSION_COOKIE)
     token = state.signer.loads(cookie) if cookie else None

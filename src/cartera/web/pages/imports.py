@@ -17,15 +17,20 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from cartera.errors import CarteraError, SettingsError
 from cartera.i18n import N_, _, fmt_money, fmt_number
 from cartera.io import ReadOptions, import_files, inspect_file
 from cartera.io.aliases import ALIASES
 from cartera.result import Portfolio
+from cartera.store import runs
+from cartera.store.models import ImportRun
 
 __all__ = [
     "compare_runs",
     "file_records",
+    "import_staged",
     "preview",
     "read_mapping",
     "run_import",
@@ -142,10 +147,35 @@ def file_records(stage: Path) -> list[dict[str, Any]]:
 
 def run_import(stage: Path, target: Path) -> dict[str, Any]:
     """Import the staged files into ``target``; return the workspace manifest."""
-    summary = import_files(staged_files(stage), into=target, options=options(stage))
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    del summary
-    return dict(manifest)
+    import_files(staged_files(stage), into=target, options=options(stage))
+    return dict(json.loads((target / "manifest.json").read_text(encoding="utf-8")))
+
+
+def import_staged(
+    session: Session, stage: Path, run_dir: Path, data_dir: Path, *, firm_id: int, user_id: int
+) -> ImportRun:
+    """Import ``stage`` into ``run_dir/workspace`` and record the run in the store.
+
+    A failure is recorded too (with its localised reason), the half-made run
+    folder removed, and the :class:`CarteraError` raised again; the staged files
+    stay for another try. On success the staging folder is removed.
+    """
+    files = file_records(stage)
+    digest = hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
+    common: dict[str, Any] = {"firm_id": firm_id, "user_id": user_id, "files": files,
+                              "content_hash": digest, "mapping": read_mapping(stage)}  # fmt: skip
+    try:
+        manifest = run_import(stage, run_dir / "workspace")
+    except CarteraError as exc:
+        runs.record_run(session, status="failed", error=exc.render(), **common)
+        session.commit()
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    relative = str((run_dir / "workspace").relative_to(data_dir))
+    record = runs.record_run(session, status="ok", manifest=manifest, workspace=relative, **common)
+    session.commit()
+    discard(stage)
+    return record
 
 
 def discard(stage: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
@@ -70,7 +70,7 @@ def upload(state: State, ctx: Importer, files: Annotated[list[UploadFile], Form(
     return RedirectResponse(f"/f/{ctx.firm.slug}/imports/staged/{token}", status_code=303)
 
 
-def _stage(state: AppState, ctx: FirmContext, token: str) -> imp.Path:
+def _stage(state: AppState, ctx: FirmContext, token: str) -> Path:
     stage = imp.stage_dir(state.firm_dir(ctx.firm.id), token)
     if stage is None:
         raise HTTPException(404, "Unknown upload")
@@ -106,24 +106,13 @@ def set_role(
 def run(request: Request, state: State, session: Db, ctx: Importer, token: str) -> Response:
     """Import the staged files; record the run (failed ones too, with the reason)."""
     stage = _stage(state, ctx, token)
-    folder = state.firm_dir(ctx.firm.id) / "runs" / token
-    files = imp.file_records(stage)
-    mapping = imp.read_mapping(stage)
-    digest = imp.hashlib.sha256("".join(f["sha256"] for f in files).encode()).hexdigest()
-    common = {"firm_id": ctx.firm.id, "user_id": ctx.user.id, "files": files,
-              "content_hash": digest, "mapping": mapping}  # fmt: skip
+    run_dir = state.firm_dir(ctx.firm.id) / "runs" / token
     try:
-        manifest = imp.run_import(stage, folder / "workspace")
+        record = imp.import_staged(session, stage, run_dir, state.settings.data_dir,
+                                   firm_id=ctx.firm.id, user_id=ctx.user.id)  # fmt: skip
     except CarteraError as exc:
-        runs.record_run(session, status="failed", error=exc.render(), **common)
-        session.commit()
-        shutil.rmtree(folder, ignore_errors=True)
         data = {"token": token, "files": imp.preview(stage), "error": exc.render()}
         return page(request, state, "staged.html", data, ctx=ctx, status=422)
-    relative = str((folder / "workspace").relative_to(state.settings.data_dir))
-    record = runs.record_run(session, status="ok", manifest=manifest, workspace=relative, **common)
-    session.commit()
-    imp.discard(stage)
     return RedirectResponse(f"/f/{ctx.firm.slug}/imports/{record.id}", status_code=303)
 
 
