@@ -130,10 +130,11 @@ def _routes(api: FastAPI, state: AppState) -> None:
         chosen = fa.settings.with_overrides(
             fixed_costs=query.fixed_costs, hourly_cost=query.hourly_cost
         )
-        before = fa.analysis.portfolio
-        if chosen != fa.settings:
-            before = portfolio_after(fa.analysis.clients_frame, [], chosen)
-        return what_if(before, fa.analysis.clients_frame, query.lose, chosen).to_contract()
+        with state.heavy:
+            before = fa.analysis.portfolio
+            if chosen != fa.settings:
+                before = portfolio_after(fa.analysis.clients_frame, [], chosen)
+            return what_if(before, fa.analysis.clients_frame, query.lose, chosen).to_contract()
 
     @api.get("/firms/{firm}/stress", summary="Crisis stress test (Monte Carlo)")
     def stress(
@@ -145,4 +146,6 @@ def _routes(api: FastAPI, state: AppState) -> None:
         from cartera.scenarios import stress_test
 
         fa = _analysis(state, session, ctx)
-        return stress_test(fa.analysis, fa.settings, scenarios=scenarios, seed=seed).to_contract()
+        with state.heavy:
+            result = stress_test(fa.analysis, fa.settings, scenarios=scenarios, seed=seed)
+        return result.to_contract()

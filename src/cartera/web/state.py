@@ -6,7 +6,8 @@ nothing here exists at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
@@ -27,6 +28,10 @@ class AppState:
     signer: CookieSigner
     login_limiter: RateLimiter
     templates: Environment
+    #: At most this many what-if or client-history computations at once (about one per
+    #: core): more only share the same cores and the interpreter lock, and starve the
+    #: cheap pages (a cached dashboard, a clients page) of their turn.
+    heavy: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
 
     def firm_dir(self, firm_id: int) -> Path:
         """Folder of one firm's uploads and imported workspaces."""

@@ -92,7 +92,8 @@ def export(
 @router.get("/f/{firm}/clients/{client_id}")
 def client(request: Request, state: State, session: Db, ctx: Reader, client_id: str) -> Response:
     fa = analysis_or_404(state, session, ctx)
-    data = client_data(fa, client_id)
+    with state.heavy:
+        data = client_data(fa, client_id)
     if data is None:
         raise HTTPException(404, "Unknown client")
     return respond(request, state, "client.html", data, ctx=ctx)
@@ -117,6 +118,7 @@ def whatif(
     query: Annotated[WhatIfQuery, Depends(whatif_query)],
 ) -> Response:
     fa = analysis_or_404(state, session, ctx)
-    data = whatif_data(fa, query)
+    with state.heavy:
+        data = whatif_data(fa, query)
     # HTMX picks the parts it swaps (hx-select) from the whole page.
     return respond(request, state, "whatif.html", data, ctx=ctx)
