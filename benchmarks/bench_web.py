@@ -171,7 +171,11 @@ def main() -> None:
         peak = rss_mb(server.pid)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # still answering queued requests
+            server.kill()
+            server.wait()
     rows = []
     for name in PAGES:
         lat = [t for p, t, _s in out if p == name]
