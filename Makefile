@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs spark-cluster-start spark-cluster-stop
+.PHONY: demo test lint typecheck pytest venv system-deps web-assets bench clean docs spark-cluster-start spark-cluster-stop fuzz mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,19 +18,33 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 # Debian packages the tests need: Chromium for the browser test, Java for Spark,
-# Pango for WeasyPrint. Installed only when missing (apt needs root, as here).
+# Pango for WeasyPrint, PostgreSQL for the store tests (a throw-away cluster). Installed only when missing (apt needs root, as here).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-demo: $(STAMP) system-deps
+# The web app's front-end libraries, from the npm registry at exact versions, copied into
+# the folder the app serves (never a CDN; no lock file kept). plotly.js comes from the
+# installed Python plotly package, the same build the reports embed.
+WEB_VENDOR := src/cartera/web/static/vendor
+HTMX_VERSION := 2.0.11
+web-assets: $(WEB_VENDOR)/htmx.min.js
+
+$(WEB_VENDOR)/htmx.min.js:
+	mkdir -p build/npm $(WEB_VENDOR)
+	cd build/npm && npm install --no-save --no-package-lock --ignore-scripts --no-audit \
+	  --no-fund htmx.org@$(HTMX_VERSION)
+	cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx.min.js
+
+demo: $(STAMP) system-deps web-assets
 	$(BIN)/cartera demo $(DEMO_DIR)/data --settings-out $(DEMO_DIR)/settings.toml
 	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
 	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml
@@ -41,6 +55,13 @@ demo: $(STAMP) system-deps
 	@echo "Analysis JSON:  $(DEMO_DIR)/analysis.json"
 	@echo "Reports:"
 	@$(BIN)/cartera report $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml --format all --out $(DEMO_DIR)/reports
+	@rm -rf $(DEMO_DIR)/web
+	@pw=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(12))"); \
+	CARTERA_PASSWORD=$$pw CARTERA_DATABASE_URL= $(BIN)/cartera user add owner@demo.example \
+	  --firm "Demo" --role owner --data $(DEMO_DIR)/web >/dev/null; \
+	echo ""; echo "Web app:        $(BIN)/cartera serve --data $(DEMO_DIR)/web"; \
+	echo "  then open http://127.0.0.1:8000/ and log in as owner@demo.example, password $$pw"; \
+	echo "  and upload the files of $(DEMO_DIR)/data on the Imports page."
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -51,7 +72,7 @@ typecheck: $(STAMP)
 
 # The slow tests run too: Spark parity, and a real standalone cluster (a master and two
 # workers started on 127.0.0.1 by scripts/spark-cluster.py for the session, then stopped).
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps web-assets
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -11,7 +11,9 @@ from cartera.cli import (
     io_cmds,
     report_cmd,
     scenario_cmds,
+    serve_cmd,
     study_cmd,
+    user_cmd,
 )
 
 __all__ = ["register"]
@@ -24,6 +26,8 @@ MODULES = (
     report_cmd,
     agenda_cmd,
     study_cmd,
+    serve_cmd,
+    user_cmd,
 )
 
 

@@ -1,0 +1,14 @@
+"""Store models, one module per concept; importing this package registers them all.
+
+Later features add a module here (and a migration in ``store/migrations``)
+rather than growing the existing ones: ``accounts`` (firms, users, roles,
+sessions, API tokens), ``imports`` (import runs), ``firm_settings``.
+"""
+
+from __future__ import annotations
+
+from cartera.store.models.accounts import ApiToken, Firm, Membership, User, WebSession
+from cartera.store.models.firm_settings import FirmSettings
+from cartera.store.models.imports import ImportRun
+
+__all__ = ["ApiToken", "Firm", "FirmSettings", "ImportRun", "Membership", "User", "WebSession"]

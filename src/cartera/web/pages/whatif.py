@@ -1,0 +1,114 @@
+"""The what-if simulator: lose ticked clients, move fixed costs, hourly cost, structure prices.
+
+The portfolio after is the engine's own summary of the adjusted frame
+(:func:`cartera.scenarios.whatif.portfolio_without`), so profit, coverage,
+HHI and the Pareto point are computed as in the analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from cartera.i18n import _
+from cartera.report.labels import band_label, segment_label
+from cartera.report.view import Cell, money, number, pct
+from cartera.result import Portfolio
+from cartera.web.analyses import FirmAnalysis
+from cartera.web.firmdata import ClientQuery, query_clients
+from cartera.web.simulate import adjust_frame, portfolio_after
+
+__all__ = ["WhatIfQuery", "whatif_data"]
+
+#: Clients offered to tick: the largest by revenue (others are found by search).
+PICK_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class WhatIfQuery:
+    lose: tuple[str, ...] = ()
+    fixed_costs: float | None = None
+    hourly_cost: float | None = None
+    price_cut: float = 0.0  # structure price cut, fraction 0–1
+    q: str = ""
+
+
+def _figures(before: Portfolio, after: Portfolio, currency: str) -> list[dict[str, Any]]:
+    """Rows of the before/after table; ``key`` names the portfolio figure (stable in JSON)."""
+
+    def diff(x: float | None, y: float | None) -> float | None:
+        return None if x is None or y is None else y - x
+
+    def m(value: float | None) -> Cell:
+        return money(value, currency)
+
+    def row(
+        key: str, label: str, kind: Callable[[Any], Cell], delta: bool = True
+    ) -> dict[str, Any]:
+        b, a = _get(before, key), _get(after, key)
+        change = kind(diff(b, a)) if delta and not isinstance(b, str) else Cell("", None)
+        return {"key": key, "label": label, "before": kind(b), "after": kind(a), "delta": change}
+
+    def band(value: str) -> Cell:
+        return Cell(band_label(value), value)
+
+    return [
+        row("clients", _("Clients"), number),
+        row("revenue", _("Revenue"), m),
+        row("net_contribution", _("Net contribution"), m),
+        row("profit", _("Profit"), m),
+        row("fixed_cost_coverage", _("Fixed costs covered"), pct, delta=False),
+        row("hhi", _("Concentration (HHI)"), number),
+        row("pareto.band", _("Pareto"), band, delta=False),
+        row("pareto.clients_for_80pct", _("Clients for 80% of revenue"), number),
+    ]
+
+
+def _get(p: Portfolio, dotted: str) -> Any:
+    value: Any = p
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def whatif_data(fa: FirmAnalysis, query: WhatIfQuery) -> dict[str, Any]:
+    """Before and after for ``query``; the candidates to tick (largest or searched)."""
+    analysis, settings = fa.analysis, fa.settings
+    chosen = settings.with_overrides(fixed_costs=query.fixed_costs, hourly_cost=query.hourly_cost)
+    frame = adjust_frame(
+        analysis.clients_frame,
+        hourly_cost=chosen.hourly_cost,
+        old_hourly_cost=settings.hourly_cost,
+        structure_price_cut=query.price_cut,
+    )
+    known = set(analysis.clients_frame.filter(pl.col("id").is_in(list(query.lose)))["id"])
+    lost = [i for i in query.lose if i in known]
+    after = portfolio_after(frame, lost, chosen)
+    candidates, _n = query_clients(fa, ClientQuery(q=query.q, per_page=PICK_LIMIT))
+    lost_frame = analysis.clients_frame.filter(pl.col("id").is_in(lost))
+    picks = {
+        r["id"]: r for r in [*lost_frame.iter_rows(named=True), *candidates.iter_rows(named=True)]
+    }
+    return {
+        "query": query,
+        "settings": {
+            "fixed_costs": chosen.fixed_costs,
+            "hourly_cost": chosen.hourly_cost,
+            "price_cut": query.price_cut,
+        },
+        "lost": lost,
+        "figures": _figures(analysis.portfolio, after, analysis.currency),
+        "candidates": [
+            {
+                "id": r["id"],
+                "name": r["name"] or r["id"],
+                "segment": segment_label(r["segment"]),
+                "revenue": money(r["revenue"], analysis.currency).text,
+                "lost": r["id"] in lost,
+            }
+            for r in picks.values()
+        ],
+    }

@@ -1,0 +1,22 @@
+"""The page routes, one module per page family; :func:`register` adds them all."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cartera.web.routes import (
+    account,
+    auth,
+    client_pages,
+    dashboard,
+    imports,
+    members,
+    settings_page,
+)
+
+__all__ = ["register"]
+
+
+def register(app: FastAPI) -> None:
+    for module in (auth, account, dashboard, client_pages, imports, settings_page, members):
+        app.include_router(module.router)
