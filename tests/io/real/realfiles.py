@@ -33,7 +33,9 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, header_rows: Sequence[Sequence[object]], rows: Sequence[Sequence[object]]) -> Path:
+def write_xlsx(
+    path: Path, header_rows: Sequence[Sequence[object]], rows: Sequence[Sequence[object]]
+) -> Path:
     """An XLSX workbook whose first sheet holds ``header_rows`` then ``rows``."""
     from openpyxl import Workbook
 
