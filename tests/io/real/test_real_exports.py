@@ -15,7 +15,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from realfiles import notes, run, top, write_csv, write_xlsx
 
-ODOO = ["Activities", "Due Date", "Invoice Partner Display Name", "Invoice/Bill Date", "Number", "Payment Status", "Sales Person Names", "Status", "Total in Currency Signed", "Total Signed", "Untaxed Amount Signed"]
+ODOO = [
+    "Activities",
+    "Due Date",
+    "Invoice Partner Display Name",
+    "Invoice/Bill Date",
+    "Number",
+    "Payment Status",
+    "Sales Person Names",
+    "Status",
+    "Total in Currency Signed",
+    "Total Signed",
+    "Untaxed Amount Signed",
+]
 AMAL, NOUR, GREEK = "شركة الأمل", "مؤسسة النور", "Ελληνική Εταιρεία"
 
 
@@ -49,7 +61,18 @@ def test_odoo_invoices_xlsx_arabic_names_drafts_and_cancelled(tmp_path: Path) ->
     assert "131264" in text  # 129264 + 2000 left out
 
 
-ODOO_CREDIT = ["Number", "Invoice Partner Display Name", "Invoice/Bill Date", "Due Date", "Activities", "Untaxed Amount Signed", "Total Signed", "Total in Currency Signed", "Payment Status", "Status"]
+ODOO_CREDIT = [
+    "Number",
+    "Invoice Partner Display Name",
+    "Invoice/Bill Date",
+    "Due Date",
+    "Activities",
+    "Untaxed Amount Signed",
+    "Total Signed",
+    "Total in Currency Signed",
+    "Payment Status",
+    "Status",
+]
 
 
 def test_odoo_credit_notes_with_group_subtotal_rows(tmp_path: Path) -> None:
@@ -72,7 +95,16 @@ def test_odoo_credit_notes_with_group_subtotal_rows(tmp_path: Path) -> None:
     assert "1 rows with no document number or date" in notes(analysis)
 
 
-ODOO_PAYMENTS = ["Amount Company Currency Signed", "Amount Signed", "Customer/Vendor", "Date", "Journal", "Number", "Payment Method", "Status"]
+ODOO_PAYMENTS = [
+    "Amount Company Currency Signed",
+    "Amount Signed",
+    "Customer/Vendor",
+    "Date",
+    "Journal",
+    "Number",
+    "Payment Method",
+    "Status",
+]
 
 
 def test_odoo_payments_without_an_invoice_reference_are_not_matched(tmp_path: Path) -> None:
@@ -92,7 +124,25 @@ def test_odoo_payments_without_an_invoice_reference_are_not_matched(tmp_path: Pa
     assert "not matched" in pay_notes
 
 
-FRESHBOOKS = ["Client Name", "Invoice #", "Date Issued", "Invoice Status", "Date Paid", "Item Name", "Item Description", "Rate", "Quantity", "Discount Percentage", "Line Subtotal", "Tax 1 Type", "Tax 1 Amount", "Tax 2 Type", "Tax 2 Amount", "Line Total", "Currency"]
+FRESHBOOKS = [
+    "Client Name",
+    "Invoice #",
+    "Date Issued",
+    "Invoice Status",
+    "Date Paid",
+    "Item Name",
+    "Item Description",
+    "Rate",
+    "Quantity",
+    "Discount Percentage",
+    "Line Subtotal",
+    "Tax 1 Type",
+    "Tax 1 Amount",
+    "Tax 2 Type",
+    "Tax 2 Amount",
+    "Line Total",
+    "Currency",
+]
 
 
 def test_freshbooks_lines_net_subtotal_not_total_with_tax(tmp_path: Path) -> None:
@@ -115,7 +165,26 @@ def test_freshbooks_lines_net_subtotal_not_total_with_tax(tmp_path: Path) -> Non
     assert analysis.currency == "USD"
 
 
-NINJA = ["Client", "Email", "Invoice Number", "Amount", "Paid", "PO Number", "Status", "Invoice Date", "Due Date", "Discount", "Partial/Deposit", "Partial Due Date", "Public Notes", "Private Notes", "Item Product", "Item Notes", "Item Cost", "Item Quantity"]
+NINJA = [
+    "Client",
+    "Email",
+    "Invoice Number",
+    "Amount",
+    "Paid",
+    "PO Number",
+    "Status",
+    "Invoice Date",
+    "Due Date",
+    "Discount",
+    "Partial/Deposit",
+    "Partial Due Date",
+    "Public Notes",
+    "Private Notes",
+    "Item Product",
+    "Item Notes",
+    "Item Cost",
+    "Item Quantity",
+]
 
 
 def test_invoice_ninja_repeated_invoice_amount_is_not_summed_per_line(tmp_path: Path) -> None:
@@ -141,7 +210,51 @@ def test_invoice_ninja_repeated_invoice_amount_is_not_summed_per_line(tmp_path: 
     assert "«Amount» repeats each document's figure" in notes(analysis)
 
 
-SII = ["Nro", "Tipo Doc", "Tipo Venta", "Rut cliente", "Razon Social", "Folio", "Fecha Docto", "Fecha Recepcion", "Fecha Acuse Recibo", "Fecha Reclamo", "Monto Exento", "Monto Neto", "Monto IVA", "Monto total", "IVA Retenido Total", "IVA Retenido Parcial", "IVA no retenido", "IVA propio", "IVA Terceros", "RUT Emisor Liquid. Factura", "Neto Comision Liquid. Factura", "Exento Comision Liquid. Factura", "IVA Comision Liquid. Factura", "IVA fuera de plazo", "Tipo Docto. Referencia", "Folio Docto. Referencia", "Num. Ident. Receptor Extranjero", "Nacionalidad Receptor Extranjero", "Credito empresa constructora", "Impto. Zona Franca (Ley 18211)", "Garantia Dep. Envases", "Indicador Venta sin Costo", "Indicador Servicio Periodico", "Monto No facturable", "Total Monto Periodo", "Venta Pasajes Transporte Nacional", "Venta Pasajes Transporte Internacional", "Numero Interno", "Codigo Sucursal", "NCE o NDE sobre Fact. de Compra", "Codigo Otro Imp.", "Valor Otro Imp.", "Tasa Otro Imp."]
+SII = [
+    "Nro",
+    "Tipo Doc",
+    "Tipo Venta",
+    "Rut cliente",
+    "Razon Social",
+    "Folio",
+    "Fecha Docto",
+    "Fecha Recepcion",
+    "Fecha Acuse Recibo",
+    "Fecha Reclamo",
+    "Monto Exento",
+    "Monto Neto",
+    "Monto IVA",
+    "Monto total",
+    "IVA Retenido Total",
+    "IVA Retenido Parcial",
+    "IVA no retenido",
+    "IVA propio",
+    "IVA Terceros",
+    "RUT Emisor Liquid. Factura",
+    "Neto Comision Liquid. Factura",
+    "Exento Comision Liquid. Factura",
+    "IVA Comision Liquid. Factura",
+    "IVA fuera de plazo",
+    "Tipo Docto. Referencia",
+    "Folio Docto. Referencia",
+    "Num. Ident. Receptor Extranjero",
+    "Nacionalidad Receptor Extranjero",
+    "Credito empresa constructora",
+    "Impto. Zona Franca (Ley 18211)",
+    "Garantia Dep. Envases",
+    "Indicador Venta sin Costo",
+    "Indicador Servicio Periodico",
+    "Monto No facturable",
+    "Total Monto Periodo",
+    "Venta Pasajes Transporte Nacional",
+    "Venta Pasajes Transporte Internacional",
+    "Numero Interno",
+    "Codigo Sucursal",
+    "NCE o NDE sobre Fact. de Compra",
+    "Codigo Otro Imp.",
+    "Valor Otro Imp.",
+    "Tasa Otro Imp.",
+]
 
 
 def _sii_row(nro: str, tipo: str, rut: str, name: str, folio: str, date: str,
@@ -181,8 +294,81 @@ def test_sii_folio_per_type_continuation_rows_and_exempt_amounts(tmp_path: Path)
     assert "«Folio» repeat across «Tipo Doc»" in text
 
 
-AEAT_1 = ["Autoliquidación ", " ", " ", " Actividad ", " ", " Tipo de ", " Concepto de ", " Ingreso ", " Fecha ", " Fecha ", " Identificación de la factura ", " ", " ", " NIF Destinatario ", " ", " ", " Nombre ", " Clave ", " Calificación de la ", " Operación ", " Total ", " Base ", " Tipo ", " Cuota IVA ", " Tipo de ", " Cuota ", " Cobro ( Operación Criterio de Caja ) ", " ", " ", " ", " Tipo Retención ", " Importe Retenido ", " Registro Acuerdo ", " Inmueble ", " ", " Referencia Externa"]
-AEAT_2 = ["Ejercicio ", " Periodo ", " Código ", " Tipo ", " Grupo o Epígrafe del IAE ", " Factura ", " Ingreso ", " Computable ", " Expedición ", " Operación ", " Serie ", " Número ", " Número-final ", " Tipo ", " Código país ", " Identificación ", " Destinatario ", " Operación ", " Operación ", " Exenta ", " Factura ", " Imponible ", " de IVA ", " Repercutida ", " Recargo Eq. ", " Recargo Eq. ", " Fecha ", " Importe ", " Medio utilizado ", " Identificación medio utilizado ", " del IRPF ", " del IRPF ", " Facturación ", " Situación ", " Referencia Catastral"]
+AEAT_1 = [
+    "Autoliquidación ",
+    " ",
+    " ",
+    " Actividad ",
+    " ",
+    " Tipo de ",
+    " Concepto de ",
+    " Ingreso ",
+    " Fecha ",
+    " Fecha ",
+    " Identificación de la factura ",
+    " ",
+    " ",
+    " NIF Destinatario ",
+    " ",
+    " ",
+    " Nombre ",
+    " Clave ",
+    " Calificación de la ",
+    " Operación ",
+    " Total ",
+    " Base ",
+    " Tipo ",
+    " Cuota IVA ",
+    " Tipo de ",
+    " Cuota ",
+    " Cobro ( Operación Criterio de Caja ) ",
+    " ",
+    " ",
+    " ",
+    " Tipo Retención ",
+    " Importe Retenido ",
+    " Registro Acuerdo ",
+    " Inmueble ",
+    " ",
+    " Referencia Externa",
+]
+AEAT_2 = [
+    "Ejercicio ",
+    " Periodo ",
+    " Código ",
+    " Tipo ",
+    " Grupo o Epígrafe del IAE ",
+    " Factura ",
+    " Ingreso ",
+    " Computable ",
+    " Expedición ",
+    " Operación ",
+    " Serie ",
+    " Número ",
+    " Número-final ",
+    " Tipo ",
+    " Código país ",
+    " Identificación ",
+    " Destinatario ",
+    " Operación ",
+    " Operación ",
+    " Exenta ",
+    " Factura ",
+    " Imponible ",
+    " de IVA ",
+    " Repercutida ",
+    " Recargo Eq. ",
+    " Recargo Eq. ",
+    " Fecha ",
+    " Importe ",
+    " Medio utilizado ",
+    " Identificación medio utilizado ",
+    " del IRPF ",
+    " del IRPF ",
+    " Facturación ",
+    " Situación ",
+    " Referencia Catastral",
+]
 
 
 def test_aeat_two_row_header_and_cash_basis_group(tmp_path: Path) -> None:
@@ -230,7 +416,16 @@ def test_aeat_two_row_header_and_cash_basis_group(tmp_path: Path) -> None:
     assert columns["paid_date"].startswith("Cobro")
 
 
-UCI = ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"]
+UCI = [
+    "InvoiceNo",
+    "StockCode",
+    "Description",
+    "Quantity",
+    "InvoiceDate",
+    "UnitPrice",
+    "CustomerID",
+    "Country",
+]
 
 
 def test_uci_online_retail_float_ids_credit_notes_and_anonymous_lines(tmp_path: Path) -> None:
@@ -265,7 +460,33 @@ def test_uci_online_retail_float_ids_credit_notes_and_anonymous_lines(tmp_path: 
     assert "1 lines of 21, 2.5 in amount, have no client" in notes(analysis)
 
 
-KAGGLE = ["ORDERNUMBER", "QUANTITYORDERED", "PRICEEACH", "ORDERLINENUMBER", "SALES", "ORDERDATE", "STATUS", "QTR_ID", "MONTH_ID", "YEAR_ID", "PRODUCTLINE", "MSRP", "PRODUCTCODE", "CUSTOMERNAME", "PHONE", "ADDRESSLINE1", "ADDRESSLINE2", "CITY", "STATE", "POSTALCODE", "COUNTRY", "TERRITORY", "CONTACTLASTNAME", "CONTACTFIRSTNAME", "DEALSIZE"]
+KAGGLE = [
+    "ORDERNUMBER",
+    "QUANTITYORDERED",
+    "PRICEEACH",
+    "ORDERLINENUMBER",
+    "SALES",
+    "ORDERDATE",
+    "STATUS",
+    "QTR_ID",
+    "MONTH_ID",
+    "YEAR_ID",
+    "PRODUCTLINE",
+    "MSRP",
+    "PRODUCTCODE",
+    "CUSTOMERNAME",
+    "PHONE",
+    "ADDRESSLINE1",
+    "ADDRESSLINE2",
+    "CITY",
+    "STATE",
+    "POSTALCODE",
+    "COUNTRY",
+    "TERRITORY",
+    "CONTACTLASTNAME",
+    "CONTACTFIRSTNAME",
+    "DEALSIZE",
+]
 
 
 def _kaggle(order: int, qty: int, price: float, line: int, sales: float, date: str,
