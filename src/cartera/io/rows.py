@@ -93,8 +93,8 @@ def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
         return frame, []
     note = Note(
         N_(
-            "{count} rows with no document number or date and no amount (continuation or "
-            "subtotal rows) were left out"
+            "{count} rows without a date and without a document number, client or amount "
+            "(continuation or subtotal rows) were left out"
         ),
         {"count": count},
     )

@@ -92,7 +92,7 @@ def test_odoo_credit_notes_with_group_subtotal_rows(tmp_path: Path) -> None:
     # Invoices 2000, credit notes -100 - 50; Amal 1300 - 100 = 1200.
     assert analysis.portfolio.revenue == pytest.approx(2000 - 100 - 50, abs=0.005)
     assert top(analysis) == AMAL
-    assert "1 rows with no document number or date" in notes(analysis)
+    assert "1 rows without a date and without a document number, client or amount" in notes(analysis)
 
 
 ODOO_PAYMENTS = [
@@ -290,7 +290,7 @@ def test_sii_folio_per_type_continuation_rows_and_exempt_amounts(tmp_path: Path)
     )
     assert top(analysis) == andes  # 1,200,000 against Sur's 450,000
     text = notes(analysis)
-    assert "1 rows with no document number or date" in text
+    assert "1 rows without a date and without a document number, client or amount" in text
     assert "«Folio» repeat across «Tipo Doc»" in text
 
 
