@@ -53,6 +53,7 @@ __all__ = [
     "file_hash",
     "file_issues",
     "load_inputs",
+    "no_image_column",
     "prefetch_hash",
     "problems_of",
     "read_file",
@@ -229,6 +230,18 @@ def expand_inputs(
     return out
 
 
+def _documents_lacking_a_role(chosen: Recognition, docs: Recognition) -> bool:
+    """Whether a file taken for clients or activities is rather a documents file missing one
+    role: it has document numbers and amounts."""
+    money = {"net", "amount", "total"} & set(docs.roles)
+    return (
+        chosen.table in ("clients", "activities")
+        and "doc_number" in docs.roles
+        and bool(money)
+        and len(missing_roles(docs)) == 1
+    )
+
+
 def sample_profiles(raw: RawTable) -> list[Profile]:
     """Content evidence of every column from the first rows (:data:`SAMPLE_ROWS`)."""
     columns = [raw.col(i) for i in range(len(raw.headers))]
@@ -265,7 +278,12 @@ def recognise_file(
     if table is None:
         try:
             rec, _scores = guess_table(raw.headers, mappings, raw.name, profiles)
-            return rec
+            if rec.table not in ("clients", "activities"):
+                return rec
+            docs = recognise(raw.headers, "documents", mappings["documents"], profiles)
+            if not _documents_lacking_a_role(rec, docs):
+                return rec
+            rec, table = docs, "documents"
         except InputError:
             # A file that has most of a documents file is a documents file lacking a role.
             rec = recognise(raw.headers, "documents", mappings["documents"], profiles)
@@ -568,6 +586,12 @@ def detected_currency(manifest: dict[str, Any]) -> str | None:
     files = manifest.get("tables", {}).get("documents", {}).get("files", [])
     found = {f.get("currency") for f in files} - {None}
     return found.pop() if len(found) == 1 else None
+
+
+def no_image_column(manifest: dict[str, Any]) -> bool:
+    """Whether a workspace has clients files and none of them has an image-client column."""
+    files = manifest.get("tables", {}).get("clients", {}).get("files", [])
+    return bool(files) and not any("image" in f.get("columns", {}) for f in files)
 
 
 def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

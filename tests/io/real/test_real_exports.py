@@ -92,7 +92,9 @@ def test_odoo_credit_notes_with_group_subtotal_rows(tmp_path: Path) -> None:
     # Invoices 2000, credit notes -100 - 50; Amal 1300 - 100 = 1200.
     assert analysis.portfolio.revenue == pytest.approx(2000 - 100 - 50, abs=0.005)
     assert top(analysis) == AMAL
-    assert "1 rows without a date and without a document number, client or amount" in notes(analysis)
+    assert "1 rows without a date and without a document number, client or amount" in notes(
+        analysis
+    )
 
 
 ODOO_PAYMENTS = [
