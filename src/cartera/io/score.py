@@ -330,7 +330,7 @@ def _unit_price(c: frozenset[str], w: tuple[str, ...]) -> float:
         return 0
     if _has(c, "PRICE") and not _has(c, "MARGIN"):
         return 78
-    if _has(c, "COST") and ("item" in w or "unit" in w):
+    if _has(c, "COST", "AMOUNT") and ("item" in w or "unit" in w) and not _has(c, "LINE"):
         return 72
     if w == ("rate",):
         return 60
