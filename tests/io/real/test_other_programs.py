@@ -23,10 +23,11 @@ ZOHO = [
 def test_zoho_invoice_lines_with_repeated_subtotal_and_total(tmp_path: Path) -> None:
     def line(date: str, iid: str, num: str, status: str, cid: str, name: str, item: str,
              qty: int, price: float, disc: float, sub: float) -> list[object]:  # fmt: skip
-        total_line = round(qty * price * (1 - disc / 100), 2)
+        net = round(qty * price * (1 - disc / 100), 2)
+        tax = round(net * 0.21, 2)
         return [date, iid, num, status, cid, name, "2024-07-01", "EUR", 1, item, "", qty,
-                price, disc, round(qty * price - total_line, 2), "IVA", 21,
-                round(total_line * 0.21, 2), total_line, sub, round(sub * 1.21, 2), 0, ""]  # fmt: skip
+                price, disc, round(qty * price - net, 2), "IVA", 21, tax, net, sub,
+                round(sub * 1.21, 2), 0, ""]  # fmt: skip
 
     rows = [
         # INV-1 of Acme: 2 × 100 + 3 × 50 less 10 % = 200 + 135 = 335, repeated as SubTotal.
