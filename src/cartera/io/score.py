@@ -77,7 +77,8 @@ _DATE_RE: Final = (
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
     r"|[0-9]{1,2}[-/. ]+[A-Za-zé]{3,10}\.?[-/. ]+[0-9]{2,4}"
     r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
-    r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?\s*$"
+    r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
 )
 _CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
 
@@ -94,6 +95,7 @@ class Profile:
     currency_codes: float
     rows: int
     examples: tuple[str, ...] = ()
+    letters: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             cleaned.str.contains(_NUMERIC_RE).alias("n"),
             pl.col("v").str.contains(_DATE_RE).alias("t"),
             pl.col("v").str.contains(_CURRENCY_VALUE_RE).alias("k"),
+            pl.col("v").str.contains(r"\p{L}").alias("l"),
             number.str.extract(r"^(-?[0-9]+(\.[0-9]+)?)", 1)
             .cast(pl.Float64, strict=False)
             .abs()
@@ -141,6 +144,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             pl.col("n").sum(),
             pl.col("t").sum(),
             pl.col("k").sum(),
+            pl.col("l").sum(),
             pl.col("m").max(),
             pl.col("v").head(20).alias("e"),
         )
@@ -161,6 +165,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
                 currency_codes=int(r["k"]) / base if r else 0.0,
                 rows=rows,
                 examples=tuple(r["e"]) if r else (),
+                letters=int(r["l"]) / base if r else 0.0,
             )
         )
     return out
@@ -174,12 +179,17 @@ def _has(c: frozenset[str], *names: str) -> bool:
 
 
 def _doc_number(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "CLIENT", "PRODUCT", "TAX", "TAXID", "REFERENCE", "SELLER", "PERSONAL", "DATE"):
+    if _has(c, "CLIENT", "PRODUCT", "TAX", "TAXID", "SELLER", "PERSONAL", "DATE"):
         return 0
     if _has(c, "AMOUNT", "NET", "TOTAL", "QTY", "PRICE", "STATUS", "TYPE", "CURRENCY", "PAID"):
         return 0
     if "line" in w or "final" in w:
         return 0
+    if _has(c, "REFERENCE"):
+        # «Order Reference» is the order's number; «PO Number», «Folio Docto. Referencia»
+        # name another document.
+        blocked = ("po", "externa", "extranjero", "original", "foreign", "docto", "folio")
+        return 0 if any(b in w for b in blocked) else (55 if _has(c, "DOC") else 40)
     if "folio" in w:
         return 85
     if _has(c, "DOC") and _has(c, "NUMBER", "ID"):
@@ -314,7 +324,7 @@ def _vat_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
 
 
 def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DISCOUNT") or _has(c, "DATE"):
+    if not _has(c, "DISCOUNT") or _has(c, "DATE", "AMOUNT", "ID"):
         return 0
     return 80 if _has(c, "RATE") else 70
 
@@ -509,6 +519,8 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
     client = role in ("client_code", "tax_id", "client_name")
     if client and profile.distinct == 1 and profile.filled * profile.rows >= _FEW_ROWS:
         return N_("one value on every row, so it is not the client")
+    if role == "client_name" and profile.letters < 0.1:
+        return N_("its values have no letters, so they are not names")
     if role == "status" and profile.distinct > 30:
         return N_("too many different values for a status")
     if role == "currency" and profile.currency_codes < 0.8:
