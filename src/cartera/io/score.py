@@ -521,6 +521,8 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
         return N_("one value on every row, so it is not the client")
     if role == "client_name" and profile.letters < 0.1:
         return N_("its values have no letters, so they are not names")
+    if role == "image" and profile.distinct > 4:
+        return N_("too many different values for a yes/no flag")
     if role == "status" and profile.distinct > 30:
         return N_("too many different values for a status")
     if role == "currency" and profile.currency_codes < 0.8:
