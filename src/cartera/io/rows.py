@@ -68,7 +68,7 @@ EXCLUDED_STATUS: Final = frozenset(
 )
 _MONEY: Final = ("net", "exempt", "amount", "total")
 #: Lines checked to tell a document figure from a line amount (documents are listed together).
-_SAMPLE: Final = 50_000
+_SAMPLE: Final = 20_000
 
 
 def _amount_cols(frame: pl.DataFrame) -> list[str]:
