@@ -87,7 +87,7 @@ NOTE_NO_ACTIVITIES = N_(
 def analyze(
     source: str | Path | Sequence[str | Path] | None = None,
     *,
-    documents: str | Path | None = None,
+    documents: str | Path | Sequence[str | Path] | None = None,
     payments: str | Path | None = None,
     clients: str | Path | None = None,
     activities: str | Path | None = None,

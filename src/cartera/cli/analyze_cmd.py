@@ -16,7 +16,7 @@ from cartera.cli.common import (
     settings_options,
     source_of,
 )
-from cartera.cli.io_cmds import DELIMITER_HELP, SKIP_HELP, with_extras
+from cartera.cli.io_cmds import DELIMITER_HELP, DOCUMENTS_HELP, SKIP_HELP, with_extras
 from cartera.i18n import _, set_language
 
 __all__ = ["register"]
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     )
     def analyze(
         inputs: list[Path] | None = io["inputs"],
-        documents: Path | None = io["documents"],
+        documents: list[Path] | None = typer.Option(None, "--documents", help=DOCUMENTS_HELP),
         payments: Path | None = io["payments"],
         clients: Path | None = io["clients"],
         activities: Path | None = io["activities"],
@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         if settings.language and not lang:
             set_language(settings.language)
         analysis = run_analysis(
-            source_of(inputs), documents=documents, payments=payments, clients=clients,
+            source_of(inputs), documents=documents or None, payments=payments, clients=clients,
             activities=activities, options=options,
             settings=settings, engine=engine, spark_master=spark_master,
         )  # fmt: skip

@@ -13,12 +13,20 @@ from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_number
 from cartera.io import InspectResult, ReadOptions, import_files, inspect_file
 
-__all__ = ["DELIMITER_HELP", "SKIP_HELP", "register", "render_inspect", "with_extras"]
+__all__ = [
+    "DELIMITER_HELP",
+    "DOCUMENTS_HELP",
+    "SKIP_HELP",
+    "register",
+    "render_inspect",
+    "with_extras",
+]
 
 DELIMITER_HELP = _(
     "Column separator of CSV/text files when detection fails: a character such as ';', or "
     "' ' for columns separated by runs of spaces."
 )
+DOCUMENTS_HELP = _("Invoices and credit notes file (repeat the option for several files).")
 SKIP_HELP = _(
     "Import the good rows and write the bad ones, with their reasons, to the workspace's "
     "rejects folder."
@@ -153,7 +161,7 @@ def register(app: typer.Typer) -> None:
             "--into",
             help=_("Workspace folder to write (new, empty, or a previous workspace)."),
         ),
-        documents: Path | None = opts["documents"],
+        documents: list[Path] | None = typer.Option(None, "--documents", help=DOCUMENTS_HELP),
         payments: Path | None = opts["payments"],
         clients: Path | None = opts["clients"],
         activities: Path | None = opts["activities"],
@@ -171,7 +179,7 @@ def register(app: typer.Typer) -> None:
         summary = import_files(
             inputs or [],
             into=into,
-            documents=documents,
+            documents=documents or None,
             payments=payments,
             clients=clients,
             activities=activities,

@@ -17,7 +17,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Mapping as Mapping_
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,13 +202,17 @@ def _digest(path: str) -> str:
 
 
 def expand_inputs(
-    files: Iterable[Path | str], explicit: dict[str, Path | str | None]
+    files: Iterable[Path | str],
+    explicit: Mapping_[str, Path | str | Sequence[Path | str] | None],
 ) -> list[tuple[Path, str | None]]:
     """(file, table or None) for every input; a folder means every table file directly inside it."""
     out: list[tuple[Path, str | None]] = []
     for table, given in explicit.items():
-        if given is not None:
-            out.append((Path(given), table))
+        if given is None:
+            continue
+        # A table given several times (--documents A --documents B) reads every file.
+        for one in [given] if isinstance(given, (str, Path)) else given:
+            out.append((Path(one), table))
     for item in files:
         path = Path(item)
         if path.is_dir():

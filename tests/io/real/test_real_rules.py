@@ -230,3 +230,18 @@ def test_image_clients_note_when_the_clients_file_has_no_flag(tmp_path: Path) ->
     analysis = run(docs, flagged)
     assert not any("Image clients" in n for n in analysis.notes)
     assert analysis.clients[0].segment == "image"
+
+
+def test_repeated_documents_option_reads_every_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cartera.cli.app import build_app
+
+    first = write_csv(tmp_path / "2023.csv", ["Invoice", "Date", "Customer", "Amount"],
+                      [["A1", "2024-01-02", "Acme", "100.00"]])  # fmt: skip
+    second = write_csv(tmp_path / "2024.csv", ["Invoice", "Date", "Customer", "Amount"],
+                       [["B1", "2024-02-02", "Beta", "40.00"]])  # fmt: skip
+    args = ["analyze", "--documents", str(first), "--documents", str(second), "--format", "json"]
+    result = CliRunner().invoke(build_app(), [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert '"revenue": 140.0' in result.output
