@@ -298,6 +298,8 @@ def recognise_file(
     else:
         rec = recognise(raw.headers, table, mappings[table], profiles)
     missing = missing_roles(rec)
+    if missing == [("doc_number",)] and table == "payments" and "date" in rec.roles:
+        return rec  # read, counted and noted as not matched (see _unmatched_payments)
     if missing:
         problems = [missing_problem(raw, rec, group) for group in missing]
         raise InputError(

@@ -545,3 +545,22 @@ def test_cdnow_whitespace_columns_one_document_per_client_and_day(tmp_path: Path
     assert analysis.clients[0].metrics.orders == 1
     assert analysis.currency == "USD"  # «dollar_value»
     assert "one client on one date count as one document" in notes(analysis)
+
+
+def test_odoo_payments_given_as_payments_are_read_but_not_matched(tmp_path: Path) -> None:
+    from realfiles import TODAY
+
+    from cartera.analysis import analyze
+    from cartera.i18n import language
+    from cartera.io import ReadOptions
+
+    invoices = write_xlsx(tmp_path / "invoices.xlsx", [ODOO], _odoo_rows())
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        ODOO_PAYMENTS,
+        [[1210.0, 1210.0, AMAL, "2024-02-01", "Bank", "PBNK1/2024/00001", "Manual", "Posted"]],
+    )
+    with language("en"):
+        analysis = analyze(documents=invoices, payments=payments, options=ReadOptions(today=TODAY))
+    assert analysis.portfolio.revenue == pytest.approx(2000, abs=0.005)
+    assert "not matched" in " ".join(analysis.input_summary.tables["payments"]["notes"])
