@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     )
     def analyze(
         inputs: list[Path] | None = io["inputs"],
-        documents: list[Path] | None = typer.Option(None, "--documents", help=DOCUMENTS_HELP),
+        documents: list[Path] | None = typer.Option(None, "--documents", help=_(DOCUMENTS_HELP)),
         payments: Path | None = io["payments"],
         clients: Path | None = io["clients"],
         activities: Path | None = io["activities"],
@@ -38,8 +38,8 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = io["decimal"],
         date_format: str | None = io["date_format"],
         sheet: str | None = io["sheet"],
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
-        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
         lang: str | None = io["lang"],
         settings_file: Path | None = st["settings_file"],
         as_of: str | None = st["as_of"],

@@ -22,12 +22,12 @@ __all__ = [
     "with_extras",
 ]
 
-DELIMITER_HELP = _(
+DELIMITER_HELP = N_(
     "Column separator of CSV/text files when detection fails: a character such as ';', or "
     "' ' for columns separated by runs of spaces."
 )
-DOCUMENTS_HELP = _("Invoices and credit notes file (repeat the option for several files).")
-SKIP_HELP = _(
+DOCUMENTS_HELP = N_("Invoices and credit notes file (repeat the option for several files).")
+SKIP_HELP = N_(
     "Import the good rows and write the bad ones, with their reasons, to the workspace's "
     "rejects folder."
 )
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
         sheet: str | None = opts["sheet"],
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
         lang: str | None = opts["lang"],
         output: str = typer.Option("table", "--format", help=_("Output format: table or json.")),
     ) -> None:
@@ -161,12 +161,12 @@ def register(app: typer.Typer) -> None:
             "--into",
             help=_("Workspace folder to write (new, empty, or a previous workspace)."),
         ),
-        documents: list[Path] | None = typer.Option(None, "--documents", help=DOCUMENTS_HELP),
+        documents: list[Path] | None = typer.Option(None, "--documents", help=_(DOCUMENTS_HELP)),
         payments: Path | None = opts["payments"],
         clients: Path | None = opts["clients"],
         activities: Path | None = opts["activities"],
-        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
         mapping: Path | None = opts["mapping"],
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
