@@ -81,6 +81,10 @@ NOTE_NO_PAYMENTS = N_(
 NOTE_NO_DUE = N_(
     "The data has no due dates: days late, overdue amounts and aging are not computed."
 )
+NOTE_NO_IMAGE = N_(
+    "Image clients cannot be recognised: the clients file has no column marking them. Add a "
+    "column such as «Cliente imagen» or «Key account» (Sí/No) to the clients file."
+)
 NOTE_NO_ACTIVITIES = N_(
     "There are no activities: service hours count as zero in the cost to serve."
 )
@@ -89,7 +93,7 @@ NOTE_NO_ACTIVITIES = N_(
 def analyze(
     source: str | Path | Sequence[str | Path] | None = None,
     *,
-    documents: str | Path | None = None,
+    documents: str | Path | Sequence[str | Path] | None = None,
     payments: str | Path | None = None,
     clients: str | Path | None = None,
     activities: str | Path | None = None,
@@ -105,7 +109,7 @@ def analyze(
     table is known. ``engine`` is ``duckdb`` (default) or ``spark``.
     """
     from cartera.io import prepare_workspace
-    from cartera.io.load import detected_currency
+    from cartera.io.load import detected_currency, no_image_column
     from cartera.scenarios import enrich
 
     settings = settings or load_settings()
@@ -117,13 +121,16 @@ def analyze(
         activities=activities,
         options=options,
     )
-    detected = detected_currency(workspace.manifest)
-    if detected and (options is None or options.currency is None):
-        # The files say their currency: it replaces the default (--currency keeps its own).
+    detected = (options.currency if options else None) or detected_currency(workspace.manifest)
+    if detected:
+        # The files say their currency (or --currency kept one): it replaces the default.
         settings = settings.model_copy(update={"currency": detected})
     tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
     summary = InputSummary(tables=workspace.input_summary())
-    return enrich(analyze_tables(tables, settings, input_summary=summary), settings)
+    analysis = analyze_tables(tables, settings, input_summary=summary)
+    if no_image_column(workspace.manifest):
+        analysis.notes.append(NOTE_NO_IMAGE)
+    return enrich(analysis, settings)
 
 
 def analyze_tables(

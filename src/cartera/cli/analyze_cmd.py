@@ -16,7 +16,7 @@ from cartera.cli.common import (
     settings_options,
     source_of,
 )
-from cartera.cli.io_cmds import DELIMITER_HELP, SKIP_HELP, with_extras
+from cartera.cli.io_cmds import DELIMITER_HELP, DOCUMENTS_HELP, SKIP_HELP, with_extras
 from cartera.i18n import _, set_language
 
 __all__ = ["register"]
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     )
     def analyze(
         inputs: list[Path] | None = io["inputs"],
-        documents: Path | None = io["documents"],
+        documents: list[Path] | None = typer.Option(None, "--documents", help=_(DOCUMENTS_HELP)),
         payments: Path | None = io["payments"],
         clients: Path | None = io["clients"],
         activities: Path | None = io["activities"],
@@ -38,8 +38,8 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = io["decimal"],
         date_format: str | None = io["date_format"],
         sheet: str | None = io["sheet"],
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
-        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
         lang: str | None = io["lang"],
         settings_file: Path | None = st["settings_file"],
         as_of: str | None = st["as_of"],
@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         if settings.language and not lang:
             set_language(settings.language)
         analysis = run_analysis(
-            source_of(inputs), documents=documents, payments=payments, clients=clients,
+            source_of(inputs), documents=documents or None, payments=payments, clients=clients,
             activities=activities, options=options,
             settings=settings, engine=engine, spark_master=spark_master,
         )  # fmt: skip

@@ -13,13 +13,21 @@ from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_number
 from cartera.io import InspectResult, ReadOptions, import_files, inspect_file
 
-__all__ = ["DELIMITER_HELP", "SKIP_HELP", "register", "render_inspect", "with_extras"]
+__all__ = [
+    "DELIMITER_HELP",
+    "DOCUMENTS_HELP",
+    "SKIP_HELP",
+    "register",
+    "render_inspect",
+    "with_extras",
+]
 
-DELIMITER_HELP = _(
+DELIMITER_HELP = N_(
     "Column separator of CSV/text files when detection fails: a character such as ';', or "
     "' ' for columns separated by runs of spaces."
 )
-SKIP_HELP = _(
+DOCUMENTS_HELP = N_("Invoices and credit notes file (repeat the option for several files).")
+SKIP_HELP = N_(
     "Import the good rows and write the bad ones, with their reasons, to the workspace's "
     "rejects folder."
 )
@@ -124,7 +132,7 @@ def register(app: typer.Typer) -> None:
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
         sheet: str | None = opts["sheet"],
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
         lang: str | None = opts["lang"],
         output: str = typer.Option("table", "--format", help=_("Output format: table or json.")),
     ) -> None:
@@ -153,12 +161,12 @@ def register(app: typer.Typer) -> None:
             "--into",
             help=_("Workspace folder to write (new, empty, or a previous workspace)."),
         ),
-        documents: Path | None = opts["documents"],
+        documents: list[Path] | None = typer.Option(None, "--documents", help=_(DOCUMENTS_HELP)),
         payments: Path | None = opts["payments"],
         clients: Path | None = opts["clients"],
         activities: Path | None = opts["activities"],
-        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=SKIP_HELP),
-        delimiter: str | None = typer.Option(None, "--delimiter", help=DELIMITER_HELP),
+        skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
+        delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
         mapping: Path | None = opts["mapping"],
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
@@ -171,7 +179,7 @@ def register(app: typer.Typer) -> None:
         summary = import_files(
             inputs or [],
             into=into,
-            documents=documents,
+            documents=documents or None,
             payments=payments,
             clients=clients,
             activities=activities,

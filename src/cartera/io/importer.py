@@ -180,7 +180,7 @@ def import_files(
     files: Iterable[PathLike] = (),
     *,
     into: PathLike,
-    documents: PathLike | None = None,
+    documents: PathLike | Sequence[PathLike] | None = None,
     payments: PathLike | None = None,
     clients: PathLike | None = None,
     activities: PathLike | None = None,
@@ -236,7 +236,7 @@ def read_table(
 def prepare_workspace(
     source: PathLike | Sequence[PathLike] | None = None,
     *,
-    documents: PathLike | None = None,
+    documents: PathLike | Sequence[PathLike] | None = None,
     payments: PathLike | None = None,
     clients: PathLike | None = None,
     activities: PathLike | None = None,

@@ -19,17 +19,11 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_, _
 from cartera.io.aliases import ALIASES
-from cartera.io.load import (
-    FileReport,
-    apply_filter,
-    build_part,
-    file_issues,
-    problems_of,
-    recognise_file,
-)
+from cartera.io.load import FileReport, file_issues, problems_of
 from cartera.io.mapping import TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import Note, Typed, type_columns
+from cartera.io.reading import apply_filter, build_part, recognise_file
 from cartera.io.recognise import Recognition, guess_table
 from cartera.io.source import ROW, RawTable, open_source
 

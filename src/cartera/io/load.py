@@ -17,7 +17,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Mapping as Mapping_
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,20 +29,17 @@ import polars as pl
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
-from cartera.io.aliases import ALIASES, normalise_header
-from cartera.io.currency import code_of, symbol_in
-from cartera.io.hints import missing_problem
-from cartera.io.mapping import Mapping, TableMapping, load_mapping
+from cartera.io.mapping import Mapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
-from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
-from cartera.io.score import (
-    SAMPLE_ROWS,
-    Profile,
-    header_currency,
-    looks_like_payments,
-    profile_columns,
+from cartera.io.reading import (
+    BUILDERS,
+    apply_filter,
+    build_part,
+    recognise_file,
+    sample_profiles,
 )
+from cartera.io.recognise import Recognition
 from cartera.io.source import ROW, RawTable, open_source, ragged_row
 
 __all__ = [
@@ -53,6 +51,7 @@ __all__ = [
     "file_hash",
     "file_issues",
     "load_inputs",
+    "no_image_column",
     "prefetch_hash",
     "problems_of",
     "read_file",
@@ -63,12 +62,6 @@ __all__ = [
 SUFFIXES: Final = frozenset(
     {".csv", ".txt", ".tsv", ".tab", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet"}
 )
-BUILDERS: Final = {
-    "documents": tables.documents_part,
-    "payments": tables.payments_part,
-    "clients": tables.clients_part,
-    "activities": tables.activities_part,
-}
 _CODES: Final = {
     "not a number; expected an amount like {expected}": "bad_number",
     "not a date; expected {expected}": "bad_date",
@@ -200,13 +193,17 @@ def _digest(path: str) -> str:
 
 
 def expand_inputs(
-    files: Iterable[Path | str], explicit: dict[str, Path | str | None]
+    files: Iterable[Path | str],
+    explicit: Mapping_[str, Path | str | Sequence[Path | str] | None],
 ) -> list[tuple[Path, str | None]]:
     """(file, table or None) for every input; a folder means every table file directly inside it."""
     out: list[tuple[Path, str | None]] = []
     for table, given in explicit.items():
-        if given is not None:
-            out.append((Path(given), table))
+        if given is None:
+            continue
+        # A table given several times (--documents A --documents B) reads every file.
+        for one in [given] if isinstance(given, (str, Path)) else given:
+            out.append((Path(one), table))
     for item in files:
         path = Path(item)
         if path.is_dir():
@@ -227,67 +224,6 @@ def expand_inputs(
     if not out:
         raise InputError(N_("No input files. Give files or a folder, or --documents FILE."))
     return out
-
-
-def sample_profiles(raw: RawTable) -> list[Profile]:
-    """Content evidence of every column from the first rows (:data:`SAMPLE_ROWS`)."""
-    columns = [raw.col(i) for i in range(len(raw.headers))]
-    if raw.text_paths and raw.delimiter and raw.kind == "csv":
-        # Reading the first rows straight is several times cheaper than a head of the scan.
-        sample = pl.read_csv(
-            raw.text_paths[0],
-            separator=raw.delimiter,
-            has_header=False,
-            skip_rows=raw.header_row,
-            n_rows=SAMPLE_ROWS,
-            infer_schema=False,
-            quote_char='"',
-            encoding="utf8",
-            raise_if_empty=False,
-            schema=dict.fromkeys(columns, pl.String),
-            missing_columns="insert",
-        )
-    else:
-        sample = raw.frame.select(columns).head(SAMPLE_ROWS).collect()
-    return profile_columns(sample, columns)
-
-
-def recognise_file(
-    raw: RawTable, table: str | None, mapping: Mapping, profiles: list[Profile] | None = None
-) -> Recognition:
-    mappings = {t: mapping.table(t) for t in ALIASES}
-    table = table or mapping.table_for(raw.path)
-    profiles = profiles if profiles is not None else sample_profiles(raw)
-    if table is None and looks_like_payments(raw.headers):
-        rec = recognise(raw.headers, "payments", mappings["payments"], profiles)
-        if "date" in rec.roles:
-            return rec
-    if table is None:
-        try:
-            rec, _scores = guess_table(raw.headers, mappings, raw.name, profiles)
-            return rec
-        except InputError:
-            # A file that has most of a documents file is a documents file lacking a role.
-            rec = recognise(raw.headers, "documents", mappings["documents"], profiles)
-            if len(missing_roles(rec)) > 1:
-                raise
-            table = "documents"
-    else:
-        rec = recognise(raw.headers, table, mappings[table], profiles)
-    missing = missing_roles(rec)
-    if missing:
-        problems = [missing_problem(raw, rec, group) for group in missing]
-        raise InputError(
-            N_(
-                "{file}: required columns of the {table} table are missing (the file has: "
-                "{columns})."
-            ),
-            problems,
-            file=raw.name,
-            table=table,
-            columns=", ".join(raw.headers),
-        )
-    return rec
 
 
 def read_file(
@@ -379,83 +315,6 @@ def _unmatched_payments(
     )  # fmt: skip
     issues = pl.DataFrame(schema={**ISSUE_SCHEMA, "__file": pl.Int64})
     return report, tables.Part(frame, [], [note]), issues, raw
-
-
-def build_part(
-    frame: pl.DataFrame,
-    rec: Recognition,
-    headers: list[str],
-    tmap: TableMapping,
-    profiles: list[Profile] | None = None,
-    keep_currency: str | None = None,
-    file: str = "",
-) -> tables.Part:
-    """The table's part of one typed file (documents get the mapping's excluded statuses and
-    the currency written in their amounts or headers)."""
-    named = {role: headers[i] for role, i in rec.roles.items()}
-    if rec.table != "documents":
-        return BUILDERS[rec.table](frame, named)
-    return tables.documents_part(
-        frame,
-        named,
-        tmap.excluded_status(),
-        file=file,
-        keep_currency=keep_currency,
-        written_currency=_written_currency(rec, headers, profiles),
-    )
-
-
-def _written_currency(
-    rec: Recognition, headers: list[str], profiles: list[Profile] | None
-) -> str | None:
-    """A currency symbol or code in the amounts (``$13.50``), else in a money header
-    (``Base Imponible (€)``)."""
-    money = [rec.roles[r] for r in ("net", "amount", "total", "unit_price") if r in rec.roles]
-    for i in money:
-        if profiles:
-            found = symbol_in(list(profiles[i].examples))
-            if found:
-                return found
-    for i in money:
-        found = header_currency(headers[i])
-        if found:
-            return code_of(found) or found
-    return None
-
-
-def apply_filter(raw: RawTable, tmap: TableMapping) -> list[Note]:
-    """Keep only the rows the mapping's ``filter`` allows (column → accepted values, compared
-    trimmed and case-insensitively); a note counts the rows left out."""
-    if not tmap.filter:
-        return []
-    keep = pl.lit(True)
-    for written, values in tmap.filter.items():
-        idx = next(
-            (
-                i
-                for i, h in enumerate(raw.headers)
-                if normalise_header(h) == normalise_header(written)
-            ),
-            None,
-        )
-        if idx is None:
-            raise InputError(
-                N_(
-                    "The mapping filters on the column «{column}», but the file has no such column."
-                ),
-                column=written,
-            )
-        wanted = [v.strip().casefold() for v in values]
-        keep = keep & pl.col(raw.col(idx)).str.strip_chars().str.to_lowercase().is_in(wanted)
-    before = raw.frame.select(pl.len()).collect().item()
-    raw.frame = raw.frame.filter(keep.fill_null(False))
-    after = raw.frame.select(pl.len()).collect().item()
-    return [
-        Note(
-            N_("the mapping's filter kept {kept} of {rows} rows"),
-            {"kept": after, "rows": before},
-        )
-    ]
 
 
 def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
@@ -568,6 +427,12 @@ def detected_currency(manifest: dict[str, Any]) -> str | None:
     files = manifest.get("tables", {}).get("documents", {}).get("files", [])
     found = {f.get("currency") for f in files} - {None}
     return found.pop() if len(found) == 1 else None
+
+
+def no_image_column(manifest: dict[str, Any]) -> bool:
+    """Whether a workspace has clients files and none of them has an image-client column."""
+    files = manifest.get("tables", {}).get("clients", {}).get("files", [])
+    return bool(files) and not any("image" in f.get("columns", {}) for f in files)
 
 
 def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

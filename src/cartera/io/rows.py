@@ -30,6 +30,7 @@ __all__ = [
     "document_figures",
     "drop_excluded_status",
     "drop_structure_rows",
+    "fill_document_fields",
     "key_by_type",
     "line_amounts",
 ]
@@ -67,11 +68,34 @@ EXCLUDED_STATUS: Final = frozenset(
 )
 _MONEY: Final = ("net", "exempt", "amount", "total")
 #: Lines checked to tell a document figure from a line amount (documents are listed together).
-_SAMPLE: Final = 50_000
+_SAMPLE: Final = 20_000
 
 
 def _amount_cols(frame: pl.DataFrame) -> list[str]:
     return [c for c in (*_MONEY, "unit_price", "vat_amount") if c in frame.columns]
+
+
+_SHARED: Final = ("client_code", "tax_id", "client_name", "date", "status", "currency")
+
+
+def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lines that leave the document's client, date, status or currency empty take them from
+    the document's other lines (exports that write them on a document's first line only)."""
+    if "doc_number" not in frame.columns:
+        return frame
+    cols = [c for c in _SHARED if c in frame.columns]
+    numbered = pl.col("doc_number").is_not_null()
+    gaps = frame.select([(pl.col(c).is_null() & numbered).any().alias(c) for c in cols]).row(0)
+    fill = [c for c, gap in zip(cols, gaps, strict=True) if gap]
+    if not fill:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).is_null() & numbered)
+        .then(pl.col(c).drop_nulls().first().over("doc_number"))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in fill
+    )
 
 
 def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
@@ -93,8 +117,8 @@ def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
         return frame, []
     note = Note(
         N_(
-            "{count} rows with no document number or date and no amount (continuation or "
-            "subtotal rows) were left out"
+            "{count} rows without a date and without a document number, client or amount "
+            "(continuation or subtotal rows) were left out"
         ),
         {"count": count},
     )
@@ -109,7 +133,11 @@ def drop_excluded_status(
         return frame, []
     words = frame.select(distinct_texts("status")).to_series()
     plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
-    out = [w for w, p in zip(words.to_list(), plain.to_list(), strict=True) if p in excluded]
+    out = [
+        w
+        for w, p in zip(words.to_list(), plain.to_list(), strict=True)
+        if p and any(p.startswith(x) for x in excluded)
+    ]
     if not out:
         return frame, []
     bad = pl.col("status").is_in(out)
@@ -150,14 +178,19 @@ def document_figures(frame: pl.DataFrame) -> set[str]:
     sample = frame.head(_SAMPLE).filter(pl.col("doc_number").is_not_null())
     per_doc = (
         sample.group_by("doc_number")
-        .agg(pl.len().alias("__n"), *[pl.col(c).n_unique() for c in evidence])
+        .agg(
+            pl.len().alias("__n"),
+            *[pl.col(c).n_unique() for c in evidence],
+            # A figure written on the first line only (the others empty) is one value too.
+            *[pl.col(c).drop_nulls().n_unique().alias(f"__v_{c}") for c in money],
+        )
         .filter(pl.col("__n") > 1)
     )
     out: set[str] = set()
     for role in money:
         others = [c for c in evidence if c != role]
         moving = per_doc.filter(pl.any_horizontal([pl.col(c) > 1 for c in others]))
-        if moving.height and moving.get_column(role).max() == 1:
+        if moving.height and moving.get_column(f"__v_{role}").max() == 1:
             out.add(role)
     return out
 
@@ -186,7 +219,8 @@ def line_amounts(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataF
             )
         else:
             first = pl.col("doc_number").is_first_distinct()
-            frame = frame.with_columns(pl.when(first).then(pl.col(role)).otherwise(0.0).alias(role))
+            value = pl.col(role).drop_nulls().first().over("doc_number")
+            frame = frame.with_columns(pl.when(first).then(value).otherwise(0.0).alias(role))
             notes.append(
                 Note(
                     N_(

@@ -14,7 +14,6 @@ the leftmost column. Documented in docs/input-formats.md (decision 0107).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -23,6 +22,7 @@ import polars as pl
 
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, DATE_ROLES, NUMBER_ROLES, normalise_header
+from cartera.io.role_rules import RULES
 from cartera.io.words import concepts, header_words
 
 __all__ = [
@@ -77,7 +77,8 @@ _DATE_RE: Final = (
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
     r"|[0-9]{1,2}[-/. ]+[A-Za-zé]{3,10}\.?[-/. ]+[0-9]{2,4}"
     r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
-    r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?\s*$"
+    r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
 )
 _CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
 
@@ -94,6 +95,7 @@ class Profile:
     currency_codes: float
     rows: int
     examples: tuple[str, ...] = ()
+    letters: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             cleaned.str.contains(_NUMERIC_RE).alias("n"),
             pl.col("v").str.contains(_DATE_RE).alias("t"),
             pl.col("v").str.contains(_CURRENCY_VALUE_RE).alias("k"),
+            pl.col("v").str.contains(r"\p{L}").alias("l"),
             number.str.extract(r"^(-?[0-9]+(\.[0-9]+)?)", 1)
             .cast(pl.Float64, strict=False)
             .abs()
@@ -141,6 +144,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             pl.col("n").sum(),
             pl.col("t").sum(),
             pl.col("k").sum(),
+            pl.col("l").sum(),
             pl.col("m").max(),
             pl.col("v").head(20).alias("e"),
         )
@@ -161,292 +165,10 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
                 currency_codes=int(r["k"]) / base if r else 0.0,
                 rows=rows,
                 examples=tuple(r["e"]) if r else (),
+                letters=int(r["l"]) / base if r else 0.0,
             )
         )
     return out
-
-
-Rule = Callable[[frozenset[str], tuple[str, ...]], float]
-
-
-def _has(c: frozenset[str], *names: str) -> bool:
-    return any(n in c for n in names)
-
-
-def _doc_number(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "CLIENT", "PRODUCT", "TAX", "TAXID", "REFERENCE", "SELLER", "PERSONAL", "DATE"):
-        return 0
-    if _has(c, "AMOUNT", "NET", "TOTAL", "QTY", "PRICE", "STATUS", "TYPE", "CURRENCY", "PAID"):
-        return 0
-    if "line" in w or "final" in w:
-        return 0
-    if "folio" in w:
-        return 85
-    if _has(c, "DOC") and _has(c, "NUMBER", "ID"):
-        return 80
-    if _has(c, "DOC") and len(w) == 1:
-        return 60
-    if _has(c, "NUMBER") and len(w) <= 2:
-        return 45
-    return 0
-
-
-def _client_code(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "PERSONAL", "SELLER", "REFERENCE", "DATE", "AMOUNT", "TAXID", "PRODUCT", "DOC"):
-        return 0
-    return 85 if _has(c, "CLIENT") and _has(c, "ID", "NUMBER") else 0
-
-
-def _tax_id(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "TYPE", "PERSONAL", "SELLER", "REFERENCE", "NOTREVENUE", "DATE"):
-        return 0
-    if _has(c, "TAXID"):
-        return 88 if _has(c, "CLIENT") else 85
-    if _has(c, "TAX") and _has(c, "ID", "NUMBER") and not _has(c, "AMOUNT", "RATE"):
-        return 75
-    return 0
-
-
-def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
-    blocked = ("SELLER", "PERSONAL", "ID", "TAXID", "DATE", "AMOUNT", "PRODUCT", "REFERENCE")
-    if _has(c, *blocked) or _has(c, "NUMBER", "STATUS", "TYPE"):
-        return 0
-    if _has(c, "CLIENT") and _has(c, "NAME"):
-        return 85
-    if _has(c, "CLIENT"):
-        return 75
-    if _has(c, "NAME") and len(w) <= 2:
-        return 40
-    return 0
-
-
-def _date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DATE") or _has(c, "DUE", "PAID", "OTHERDATE"):
-        return 0
-    return 88 if _has(c, "ISSUE") else 75
-
-
-def _due_date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DUE") or _has(c, "AMOUNT", "PAID"):
-        return 0
-    return 85 if _has(c, "DATE") else 70
-
-
-def _paid_date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not (_has(c, "PAID") and _has(c, "DATE")):
-        return 0
-    return 85
-
-
-def _paid_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "PAID") or _has(c, "DATE", "STATUS", "TYPE", "ID", "NUMBER"):
-        return 0
-    if "method" in w or "metodo" in w or "medio" in w:
-        return 0
-    return 80 if _has(c, "AMOUNT") else 70
-
-
-def _money_penalty(c: frozenset[str], w: tuple[str, ...]) -> float:
-    return (8 if _has(c, "CURRENCY") else 0) + (2 if _has(c, "DOC") else 0)
-
-
-def _net(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "NET") or _has(c, "NOTREVENUE", "DATE", "PAID", "RATE", "QTY", "PRICE", "FLAG"):
-        return 0
-    return 85 + (3 if _has(c, "LINE") else 0) - _money_penalty(c, w)
-
-
-def _exempt(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "EXEMPT") or _has(c, "NOTREVENUE", "TAX", "DATE"):
-        return 0
-    return 80 if _has(c, "AMOUNT") else 55
-
-
-_NOT_AMOUNT: Final = (
-    "NOTREVENUE",
-    "TAX",
-    "PAID",
-    "DISCOUNT",
-    "DUE",
-    "COST",
-    "EXEMPT",
-    "PRICE",
-    "QTY",
-    "MARGIN",
-    "RATE",
-    "DATE",
-    "STATUS",
-    "TYPE",
-    "ID",
-    "NUMBER",
-    "SELLER",
-    "PERSONAL",
-    "FLAG",
-)
-
-
-def _amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "AMOUNT") or _has(c, *_NOT_AMOUNT):
-        return 0
-    return 65 + (5 if _has(c, "LINE") else 0) - _money_penalty(c, w)
-
-
-def _total(c: frozenset[str], w: tuple[str, ...]) -> float:
-    blocked = ("NOTREVENUE", "TAX", "PAID", "DUE", "DISCOUNT", "QTY", "PRICE", "COST", "MARGIN")
-    if not _has(c, "TOTAL") or _has(c, *blocked) or _has(c, "DATE", "EXEMPT", "NET", "SELLER"):
-        return 0
-    bonus = (3 if _has(c, "AMOUNT") else 0) + (3 if _has(c, "LINE") else 0)
-    return 72 + bonus - _money_penalty(c, w)
-
-
-def _vat_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "TAX") or _has(c, "RATE", "NOTREVENUE", "TYPE", "NET", "TOTAL", "TAXID"):
-        return 0
-    if _has(c, "ID", "NUMBER", "DATE"):
-        return 0
-    return 78 if _has(c, "AMOUNT") else 70
-
-
-def _vat_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "NOTREVENUE", "TAXID"):
-        return 0
-    return 80 if _has(c, "TAX") and _has(c, "RATE") else 0
-
-
-def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DISCOUNT") or _has(c, "DATE"):
-        return 0
-    return 80 if _has(c, "RATE") else 70
-
-
-def _units(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "QTY") or _has(c, "PRICE", "AMOUNT", "DATE", "COST", "NET", "TOTAL"):
-        return 0
-    return 80
-
-
-def _unit_price(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "TAX", "DISCOUNT", "DATE", "TOTAL", "NET"):
-        return 0
-    if _has(c, "PRICE") and not _has(c, "MARGIN"):
-        return 78
-    if _has(c, "COST") and ("item" in w or "unit" in w):
-        return 72
-    if w == ("rate",):
-        return 60
-    return 0
-
-
-def _cost(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "COST") or "item" in w or "unit" in w or _has(c, "DATE", "PRICE", "FLAG"):
-        return 0
-    return 70
-
-
-def _margin(c: frozenset[str], w: tuple[str, ...]) -> float:
-    return 75 if _has(c, "MARGIN") and not _has(c, "RATE") else 0
-
-
-def _product(c: frozenset[str], w: tuple[str, ...]) -> float:
-    blocked = ("AMOUNT", "PRICE", "QTY", "COST", "NET", "TOTAL", "DATE", "TAX", "STATUS", "TYPE")
-    if not _has(c, "PRODUCT") or _has(c, *blocked) or _has(c, "CLIENT", "DOC", "FLAG"):
-        return 0
-    return 65 if _has(c, "NAME") else 60
-
-
-def _status(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "STATUS") or _has(c, "PERSONAL", "DATE"):
-        return 0
-    if _has(c, "PAID", "DUE"):
-        return 30
-    return 85 if _has(c, "DOC") else 80
-
-
-def _doc_type(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "TYPE") or _has(c, "TAX", "REFERENCE", "NOTREVENUE", "PAID", "CLIENT"):
-        return 0
-    if _has(c, "DOC"):
-        return 80
-    return 50 if len(w) <= 2 and not _has(c, "AMOUNT", "PRODUCT", "DATE") else 0
-
-
-def _series(c: frozenset[str], w: tuple[str, ...]) -> float:
-    return 80 if _has(c, "SERIES") and not _has(c, "DATE", "AMOUNT") else 0
-
-
-def _currency(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "CURRENCY") or _has(c, "AMOUNT", "TOTAL", "NET", "TAX", "PRICE"):
-        return 0
-    return 80
-
-
-def _hours(c: frozenset[str], w: tuple[str, ...]) -> float:
-    return 75 if _has(c, "HOURS") and not _has(c, "DATE") else 0
-
-
-def _image(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "IMAGE") or _has(c, "DATE", "AMOUNT", "PERSONAL"):
-        return 0
-    if "key" in w and "account" not in w:
-        return 0
-    return 70
-
-
-def _payment_date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DATE") or _has(c, "DUE", "OTHERDATE"):
-        return 0
-    return 85 if _has(c, "PAID") else 70
-
-
-def _payment_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if _has(c, "DATE", "NOTREVENUE", "TAX", "ID", "NUMBER", "STATUS"):
-        return 0
-    if _has(c, "AMOUNT"):
-        return 75 - (8 if _has(c, "CURRENCY") else 0)
-    return 65 if _has(c, "PAID") and not _has(c, "TYPE") else 0
-
-
-def _payment_doc(c: frozenset[str], w: tuple[str, ...]) -> float:
-    """A payment's invoice: only a header naming the invoice (a bare «Number» is the
-    payment's own number)."""
-    score = _doc_number(c, w)
-    return score if score >= 60 else 0
-
-
-_CLIENT_RULES: Final[dict[str, Rule]] = {
-    "client_code": _client_code,
-    "tax_id": _tax_id,
-    "client_name": _client_name,
-}
-RULES: Final[dict[str, dict[str, Rule]]] = {
-    "documents": {
-        **_CLIENT_RULES,
-        "doc_number": _doc_number,
-        "date": _date,
-        "due_date": _due_date,
-        "paid_date": _paid_date,
-        "paid_amount": _paid_amount,
-        "net": _net,
-        "exempt": _exempt,
-        "amount": _amount,
-        "total": _total,
-        "vat_amount": _vat_amount,
-        "vat_pct": _vat_pct,
-        "discount_pct": _discount_pct,
-        "units": _units,
-        "unit_price": _unit_price,
-        "cost": _cost,
-        "margin": _margin,
-        "product": _product,
-        "status": _status,
-        "doc_type": _doc_type,
-        "series": _series,
-        "currency": _currency,
-    },
-    "payments": {"doc_number": _payment_doc, "date": _payment_date, "amount": _payment_amount},
-    "clients": {**_CLIENT_RULES, "image": _image},
-    "activities": {**_CLIENT_RULES, "date": _date, "hours": _hours},
-}
 
 
 @cache
@@ -509,6 +231,10 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
     client = role in ("client_code", "tax_id", "client_name")
     if client and profile.distinct == 1 and profile.filled * profile.rows >= _FEW_ROWS:
         return N_("one value on every row, so it is not the client")
+    if role == "client_name" and profile.letters < 0.1:
+        return N_("its values have no letters, so they are not names")
+    if role == "image" and profile.distinct > 4:
+        return N_("too many different values for a yes/no flag")
     if role == "status" and profile.distinct > 30:
         return N_("too many different values for a status")
     if role == "currency" and profile.currency_codes < 0.8:

@@ -25,6 +25,7 @@ from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.options import ReadOptions
 from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_sources
 from cartera.io.whitespace import WHITESPACE, looks_whitespace_aligned, scan_whitespace, split_line
+from cartera.io.words import concepts
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -278,9 +279,22 @@ def _excel_header(rows: list[list[str | None]]) -> tuple[int, int]:
             return top, 2
         if top > 0:
             above = header_score(_merge_header_rows(rows[top - 1 : top + 1]))
-            if above > header_score(rows[top]):
+            if above > header_score(rows[top]) or _resolves_repeats(rows[top - 1 : top + 1]):
                 return top - 1, 2
     return top, 1
+
+
+def _repeats(cells: list[str | None]) -> int:
+    names = [normalise_header(str(c)) for c in cells if c and str(c).strip()]
+    return len(names) - len(set(names))
+
+
+def _resolves_repeats(rows: list[list[str | None]]) -> bool:
+    """Whether a row of group titles above a header with repeated names (``Fecha``,
+    ``Importe`` twice) tells them apart: the two rows are one header."""
+    upper, lower = rows
+    groups = sum(1 for c in upper if c and str(c).strip())
+    return groups >= 3 and _repeats(lower) > _repeats(_merge_header_rows(rows))
 
 
 def _merge_header_rows(rows: list[list[str | None]]) -> list[str | None]:
@@ -296,6 +310,7 @@ def _merge_header_rows(rows: list[list[str | None]]) -> list[str | None]:
     upper, lower = rows[0], rows[1]
     merged: list[str | None] = []
     group: str | None = None
+    lows = [normalise_header(str(c)) for c in lower if c and str(c).strip()]
     for i, low in enumerate(lower):
         up = upper[i] if i < len(upper) else None
         if up and str(up).strip():
@@ -310,7 +325,11 @@ def _merge_header_rows(rows: list[list[str | None]]) -> list[str | None]:
             continue
         combined = f"{group} / {sub}"
         known = normalise_header(combined) in _KNOWN or normalise_header(group) in _KNOWN
-        merged.append(combined if known else sub)
+        # A sub-header repeated across groups, or under a payments group (the AEAT book's
+        # «Cobro» Fecha and Importe), keeps its group so it is not taken for the document's.
+        repeated = lows.count(normalise_header(sub)) > 1
+        paid_group = "PAID" in concepts(group)
+        merged.append(combined if known or repeated or paid_group else sub)
     return merged
 
 

@@ -228,7 +228,7 @@ def _prepare(
 ) -> tuple[pl.DataFrame, pl.Expr, str, list[Note]]:
     """Rows and columns that are not revenue as they stand dealt with (:mod:`cartera.io.rows`),
     then the net amount expression, its role and the notes."""
-    frame, notes = rows.drop_structure_rows(typed)
+    frame, notes = rows.drop_structure_rows(rows.fill_document_fields(typed))
     if _has(frame, "exempt") and _has(frame, "net"):
         both = pl.col("net").is_null() & pl.col("exempt").is_null()
         summed = pl.col("net").fill_null(0) + pl.col("exempt").fill_null(0)

@@ -24,7 +24,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "ISSUE": (
             "issue issued emision emitida expedicion expedida invoice invoices factura facturas "
             "bill docto documento document doc order orden pedido created creacion creation "
-            "fra fact nota comprobante receipt ticket albaran operation venda emissao"
+            "fra fact nota comprobante receipt ticket albaran operation venda emissao placed"
         ),
         "DUE": "due vencimiento vto vencto venc vence expiry vencimento",
         "PAID": (
@@ -142,6 +142,11 @@ _EXTRA_VOCAB: Final = frozenset(
         "notes",
         "public",
         "private",
+        "at",
+        "on",
+        "billing",
+        "shipping",
+        "created",
     ]
 )
 _VOCAB: Final = frozenset().union(*CONCEPTS.values()) | _EXTRA_VOCAB
@@ -197,4 +202,6 @@ def concepts(header: str) -> frozenset[str]:
     found = {c for c, vocab in CONCEPTS.items() if any(w in vocab for w in words)}
     if "number" in words and "of" in words[words.index("number") :]:
         found = (found - {"NUMBER"}) | {"QTY"}
+    if len(words) <= 3 and words[-1:] in (("at",), ("on",)) and found & {"ISSUE", "PAID", "DUE"}:
+        found.add("DATE")  # «Created at», «Paid at», «Issued on»
     return frozenset(found)

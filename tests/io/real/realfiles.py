@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cartera.analysis import analyze
+from cartera.i18n import language
 from cartera.io import ReadOptions
 from cartera.result import PortfolioAnalysis
 
@@ -33,7 +34,9 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, header_rows: Sequence[Sequence[object]], rows: Sequence[Sequence[object]]) -> Path:
+def write_xlsx(
+    path: Path, header_rows: Sequence[Sequence[object]], rows: Sequence[Sequence[object]]
+) -> Path:
     """An XLSX workbook whose first sheet holds ``header_rows`` then ``rows``."""
     from openpyxl import Workbook
 
@@ -49,7 +52,8 @@ def write_xlsx(path: Path, header_rows: Sequence[Sequence[object]], rows: Sequen
 def run(*files: Path, **options: object) -> PortfolioAnalysis:
     """The analysis of ``files`` with no mapping, as `cartera analyze FILE...` runs it."""
     source = files[0] if len(files) == 1 else list(files)
-    return analyze(source, options=ReadOptions(today=TODAY, **options))  # type: ignore[arg-type]
+    with language("en"):
+        return analyze(source, options=ReadOptions(today=TODAY, **options))  # type: ignore[arg-type]
 
 
 def notes(analysis: PortfolioAnalysis) -> str:

@@ -1,0 +1,147 @@
+"""Export styles of programs not in the reference (Zoho, Xero, Holded, CONTPAQi, Alegra),
+written from their usual header words, to check that recognition generalises."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from realfiles import notes, run, top, write_csv
+
+ZOHO = [
+    "Invoice Date", "Invoice ID", "Invoice Number", "Invoice Status", "Customer ID",
+    "Customer Name", "Due Date", "Currency Code", "Exchange Rate", "Item Name", "Item Desc",
+    "Quantity", "Item Price", "Discount", "Discount Amount", "Item Tax", "Item Tax %",
+    "Item Tax Amount", "Item Total", "SubTotal", "Total", "Balance", "Notes",
+]  # fmt: skip
+
+
+def test_zoho_invoice_lines_with_repeated_subtotal_and_total(tmp_path: Path) -> None:
+    def line(date: str, iid: str, num: str, status: str, cid: str, name: str, item: str,
+             qty: int, price: float, disc: float, sub: float) -> list[object]:  # fmt: skip
+        net = round(qty * price * (1 - disc / 100), 2)
+        tax = round(net * 0.21, 2)
+        return [date, iid, num, status, cid, name, "2024-07-01", "EUR", 1, item, "", qty,
+                price, disc, round(qty * price - net, 2), "IVA", 21, tax, net, sub,
+                round(sub * 1.21, 2), 0, ""]  # fmt: skip
+
+    rows = [
+        # INV-1 of Acme: 2 × 100 + 3 × 50 less 10 % = 200 + 135 = 335, repeated as SubTotal.
+        line("2024-06-01", "9001", "INV-000001", "Paid", "460001", "Acme", "A", 2, 100, 0, 335),
+        line("2024-06-01", "9001", "INV-000001", "Paid", "460001", "Acme", "B", 3, 50, 10, 335),
+        # INV-2 of Beta: 4 × 100 = 400 in one line.
+        line("2024-06-02", "9002", "INV-000002", "Sent", "460002", "Beta", "A", 4, 100, 0, 400),
+        line("2024-06-03", "9003", "INV-000003", "Void", "460002", "Beta", "A", 9, 100, 0, 900),
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "Invoice.csv", ZOHO, rows))
+    assert analysis.portfolio.revenue == pytest.approx(335 + 400, abs=0.005)
+    assert top(analysis) == "Beta"
+    assert "repeats each document's figure" in notes(analysis)
+
+
+XERO = [
+    "ContactName", "EmailAddress", "POAddressLine1", "POCity", "POCountry", "InvoiceNumber",
+    "Reference", "InvoiceDate", "DueDate", "Total", "TaxTotal", "InvoiceAmountPaid",
+    "InvoiceAmountDue", "InventoryItemCode", "Description", "Quantity", "UnitAmount",
+    "Discount", "LineAmount", "AccountCode", "TaxType", "TaxAmount", "TrackingName1",
+    "TrackingOption1", "Currency", "Type", "Sent", "Status",
+]  # fmt: skip
+
+
+def test_xero_sales_invoices_line_amount_not_invoice_total(tmp_path: Path) -> None:
+    def line(name: str, num: str, date: str, total: float, qty: int, unit: float,
+             status: str) -> list[object]:  # fmt: skip
+        amount = round(qty * unit, 2)
+        return [name, "x@y.test", "1 Road", "Wellington", "NZ", num, "PO-9", date, "30/07/2024",
+                total, round(total / 1.15 * 0.15, 2), 0, total, "ITEM", "Goods", qty, unit, "",
+                amount, "200", "15% GST on Income", round(amount * 0.15, 2), "", "", "NZD",
+                "Sales invoice", "Sent", status]  # fmt: skip
+
+    rows = [
+        line("Ridgeway University", "INV-0001", "01/06/2024", 575.0, 2, 100.0, "AUTHORISED"),
+        line("Ridgeway University", "INV-0001", "01/06/2024", 575.0, 3, 100.0, "AUTHORISED"),
+        line("City Limousines", "INV-0002", "05/06/2024", 690.0, 6, 100.0, "PAID"),
+        line("City Limousines", "INV-0003", "06/06/2024", 115.0, 1, 100.0, "DRAFT"),
+        line("Bayside Club", "INV-0004", "07/06/2024", 57.5, 1, 50.0, "VOIDED"),
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "SalesInvoices.csv", XERO, rows))
+    assert analysis.portfolio.revenue == pytest.approx(200 + 300 + 600, abs=0.005)
+    assert top(analysis) == "City Limousines"
+    assert analysis.currency == "NZD"
+
+
+HOLDED = [
+    "Núm", "Fecha", "Fecha de vencimiento", "Contacto", "NIF del contacto", "Descripción",
+    "Subtotal", "IVA", "Retención", "Recargo de equivalencia", "Total", "Cobrado", "Pendiente",
+    "Estado", "Moneda", "Etiquetas",
+]  # fmt: skip
+
+
+def test_holded_spanish_invoices_with_withholding_and_drafts(tmp_path: Path) -> None:
+    rows = [
+        ["F240001", "02/06/2024", "02/07/2024", "Reformas Díaz SL", "B11111111", "Obra",
+         "1.000,00", "210,00", "-150,00", "0,00", "1.060,00", "1.060,00", "0,00", "Pagada",
+         "eur", ""],
+        ["F240002", "05/06/2024", "05/07/2024", "Clínica Sol SA", "A22222222", "Servicio",
+         "2.500,00", "525,00", "0,00", "0,00", "3.025,00", "0,00", "3.025,00", "Pendiente",
+         "eur", ""],
+        ["F240003", "06/06/2024", "06/07/2024", "Reformas Díaz SL", "B11111111", "Obra",
+         "1.800,00", "378,00", "0,00", "0,00", "2.178,00", "0,00", "2.178,00", "Pendiente",
+         "eur", ""],
+        ["", "07/06/2024", "07/07/2024", "Clínica Sol SA", "A22222222", "Borrador",
+         "9.000,00", "1.890,00", "0,00", "0,00", "10.890,00", "0,00", "10.890,00", "Borrador",
+         "eur", ""],
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "facturas.csv", HOLDED, rows, delimiter=";"))
+    assert analysis.portfolio.revenue == pytest.approx(1000 + 2500 + 1800, abs=0.005)
+    assert top(analysis) == "Reformas Díaz SL"
+    assert analysis.currency == "EUR"
+
+
+CONTPAQI = [
+    "Serie", "Folio", "Fecha", "UUID", "RFC Receptor", "Razón Social Receptor", "Subtotal",
+    "Descuento", "IVA Trasladado", "Total", "Moneda", "Tipo de Cambio", "Estatus",
+    "Tipo de Comprobante",
+]  # fmt: skip
+
+
+def test_contpaqi_cfdi_list_cancelled_and_series(tmp_path: Path) -> None:
+    rows = [
+        ["A", "101", "03/06/2024", "6F1E...01", "XAXX010101000", "Abarrotes La Esperanza",
+         "10000.00", "0.00", "1600.00", "11600.00", "MXN", "1", "Vigente", "I"],
+        ["A", "102", "04/06/2024", "6F1E...02", "GODE561231GR8", "Ferretería Godínez",
+         "25000.50", "500.00", "4000.08", "29000.58", "MXN", "1", "Vigente", "I"],
+        ["B", "101", "05/06/2024", "6F1E...03", "XAXX010101000", "Abarrotes La Esperanza",
+         "30000.00", "0.00", "4800.00", "34800.00", "MXN", "1", "Cancelado", "I"],
+        ["B", "102", "13/06/2024", "6F1E...04", "XAXX010101000", "Abarrotes La Esperanza",
+         "500.00", "0.00", "80.00", "580.00", "MXN", "1", "Vigente", "I"],
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "cfdi.csv", CONTPAQI, rows))
+    assert analysis.portfolio.revenue == pytest.approx(10000 + 25000.50 + 500, abs=0.005)
+    assert top(analysis) == "Ferretería Godínez"
+    assert analysis.currency == "MXN"
+
+
+ALEGRA = [
+    "Número", "Fecha de creación", "Fecha de vencimiento", "Cliente", "Identificación",
+    "Estado", "Subtotal", "Descuento", "Impuestos", "Total", "Pagado", "Por cobrar", "Moneda",
+]  # fmt: skip
+
+
+def test_alegra_invoices_annulled_left_out(tmp_path: Path) -> None:
+    rows = [
+        ["FE-1", "2024-06-03", "2024-07-03", "Distribuidora Andina", "900123456", "Cerrada",
+         "1200000", "0", "228000", "1428000", "1428000", "0", "COP"],
+        ["FE-2", "2024-06-04", "2024-07-04", "Café del Monte", "800987654", "Por cobrar",
+         "2500000", "0", "475000", "2975000", "0", "2975000", "COP"],
+        ["FE-3", "2024-06-05", "2024-07-05", "Distribuidora Andina", "900123456", "Anulada",
+         "9000000", "0", "1710000", "10710000", "0", "0", "COP"],
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "facturas_alegra.csv", ALEGRA, rows))
+    assert analysis.portfolio.revenue == pytest.approx(1_200_000 + 2_500_000, abs=0.005)
+    assert top(analysis) == "Café del Monte"
+    assert analysis.currency == "COP"
