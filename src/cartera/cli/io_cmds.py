@@ -129,6 +129,14 @@ def register(app: typer.Typer) -> None:
                 "workspace's rejects folder."
             ),
         ),
+        force: bool = typer.Option(
+            False,
+            "--force",
+            help=_(
+                "Read and write the files again even when the workspace already holds them "
+                "(rebuilds a damaged workspace)."
+            ),
+        ),
         mapping: Path | None = opts["mapping"],
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
@@ -144,5 +152,6 @@ def register(app: typer.Typer) -> None:
             clients=clients,
             activities=activities,
             options=options,
+            force=force,
         )
         _console().print(summary.render(), markup=False)

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cartera.cli.common import (
     check_output_format,
@@ -205,8 +206,12 @@ def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Co
     if len(result.lost) > 10:
         lost = _("{clients} and {n} more").format(clients=lost, n=len(result.lost) - 10)
     console.print(table)
-    console.print(_("Clients lost: {clients}").format(clients=lost))
-    console.print(_("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)))
+    # Client names are data: printed as written, never read as Rich markup (``[/]``).
+    console.print(_("Clients lost: {clients}").format(clients=lost), markup=False)
+    console.print(
+        _("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)),
+        markup=False,
+    )
 
 
 def render_stress(result: StressResult, currency: str, console: Console) -> None:
@@ -243,7 +248,7 @@ def render_stress(result: StressResult, currency: str, console: Console) -> None
             tail.add_column(header, justify="left" if i < 2 else "right")
         for t in result.tail_clients:
             tail.add_row(
-                f"{t.name or t.client} ({t.client})",
+                Text(f"{t.name or t.client} ({t.client})"),
                 segment_label(t.segment),
                 fmt_pct(t.leave_probability or 0.0, 0),
                 fmt_pct(t.tail_leave_rate or 0.0, 0),

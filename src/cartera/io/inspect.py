@@ -9,7 +9,6 @@ and the first problems an import would report.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,22 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES
-from cartera.io.load import BUILDERS, FileReport, file_issues, problems_of, recognise_file
-from cartera.io.mapping import TableMapping, load_mapping
+from cartera.io.load import (
+    BUILDERS,
+    FileReport,
+    csv_fault,
+    file_issues,
+    problems_of,
+    recognise_file,
+    unreadable_error,
+)
+from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import Note, Typed, type_columns
 from cartera.io.recognise import Recognition, guess_table
+from cartera.io.scratch import scratch_folder
 from cartera.io.source import ROW, RawTable, open_source
+from cartera.io.tables import Part
 
 __all__ = ["ColumnInfo", "InspectResult", "inspect_file"]
 
@@ -115,6 +124,27 @@ def _typed_even_if_ambiguous(
     return type_columns(raw, rec, options, tmap, today)
 
 
+def _read(
+    raw: RawTable, table: str | None, options: ReadOptions, mapping: Mapping, today: dt.date
+) -> tuple[Recognition, dict[str, int], list[Note], Typed, Part, pl.DataFrame, pl.DataFrame]:
+    """Recognise and type ``raw`` (polars errors of a malformed CSV propagate)."""
+    if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
+        raise fault
+    rec = recognise_file(raw, table, mapping)
+    _best, scores = (
+        guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
+        if table is None
+        else (rec, {})
+    )
+    notes: list[Note] = [Note(m, p) for m, p in raw.notes]
+    typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
+    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+    part = BUILDERS[rec.table](typed.frame, headers)
+    issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
+    samples = raw.frame.head(50).collect()
+    return rec, scores, notes, typed, part, issues, samples
+
+
 def inspect_file(
     path: Path | str, *, table: str | None = None, options: ReadOptions | None = None
 ) -> InspectResult:
@@ -127,20 +157,13 @@ def inspect_file(
         )
     mapping = load_mapping(options.mapping)
     today = options.today or dt.date.today()
-    with tempfile.TemporaryDirectory(prefix="cartera-inspect-") as work:
+    with scratch_folder("inspect") as work:
         raw = open_source(path, options, Path(work))
-        rec = recognise_file(raw, table, mapping)
-        _best, scores = (
-            guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
-            if table is None
-            else (rec, {})
-        )
-        notes: list[Note] = [Note(m, p) for m, p in raw.notes]
-        typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
-        headers = {role: raw.headers[i] for role, i in rec.roles.items()}
-        part = BUILDERS[rec.table](typed.frame, headers)
-        issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
-        samples = raw.frame.head(50).collect()
+        try:
+            result = _read(raw, table, options, mapping, today)
+        except pl.exceptions.PolarsError as exc:
+            raise unreadable_error(raw, exc) from exc
+    rec, scores, notes, typed, part, issues, samples = result
     notes += part.notes
     role_of = {i: r for r, i in rec.roles.items()}
     columns = []

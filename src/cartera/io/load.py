@@ -14,9 +14,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,16 +26,19 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
 from cartera.io.aliases import ALIASES
+from cartera.io.faults import first_fault
 from cartera.io.mapping import Mapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
 from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
-from cartera.io.source import ROW, RawTable, open_source, ragged_row
+from cartera.io.scratch import scratch_dir, scratch_folder
+from cartera.io.source import ROW, RawTable, open_source
 
 __all__ = [
     "BUILDERS",
     "FileReport",
     "Loaded",
+    "csv_fault",
     "expand_inputs",
     "file_hash",
     "file_issues",
@@ -48,6 +48,7 @@ __all__ = [
     "read_file",
     "recognise_file",
     "strict_error",
+    "unreadable_error",
 ]
 
 SUFFIXES: Final = frozenset(
@@ -266,11 +267,13 @@ def read_file(
     if options.sheet is None and target and mapping.table(target).sheet is not None:
         sheet_opts = options.model_copy(update={"sheet": mapping.table(target).sheet})
     raw = open_source(path, sheet_opts, workdir)
+    if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
+        raise fault  # cells beyond the header would be dropped without a word
     rec = recognise_file(raw, table, mapping)
     try:
         typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
     except pl.exceptions.PolarsError as exc:
-        raise _unreadable(raw, exc) from exc
+        raise unreadable_error(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
@@ -309,44 +312,28 @@ def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
     return issues.filter(~shadowed).sort("row", maintain_order=True)
 
 
-def _unreadable(raw: RawTable, exc: Exception) -> InputError:
-    """A CSV polars cannot split: name the first row with too many fields when there is one."""
-    row = ragged_row(raw)
-    if row is not None:
-        problem = Problem(
-            N_(
-                "this row has more fields than the header has columns ({count}); check the "
-                "separators and quotes"
-            ),
-            file=raw.name,
-            row=row,
-            params={"count": len(raw.headers)},
-            code="ragged_row",
-        )
-        return InputError(
-            N_("{file}: the file cannot be read as a table."), [problem], file=raw.name
-        )
-    detail = str(exc).splitlines()[0]
+def unreadable_error(raw: RawTable, exc: Exception) -> InputError:
+    """A CSV polars cannot split: name the first faulty record (row, column and why)."""
+    fault = csv_fault(raw)
+    if fault is not None:
+        return fault
+    detail = " ".join(str(exc).split())[:160]
     return InputError(
         N_("{file}: the file cannot be read as a table ({detail})."), file=raw.name, detail=detail
     )
 
 
-_SHM: Final = Path("/dev/shm")
-
-
-def scratch_dir(inputs: list[tuple[Path, str | None]]) -> str | None:
-    """Where transcoded copies go: shared memory (``/dev/shm``) when it has room for three
-    times the inputs, since writing 150 MB there takes a third of the time it takes on
-    disk; else the default temporary folder (None)."""
-    try:
-        if not (_SHM.is_dir() and os.access(_SHM, os.W_OK)):
-            return None
-        size = sum(p.stat().st_size for p, _t in inputs if p.is_file())
-        free = shutil.disk_usage(_SHM).free
-    except OSError:
+def csv_fault(raw: RawTable) -> InputError | None:
+    """The error naming the first CSV record polars cannot split as the header says."""
+    if not raw.text_paths or raw.delimiter is None:
         return None
-    return str(_SHM) if free > 3 * size + (64 << 20) else None
+    cells = raw.header_cells if raw.header_cells is not None else len(raw.headers)
+    problem = first_fault(
+        raw.text_paths, raw.delimiter, raw.header_row, raw.headers[:cells], raw.name
+    )
+    if problem is None:
+        return None
+    return InputError(N_("{file}: the file cannot be read as a table."), [problem], file=raw.name)
 
 
 def load_inputs(
@@ -359,7 +346,8 @@ def load_inputs(
     parts: dict[str, list[tuple[int, tables.Part]]] = {}
     issues: list[pl.DataFrame] = []
     raws: list[RawTable] = []
-    with tempfile.TemporaryDirectory(prefix="cartera-read-", dir=scratch_dir(inputs)) as work:
+    sizes = (p.stat().st_size for p, _t in inputs if p.is_file())
+    with scratch_folder("read", scratch_dir(sizes)) as work:
         for index, (path, table) in enumerate(inputs):
             report, part, file_issues, raw = read_file(
                 path, table, index, options, mapping, Path(work), today

@@ -50,6 +50,13 @@ class RawTable:
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     #: The CSV's text as UTF-8: the file itself or transcoded copies, read one after the other.
     text_paths: tuple[Path, ...] = ()
+    #: How many cells the CSV's header row has (``headers`` may be padded for wider rows).
+    header_cells: int | None = None
+
+    @property
+    def wider_than_header(self) -> bool:
+        """Whether some of the first rows have more cells than the header (CSV only)."""
+        return self.header_cells is not None and self.header_cells < len(self.headers)
 
     @property
     def name(self) -> str:
@@ -110,6 +117,9 @@ def _open_parquet(path: Path) -> RawTable:
 def _open_csv(path: Path, workdir: Path) -> RawTable:
     encoding, sources = utf8_sources(path, workdir)
     head = read_head(sources[0], "utf-8")
+    if "\r" in head and "\n" not in head:  # old Mac / Excel for Mac: CR alone ends a line
+        sources = [_lf_copy(sources, workdir)]
+        head = read_head(sources[0], "utf-8")
     delimiter = detect_delimiter(head)
     if delimiter is None:
         raise InputError(
@@ -119,9 +129,17 @@ def _open_csv(path: Path, workdir: Path) -> RawTable:
             ),
             file=path.name,
         )
-    lines = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:_HEADER_SCAN]
+    try:
+        lines = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:_HEADER_SCAN]
+    except csv.Error as exc:
+        raise InputError(
+            N_("{file}: the first lines cannot be read as a table ({detail})."),
+            file=path.name,
+            detail=str(exc),
+        ) from exc
     header_idx = _best_header_row([list(r) for r in lines])
     cells: list[str | None] = list(lines[header_idx]) if lines else []
+    header_cells = len(cells)
     width = max((len(r) for r in lines), default=len(cells))
     cells += [None] * (width - len(cells))
     headers = _display_headers(cells)
@@ -154,7 +172,21 @@ def _open_csv(path: Path, workdir: Path) -> RawTable:
         encoding=encoding,
         delimiter=delimiter,
         text_paths=tuple(sources),
+        header_cells=header_cells,
     )
+
+
+def _lf_copy(sources: list[Path], workdir: Path) -> Path:
+    """The UTF-8 ``sources`` as one file whose lines end in LF instead of a lone CR."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=workdir)
+    with open(handle, "wb") as dst:
+        for source in sources:
+            with source.open("rb") as src:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk.replace(b"\r", b"\n"))
+    return Path(name)
 
 
 def ragged_row(raw: RawTable) -> int | None:
@@ -200,12 +232,22 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     tried: list[tuple[int, str, pl.DataFrame, int, int]] = []
     for sheet in sheets:
         df = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        if df.height == 0 or df.width == 0:
+            continue
         rows = [list(r) for r in df.head(_HEADER_SCAN).iter_rows()]
         top, depth = _excel_header(rows)
         score = header_score(_merge_header_rows(rows[top : top + depth]))
         tried.append((score, sheet, df, top, depth))
         if score >= 2:
             break
+    if not tried:
+        raise InputError(
+            N_("{file}: the sheet «{sheet}» is empty.")
+            if options.sheet is not None
+            else N_("{file}: the workbook has no data; every sheet is empty."),
+            file=path.name,
+            sheet=sheets[0] if sheets else "",
+        )
     score, sheet, df, top, depth = max(tried, key=lambda t: t[0]) if len(tried) > 1 else tried[0]
     header_cells = _merge_header_rows([list(r) for r in df.slice(top, depth).iter_rows()])
     headers = _display_headers(header_cells)
