@@ -197,7 +197,7 @@ def test_report_is_moved_in_whole(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
 
-def test_whatif_with_markup_in_a_client_name(
+def test_markup_in_a_client_name_is_printed_as_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "data"
@@ -211,6 +211,11 @@ def test_whatif_with_markup_in_a_client_name(
     assert run(["whatif", str(data), "--lose", "C0003", "--lang", "en"]) == 0
     out, _err = _out(capsys)
     assert "Óptica [/] [bold]Íñiguez (C0003)" in out
+    assert run(["analyze", str(data), "--lang", "en"]) == 0
+    out, _err = _out(capsys)
+    assert "Óptica [/] [bold]Íñiguez" in out
+    assert run(["stress", str(data), "--scenarios", "200", "--lang", "en"]) == 0
+    _out(capsys)
 
 
 def _workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
