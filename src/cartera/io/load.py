@@ -33,6 +33,7 @@ from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
 from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
 from cartera.io.scratch import scratch_dir, scratch_folder
 from cartera.io.source import ROW, RawTable, open_source
+from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
 __all__ = [
     "BUILDERS",
@@ -74,6 +75,8 @@ _CODES: Final = {
     "payment of a document that is not in the documents file": "unknown_document",
     "this client is already listed on row {other}": "duplicate_client",
     "not a yes/no value; expected Sí or No": "bad_flag",
+    FORMULA_WITHOUT_VALUE: "formula_without_value",
+    SPREADSHEET_ERROR: "cell_error",
 }
 
 
@@ -278,7 +281,7 @@ def read_file(
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     part = BUILDERS[rec.table](typed.frame, headers)
-    issues = file_issues(typed.issues, part)
+    issues = file_issues(pl.concat([typed.issues, cell_issues(raw, rec)]), part)
     notes = [Note(m, p) for m, p in raw.notes] + part.notes
     notes += [
         Note(
@@ -303,6 +306,24 @@ def read_file(
         typed.rows_read,
     )
     return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
+
+
+def cell_issues(raw: RawTable, rec: Recognition) -> pl.DataFrame:
+    """Issues for the workbook cells of used columns that hold an error or an uncalculated
+    formula (a reader sees them empty; they are not)."""
+    used = set(rec.roles.values())
+    rows = [
+        {
+            "row": f.row,
+            "column": raw.headers[f.column],
+            "value": f.value,
+            "message": f.message,
+            "params": json.dumps({"error": f.value} if f.value else {}),
+        }
+        for f in raw.cell_faults
+        if f.column in used and f.row > raw.header_row and f.column < len(raw.headers)
+    ]
+    return pl.DataFrame(rows, schema=ISSUE_SCHEMA)
 
 
 def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:

@@ -24,6 +24,7 @@ from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.options import ReadOptions
 from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_sources
+from cartera.io.xlsx_cells import CellFault, cell_faults
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -50,6 +51,8 @@ class RawTable:
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     #: The CSV's text as UTF-8: the file itself or transcoded copies, read one after the other.
     text_paths: tuple[Path, ...] = ()
+    #: Cells of an .xlsx that read as empty but hold an error or an uncalculated formula.
+    cell_faults: list[CellFault] = field(default_factory=list)
     #: How many cells the CSV's header row has (``headers`` may be padded for wider rows).
     header_cells: int | None = None
 
@@ -221,6 +224,15 @@ def _best_header_row(rows: list[list[str | None]]) -> int:
 def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     import fastexcel
 
+    if kind == "xls" and _encrypted(path):
+        raise InputError(
+            N_(
+                "{file}: the workbook is protected with a password. Open it in Excel, remove "
+                "the password (File > Info > Protect workbook > Encrypt with password) and save "
+                "it again, or export it as CSV."
+            ),
+            file=path.name,
+        )
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own exception types per failure
@@ -262,6 +274,8 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     raw = RawTable(
         path, kind, headers, frame, header_row=offset + top, sheet=sheet, native_numbers=True
     )
+    if kind == "xlsx":
+        raw.cell_faults = _xlsx_faults(path, names.index(sheet))
     if len(names) > 1:
         raw.notes.append(
             (N_("read sheet «{sheet}» of {count}"), {"sheet": sheet, "count": len(names)})
@@ -344,6 +358,25 @@ def _first_row_number(path: Path, sheet_index: int) -> int:
         if b"<v>" in match.group(2) or b"<is>" in match.group(2) or b"<v " in match.group(2):
             return int(match.group(1))
     return 1
+
+
+def _xlsx_faults(path: Path, sheet_index: int) -> list[CellFault]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet_index)
+    except (KeyError, zipfile.BadZipFile, IndexError, OSError):
+        return []
+    return cell_faults(path, part)
+
+
+#: The stream name an encrypted (password-protected) Office file keeps its workbook in.
+_ENCRYPTED: Final = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE2 file is an encrypted Office document (a password-protected .xlsx)."""
+    with path.open("rb") as fh:
+        return _ENCRYPTED in fh.read(16 << 20)
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet_index: int) -> str:
