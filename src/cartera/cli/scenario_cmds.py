@@ -18,6 +18,7 @@ from rich.text import Text
 from cartera.cli.common import (
     check_output_format,
     input_options,
+    number_option,
     print_json,
     read_options,
     settings_from_params,
@@ -29,6 +30,7 @@ from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
 from cartera.report.labels import segment_label
 from cartera.result import Portfolio, PortfolioAnalysis, StressResult, WhatIfResult
 from cartera.settings import Settings
+from cartera.settings.scenario import StressSettings
 
 __all__ = ["register", "render_stress", "render_whatif"]
 
@@ -93,11 +95,15 @@ def register(app: typer.Typer) -> None:
     @app.command("stress", help=_("Crisis stress test: a Monte Carlo of client departures."))
     def stress(
         inputs: list[Path] | None = io["inputs"],
-        scenarios: int | None = typer.Option(
-            None, "--scenarios", min=1, help=_("Number of simulated years (default: settings).")
+        scenarios: int | None = number_option(
+            "--scenarios",
+            StressSettings.model_fields["scenarios"],
+            help=_("Number of simulated years (default: settings; at most 10,000,000)."),
         ),
-        seed: int | None = typer.Option(
-            None, "--seed", min=0, help=_("Random seed; the same seed gives the same output.")
+        seed: int | None = number_option(
+            "--seed",
+            StressSettings.model_fields["seed"],
+            help=_("Random seed; the same seed gives the same output."),
         ),
         output: str = fmt,
         documents: Path | None = io["documents"],

@@ -21,8 +21,10 @@ from cartera.io.aliases import ALIASES
 from cartera.io.load import (
     BUILDERS,
     FileReport,
+    cell_issues,
     csv_fault,
     file_issues,
+    long_cell_issues,
     problems_of,
     recognise_file,
     unreadable_error,
@@ -87,6 +89,12 @@ class InspectResult:
         }
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """A sample as shown: at most ``limit`` characters (a 5 MB cell would take minutes to
+    lay out in a table)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}" if value != int(value) or abs(value) >= 1e15 else f"{value:.0f}"
@@ -140,7 +148,8 @@ def _read(
     typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     part = BUILDERS[rec.table](typed.frame, headers)
-    issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
+    found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
+    issues = file_issues(pl.concat(found), part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
     samples = raw.frame.head(50).collect()
     return rec, scores, notes, typed, part, issues, samples
 
@@ -168,13 +177,14 @@ def inspect_file(
     role_of = {i: r for r, i in rec.roles.items()}
     columns = []
     for i, header in enumerate(raw.headers):
-        values = [v for v in samples[raw.col(i)].to_list() if v not in (None, "")][:_SAMPLES]
+        values = [_short(v) for v in samples[raw.col(i)].to_list() if v not in (None, "")]
+        values = values[:_SAMPLES]
         role = role_of.get(i)
         parsed: list[str] = []
         if role is not None:
             first_rows = samples.filter(pl.col(raw.col(i)).is_not_null()).head(_SAMPLES)[ROW]
             parsed = [
-                _text(v)
+                _short(_text(v))
                 for v in typed.frame.filter(pl.col(ROW).is_in(first_rows.implode()))[role].to_list()
                 if v is not None
             ]

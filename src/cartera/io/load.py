@@ -61,6 +61,12 @@ BUILDERS: Final = {
     "clients": tables.clients_part,
     "activities": tables.activities_part,
 }
+#: The longest text a cell may hold (characters): a name, a number, a description. Longer
+#: is a broken export (a quote never closed, a pasted document) and would make every
+#: screen and report that shows it slow to lay out.
+MAX_CELL_CHARS: Final = 1000
+LONG_CELL: Final = N_("the cell holds {length} characters; a cell may hold at most {max}")
+_SHOWN_CHARS: Final = 40
 _CODES: Final = {
     "not a number; expected an amount like {expected}": "bad_number",
     "not a date; expected {expected}": "bad_date",
@@ -77,6 +83,7 @@ _CODES: Final = {
     "not a yes/no value; expected Sí or No": "bad_flag",
     FORMULA_WITHOUT_VALUE: "formula_without_value",
     SPREADSHEET_ERROR: "cell_error",
+    LONG_CELL: "long_cell",
 }
 
 
@@ -281,7 +288,8 @@ def read_file(
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     part = BUILDERS[rec.table](typed.frame, headers)
-    issues = file_issues(pl.concat([typed.issues, cell_issues(raw, rec)]), part)
+    found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
+    issues = file_issues(pl.concat(found), part)
     notes = [Note(m, p) for m, p in raw.notes] + part.notes
     notes += [
         Note(
@@ -324,6 +332,33 @@ def cell_issues(raw: RawTable, rec: Recognition) -> pl.DataFrame:
         if f.column in used and f.row > raw.header_row and f.column < len(raw.headers)
     ]
     return pl.DataFrame(rows, schema=ISSUE_SCHEMA)
+
+
+def long_cell_issues(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """Issues for text cells longer than :data:`MAX_CELL_CHARS` in the typed ``frame``
+    (role columns; bytes are counted first, which costs nothing on Arrow strings)."""
+    texts = [r for r in headers if r in frame.columns and frame.schema[r] == pl.String]
+    found = [
+        frame.filter(pl.col(role).str.len_bytes() > MAX_CELL_CHARS)
+        .filter(pl.col(role).str.len_chars() > MAX_CELL_CHARS)
+        .select(
+            pl.col(ROW).alias("row"),
+            pl.lit(headers[role]).alias("column"),
+            (pl.col(role).str.slice(0, _SHOWN_CHARS) + pl.lit("…")).alias("value"),
+            pl.lit(LONG_CELL).alias("message"),
+            pl.concat_str(
+                pl.lit('{"length": '),
+                pl.col(role).str.len_chars().cast(pl.String),
+                pl.lit(f', "max": {MAX_CELL_CHARS}}}'),
+            ).alias("params"),
+        )
+        for role in texts
+        if frame.height
+    ]
+    found = [f for f in found if f.height]
+    if not found:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    return pl.concat(found).cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
 
 
 def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
