@@ -255,3 +255,14 @@ def test_force_reimports_the_same_files(tmp_path: Path, capsys: pytest.CaptureFi
     assert run(["import", str(DEMO), "--into", str(ws), "--force", "--lang", "en"]) == 0
     out, _err = _out(capsys)
     assert "unchanged" not in out and "Imported into" in out
+
+
+def test_documents_without_amount_say_the_amount_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sin_importe.csv"
+    path.write_text("Nº factura;Fecha;Cliente\nF1;15/01/2024;Acme\n", encoding="utf-8")
+    assert run(["import", str(path), "--into", str(tmp_path / "ws"), "--lang", "en"]) == 1
+    err = _out(capsys)[1]
+    assert "sin_importe.csv: no column for «net / amount / total / unit_price»" in err
+    assert "«Base imponible»" in err

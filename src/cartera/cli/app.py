@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from cartera.cli.typer_i18n import localise_typer
 from cartera.errors import CarteraError, os_error_text
 from cartera.i18n import _, set_language
 
@@ -54,6 +55,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from_argv(args))
+    localise_typer()
     app = build_app()
     try:
         app(args=args, prog_name="cartera")

@@ -235,20 +235,8 @@ def recognise_file(raw: RawTable, table: str | None, mapping: Mapping) -> Recogn
         rec, _scores = guess_table(raw.headers, mappings, raw.name)
         return rec
     rec = recognise(raw.headers, table, mappings[table])
-    missing = missing_roles(rec)
-    if missing:
-        problems = [
-            Problem(
-                N_("no column for «{role}»; expected a header such as {examples}"),
-                file=raw.name,
-                params={
-                    "role": " / ".join(group),
-                    "examples": ", ".join(f"«{a}»" for r in group for a in ALIASES[table][r][:3]),
-                },
-                code="missing_column",
-            )
-            for group in missing
-        ]
+    problems = missing_columns(rec, table, raw.name)
+    if problems:
         raise InputError(
             N_(
                 "{file}: required columns of the {table} table are missing (the file has: "
@@ -260,6 +248,33 @@ def recognise_file(raw: RawTable, table: str | None, mapping: Mapping) -> Recogn
             columns=", ".join(raw.headers),
         )
     return rec
+
+
+def missing_columns(rec: Recognition, table: str, file: str) -> list[Problem]:
+    """One problem per required role (or group of alternatives) ``rec`` has no column for."""
+    return [
+        Problem(
+            N_("no column for «{role}»; expected a header such as {examples}"),
+            file=file,
+            params={
+                "role": " / ".join(group),
+                "examples": ", ".join(f"«{a}»" for r in group for a in ALIASES[table][r][:3]),
+            },
+            code="missing_column",
+        )
+        for group in missing_roles(rec)
+    ]
+
+
+def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Problem]:
+    """For files read as another table that have a documents file's number, date and client
+    columns: what they lack to be one (usually the amount)."""
+    problems: list[Problem] = []
+    for report in reports:
+        rec = recognise(report.headers, "documents", mapping.table("documents"))
+        if {"doc_number", "date"} <= rec.roles.keys() and len(rec.roles) >= 3:
+            problems += missing_columns(rec, "documents", report.path.name)
+    return problems
 
 
 def read_file(
@@ -418,6 +433,7 @@ def load_inputs(
                     "None of the files is a documents (invoices) file ({found}); name it with "
                     "--documents FILE."
                 ),
+                _almost_documents(reports, mapping),
                 found=", ".join(f"{r.path.name}: {_(r.table)}" for r in reports),
             )
         loaded = Loaded(parts, reports, {})
