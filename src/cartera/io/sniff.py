@@ -147,7 +147,16 @@ def utf8_sources(path: Path, folder: Path) -> tuple[Encoding, list[Path]]:
     if encoding in ("utf-8", "utf-8-sig"):
         return encoding, [path]
     if encoding == "utf-16":
-        return encoding, [to_utf8_file(path, encoding, folder)]
+        try:
+            return encoding, [to_utf8_file(path, encoding, folder)]
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                N_(
+                    "{file}: the file starts as UTF-16 text but holds bytes that are not UTF-16 "
+                    "(a damaged or cut file); export it again."
+                ),
+                file=path.name,
+            ) from exc
     _refuse_mixed(path, bad_at, seen)
     if looks_mac_roman(path):
         return "mac_roman", [to_utf8_file(path, "mac_roman", folder)]
