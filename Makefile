@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs
+.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ pytest: $(STAMP) system-deps
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# The fuzzing harness at length (tests/fuzz; `make test` runs a bounded, repeatable part):
+# random examples through import and inspect, and more kill -9 runs. Counts: docs/quality.md.
+FUZZ_EXAMPLES ?= 1500
+fuzz: $(STAMP)
+	CARTERA_FUZZ_PROFILE=fuzz CARTERA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CARTERA_FAULT_KILLS=10 \
+	  $(BIN)/pytest -q -s -p no:cacheprovider tests/fuzz
 
 # Benchmarks (minutes each; not part of the tests). Results: benchmarks/results/*.md,
 # gathered into benchmarks/RESULTS.md.
