@@ -179,3 +179,18 @@ def test_a_5_mb_cell_is_refused_fast(tmp_path: Path, capsys: pytest.CaptureFixtu
         run([*args, "--lang", "en"])
         assert time.perf_counter() - start < 15
         assert "the cell holds 5000000 characters" in " ".join(capsys.readouterr()[0:2])
+
+
+def test_demo_sizes_are_bounded_and_read_in_the_users_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cartera.cli.demo_cmd import MAX_CLIENTS
+
+    args = ["demo", str(tmp_path / "d"), "--clients"]
+    assert run([*args, f"{MAX_CLIENTS + 1}", "--lang", "en"]) == 2
+    assert "--clients must be 1,000,000 or less, not «1000001»." in capsys.readouterr().err
+    assert run([*args, "1.000.001", "--lang", "es"]) == 2
+    assert "--clients debe ser 1.000.000 o menos, no «1.000.001»." in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+    assert run([*args, "25", "--lines", "2.000", "--lang", "es"]) == 0  # 2,000 lines: enough
+    assert "clientes.csv: 25 filas" in capsys.readouterr().out  # 25 clients, not 25.0 or 2

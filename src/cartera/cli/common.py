@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import typer
+from pydantic import Field
 from pydantic.fields import FieldInfo
 
 from cartera.errors import SettingsError
@@ -29,6 +30,7 @@ __all__ = [
     "settings_from_flags",
     "settings_from_params",
     "source_of",
+    "whole_option",
 ]
 
 #: The settings that are also flags of every data command (same names as in Settings).
@@ -149,9 +151,15 @@ def _number_flag(name: str) -> Any:
     return number_option(flag, Settings.model_fields[name], help=_field_help(name))
 
 
-def number_option(flag: str, field: FieldInfo, help: str) -> Any:
+def number_option(flag: str, field: FieldInfo, help: str, default: Any = None) -> Any:
     """A Typer option read by :func:`number_parser` with ``field``'s type and bounds."""
-    return typer.Option(None, flag, help=help, parser=number_parser(flag, field))
+    return typer.Option(default, flag, help=help, parser=number_parser(flag, field))
+
+
+def whole_option(flag: str, default: int, help: str, *, ge: int, le: int) -> Any:
+    """A whole-number option between ``ge`` and ``le``, read as :func:`number_option`."""
+    field = FieldInfo.from_annotated_attribute(int, Field(ge=ge, le=le))
+    return number_option(flag, field, help, default)
 
 
 def number_parser(flag: str, field: FieldInfo) -> Callable[[str], float | int]:
@@ -159,7 +167,9 @@ def number_parser(flag: str, field: FieldInfo) -> Callable[[str], float | int]:
     int, within ``field``'s bounds (``ge``/``gt``/``le``/``lt``); errors name ``flag``."""
     whole = field.annotation is int
 
-    def parse(text: str) -> float | int:
+    def parse(text: str | float) -> float | int:
+        if not isinstance(text, str):  # the option's default
+            return text
         value = parse_number(text, option=flag, whole=whole)
         for bound in field.metadata:
             for attr, ok, message in _BOUNDS:
