@@ -73,6 +73,11 @@ def test_cp1252_with_curly_apostrophes_stays_cp1252(tmp_path: Path) -> None:
     # One Mac Roman letter kind only (``’`` alone) is not enough: cp1252 is kept.
     path.write_bytes(b"Cliente;Importe\nl\x92Hospitalet;1\nd\x92Or;2\n")
     assert not looks_mac_roman(path)
+    # No accented name at all: the ``Nº`` of the header tells (found by the fuzzing harness).
+    path.write_bytes("Nº factura;Cliente\nF1;A\n".encode("mac_roman"))
+    assert looks_mac_roman(path)
+    path.write_bytes("Nº factura;Cliente\nF1;A\n".encode("cp1252"))
+    assert not looks_mac_roman(path)
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:
