@@ -77,6 +77,13 @@ pytest: $(STAMP) system-deps web-assets
 
 test: lint typecheck pytest
 
+# The fuzzing harness at length (tests/fuzz; `make test` runs a bounded, repeatable part):
+# random examples through import and inspect, and more kill -9 runs. Counts: docs/quality.md.
+FUZZ_EXAMPLES ?= 1500
+fuzz: $(STAMP)
+	CARTERA_FUZZ_PROFILE=fuzz CARTERA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CARTERA_FAULT_KILLS=10 \
+	  $(BIN)/pytest -q -s -p no:cacheprovider tests/fuzz
+
 # Benchmarks (minutes each; not part of the tests). Results: benchmarks/results/*.md,
 # gathered into benchmarks/RESULTS.md.
 bench: $(STAMP)

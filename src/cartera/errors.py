@@ -7,6 +7,7 @@ the column as written in the file, the value, and what was expected.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,9 +19,11 @@ __all__ = [
     "CarteraError",
     "InputError",
     "MissingExtraError",
+    "OutputError",
     "Problem",
     "SettingsError",
     "UnknownClientError",
+    "os_error_text",
 ]
 
 #: How many problems an error lists before summarising the rest.
@@ -154,4 +157,69 @@ class MissingExtraError(CarteraError):
             ),
             package=package,
             extra=extra,
+        )
+
+
+#: Why a write failed, by ``errno`` (message ids).
+_WRITE_REASONS: dict[int, str] = {
+    errno.ENOSPC: N_("the disk is full; free some space and run again"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space and run again"),
+    errno.EACCES: N_("permission denied; choose a folder you can write to"),
+    errno.EPERM: N_("permission denied; choose a folder you can write to"),
+    errno.EROFS: N_("the disk is read-only; choose another folder"),
+    errno.ENOENT: N_("the folder does not exist"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+}
+#: The same reasons told by their text, for libraries that report a failed write as text.
+_WRITE_TEXTS: dict[str, int] = {
+    "no space left on device": errno.ENOSPC,
+    "disk quota exceeded": errno.EDQUOT,
+    "permission denied": errno.EACCES,
+    "read-only file system": errno.EROFS,
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A localised one-line description of an operating-system error and its file."""
+    reason = _(_WRITE_REASONS[exc.errno]) if exc.errno in _WRITE_REASONS else exc.strerror
+    reason = reason or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+class OutputError(CarteraError):
+    """A file or folder cannot be written: no room, no permission, no such folder."""
+
+    def __init__(self, path: object, reason: str, translate: bool) -> None:
+        super().__init__(N_("Cannot write {path}: {reason}."), path=str(path), reason=reason)
+        self.translate = translate
+
+    @classmethod
+    def writing(cls, path: object, exc: BaseException) -> OutputError:
+        """The error for a failed write of ``path`` (an ``OSError`` or a library's error)."""
+        code = exc.errno if isinstance(exc, OSError) else None
+        if code not in _WRITE_REASONS:
+            text = str(exc).lower()
+            code = next((c for t, c in _WRITE_TEXTS.items() if t in text), None)
+        if code is not None and code in _WRITE_REASONS:
+            return cls(path, _WRITE_REASONS[code], translate=True)
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return cls(path, " ".join(detail.split())[:200], translate=False)
+
+    @classmethod
+    def from_failure(cls, path: object, exc: BaseException) -> OutputError | None:
+        """:meth:`writing` when ``exc`` (or what caused it) is a failed write, else None."""
+        seen: BaseException | None = exc
+        while seen is not None:
+            if isinstance(seen, OSError):
+                return cls.writing(path, seen)
+            if any(text in str(seen).lower() for text in _WRITE_TEXTS):
+                return cls.writing(path, seen)
+            seen = seen.__cause__ or seen.__context__
+        return None
+
+    def render(self) -> str:
+        reason = self.params["reason"]
+        return _(self.message).format(
+            path=self.params["path"], reason=_(reason) if self.translate else reason
         )

@@ -63,7 +63,7 @@ def test_settings_file_and_flags(
     [
         (["--format", "xml"], "--format"),
         (["--engine", "oracle"], "oracle"),
-        (["--window-months", "0"], "window_months"),
+        (["--window-months", "0"], "--window-months must be 1 or more, not «0»."),
     ],
 )
 def test_bad_flags_are_clear_errors(

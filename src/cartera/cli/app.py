@@ -8,6 +8,7 @@ a message on stderr and an exit code, never a traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +16,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from cartera.errors import CarteraError
+from cartera.cli.typer_i18n import localise_typer
+from cartera.errors import CarteraError, os_error_text
 from cartera.i18n import _, set_language
 
 __all__ = ["build_app", "main", "run"]
@@ -53,6 +55,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from_argv(args))
+    localise_typer()
     app = build_app()
     try:
         app(args=args, prog_name="cartera")
@@ -60,14 +63,27 @@ def run(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except CarteraError as exc:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            Text.assemble((_("Error") + ": ", "bold red"), exc.render())
-        )
+        _print_error(exc.render())
         return exc.exit_code
+    except OSError as exc:  # a file the core could not read or write, outside its checks
+        _print_error(os_error_text(exc))
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
 
 
+def _print_error(text: str) -> None:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        Text.assemble((_("Error") + ": ", "bold red"), text)
+    )
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the run like Ctrl+C, so scratch folders and aside workspaces are removed."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(run())

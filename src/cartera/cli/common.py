@@ -5,25 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import typer
+from pydantic import Field
+from pydantic.fields import FieldInfo
 
 from cartera.errors import SettingsError
-from cartera.i18n import N_, _
+from cartera.i18n import N_, _, fmt_number
 from cartera.io.options import ReadOptions
+from cartera.numbers import NumberError, parse_number
 from cartera.settings import Settings, load_settings
 
 __all__ = [
     "InputArgs",
     "check_output_format",
     "input_options",
+    "number_option",
+    "number_parser",
     "print_json",
     "read_options",
     "settings_from_flags",
     "settings_from_params",
     "source_of",
+    "whole_option",
 ]
 
 #: The settings that are also flags of every data command (same names as in Settings).
@@ -120,18 +127,66 @@ def check_output_format(value: str) -> None:
 
 
 def settings_options() -> dict[str, Any]:
-    """Typer parameter defaults for the settings flags (same names as the settings)."""
+    """Typer parameter defaults for the settings flags (same names as the settings).
+
+    Numeric flags are read in the user's language (:func:`cartera.numbers.parse_number`)
+    and checked against the setting's bounds, so ``--fixed-costs 180.000`` is 180,000 in
+    Spanish and an error naming both readings in English.
+    """
     return {
         "settings_file": typer.Option(None, "--settings", help=_("TOML settings file.")),
         "as_of": typer.Option(None, "--as-of", help=_field_help("as_of")),
-        "window_months": typer.Option(None, "--window-months", help=_field_help("window_months")),
-        "hourly_cost": typer.Option(None, "--hourly-cost", help=_field_help("hourly_cost")),
-        "fixed_costs": typer.Option(None, "--fixed-costs", help=_field_help("fixed_costs")),
-        "order_cost": typer.Option(None, "--order-cost", help=_field_help("order_cost")),
-        "return_cost": typer.Option(None, "--return-cost", help=_field_help("return_cost")),
-        "annual_rate": typer.Option(None, "--annual-rate", help=_field_help("annual_rate")),
+        "window_months": _number_flag("window_months"),
+        "hourly_cost": _number_flag("hourly_cost"),
+        "fixed_costs": _number_flag("fixed_costs"),
+        "order_cost": _number_flag("order_cost"),
+        "return_cost": _number_flag("return_cost"),
+        "annual_rate": _number_flag("annual_rate"),
         "currency": typer.Option(None, "--currency", help=_field_help("currency")),
     }
+
+
+def _number_flag(name: str) -> Any:
+    flag = "--" + name.replace("_", "-")
+    return number_option(flag, Settings.model_fields[name], help=_field_help(name))
+
+
+def number_option(flag: str, field: FieldInfo, help: str, default: Any = None) -> Any:
+    """A Typer option read by :func:`number_parser` with ``field``'s type and bounds."""
+    return typer.Option(default, flag, help=help, parser=number_parser(flag, field))
+
+
+def whole_option(flag: str, default: int, help: str, *, ge: int, le: int) -> Any:
+    """A whole-number option between ``ge`` and ``le``, read as :func:`number_option`."""
+    field = FieldInfo.from_annotated_attribute(int, Field(ge=ge, le=le))
+    return number_option(flag, field, help, default)
+
+
+def number_parser(flag: str, field: FieldInfo) -> Callable[[str], float | int]:
+    """Read an option's text as a number in the user's language, whole when ``field`` is an
+    int, within ``field``'s bounds (``ge``/``gt``/``le``/``lt``); errors name ``flag``."""
+    whole = field.annotation is int
+
+    def parse(text: str | float) -> float | int:
+        if not isinstance(text, str):  # the option's default
+            return text
+        value = parse_number(text, option=flag, whole=whole)
+        for bound in field.metadata:
+            for attr, ok, message in _BOUNDS:
+                limit = getattr(bound, attr, None)
+                if limit is not None and not ok(value, limit):
+                    raise NumberError(message, option=flag, value=text, limit=fmt_number(limit))
+        return int(value) if whole else value
+
+    return parse
+
+
+_BOUNDS: Final[list[tuple[str, Callable[[float, float], bool], str]]] = [
+    ("ge", lambda v, x: v >= x, N_("{option} must be {limit} or more, not «{value}».")),
+    ("gt", lambda v, x: v > x, N_("{option} must be more than {limit}, not «{value}».")),
+    ("le", lambda v, x: v <= x, N_("{option} must be {limit} or less, not «{value}».")),
+    ("lt", lambda v, x: v < x, N_("{option} must be less than {limit}, not «{value}».")),
+]
 
 
 def _field_help(name: str) -> str:

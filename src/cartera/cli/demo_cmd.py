@@ -7,10 +7,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from cartera.cli.common import input_options
+from cartera.cli.common import input_options, whole_option
 from cartera.i18n import _, fmt_number
 
 __all__ = ["register"]
+
+#: Bounds of the demo's size flags (about 1 GB of CSV at the top; more would exhaust memory).
+MAX_CLIENTS = 1_000_000
+MAX_LINES = 50_000_000
 
 
 def register(app: typer.Typer) -> None:
@@ -23,10 +27,14 @@ def register(app: typer.Typer) -> None:
         folder: Path = typer.Argument(
             ..., help=_("Folder to write the demo files into (created if missing).")
         ),
-        clients: int = typer.Option(400, "--clients", help=_("Number of clients.")),
-        lines: int = typer.Option(30_000, "--lines", help=_("Number of invoice lines.")),
-        seed: int = typer.Option(
-            7, "--seed", help=_("Random seed: the same seed writes the same files.")
+        clients: int = whole_option(
+            "--clients", 400, _("Number of clients."), ge=1, le=MAX_CLIENTS
+        ),
+        lines: int = whole_option(
+            "--lines", 30_000, _("Number of invoice lines."), ge=1, le=MAX_LINES
+        ),
+        seed: int = whole_option(
+            "--seed", 7, _("Random seed: the same seed writes the same files."), ge=0, le=2**63
         ),
         settings_out: Path | None = typer.Option(
             None,

@@ -167,6 +167,14 @@ def register(app: typer.Typer) -> None:
         activities: Path | None = opts["activities"],
         skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
         delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
+        force: bool = typer.Option(
+            False,
+            "--force",
+            help=_(
+                "Read and write the files again even when the workspace already holds them "
+                "(rebuilds a damaged workspace)."
+            ),
+        ),
         mapping: Path | None = opts["mapping"],
         decimal: str | None = opts["decimal"],
         date_format: str | None = opts["date_format"],
@@ -184,5 +192,6 @@ def register(app: typer.Typer) -> None:
             clients=clients,
             activities=activities,
             options=options,
+            force=force,
         )
         _console().print(summary.render(), markup=False)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -13,9 +18,10 @@ from cartera.cli.common import (
     settings_options,
     source_of,
 )
+from cartera.errors import OutputError
 from cartera.i18n import _, set_language
 
-__all__ = ["register"]
+__all__ = ["register", "write_atomically"]
 
 
 def register(app: typer.Typer) -> None:
@@ -70,10 +76,45 @@ def register(app: typer.Typer) -> None:
             with progress(_("Running the crisis stress test")):
                 result = stress_test(analysis, settings)
         with progress(_("Writing the report")):
-            paths = (
-                render_all(analysis, out, result)
-                if fmt == "all"
-                else [render(fmt, analysis, out, result)]
-            )
+            if fmt == "all":
+                paths = write_atomically(out, lambda aside: render_all(analysis, aside, result))
+            else:
+                paths = write_atomically(
+                    out.parent, lambda aside: [render(fmt, analysis, aside / out.name, result)]
+                )
         for path in paths:
             typer.echo(str(path))
+
+
+#: ``.cartera-report.tmp-<pid>-<hex>``: where a report is written before it is moved in place.
+_ASIDE = re.compile(r"^\.cartera-report\.tmp-(?P<pid>\d+)-[a-z0-9_]{8}$")
+
+
+def write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Run ``write`` into a hidden folder beside the output, then move each file it wrote
+    into ``folder`` by a rename: a full disk or a kill never leaves a cut report, and an
+    earlier report stays whole until the new one replaces it. Aside folders of killed runs
+    are removed first."""
+    from cartera.io.scratch import sweep
+
+    folder = folder.absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale, _match in sweep(folder, _ASIDE):
+            shutil.rmtree(stale, ignore_errors=True)
+        aside = Path(tempfile.mkdtemp(prefix=f".cartera-report.tmp-{os.getpid()}-", dir=folder))
+    except OSError as exc:
+        raise OutputError.writing(folder, exc) from exc
+    try:
+        written = write(aside)
+        paths = [folder / path.name for path in written]
+        for path, target in zip(written, paths, strict=True):
+            os.replace(path, target)
+    except Exception as exc:  # a writer library may wrap the operating system's error
+        failure = OutputError.from_failure(folder, exc)
+        if failure is None:
+            raise
+        raise failure from exc
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+    return paths

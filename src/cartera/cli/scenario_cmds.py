@@ -13,10 +13,12 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cartera.cli.common import (
     check_output_format,
     input_options,
+    number_option,
     print_json,
     read_options,
     settings_from_params,
@@ -28,6 +30,7 @@ from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
 from cartera.report.labels import segment_label
 from cartera.result import Portfolio, PortfolioAnalysis, StressResult, WhatIfResult
 from cartera.settings import Settings
+from cartera.settings.scenario import StressSettings
 
 __all__ = ["register", "render_stress", "render_whatif"]
 
@@ -92,11 +95,15 @@ def register(app: typer.Typer) -> None:
     @app.command("stress", help=_("Crisis stress test: a Monte Carlo of client departures."))
     def stress(
         inputs: list[Path] | None = io["inputs"],
-        scenarios: int | None = typer.Option(
-            None, "--scenarios", min=1, help=_("Number of simulated years (default: settings).")
+        scenarios: int | None = number_option(
+            "--scenarios",
+            StressSettings.model_fields["scenarios"],
+            help=_("Number of simulated years (default: settings; at most 10,000,000)."),
         ),
-        seed: int | None = typer.Option(
-            None, "--seed", min=0, help=_("Random seed; the same seed gives the same output.")
+        seed: int | None = number_option(
+            "--seed",
+            StressSettings.model_fields["seed"],
+            help=_("Random seed; the same seed gives the same output."),
         ),
         output: str = fmt,
         documents: Path | None = io["documents"],
@@ -205,8 +212,12 @@ def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Co
     if len(result.lost) > 10:
         lost = _("{clients} and {n} more").format(clients=lost, n=len(result.lost) - 10)
     console.print(table)
-    console.print(_("Clients lost: {clients}").format(clients=lost))
-    console.print(_("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)))
+    # Client names are data: printed as written, never read as Rich markup (``[/]``).
+    console.print(_("Clients lost: {clients}").format(clients=lost), markup=False)
+    console.print(
+        _("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)),
+        markup=False,
+    )
 
 
 def render_stress(result: StressResult, currency: str, console: Console) -> None:
@@ -238,7 +249,7 @@ def render_stress(result: StressResult, currency: str, console: Console) -> None
             tail.add_column(header, justify="left" if i < 2 else "right")
         for t in result.tail_clients:
             tail.add_row(
-                f"{t.name or t.client} ({t.client})",
+                Text(f"{t.name or t.client} ({t.client})"),
                 segment_label(t.segment),
                 fmt_pct(t.leave_probability or 0.0, 0),
                 fmt_pct(t.tail_leave_rate or 0.0, 0),

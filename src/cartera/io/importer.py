@@ -4,14 +4,13 @@
 :func:`cartera.io.assemble.build_tables` + :func:`write_workspace`.
 Re-importing the same files with the same options changes nothing: the
 manifest records every input's SHA-256 and the options, and a match returns
-the existing workspace untouched.
+the existing workspace untouched (unless it is damaged, or ``force`` is given).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from cartera.io.load import (
     prefetch_hash,
 )
 from cartera.io.options import ReadOptions
-from cartera.io.workspace import Workspace, write_workspace
+from cartera.io.scratch import scratch_path
+from cartera.io.workspace import Workspace, damage, write_workspace
 from cartera.schema import TABLES
 
 __all__ = ["ImportSummary", "TableSummary", "import_files", "prepare_workspace", "read_table"]
@@ -185,8 +185,13 @@ def import_files(
     clients: PathLike | None = None,
     activities: PathLike | None = None,
     options: ReadOptions | None = None,
+    force: bool = False,
 ) -> ImportSummary:
-    """Read, check and write the inputs as a workspace in ``into`` (see the module docstring)."""
+    """Read, check and write the inputs as a workspace in ``into`` (see the module docstring).
+
+    The same files imported again change nothing, unless the workspace is damaged (a table
+    missing, cut short or foreign) or ``force`` is true: then they are read and written anew.
+    """
     options = options or ReadOptions()
     explicit = {
         "documents": documents,
@@ -199,7 +204,7 @@ def import_files(
     for path, _table in inputs:
         prefetch_hash(path)
     fingerprint = None
-    if Workspace.is_workspace(target):
+    if not force and Workspace.is_workspace(target) and not damage(target):
         fingerprint = _fingerprint(inputs, options)
         existing = Workspace.open(target)
         if existing.manifest.get("fingerprint") == fingerprint:
@@ -253,7 +258,7 @@ def prepare_workspace(
     files: list[PathLike] = (
         [] if source is None else [source] if isinstance(source, (str, Path)) else list(source)
     )
-    folder = Path(tempfile.mkdtemp(prefix="cartera-ws-"))
+    folder = scratch_path("ws")
     try:
         summary = import_files(
             files,

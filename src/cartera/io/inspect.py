@@ -9,7 +9,6 @@ and the first problems an import would report.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,23 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_, _
 from cartera.io.aliases import ALIASES
-from cartera.io.load import FileReport, file_issues, problems_of
-from cartera.io.mapping import TableMapping, load_mapping
+from cartera.io.load import (
+    FileReport,
+    cell_issues,
+    csv_fault,
+    file_issues,
+    long_cell_issues,
+    problems_of,
+    unreadable_error,
+)
+from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import Note, Typed, type_columns
 from cartera.io.reading import apply_filter, build_part, recognise_file
 from cartera.io.recognise import Recognition, guess_table
+from cartera.io.scratch import scratch_folder
 from cartera.io.source import ROW, RawTable, open_source
+from cartera.io.tables import Part
 
 __all__ = ["ColumnInfo", "InspectResult", "RoleInfo", "inspect_file", "role_infos"]
 
@@ -110,6 +119,12 @@ class InspectResult:
         }
 
 
+def _short(text: str, limit: int = 60) -> str:
+    """A sample as shown: at most ``limit`` characters (a 5 MB cell would take minutes to
+    lay out in a table)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}" if value != int(value) or abs(value) >= 1e15 else f"{value:.0f}"
@@ -147,6 +162,29 @@ def _typed_even_if_ambiguous(
     return type_columns(raw, rec, options, tmap, today)
 
 
+def _read(
+    raw: RawTable, table: str | None, options: ReadOptions, mapping: Mapping, today: dt.date
+) -> tuple[Recognition, dict[str, int], list[Note], Typed, Part, pl.DataFrame, pl.DataFrame]:
+    """Recognise and type ``raw`` (polars errors of a malformed CSV propagate)."""
+    if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
+        raise fault
+    rec = recognise_file(raw, table, mapping)
+    notes_filter = apply_filter(raw, mapping.table(rec.table))
+    _best, scores = (
+        guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
+        if table is None
+        else (rec, {})
+    )
+    notes: list[Note] = [Note(m, p) for m, p in raw.notes] + notes_filter
+    typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
+    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+    part = build_part(typed.frame, rec, raw.headers, mapping.table(rec.table))
+    found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
+    issues = file_issues(pl.concat(found), part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
+    samples = raw.frame.head(50).collect()
+    return rec, scores, notes, typed, part, issues, samples
+
+
 def inspect_file(
     path: Path | str, *, table: str | None = None, options: ReadOptions | None = None
 ) -> InspectResult:
@@ -159,31 +197,25 @@ def inspect_file(
         )
     mapping = load_mapping(options.mapping)
     today = options.today or dt.date.today()
-    with tempfile.TemporaryDirectory(prefix="cartera-inspect-") as work:
+    with scratch_folder("inspect") as work:
         raw = open_source(path, options, Path(work))
-        rec = recognise_file(raw, table, mapping)
-        notes_filter = apply_filter(raw, mapping.table(rec.table))
-        _best, scores = (
-            guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
-            if table is None
-            else (rec, {})
-        )
-        notes: list[Note] = [Note(m, p) for m, p in raw.notes] + notes_filter
-        typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
-        part = build_part(typed.frame, rec, raw.headers, mapping.table(rec.table))
-        issues = file_issues(typed.issues, part).with_columns(pl.lit(0, pl.Int64).alias("__file"))
-        samples = raw.frame.head(50).collect()
+        try:
+            result = _read(raw, table, options, mapping, today)
+        except pl.exceptions.PolarsError as exc:
+            raise unreadable_error(raw, exc) from exc
+    rec, scores, notes, typed, part, issues, samples = result
     notes += part.notes
     role_of = {i: r for r, i in rec.roles.items()}
     columns = []
     for i, header in enumerate(raw.headers):
-        values = [v for v in samples[raw.col(i)].to_list() if v not in (None, "")][:_SAMPLES]
+        values = [_short(v) for v in samples[raw.col(i)].to_list() if v not in (None, "")]
+        values = values[:_SAMPLES]
         role = role_of.get(i)
         parsed: list[str] = []
         if role is not None:
             first_rows = samples.filter(pl.col(raw.col(i)).is_not_null()).head(_SAMPLES)[ROW]
             parsed = [
-                _text(v)
+                _short(_text(v))
                 for v in typed.frame.filter(pl.col(ROW).is_in(first_rows.implode()))[role].to_list()
                 if v is not None
             ]

@@ -14,9 +14,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as Mapping_
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +26,8 @@ import polars as pl
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
+from cartera.io.aliases import ALIASES
+from cartera.io.faults import first_fault
 from cartera.io.mapping import Mapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
@@ -39,13 +38,16 @@ from cartera.io.reading import (
     recognise_file,
     sample_profiles,
 )
-from cartera.io.recognise import Recognition
-from cartera.io.source import ROW, RawTable, open_source, ragged_row
+from cartera.io.recognise import Recognition, missing_roles, recognise
+from cartera.io.scratch import scratch_dir, scratch_folder
+from cartera.io.source import ROW, RawTable, open_source
+from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
 __all__ = [
     "BUILDERS",
     "FileReport",
     "Loaded",
+    "csv_fault",
     "detected_currency",
     "expand_inputs",
     "file_hash",
@@ -57,11 +59,18 @@ __all__ = [
     "read_file",
     "recognise_file",
     "strict_error",
+    "unreadable_error",
 ]
 
 SUFFIXES: Final = frozenset(
     {".csv", ".txt", ".tsv", ".tab", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet"}
 )
+#: The longest text a cell may hold (characters): a name, a number, a description. Longer
+#: is a broken export (a quote never closed, a pasted document) and would make every
+#: screen and report that shows it slow to lay out.
+MAX_CELL_CHARS: Final = 1000
+LONG_CELL: Final = N_("the cell holds {length} characters; a cell may hold at most {max}")
+_SHOWN_CHARS: Final = 40
 _CODES: Final = {
     "not a number; expected an amount like {expected}": "bad_number",
     "not a date; expected {expected}": "bad_date",
@@ -76,6 +85,9 @@ _CODES: Final = {
     "payment of a document that is not in the documents file": "unknown_document",
     "this client is already listed on row {other}": "duplicate_client",
     "not a yes/no value; expected Sí or No": "bad_flag",
+    FORMULA_WITHOUT_VALUE: "formula_without_value",
+    SPREADSHEET_ERROR: "cell_error",
+    LONG_CELL: "long_cell",
 }
 
 
@@ -226,6 +238,33 @@ def expand_inputs(
     return out
 
 
+def missing_columns(rec: Recognition, table: str, file: str) -> list[Problem]:
+    """One problem per required role (or group of alternatives) ``rec`` has no column for."""
+    return [
+        Problem(
+            N_("no column for «{role}»; expected a header such as {examples}"),
+            file=file,
+            params={
+                "role": " / ".join(group),
+                "examples": ", ".join(f"«{a}»" for r in group for a in ALIASES[table][r][:3]),
+            },
+            code="missing_column",
+        )
+        for group in missing_roles(rec)
+    ]
+
+
+def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Problem]:
+    """For files read as another table that have a documents file's number, date and client
+    columns: what they lack to be one (usually the amount)."""
+    problems: list[Problem] = []
+    for report in reports:
+        rec = recognise(report.headers, "documents", mapping.table("documents"))
+        if {"doc_number", "date"} <= rec.roles.keys() and len(rec.roles) >= 3:
+            problems += missing_columns(rec, "documents", report.path.name)
+    return problems
+
+
 def read_file(
     path: Path,
     table: str | None,
@@ -243,10 +282,12 @@ def read_file(
     if options.delimiter is None and target and mapping.table(target).delimiter is not None:
         sheet_opts = sheet_opts.model_copy(update={"delimiter": mapping.table(target).delimiter})
     raw = open_source(path, sheet_opts, workdir)
+    if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
+        raise fault  # cells beyond the header would be dropped without a word
     try:
         profiles = sample_profiles(raw)
     except pl.exceptions.PolarsError as exc:
-        raise _unreadable(raw, exc) from exc
+        raise unreadable_error(raw, exc) from exc
     rec = recognise_file(raw, table, mapping, profiles)
     if rec.table == "payments" and "doc_number" not in rec.roles:
         return _unmatched_payments(path, raw, rec, index)
@@ -254,7 +295,7 @@ def read_file(
     try:
         typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
     except pl.exceptions.PolarsError as exc:
-        raise _unreadable(raw, exc) from exc
+        raise unreadable_error(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
     part = build_part(
@@ -266,7 +307,9 @@ def read_file(
         options.currency,
         raw.name,
     )
-    issues = file_issues(typed.issues, part)
+    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+    found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
+    issues = file_issues(pl.concat(found), part)
     notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
     notes += [
         Note(
@@ -317,6 +360,51 @@ def _unmatched_payments(
     return report, tables.Part(frame, [], [note]), issues, raw
 
 
+def cell_issues(raw: RawTable, rec: Recognition) -> pl.DataFrame:
+    """Issues for the workbook cells of used columns that hold an error or an uncalculated
+    formula (a reader sees them empty; they are not)."""
+    used = set(rec.roles.values())
+    rows = [
+        {
+            "row": f.row,
+            "column": raw.headers[f.column],
+            "value": f.value,
+            "message": f.message,
+            "params": json.dumps({"error": f.value} if f.value else {}),
+        }
+        for f in raw.cell_faults
+        if f.column in used and f.row > raw.header_row and f.column < len(raw.headers)
+    ]
+    return pl.DataFrame(rows, schema=ISSUE_SCHEMA)
+
+
+def long_cell_issues(frame: pl.DataFrame, headers: dict[str, str]) -> pl.DataFrame:
+    """Issues for text cells longer than :data:`MAX_CELL_CHARS` in the typed ``frame``
+    (role columns; bytes are counted first, which costs nothing on Arrow strings)."""
+    texts = [r for r in headers if r in frame.columns and frame.schema[r] == pl.String]
+    found = [
+        frame.filter(pl.col(role).str.len_bytes() > MAX_CELL_CHARS)
+        .filter(pl.col(role).str.len_chars() > MAX_CELL_CHARS)
+        .select(
+            pl.col(ROW).alias("row"),
+            pl.lit(headers[role]).alias("column"),
+            (pl.col(role).str.slice(0, _SHOWN_CHARS) + pl.lit("…")).alias("value"),
+            pl.lit(LONG_CELL).alias("message"),
+            pl.concat_str(
+                pl.lit('{"length": '),
+                pl.col(role).str.len_chars().cast(pl.String),
+                pl.lit(f', "max": {MAX_CELL_CHARS}}}'),
+            ).alias("params"),
+        )
+        for role in texts
+        if frame.height
+    ]
+    found = [f for f in found if f.height]
+    if not found:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    return pl.concat(found).cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
+
+
 def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
     """Cell issues plus the table's issues; a cell that could not be read is not also 'empty'."""
     issues = pl.concat([cell_issues.lazy(), *part.issues], how="vertical").collect()
@@ -324,44 +412,28 @@ def file_issues(cell_issues: pl.DataFrame, part: tables.Part) -> pl.DataFrame:
     return issues.filter(~shadowed).sort("row", maintain_order=True)
 
 
-def _unreadable(raw: RawTable, exc: Exception) -> InputError:
-    """A CSV polars cannot split: name the first row with too many fields when there is one."""
-    row = ragged_row(raw)
-    if row is not None:
-        problem = Problem(
-            N_(
-                "this row has more fields than the header has columns ({count}); check the "
-                "separators and quotes"
-            ),
-            file=raw.name,
-            row=row,
-            params={"count": len(raw.headers)},
-            code="ragged_row",
-        )
-        return InputError(
-            N_("{file}: the file cannot be read as a table."), [problem], file=raw.name
-        )
-    detail = str(exc).splitlines()[0]
+def unreadable_error(raw: RawTable, exc: Exception) -> InputError:
+    """A CSV polars cannot split: name the first faulty record (row, column and why)."""
+    fault = csv_fault(raw)
+    if fault is not None:
+        return fault
+    detail = " ".join(str(exc).split())[:160]
     return InputError(
         N_("{file}: the file cannot be read as a table ({detail})."), file=raw.name, detail=detail
     )
 
 
-_SHM: Final = Path("/dev/shm")
-
-
-def scratch_dir(inputs: list[tuple[Path, str | None]]) -> str | None:
-    """Where transcoded copies go: shared memory (``/dev/shm``) when it has room for three
-    times the inputs, since writing 150 MB there takes a third of the time it takes on
-    disk; else the default temporary folder (None)."""
-    try:
-        if not (_SHM.is_dir() and os.access(_SHM, os.W_OK)):
-            return None
-        size = sum(p.stat().st_size for p, _t in inputs if p.is_file())
-        free = shutil.disk_usage(_SHM).free
-    except OSError:
+def csv_fault(raw: RawTable) -> InputError | None:
+    """The error naming the first CSV record polars cannot split as the header says."""
+    if not raw.text_paths or raw.delimiter is None:
         return None
-    return str(_SHM) if free > 3 * size + (64 << 20) else None
+    cells = raw.header_cells if raw.header_cells is not None else len(raw.headers)
+    problem = first_fault(
+        raw.text_paths, raw.delimiter, raw.header_row, raw.headers[:cells], raw.name
+    )
+    if problem is None:
+        return None
+    return InputError(N_("{file}: the file cannot be read as a table."), [problem], file=raw.name)
 
 
 def load_inputs(
@@ -374,7 +446,8 @@ def load_inputs(
     parts: dict[str, list[tuple[int, tables.Part]]] = {}
     issues: list[pl.DataFrame] = []
     raws: list[RawTable] = []
-    with tempfile.TemporaryDirectory(prefix="cartera-read-", dir=scratch_dir(inputs)) as work:
+    sizes = (p.stat().st_size for p, _t in inputs if p.is_file())
+    with scratch_folder("read", scratch_dir(sizes)) as work:
         for index, (path, table) in enumerate(inputs):
             report, part, file_issues, raw = read_file(
                 path, table, index, options, mapping, Path(work), today
@@ -389,6 +462,7 @@ def load_inputs(
                     "None of the files is a documents (invoices) file ({found}); name it with "
                     "--documents FILE."
                 ),
+                _almost_documents(reports, mapping),
                 found=", ".join(f"{r.path.name}: {_(r.table)}" for r in reports),
             )
         _one_currency(reports)

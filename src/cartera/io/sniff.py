@@ -25,7 +25,12 @@ from typing import Final, Literal
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.transcode import cp1252_copy, cp1252_parts, has_utf8_multibyte
+from cartera.io.transcode import (
+    cp1252_copy,
+    cp1252_parts,
+    has_utf8_multibyte,
+    looks_mac_roman,
+)
 
 __all__ = [
     "DELIMITERS",
@@ -40,7 +45,7 @@ __all__ = [
 ]
 
 FileKind = Literal["csv", "xlsx", "xls", "ods", "parquet"]
-Encoding = Literal["utf-8", "utf-8-sig", "cp1252", "utf-16"]
+Encoding = Literal["utf-8", "utf-8-sig", "cp1252", "utf-16", "mac_roman"]
 DELIMITERS: Final = (";", ",", "\t", "|")
 #: Chunks that stay in the processor's cache while decoded: checking that 145 MB are UTF-8
 #: takes ~0.09 s in 1 MiB chunks against ~0.19 s in 16 MiB ones.
@@ -142,8 +147,19 @@ def utf8_sources(path: Path, folder: Path) -> tuple[Encoding, list[Path]]:
     if encoding in ("utf-8", "utf-8-sig"):
         return encoding, [path]
     if encoding == "utf-16":
-        return encoding, [to_utf8_file(path, encoding, folder)]
+        try:
+            return encoding, [to_utf8_file(path, encoding, folder)]
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                N_(
+                    "{file}: the file starts as UTF-16 text but holds bytes that are not UTF-16 "
+                    "(a damaged or cut file); export it again."
+                ),
+                file=path.name,
+            ) from exc
     _refuse_mixed(path, bad_at, seen)
+    if looks_mac_roman(path):
+        return "mac_roman", [to_utf8_file(path, "mac_roman", folder)]
     target = _temp_csv(folder)
     parts: list[Path] = []
     try:

@@ -26,6 +26,7 @@ from cartera.io.options import ReadOptions
 from cartera.io.sniff import FileKind, detect_delimiter, detect_kind, read_head, utf8_sources
 from cartera.io.whitespace import WHITESPACE, looks_whitespace_aligned, scan_whitespace, split_line
 from cartera.io.words import concepts
+from cartera.io.xlsx_cells import CellFault, cell_faults
 
 __all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
 
@@ -52,6 +53,15 @@ class RawTable:
     notes: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     #: The CSV's text as UTF-8: the file itself or transcoded copies, read one after the other.
     text_paths: tuple[Path, ...] = ()
+    #: Cells of an .xlsx that read as empty but hold an error or an uncalculated formula.
+    cell_faults: list[CellFault] = field(default_factory=list)
+    #: How many cells the CSV's header row has (``headers`` may be padded for wider rows).
+    header_cells: int | None = None
+
+    @property
+    def wider_than_header(self) -> bool:
+        """Whether some of the first rows have more cells than the header (CSV only)."""
+        return self.header_cells is not None and self.header_cells < len(self.headers)
 
     @property
     def name(self) -> str:
@@ -112,6 +122,9 @@ def _open_parquet(path: Path) -> RawTable:
 def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
     encoding, sources = utf8_sources(path, workdir)
     head = read_head(sources[0], "utf-8")
+    if "\r" in head and "\n" not in head:  # old Mac / Excel for Mac: CR alone ends a line
+        sources = [_lf_copy(sources, workdir)]
+        head = read_head(sources[0], "utf-8")
     delimiter = forced or detect_delimiter(head)
     if delimiter == WHITESPACE or (delimiter is None and looks_whitespace_aligned(head)):
         return _open_whitespace(path, sources, head, encoding)
@@ -123,9 +136,17 @@ def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
             ),
             file=path.name,
         )
-    lines = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:_HEADER_SCAN]
+    try:
+        lines = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:_HEADER_SCAN]
+    except csv.Error as exc:
+        raise InputError(
+            N_("{file}: the first lines cannot be read as a table ({detail})."),
+            file=path.name,
+            detail=str(exc),
+        ) from exc
     header_idx = _best_header_row([list(r) for r in lines])
     cells: list[str | None] = list(lines[header_idx]) if lines else []
+    header_cells = len(cells)
     width = max((len(r) for r in lines), default=len(cells))
     cells += [None] * (width - len(cells))
     headers = _display_headers(cells)
@@ -158,6 +179,7 @@ def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
         encoding=encoding,
         delimiter=delimiter,
         text_paths=tuple(sources),
+        header_cells=header_cells,
     )
 
 
@@ -184,6 +206,19 @@ def _open_whitespace(path: Path, sources: list[Path], head: str, encoding: str) 
     )
     raw.notes.append((N_("columns separated by runs of spaces"), {}))
     return raw
+
+
+def _lf_copy(sources: list[Path], workdir: Path) -> Path:
+    """The UTF-8 ``sources`` as one file whose lines end in LF instead of a lone CR."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(suffix=".csv", dir=workdir)
+    with open(handle, "wb") as dst:
+        for source in sources:
+            with source.open("rb") as src:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk.replace(b"\r", b"\n"))
+    return Path(name)
 
 
 def ragged_row(raw: RawTable) -> int | None:
@@ -218,6 +253,15 @@ def _best_header_row(rows: list[list[str | None]]) -> int:
 def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     import fastexcel
 
+    if kind == "xls" and _encrypted(path):
+        raise InputError(
+            N_(
+                "{file}: the workbook is protected with a password. Open it in Excel, remove "
+                "the password (File > Info > Protect workbook > Encrypt with password) and save "
+                "it again, or export it as CSV."
+            ),
+            file=path.name,
+        )
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # fastexcel raises its own exception types per failure
@@ -229,12 +273,22 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     tried: list[tuple[int, str, pl.DataFrame, int, int]] = []
     for sheet in sheets:
         df = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        if df.height == 0 or df.width == 0:
+            continue
         rows = [list(r) for r in df.head(_HEADER_SCAN).iter_rows()]
         top, depth = _excel_header(rows)
         score = header_score(_merge_header_rows(rows[top : top + depth]))
         tried.append((score, sheet, df, top, depth))
         if score >= 2:
             break
+    if not tried:
+        raise InputError(
+            N_("{file}: the sheet «{sheet}» is empty.")
+            if options.sheet is not None
+            else N_("{file}: the workbook has no data; every sheet is empty."),
+            file=path.name,
+            sheet=sheets[0] if sheets else "",
+        )
     score, sheet, df, top, depth = max(tried, key=lambda t: t[0]) if len(tried) > 1 else tried[0]
     header_cells = _merge_header_rows([list(r) for r in df.slice(top, depth).iter_rows()])
     headers = _display_headers(header_cells)
@@ -249,6 +303,8 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
     raw = RawTable(
         path, kind, headers, frame, header_row=offset + top, sheet=sheet, native_numbers=True
     )
+    if kind == "xlsx":
+        raw.cell_faults = _xlsx_faults(path, names.index(sheet))
     if len(names) > 1:
         raw.notes.append(
             (N_("read sheet «{sheet}» of {count}"), {"sheet": sheet, "count": len(names)})
@@ -349,6 +405,25 @@ def _first_row_number(path: Path, sheet_index: int) -> int:
         if b"<v>" in match.group(2) or b"<is>" in match.group(2) or b"<v " in match.group(2):
             return int(match.group(1))
     return 1
+
+
+def _xlsx_faults(path: Path, sheet_index: int) -> list[CellFault]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet_index)
+    except (KeyError, zipfile.BadZipFile, IndexError, OSError):
+        return []
+    return cell_faults(path, part)
+
+
+#: The stream name an encrypted (password-protected) Office file keeps its workbook in.
+_ENCRYPTED: Final = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE2 file is an encrypted Office document (a password-protected .xlsx)."""
+    with path.open("rb") as fh:
+        return _ENCRYPTED in fh.read(16 << 20)
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet_index: int) -> str:

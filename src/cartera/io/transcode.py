@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import subprocess
     from pathlib import Path
 
-__all__ = ["cp1252_copy", "cp1252_parts", "has_utf8_multibyte", "to_utf8"]
+__all__ = ["cp1252_copy", "cp1252_parts", "has_utf8_multibyte", "looks_mac_roman", "to_utf8"]
 
 #: A C1 character (U+0080-U+009F) in UTF-8: what a byte 0x80-0x9F becomes when read as latin-1.
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
@@ -110,6 +110,38 @@ def _transcode_range(source: str, start: int, end: int, target: str) -> tuple[bo
             dst.write(out)
             left -= size
     return seen, quoted
+
+
+#: Spanish letters as Mac Roman writes them (á é í ó ú ñ Ñ ü É Ü): bytes 0x80-0x9F, where
+#: cp1252 has punctuation and rare letters (‡ Ž ’ — œ – „ Ÿ ƒ †).
+_MAC_LETTERS = re.compile(rb"(?<=[A-Za-z])[\x87\x8e\x92\x97\x9c\x96\x84\x9f\x83\x86]")
+#: The same letters as cp1252 (and Latin-1) writes them.
+_CP1252_LETTERS = re.compile(rb"(?<=[A-Za-z])[\xe1\xe9\xed\xf3\xfa\xf1\xd1\xfc\xc9\xdc]")
+_MAC_ORDINAL = re.compile(rb"\b[Nn]\xbc")
+_CP1252_ORDINAL = re.compile(rb"\b[Nn]\xba")
+#: How much of a file is looked at to tell Mac Roman from cp1252.
+_MAC_SAMPLE = 4 << 20
+
+
+def looks_mac_roman(source: Path | str) -> bool:
+    """Whether a file that is not UTF-8 is Mac Roman (old Mac exports) rather than cp1252.
+
+    Inside words, Spanish letters are bytes 0xE1-0xFC in cp1252 but 0x83-0x9F in Mac
+    Roman; the ``º`` of ``Nº`` is 0xBA in cp1252, 0xBC in Mac Roman. The file is Mac Roman
+    when, in its first 4 MiB, letters of the second kind follow a letter more often than
+    letters of the first kind (an ``Nº`` counts twice), and at least two different ones do
+    or a Mac Roman ``Nº`` is there (a lone ``’``, 0x92 in cp1252, in ``l’Hospitalet`` is not
+    enough).
+    """
+    with open(source, "rb") as src:
+        sample = src.read(_MAC_SAMPLE)
+    mac = _MAC_LETTERS.findall(sample)
+    # ``Nº`` (number, in headers such as «Nº factura»): º is 0xBC in Mac Roman, 0xBA in cp1252.
+    mac_ordinal = len(_MAC_ORDINAL.findall(sample))
+    cp_ordinal = len(_CP1252_ORDINAL.findall(sample))
+    evidence = len(set(mac)) >= 2 or mac_ordinal > 0
+    mac_score = len(mac) + 2 * mac_ordinal
+    return evidence and mac_score > len(_CP1252_LETTERS.findall(sample)) + 2 * cp_ordinal
 
 
 def _line_starts(source: str, offsets: list[int]) -> list[tuple[int, bool]]:

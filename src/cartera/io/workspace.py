@@ -7,26 +7,43 @@ Layout (docs/input-formats.md)::
       manifest.json      what was read: files, hashes, rows, roles, conventions, notes
       rejects/           rejected rows with their reasons (only with --skip-bad-rows)
 
-A workspace is written aside (``.DIR.tmp-…``) and swapped in by renames, so
-a failed import leaves the previous workspace as it was.
+A workspace is written aside (``.DIR.tmp-<pid>-…``) and swapped in by renames,
+so a failed import leaves the previous workspace as it was. A run killed midway
+(``kill -9``) leaves its aside folder, or the previous workspace renamed
+``.DIR.old-<pid>-…``; the next run that touches the workspace removes the first and
+puts the second back when the workspace itself is missing, once that process is gone.
+Opening a workspace checks that its four tables are Parquet files with cartera's
+columns (reading only their footers).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
 
-from cartera.errors import InputError
+from cartera.errors import InputError, OutputError, Problem
 from cartera.i18n import N_, _
+from cartera.io.neutralise import neutralise_frame
+from cartera.io.scratch import owner_alive
 from cartera.schema import TABLES
 
-__all__ = ["MANIFEST", "WORKSPACE_FORMAT", "Workspace", "write_workspace"]
+__all__ = [
+    "MANIFEST",
+    "WORKSPACE_FORMAT",
+    "Workspace",
+    "damage",
+    "damaged_error",
+    "recover",
+    "write_workspace",
+]
 
 MANIFEST: Final = "manifest.json"
 WORKSPACE_FORMAT: Final = "cartera-workspace"
@@ -45,10 +62,13 @@ class Workspace:
 
     @staticmethod
     def is_workspace(path: Path | str) -> bool:
-        """Whether ``path`` is a folder with a cartera manifest."""
+        """Whether ``path`` is a folder with a cartera manifest (after putting back a
+        workspace a killed import left renamed aside)."""
         manifest = Path(path) / MANIFEST
         if not manifest.is_file():
-            return False
+            recover(Path(path))
+            if not manifest.is_file():
+                return False
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -57,7 +77,7 @@ class Workspace:
 
     @classmethod
     def open(cls, path: Path | str) -> Workspace:
-        """Open a workspace; :class:`InputError` when ``path`` is not one."""
+        """Open a workspace; :class:`InputError` when ``path`` is not one or is damaged."""
         folder = Path(path)
         if not cls.is_workspace(folder):
             raise InputError(
@@ -68,13 +88,9 @@ class Workspace:
                 path=str(folder),
             )
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        missing = [t for t in TABLES if not (folder / f"{t}.parquet").is_file()]
-        if missing:
-            raise InputError(
-                N_("The workspace {path} is incomplete: {tables} missing. Import the files again."),
-                path=str(folder),
-                tables=", ".join(f"{t}.parquet" for t in missing),
-            )
+        problems = damage(folder)
+        if problems:
+            raise damaged_error(folder, problems)
         return cls(folder, manifest)
 
     def table_path(self, name: str) -> Path:
@@ -84,7 +100,11 @@ class Workspace:
 
     def read(self, name: str) -> pl.DataFrame:
         """One canonical table (exactly the columns and dtypes of :mod:`cartera.schema`)."""
-        return pl.read_parquet(self.table_path(name))
+        try:
+            return pl.read_parquet(self.table_path(name))
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            problem = Problem(_PARQUET_UNREADABLE, file=f"{name}.parquet", code="damaged_table")
+            raise damaged_error(self.path, [problem]) from exc
 
     def input_summary(self) -> dict[str, Any]:
         """Per table: sources, rows read/accepted/rejected, roles, conventions, localised notes."""
@@ -101,6 +121,49 @@ class Workspace:
                 "notes": [_note_text(n) for f in files for n in f.get("notes", [])],
             }
         return out
+
+
+_PARQUET_MISSING: Final = N_("the table is missing")
+_PARQUET_UNREADABLE: Final = N_("the file is not a readable Parquet file (cut short or foreign)")
+_PARQUET_FOREIGN: Final = N_("the columns are not cartera's: {found}")
+
+
+def damage(folder: Path) -> list[Problem]:
+    """What is wrong with the workspace's tables: missing, unreadable, or other columns."""
+    problems: list[Problem] = []
+    for name, schema in TABLES.items():
+        path = folder / f"{name}.parquet"
+        file = path.name
+        if not path.is_file():
+            problems.append(Problem(_PARQUET_MISSING, file=file, code="missing_table"))
+            continue
+        try:
+            found = pl.read_parquet_schema(path)
+        except (OSError, pl.exceptions.PolarsError):
+            problems.append(Problem(_PARQUET_UNREADABLE, file=file, code="damaged_table"))
+            continue
+        if dict(found) != dict(schema):
+            problems.append(
+                Problem(
+                    _PARQUET_FOREIGN,
+                    file=file,
+                    params={"found": ", ".join(found) or "-"},
+                    code="foreign_table",
+                )
+            )
+    return problems
+
+
+def damaged_error(folder: Path, problems: list[Problem]) -> InputError:
+    """The error of a damaged workspace: what is wrong and the command that rebuilds it."""
+    return InputError(
+        N_(
+            "The workspace {path} is damaged. Import the files again over it with --force: "
+            "cartera import FILES --into {path} --force"
+        ),
+        problems,
+        path=str(folder),
+    )
 
 
 def _note_text(note: dict[str, Any]) -> str:
@@ -126,34 +189,86 @@ def write_workspace(
             ),
             path=str(into),
         )
-    into.parent.mkdir(parents=True, exist_ok=True)
-    tmp = into.parent / f".{into.name}.tmp-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
+    recover(into)
+    tmp = into.parent / f".{into.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
-        for name, frame in tables.items():
-            # lz4: twice as fast to write as zstd for a third more bytes, read as fast. No
-            # min/max statistics: documents are sorted by client, so they would prune nothing.
-            frame.write_parquet(tmp / f"{name}.parquet", compression="lz4", statistics=False)
-        if rejects:
-            (tmp / "rejects").mkdir()
-            for file_name, frame in rejects.items():
-                _write_rejects(frame, tmp / "rejects" / file_name)
+        into.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+    except OSError as exc:
+        raise OutputError.writing(into, exc) from exc
+    try:
+        _write_tables(tmp, tables, rejects)
         manifest = {"format": WORKSPACE_FORMAT, "version": WORKSPACE_VERSION, **manifest}
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
         _swap(tmp, into)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, (OSError, pl.exceptions.PolarsError)):
+            raise OutputError.writing(into, exc) from exc
         raise
     return Workspace(into, manifest)
 
 
+def _write_tables(
+    tmp: Path, tables: dict[str, pl.DataFrame], rejects: dict[str, pl.DataFrame]
+) -> None:
+    for name, frame in tables.items():
+        # lz4: twice as fast to write as zstd for a third more bytes, read as fast. No
+        # min/max statistics: documents are sorted by client, so they would prune nothing.
+        frame.write_parquet(tmp / f"{name}.parquet", compression="lz4", statistics=False)
+    if rejects:
+        (tmp / "rejects").mkdir()
+        for file_name, frame in rejects.items():
+            _write_rejects(frame, tmp / "rejects" / file_name)
+
+
+#: ``.DIR.tmp-<pid>-<hex>`` and ``.DIR.old-<pid>-<hex>`` beside a workspace ``DIR``.
+_ASIDE: Final = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?:(?P<pid>\d+)-)?[0-9a-f]{8}$")
+#: Aside folders of versions that did not record their process: removed once this old.
+_LEGACY_AGE: Final = 3600
+
+
+def recover(into: Path) -> None:
+    """Clean up after imports into ``into`` that were killed: remove their aside folders and,
+    when ``into`` itself is missing, put back the previous workspace they had renamed away."""
+    into = into.absolute()
+    try:
+        entries = list(os.scandir(into.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in sorted(entries, key=lambda e: e.name):
+        match = _ASIDE.match(entry.name)
+        if match is None or match.group("name") != into.name or not _stale(match, entry, now):
+            continue
+        aside = Path(entry.path)
+        try:
+            if match.group("kind") == "old" and not into.exists():
+                os.replace(aside, into)
+            else:
+                shutil.rmtree(aside, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _stale(match: re.Match[str], entry: os.DirEntry[str], now: float) -> bool:
+    pid = match.group("pid")
+    if pid is not None:
+        return not owner_alive(int(pid))
+    try:
+        return now - entry.stat(follow_symlinks=False).st_mtime > _LEGACY_AGE
+    except OSError:
+        return False
+
+
 def _write_rejects(frame: pl.DataFrame, path: Path) -> None:
-    # UTF-8 with BOM and ";" so that a double click opens it right in a Spanish Excel.
+    # UTF-8 with BOM and ";" so that a double click opens it right in a Spanish Excel; cells
+    # that Excel would run as formulas are written as text.
     with path.open("wb") as fh:
         fh.write(b"\xef\xbb\xbf")
-        frame.write_csv(fh, separator=";")
+        neutralise_frame(frame).write_csv(fh, separator=";")
 
 
 def _swap(tmp: Path, into: Path) -> None:
@@ -161,7 +276,7 @@ def _swap(tmp: Path, into: Path) -> None:
     if not into.exists():
         os.replace(tmp, into)
         return
-    old = into.parent / f".{into.name}.old-{uuid.uuid4().hex[:8]}"
+    old = into.parent / f".{into.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     os.replace(into, old)
     try:
         os.replace(tmp, into)

@@ -89,11 +89,11 @@ def _headline(figures: list[Figure], narrow: bool) -> RenderableType:
     for fig in figures:
         value = Text(fig.text, style=_TONES[fig.tone])
         if narrow:
-            grid.add_row(fig.label, value)
+            grid.add_row(Text(fig.label), value)
             if fig.note:
                 grid.add_row(Padding(Text(fig.note, style="dim"), (0, 0, 0, 2)), "")
         else:
-            grid.add_row(fig.label, value, fig.note)
+            grid.add_row(Text(fig.label), value, Text(fig.note))
     return grid
 
 
@@ -114,7 +114,8 @@ def _table(
         )
     for r, row in enumerate(table.rows):
         tag = table.tags[r] if r < len(table.tags) else ""
-        out.add_row(*(row[i].text for i, _c in cols), style=_SEGMENT_STYLES.get(tag, ""))
+        # Cells are data (client names may hold ``[/]``): Text, never read as Rich markup.
+        out.add_row(*(Text(row[i].text) for i, _c in cols), style=_SEGMENT_STYLES.get(tag, ""))
     return out
 
 
@@ -154,13 +155,13 @@ def _stress(title: str, stress: StressView) -> RenderableType:
     grid.add_column(style="bold")
     grid.add_column(justify="right", no_wrap=True)
     for label, value in [*stress.figures, *stress.named]:
-        grid.add_row(label, value)
+        grid.add_row(Text(label), Text(value))
     parts: list[RenderableType] = [grid]
     if stress.tail:
         tail = RichTable(header_style="bold", pad_edge=False)
         for i, col in enumerate(stress.tail_columns):
             tail.add_column(col, justify="right" if i == 2 else "left", overflow="fold")
         for row in stress.tail[:10]:
-            tail.add_row(*row)
+            tail.add_row(*(Text(cell) for cell in row))
         parts.append(tail)
     return _titled(title, Group(*parts))

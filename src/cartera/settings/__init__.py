@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
+from cartera.numbers import coerce_numbers
 from cartera.settings.rules import Thresholds
 from cartera.settings.scenario import StressSettings, Targets
 
@@ -124,5 +125,6 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
             raise SettingsError(
                 N_("Settings file {path} is not valid TOML: {error}"), path=str(p), error=str(exc)
             ) from exc
+    data = coerce_numbers(data, Settings)  # "180.000", "0,05": read in the user's language
     data.update({k: v for k, v in overrides.items() if v is not None})
     return _validate(data, source=str(path) if path else None)

@@ -1,0 +1,112 @@
+"""With --lang es (or a Spanish locale), the command-line layer speaks Spanish too:
+Typer's and Click's help labels and usage errors, not only cartera's own messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cartera.cli.app import run
+from cartera.cli.typer_i18n import translate_message
+from cartera.i18n import language
+
+DEMO = Path(__file__).parent.parent / "data" / "demo"
+ENGLISH = (
+    "Usage", "Missing", "Try ", "No such", "Invalid value", "Options", "Arguments",
+    "Commands", "default:", "required]", "Show this message", "requires an argument",
+    "Did you mean", "Got unexpected", "<int>", "<str>", "<path>", "[OPTIONS]",
+)  # fmt: skip
+
+
+def _spanish_only(text: str) -> None:
+    for word in ENGLISH:
+        assert word not in text, f"English «{word}» in:\n{text}"
+
+
+@pytest.mark.parametrize(
+    ("args", "spanish"),
+    [
+        (["import"], "Falta la opción '--into'."),
+        (["inspect"], "Falta el argumento"),
+        (["analyze", "--bogus"], "No existe la opción --bogus"),
+        (["analise"], "No existe la orden 'analise'. ¿Quería decir 'analyze'?"),
+        (["analyze", str(DEMO), "--format"], "La opción '--format' necesita un valor."),
+        (
+            ["demo", "x", "--clients", "abc"],
+            "--clients debe ser un número como 1.234,56, no «abc».",
+        ),
+        (["demo", "a", "b"], "Sobran argumentos: b"),
+    ],
+)
+def test_usage_errors_in_spanish(
+    args: list[str], spanish: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([args[0], "--lang", "es", *args[1:]]) == 2
+    err = capsys.readouterr().err
+    assert spanish in " ".join(err.replace("│", " ").split())
+    if args[0] != "analyze" and "--clients" not in args:  # no usage line for these two
+        assert "Uso: cartera" in err and "para ver la ayuda" in err
+    _spanish_only(err)
+
+
+@pytest.mark.parametrize("command", ["demo", "import", "analyze", "stress", "report"])
+def test_help_in_spanish(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([command, "--help", "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "Uso: cartera" in out and "Opciones" in out and "Muestra este mensaje" in out
+    _spanish_only(out)
+
+
+def test_help_in_spanish_from_the_locale(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    assert run(["demo", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "[por defecto: 400]" in out and "[obligatorio]" in out and "Argumentos" in out
+    _spanish_only(out)
+    assert run(["import"]) == 2
+    _spanish_only(capsys.readouterr().err)
+
+
+def test_english_stays_english(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["demo", "--help", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage: cartera demo [OPTIONS]" in out and "[default: 400]" in out
+    assert "Show this message and exit." in out
+    assert run(["import", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "Missing option '--into'." in err and "Try 'cartera import --help' for help." in err
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        ("Missing option '--into'.", "Falta la opción '--into'."),
+        ("Missing argument 'FILE'.", "Falta el argumento 'FILE'."),
+        ("Missing parameter: x", "Falta el parámetro: x"),
+        ("No such option: --x (Possible options: --xa, --xb)",
+         "No existe la opción --x (¿quería decir --xa, --xb?)"),
+        ("No such option: --x", "No existe la opción --x"),
+        ("No such command 'x'.", "No existe la orden 'x'."),
+        ("Missing command.", "Falta la orden."),
+        ("Option '--x' requires an argument.", "La opción '--x' necesita un valor."),
+        ("Option '--x' requires 2 arguments.", "La opción '--x' necesita 2 valores."),
+        ("Option '--x' does not take a value.", "La opción '--x' no lleva valor."),
+        ("Got unexpected extra arguments (a b)", "Sobran argumentos: a b"),
+        ("Got unexpected extra argument(s) (a)", "Sobran argumentos: a"),
+        ("Invalid value for '--n': Input should be a valid number, unable to parse",
+         "Valor no válido para '--n': se esperaba un número"),
+        ("Invalid value: 'x' is not one of 'a', 'b'.",
+         "Valor no válido: 'x' no es uno de 'a', 'b'."),
+        ("Something Click never said", "Something Click never said"),
+    ],
+)  # fmt: skip
+def test_every_click_message(english: str, spanish: str) -> None:
+    with language("es"):
+        assert translate_message(english) == spanish
+    with language("en"):
+        assert translate_message(english) != "" and "{" not in translate_message(english)
