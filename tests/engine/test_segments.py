@@ -2,7 +2,7 @@
 
 The filler makes the typical client: 20 steady clients (10 of 12 months) of
 revenue 10,000, margin 30 % and gross margin 3,000. So a structure client needs
-revenue ≥ 10 × 10,000 = 100,000 and a margin client a margin % ≥ 40 % and a
+revenue ≥ 20 × 10,000 = 200,000 and a margin client a margin % ≥ 40 % and a
 gross margin ≥ 3 × 3,000 = 9,000 (the defaults of :class:`Thresholds`).
 """
 
@@ -58,7 +58,7 @@ def _rules(**thresholds: Any) -> Settings:
 @pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
 @pytest.mark.parametrize(
     ("revenue", "expected"),
-    [(99_999.99, "regular"), (100_000.0, "structure"), (100_000.01, "structure")],
+    [(199_999.99, "regular"), (200_000.0, "structure"), (200_000.01, "structure")],
 )
 def test_structure_revenue_edge(revenue: float, expected: str, literal: bool) -> None:
     out = _classify({"S": {"revenue": revenue, "active_months": 12}}, literal=literal)
@@ -73,12 +73,14 @@ def test_structure_steadiness_edge(months: int, expected: str) -> None:
     assert out["S"]["segment"] == expected  # 9 / 12 = 0.75 is the cut point
 
 
-def test_structure_typical_is_the_median_of_steady_clients() -> None:
-    # Occasional clients do not count in the typical steady revenue: 40 tiny occasional
-    # buyers leave it at 10,000, so 100,000 is still the cut point.
+def test_structure_typical_is_the_median_of_the_clients_that_sold() -> None:
+    # 40 small buyers move the median revenue to 100, so 20 × 100 = 2,000 is the cut point;
+    # clients without sales (dormant prospects) do not count.
     tiny = {f"T{i:02d}": {"revenue": 100.0, "active_months": 2} for i in range(40)}
-    out = _classify({**tiny, "S": {"revenue": 100_000.0, "active_months": 12}})
-    assert out["S"]["segment"] == "structure"
+    idle = {f"I{i:02d}": {"revenue": 0.0, "orders": 0} for i in range(80)}
+    out = _classify({**tiny, **idle, "S": {"revenue": 2_000.0, "active_months": 12},
+                     "R": {"revenue": 1_999.0, "active_months": 12}})  # fmt: skip
+    assert (out["S"]["segment"], out["R"]["segment"]) == ("structure", "regular")
 
 
 def _fixed(fixed_costs: float) -> Settings:
@@ -86,9 +88,9 @@ def _fixed(fixed_costs: float) -> Settings:
 
 
 BIG = {
-    "A": {"revenue": 300_000.0, "gross_margin": 40_000.0, "active_months": 12},
-    "B": {"revenue": 200_000.0, "gross_margin": 30_000.0, "active_months": 12},
-    "C": {"revenue": 150_000.0, "gross_margin": 20_000.0, "active_months": 12},
+    "A": {"revenue": 500_000.0, "gross_margin": 40_000.0, "active_months": 12},
+    "B": {"revenue": 400_000.0, "gross_margin": 30_000.0, "active_months": 12},
+    "C": {"revenue": 300_000.0, "gross_margin": 20_000.0, "active_months": 12},
 }
 
 
