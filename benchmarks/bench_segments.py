@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "engine"))
 
-from recovery import analyse_demo, scores  # noqa: E402
+from recovery import analyse_demo, scores
 
-from cartera.demo import generate  # noqa: E402
-from cartera.settings import Settings  # noqa: E402
+from cartera.demo import generate
+from cartera.settings import Settings
 
 
 def main() -> None:
