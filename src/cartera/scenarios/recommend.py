@@ -195,7 +195,9 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
 
 def _renegotiate(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     rows = (
-        frame.filter((pl.col("action") == "renegotiate") & ~is_image(frame))
+        # Structure clients one by one; the others with a let-go reason that still
+        # contribute are the renegotiate_or_let_go plan, with the same alternatives.
+        frame.filter((pl.col("action") == "renegotiate") & (pl.col("segment") == "structure"))
         .sort(["net_contribution", "days_to_pay"], descending=[False, True], nulls_last=True)
         .head(settings.targets.max_listed_clients)
         .to_dicts()
