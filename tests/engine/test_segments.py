@@ -409,3 +409,34 @@ def test_reason_values_carry_the_numbers() -> None:
     assert row["service_burden"] == pytest.approx(2_000 / 3_000)
     assert row["declining"] == pytest.approx(0.4)
     assert row["price_pressure"] == 0.0  # no discount data reads as 0
+
+
+def test_the_typical_client_counts_only_clients_that_sold() -> None:
+    # Sold = orders > 0 and revenue > 0. 30 one-order buyers of 0.50 make the median 0.50, so the
+    # cut is 20 × 0.50 = 10: the steady fillers (10,000) are structure, a steady client of 5 is
+    # not. Clients with revenue 0 (fully credited) or without orders are not counted: if they
+    # were, the median would fall to 0 (the client of 5 would be structure) or rise to 10,000.
+    rows: dict[str, dict[str, Any]] = {
+        **{f"B{i:02d}": {"orders": 1, "revenue": 0.5, "active_months": 1} for i in range(30)},
+        **{f"Q{i:02d}": {"orders": 3, "revenue": 0.0, "active_months": 1} for i in range(60)},
+        **{f"O{i:02d}": {"orders": 0, "revenue": 1e6, "active_months": 0} for i in range(40)},
+        "small": {"revenue": 5.0, "active_months": 12},
+    }
+    for literal in (False, True):
+        out = _classify(rows, literal=literal)
+        assert out["Z00"]["segment"] == "structure", literal
+        assert out["small"]["segment"] == "regular", literal
+
+
+def test_policy_with_unknown_figures_does_not_let_go() -> None:
+    # Unknown contribution (no cost data) or unknown days to pay never make letting go pay.
+    settings = _rules(policy_late_payment_days=150.0)
+    out = _classify(
+        {
+            "no_days": {"days_to_pay": None, "return_rate": 0.3, "net_contribution": 10.0},
+            "no_cost": {"days_to_pay": 200.0, "net_contribution": None, "financing_cost": None},
+        },
+        settings=settings,
+    )
+    assert out["no_days"]["action"] == "renegotiate"
+    assert out["no_cost"]["action"] == "renegotiate"
