@@ -104,3 +104,11 @@ spark-cluster-stop: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+
+# Mutation testing of the rules and the import's core (not part of `make test`; long:
+# MUTANTS="cartera.segments*" limits a run). Results: docs/quality.md.
+MUTANTS ?=
+mutation: $(STAMP)
+	$(BIN)/pip install -q -e '.[mutation]'
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results

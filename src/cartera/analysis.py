@@ -250,12 +250,12 @@ def _notes(profile: dict[str, Any], frame: pl.DataFrame, settings: Settings) -> 
     notes: list[str] = []
     if not profile["lines"]:
         return [NOTE_NO_DOCUMENTS]
-    if settings.fixed_costs <= 0:
-        notes.append(FIXED_COSTS_HINT)
     if frame.height and frame["orders"].sum() == 0:
         notes.append(NOTE_EMPTY_WINDOW)
     if not profile["cost_n"]:
         notes.append(NOTE_NO_COST)
+    elif settings.fixed_costs <= 0:  # without cost data there is no contribution to speak of
+        notes.append(FIXED_COSTS_HINT)
     if not profile["paid_n"]:
         notes.append(NOTE_NO_PAYMENTS)
     if not profile["due_n"]:

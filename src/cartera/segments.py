@@ -8,7 +8,7 @@ order; :func:`reason_values` gives the numbers behind each code
 
 Segments (exactly one): ``image`` (flagged by the user, never inferred),
 ``dormant`` (no invoice in the window, or none for ``dormant_days``),
-``structure`` (steady and many times the typical steady client's revenue; with
+``structure`` (steady and many times the typical client's revenue; with
 fixed costs, those that from the top carry their share), ``new`` (short
 tenure), ``margin`` (occasional, margin % and gross margin well above the
 typical client's), ``regular`` (the rest). Every comparison is with the
@@ -64,8 +64,8 @@ class PortfolioTotals:
     has the same medians, so every client keeps its segment at any size.
     """
 
-    #: median revenue of the steady clients that sold (None: there are none)
-    steady_revenue: float | None
+    #: median revenue of the clients that sold (None: none did)
+    revenue: float | None
     #: median margin % of the clients that sold (None: none, or no cost data)
     margin_pct: float | None
     #: median gross margin of the clients that sold (None: none, or no cost data)
@@ -96,14 +96,14 @@ def _medians(t: ir.Table, settings: Settings) -> list[ir.FloatingScalar]:
     """The three medians (the filter as a null, which Spark's percentile also accepts)."""
     sold = _sold(t)
     return [
-        ibis.ifelse(_steady(t, settings), t.revenue, None).median(),
+        ibis.ifelse(sold, t.revenue, None).median(),
         ibis.ifelse(sold, t.margin_pct, None).median(),
         ibis.ifelse(sold, t.gross_margin, None).median(),
     ]
 
 
 def typical_expr(metrics: ir.Table, settings: Settings) -> ir.Table:
-    """One row: ``steady_revenue, margin_pct, gross_margin``, the typical client's medians."""
+    """One row: ``revenue, margin_pct, gross_margin``, the typical client's medians."""
     t = metrics
     return t.aggregate(
         **dict(zip(PortfolioTotals.__dataclass_fields__, _medians(t, settings), strict=True))
@@ -134,7 +134,7 @@ def _cuts(
     if totals is None:
         cols = [t[name] * f + o for name, f, o in zip(_TYPICAL, factors, offsets, strict=True)]
         return cols[0], cols[1], cols[2]
-    values = (totals.steady_revenue, totals.margin_pct, totals.gross_margin)
+    values = (totals.revenue, totals.margin_pct, totals.gross_margin)
     lit = [
         ibis.literal(v * f + o, "float64") if v is not None else ibis.null("float64")
         for v, f, o in zip(values, factors, offsets, strict=True)
@@ -184,7 +184,7 @@ def _structure(
 ) -> ir.BooleanValue:
     """Steady and large; with fixed costs, only those that from the top carry their share.
 
-    Large is ``revenue >= structure_min_typical_multiple × typical steady revenue``.
+    Large is ``revenue >= structure_min_typical_multiple × typical revenue``.
     With fixed costs (and cost data) the large steady clients are taken from the
     top of the revenue ranking while the gross margin of those before them
     (clients of strictly larger revenue, so ties go together) is below

@@ -26,7 +26,11 @@ def demo_run() -> tuple[dict[str, pl.DataFrame], pl.DataFrame, PortfolioAnalysis
     return fs, demo.truth, analyze_tables(t, Settings())
 
 
-@pytest.fixture(scope="module", params=[400, 5_000, 50_000])
+@pytest.fixture(
+    scope="module",
+    params=[400, pytest.param(5_000, marks=pytest.mark.slow),
+            pytest.param(50_000, marks=pytest.mark.slow)],
+)  # fmt: skip
 def demo_at_size(request: pytest.FixtureRequest) -> DemoData:
     # ~75 invoice lines per client at every size, as at the default 400 / 30,000.
     return generate(clients=request.param, lines=75 * request.param, seed=7)

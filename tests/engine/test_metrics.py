@@ -72,10 +72,18 @@ def _acts() -> list[dict[str, object]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def analysis() -> PortfolioAnalysis:
+@pytest.fixture(scope="module", params=["month-mask", "one-max-per-month"])
+def analysis(request: pytest.FixtureRequest) -> PortfolioAnalysis:
+    """The analysis, by the fast path (months as bits of one int64, windows up to 62
+    months) and by its general twin (one aggregate per month, longer windows): every
+    test of this module runs on both."""
+    import cartera.engine.metrics as metrics
+
     t = tables(_docs(), _acts(), clients={"E": {"image": True}})
-    return analyze_tables(t, Settings(as_of=AS_OF))
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "one-max-per-month":
+            mp.setattr(metrics, "_MASK_MONTHS", 0)
+        return analyze_tables(t, Settings(as_of=AS_OF))
 
 
 def _row(analysis: PortfolioAnalysis, cid: str) -> dict[str, object]:

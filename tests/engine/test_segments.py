@@ -2,7 +2,7 @@
 
 The filler makes the typical client: 20 steady clients (10 of 12 months) of
 revenue 10,000, margin 30 % and gross margin 3,000. So a structure client needs
-revenue ≥ 10 × 10,000 = 100,000 and a margin client a margin % ≥ 40 % and a
+revenue ≥ 20 × 10,000 = 200,000 and a margin client a margin % ≥ 40 % and a
 gross margin ≥ 3 × 3,000 = 9,000 (the defaults of :class:`Thresholds`).
 """
 
@@ -58,7 +58,7 @@ def _rules(**thresholds: Any) -> Settings:
 @pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
 @pytest.mark.parametrize(
     ("revenue", "expected"),
-    [(99_999.99, "regular"), (100_000.0, "structure"), (100_000.01, "structure")],
+    [(199_999.99, "regular"), (200_000.0, "structure"), (200_000.01, "structure")],
 )
 def test_structure_revenue_edge(revenue: float, expected: str, literal: bool) -> None:
     out = _classify({"S": {"revenue": revenue, "active_months": 12}}, literal=literal)
@@ -73,12 +73,14 @@ def test_structure_steadiness_edge(months: int, expected: str) -> None:
     assert out["S"]["segment"] == expected  # 9 / 12 = 0.75 is the cut point
 
 
-def test_structure_typical_is_the_median_of_steady_clients() -> None:
-    # Occasional clients do not count in the typical steady revenue: 40 tiny occasional
-    # buyers leave it at 10,000, so 100,000 is still the cut point.
+def test_structure_typical_is_the_median_of_the_clients_that_sold() -> None:
+    # 40 small buyers move the median revenue to 100, so 20 × 100 = 2,000 is the cut point;
+    # clients without sales (dormant prospects) do not count.
     tiny = {f"T{i:02d}": {"revenue": 100.0, "active_months": 2} for i in range(40)}
-    out = _classify({**tiny, "S": {"revenue": 100_000.0, "active_months": 12}})
-    assert out["S"]["segment"] == "structure"
+    idle = {f"I{i:02d}": {"revenue": 0.0, "orders": 0} for i in range(80)}
+    out = _classify({**tiny, **idle, "S": {"revenue": 2_000.0, "active_months": 12},
+                     "R": {"revenue": 1_999.0, "active_months": 12}})  # fmt: skip
+    assert (out["S"]["segment"], out["R"]["segment"]) == ("structure", "regular")
 
 
 def _fixed(fixed_costs: float) -> Settings:
@@ -86,9 +88,9 @@ def _fixed(fixed_costs: float) -> Settings:
 
 
 BIG = {
-    "A": {"revenue": 300_000.0, "gross_margin": 40_000.0, "active_months": 12},
-    "B": {"revenue": 200_000.0, "gross_margin": 30_000.0, "active_months": 12},
-    "C": {"revenue": 150_000.0, "gross_margin": 20_000.0, "active_months": 12},
+    "A": {"revenue": 500_000.0, "gross_margin": 40_000.0, "active_months": 12},
+    "B": {"revenue": 400_000.0, "gross_margin": 30_000.0, "active_months": 12},
+    "C": {"revenue": 300_000.0, "gross_margin": 20_000.0, "active_months": 12},
 }
 
 
@@ -407,3 +409,34 @@ def test_reason_values_carry_the_numbers() -> None:
     assert row["service_burden"] == pytest.approx(2_000 / 3_000)
     assert row["declining"] == pytest.approx(0.4)
     assert row["price_pressure"] == 0.0  # no discount data reads as 0
+
+
+def test_the_typical_client_counts_only_clients_that_sold() -> None:
+    # Sold = orders > 0 and revenue > 0. 30 one-order buyers of 0.50 make the median 0.50, so the
+    # cut is 20 × 0.50 = 10: the steady fillers (10,000) are structure, a steady client of 5 is
+    # not. Clients with revenue 0 (fully credited) or without orders are not counted: if they
+    # were, the median would fall to 0 (the client of 5 would be structure) or rise to 10,000.
+    rows: dict[str, dict[str, Any]] = {
+        **{f"B{i:02d}": {"orders": 1, "revenue": 0.5, "active_months": 1} for i in range(30)},
+        **{f"Q{i:02d}": {"orders": 3, "revenue": 0.0, "active_months": 1} for i in range(60)},
+        **{f"O{i:02d}": {"orders": 0, "revenue": 1e6, "active_months": 0} for i in range(40)},
+        "small": {"revenue": 5.0, "active_months": 12},
+    }
+    for literal in (False, True):
+        out = _classify(rows, literal=literal)
+        assert out["Z00"]["segment"] == "structure", literal
+        assert out["small"]["segment"] == "regular", literal
+
+
+def test_policy_with_unknown_figures_does_not_let_go() -> None:
+    # Unknown contribution (no cost data) or unknown days to pay never make letting go pay.
+    settings = _rules(policy_late_payment_days=150.0)
+    out = _classify(
+        {
+            "no_days": {"days_to_pay": None, "return_rate": 0.3, "net_contribution": 10.0},
+            "no_cost": {"days_to_pay": 200.0, "net_contribution": None, "financing_cost": None},
+        },
+        settings=settings,
+    )
+    assert out["no_days"]["action"] == "renegotiate"
+    assert out["no_cost"]["action"] == "renegotiate"

@@ -15,6 +15,17 @@ D = dt.date
 HEAD = "Nº factura;Fecha;Código cliente;Base imponible;Total\n"
 
 
+@pytest.fixture(autouse=True, params=["runs", "group-by"])
+def _document_paths(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: with the fast paths for documents listed line after line (one run
+    each), and with their general twins (group-by), as for documents in any order."""
+    if request.param == "group-by":
+        from cartera.io import assemble
+
+        monkeypatch.setattr(assemble, "_runs", lambda docs: None)
+        monkeypatch.setattr(assemble, "_contiguous_and_consistent", lambda keyed: False)
+
+
 def _import(tmp_path: Path, options: ReadOptions, docs: str, pays: str) -> pl.DataFrame:
     (tmp_path / "f.csv").write_text(HEAD + docs, encoding="utf-8")
     (tmp_path / "c.csv").write_text(

@@ -141,3 +141,23 @@ def test_let_go_clients_that_still_contribute_are_renegotiated_first() -> None:
     with language("en"):
         text = describe(rec)
     assert "60 days" in text and "€10" in text
+
+
+def test_image_clients_the_rules_would_renegotiate_get_a_flagged_keep_image() -> None:
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from cartera.scenarios.recommend import _keep_image
+
+    frame = pl.DataFrame({
+        "id": ["I1", "I2", "R"], "segment": ["image", "image", "regular"],
+        "image": [True, True, False], "action": ["renegotiate", "keep", "renegotiate"],
+        "net_contribution": [50.0, 10.0, -5.0], "revenue": [900.0, 300.0, 100.0],
+    })  # fmt: skip
+    portfolio = SimpleNamespace(net_contribution=300.0, clients=3)  # average 100
+    recs = _keep_image(frame, portfolio, Settings())  # type: ignore[arg-type]
+    assert [(r.clients, r.priority, r.params["flagged"]) for r in recs] == [
+        (["I1"], 2, True),  # late or returning: renegotiate, not let go
+        (["I2"], 3, False),  # merely below the average contribution
+    ]

@@ -186,8 +186,9 @@ def _rows(before: Portfolio, after: Portfolio, cur: str) -> list[tuple[str, str,
         (_("Revenue"), before.revenue, after.revenue, money),
         (_("Gross margin"), before.gross_margin, after.gross_margin, money),
         (_("Net contribution"), before.net_contribution, after.net_contribution, money),
-        (_("Profit after fixed costs"), before.profit, after.profit, money),
-        (_("Fixed-cost coverage"), before.fixed_cost_coverage, after.fixed_cost_coverage, pct),
+        *([(_("Profit after fixed costs"), before.profit, after.profit, money),
+           (_("Fixed-cost coverage"), before.fixed_cost_coverage, after.fixed_cost_coverage,
+            pct)] if before.fixed_costs else []),
         (_("HHI"), before.hhi, after.hhi, num),
         (_("Clients for 80% of sales"), before.pareto.clients_for_80pct,
          after.pareto.clients_for_80pct, num),
@@ -212,6 +213,10 @@ def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Co
     if len(result.lost) > 10:
         lost = _("{clients} and {n} more").format(clients=lost, n=len(result.lost) - 10)
     console.print(table)
+    if not result.before.fixed_costs:
+        from cartera.scenarios.texts import FIXED_COSTS_HINT
+
+        console.print(_(FIXED_COSTS_HINT))
     # Client names are data: printed as written, never read as Rich markup (``[/]``).
     console.print(_("Clients lost: {clients}").format(clients=lost), markup=False)
     console.print(

@@ -472,7 +472,7 @@ def load_inputs(
             if issues
             else pl.DataFrame(schema={**ISSUE_SCHEMA, "__file": pl.Int64})
         )
-        all_issues = _cross_issues(loaded, row_issues)
+        all_issues = _cross_issues(loaded, row_issues, options.overpayment_tolerance)
         if all_issues.height and not options.skip_bad_rows:
             raise strict_error(all_issues, reports)
         if all_issues.height:
@@ -514,7 +514,7 @@ def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:
     return frame.join(bad, on=["__file", ROW], how="anti") if bad.height else frame
 
 
-def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame) -> pl.DataFrame:
+def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     """Row issues plus duplicate document numbers and payments of unknown documents."""
     bad = row_issues.select("__file", pl.col("row").alias(ROW)).unique()
     number_header = {
@@ -545,6 +545,7 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame) -> pl.DataFrame:
     if payments is not None:
         good_pay = _without(payments, bad).filter(pl.col("doc_number").is_not_null())
         extra.append(assemble.unknown_payment_issues(good_pay, good_docs, number_header))
+        extra.append(_payment_checks(loaded, bad, tolerance))
     extra_df = (
         pl.concat([e.select(row_issues.columns) for e in extra if e.height], how="vertical")
         if any(e.height for e in extra)
@@ -552,6 +553,24 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame) -> pl.DataFrame:
     )
     out = row_issues if extra_df is None else pl.concat([row_issues, extra_df], how="vertical")
     return out.sort("__file", "row", maintain_order=True)
+
+
+def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.DataFrame:
+    """Payments that cannot be (negative, before the document, far over it): payment_checks."""
+    from cartera.io.payment_checks import payment_issues
+
+    pay, docs = loaded.frame("payments"), loaded.frame("documents")
+    assert pay is not None and docs is not None
+    headers = {
+        role: {i: r.headers[r.recognition.roles[role]] for i, r in enumerate(loaded.reports)
+               if r.table == "payments" and role in r.recognition.roles}
+        for role in ("date", "amount")
+    }  # fmt: skip
+    pay = _without(pay, bad).filter(pl.col("doc_number").is_not_null())
+    pay = pay if "__doc" in pay.columns else pay.with_columns(tables.doc_key())
+    keep = [c for c in ("__file", ROW, "__doc", "date", "amount") if c in pay.columns]
+    cols = [c for c in ("__doc", "date", "amount", "total") if c in docs.columns]
+    return payment_issues(pay.select(keep), _without(docs, bad).select(cols), headers, tolerance)
 
 
 def problems_of(

@@ -47,3 +47,9 @@ class ReadOptions(BaseModel):
         description="Date after which a document, payment or activity date is refused as "
         "in the future. Default: the computer's date.",
     )
+    overpayment_tolerance: float = Field(
+        default=0.05,
+        ge=0,
+        description="Payments may add up to a document's total times 1 + this before they are "
+        "bad rows (fraction). 0.05 by default: rounding and bank fees, not a second payment.",
+    )

@@ -130,8 +130,10 @@ def let_go_plan(
         The portfolio today.
     only
         ``losing``: just those with a negative (or unknown) net contribution, whose
-        departure raises profit; ``contributing``: just the others (late payers,
-        returners that still pay their way).
+        departure raises profit; ``contributing``: the clients with a let-go reason
+        that still pay their way (action ``renegotiate`` outside the structure and
+        image segments, and any the firm's policy lets go), whose departure costs
+        profit: renegotiate first.
     """
     from cartera.scenarios.whatif import portfolio_without
 
@@ -140,7 +142,7 @@ def let_go_plan(
     if only == "losing":
         chosen = chosen.filter(losing)
     elif only == "contributing":
-        chosen = chosen.filter(~losing)
+        chosen = pl.concat([chosen.filter(~losing), renegotiate_clients(frame)])
     rows = chosen.sort("net_contribution", nulls_last=True).to_dicts()
     ids = [str(r["id"]) for r in rows]
     contribution = chosen["net_contribution"]
@@ -168,6 +170,15 @@ def let_go_clients(frame: pl.DataFrame, *, exclude_image: bool = True) -> pl.Dat
     if exclude_image:
         chosen = chosen.filter(~is_image(frame))
     return chosen
+
+
+def renegotiate_clients(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows with action ``renegotiate`` for a let-go reason: not structure, not image clients."""
+    if frame.height == 0:
+        return frame
+    return frame.filter(
+        (pl.col("action") == "renegotiate") & (pl.col("segment") != "structure") & ~is_image(frame)
+    )
 
 
 def is_image(frame: pl.DataFrame) -> pl.Expr:

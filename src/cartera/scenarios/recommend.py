@@ -195,7 +195,9 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
 
 def _renegotiate(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     rows = (
-        frame.filter((pl.col("action") == "renegotiate") & ~is_image(frame))
+        # Structure clients one by one; the others with a let-go reason that still
+        # contribute are the renegotiate_or_let_go plan, with the same alternatives.
+        frame.filter((pl.col("action") == "renegotiate") & (pl.col("segment") == "structure"))
         .sort(["net_contribution", "days_to_pay"], descending=[False, True], nulls_last=True)
         .head(settings.targets.max_listed_clients)
         .to_dicts()
@@ -357,16 +359,19 @@ def _keep_image(
     low = (
         frame.filter(
             is_image(frame)
-            & ((pl.col("net_contribution") < average) | (pl.col("action") == "let_go"))
+            & ((pl.col("net_contribution") < average) | (pl.col("action") == "renegotiate"))
         )
         .sort("net_contribution")
         .head(settings.targets.max_listed_clients)
     )
     rows = low.to_dicts()
-    # Image clients another rule would let go get one item each (they need a decision);
+    # Image clients the rules send to renegotiate (late payment, returns: another client would
+    # be let go for it) get one item each (they need a decision);
     # the merely low-profit ones are one item, so they do not bury the other advice.
-    recs = [_keep_one([row], average, flagged=True) for row in rows if row["action"] == "let_go"]
-    calm = [row for row in rows if row["action"] != "let_go"]
+    recs = [
+        _keep_one([row], average, flagged=True) for row in rows if row["action"] == "renegotiate"
+    ]
+    calm = [row for row in rows if row["action"] != "renegotiate"]
     if calm:
         recs.append(_keep_one(calm, average, flagged=False))
     return recs

@@ -24,11 +24,11 @@ class Thresholds(BaseModel):
         "(steady; compared with >=). 0.75 by default (9 of 12 months): steady, not occasional.",
     )
     structure_min_typical_multiple: float = Field(
-        10.0,
+        20.0,
         ge=0,
-        description="Structure client: revenue at least this many times the typical steady "
-        "client's (the median revenue of the steady clients that sold; compared with >=). 10 by "
-        "default: the seed's structure client dwarfs the others, at any size of portfolio.",
+        description="Structure client: revenue at least this many times the typical client's "
+        "(the median revenue of the clients that sold; compared with >=). 20 by default: the "
+        "seed's structure client dwarfs the others, at any size of portfolio.",
     )
     structure_fixed_cost_share: float = Field(
         0.8,
