@@ -208,7 +208,7 @@ def make_analysis() -> PortfolioAnalysis:
     whale, acc = [CurvePoint(x=0.0, y=0.0)], 0.0
     for i, v in enumerate(by_net):
         acc += v
-        whale.append(CurvePoint(x=(i + 1) / n, y=acc / net))
+        whale.append(CurvePoint(x=(i + 1) / n, y=acc))  # in currency, as the engine gives it
     n80 = next(i + 1 for i, c in enumerate(clients) if c.metrics.cumulative_share >= 0.8)
     portfolio = Portfolio(
         clients=n,
@@ -240,7 +240,7 @@ def make_analysis() -> PortfolioAnalysis:
                 ("over_120", 7_450),
             )
         ],
-        whale_peak_share=max(p.y for p in whale),
+        whale_peak_share=max(p.y for p in whale) / net,
         worst_single_loss=WorstLoss(
             client="C001",
             profit_after=net - FIXED_COSTS - 412_000 * 0.14 + 60 * 40,

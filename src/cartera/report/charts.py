@@ -224,10 +224,23 @@ def bubbles_chart(data: ChartData) -> Fig:
     return {"data": traces, "layout": layout}
 
 
+def whale_range(ys: list[float] | tuple[float, ...]) -> list[float]:
+    """The y range of the whale curve: from zero (or the lowest point) to just above its peak."""
+    low, high = min(0.0, *ys), max(0.0, *ys)
+    pad = (high - low) * 0.06 or 0.1
+    return [low - (pad if low < 0 else 0.0), high + pad]
+
+
 def whale_chart(data: ChartData) -> Fig:
-    """Cumulative net contribution (share of the total) over clients, most profitable first."""
+    """Cumulative net contribution over clients, most profitable first, as % of the total.
+
+    The curve rises above 100% while profitable clients are added and falls back to 100%
+    (the dotted line) as the loss-making ones are. Without a positive total the share
+    means nothing, and the axis is in currency instead.
+    """
     t = data.text
-    xs, ys = zip(*data.whale, strict=True)
+    share = bool(data.whale_share)
+    xs, ys = zip(*(data.whale_share if share else data.whale), strict=True)
     traces = [
         {
             "type": "scatter",
@@ -238,16 +251,37 @@ def whale_chart(data: ChartData) -> Fig:
             "fillcolor": "rgba(31,95,168,0.12)",
             "line": {"color": ACCENT, "width": 3},
             "name": t["net_contribution"],
-            "hovertemplate": "%{x:.1%} → %{y:.0%}<extra></extra>",
+            "hovertemplate": "%{x:.1%} → %{y:.0%}<extra></extra>"
+            if share
+            else "%{x:.1%} → %{y:,.0f}<extra></extra>",
         },
     ]
+    if share:
+        yaxis = _axis(t["whale_axis"], tickformat=".0%", range=whale_range(ys))
+        shapes = [_hline(1.0, MUTED, "dot")]
+        notes = [
+            {
+                "text": t["whale_total"],
+                "xref": "paper",
+                "x": 0,
+                "y": 1.0,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": MUTED},
+            }
+        ]
+    else:
+        yaxis = _money_axis(data, t["whale_money_axis"], range=whale_range(ys))
+        shapes, notes = [_hline(0.0, MUTED, "solid")], []
     layout = _layout(
         data,
         t["whale"],
         showlegend=False,
-        xaxis=_axis(t["clients_axis"], tickformat=".0%", range=[-0.01, 1.01]),
-        yaxis=_axis(t["whale_axis"], tickformat=".0%"),
-        shapes=[_hline(1.0, MUTED, "dot")],
+        xaxis=_axis(t["whale_clients_axis"], tickformat=".0%", range=[0, 1.0]),
+        yaxis=yaxis,
+        shapes=shapes,
+        annotations=notes,
     )
     return {"data": traces, "layout": layout}
 

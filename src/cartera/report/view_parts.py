@@ -67,6 +67,10 @@ class ChartData:
     stress_p5: float | None
     stress_expected: float | None
     stress_baseline: float | None
+    #: The whale curve as shares of the total net contribution (y = 1 at the last client);
+    #: empty when that total is not positive (then a share means nothing: ``whale`` is drawn).
+    whale_share: list[tuple[float, float]] = field(default_factory=list)
+    whale_total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ def chart_text() -> dict[str, str]:
         "bubbles_negative": _("Hollow: negative contribution"),
         "whale": _("Whale curve: cumulative net contribution"),
         "whale_axis": _("Net contribution, cumulative %"),
+        "whale_money_axis": _("Net contribution, cumulative"),
+        "whale_clients_axis": _("Share of clients (most profitable first)"),
+        "whale_total": _("All clients: 100%"),
         "aging": _("Aging of receivables"),
         "amount": _("Open amount"),
         "worst": _("Worst single loss"),
@@ -146,6 +153,8 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         pareto_point=p.pareto.share_of_clients_for_80pct,
         pareto_references=PARETO_REFERENCES,
         whale=[(pt.x, pt.y) for pt in analysis.whale_curve],
+        whale_share=whale_shares(analysis),
+        whale_total=analysis.whale_curve[-1].y if analysis.whale_curve else None,
         segments=segments,
         bubbles=_bubbles(analysis),
         aging=[(aging_label(b.bucket), b.amount) for b in p.aging],
@@ -155,6 +164,20 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         stress_expected=stress.expected_profit if stress else None,
         stress_baseline=stress.baseline_profit if stress else None,
     )
+
+
+def whale_shares(analysis: PortfolioAnalysis) -> list[tuple[float, float]]:
+    """The whale curve with y as a share of the total net contribution (its last point).
+
+    The engine gives y in currency; a reader compares it with the total: the curve rises
+    above 100% while profitable clients are added and falls back to 100% as the
+    loss-making ones are. Without a positive total there is no meaningful share: ``[]``.
+    """
+    curve = analysis.whale_curve
+    if len(curve) < 2 or curve[-1].y <= 0:
+        return []
+    total = curve[-1].y
+    return [(pt.x, pt.y / total) for pt in curve]
 
 
 def _bubbles(analysis: PortfolioAnalysis) -> list[Bubble]:
