@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from cartera.i18n import _, fmt_number
+from cartera.i18n import fmt_number
 from cartera.report.charts import figures
-from cartera.report.view import HTML_CLIENT_LIMIT, ReportView, build_view
+from cartera.report.view import ReportView, build_view
 from cartera.result import PortfolioAnalysis, StressResult
 
 __all__ = ["page", "write"]
@@ -50,8 +50,11 @@ def plotly_js() -> str:
     return str(get_plotlyjs())
 
 
-def _more_rows(n: int) -> str:
-    return _("… and {n} more (see the HTML or Excel report).").format(n=fmt_number(n))
+def sort_key(raw: float | int | str) -> str:
+    """A cell's raw value for ``data-sort``: short (four decimals), still exact enough to sort."""
+    if isinstance(raw, float):
+        return repr(round(raw, 4))
+    return str(raw)
 
 
 def page(
@@ -62,12 +65,13 @@ def page(
     svgs: dict[str, str] | None = None,
     extra_css: str = "",
     limit: int | None = None,
+    rec_limit: int | None = None,
 ) -> str:
     """The report page of ``view``.
 
     ``static`` inlines ``svgs`` (chart id → SVG) instead of Plotly; ``brief``
     leaves out the full client table and the inputs; ``limit`` caps the rows of
-    the let-go and renegotiate tables.
+    the let-go and renegotiate tables and ``rec_limit`` each recommendation's list.
     """
     charts: list[dict[str, Any]] = figures(view.charts)
     for chart in charts:
@@ -78,12 +82,13 @@ def page(
         "static": static,
         "brief": brief,
         "limit": limit,
-        "client_limit": HTML_CLIENT_LIMIT,
+        "rec_limit": rec_limit,
         "css": asset("report.css") + extra_css,
         "js": "" if static else asset("report.js"),
         "plotly_js": "" if static else plotly_js(),
         "chart_json": "" if static else _script_json(charts),
-        "more_rows": _more_rows,
+        "sort_key": sort_key,
+        "fmt_number": fmt_number,
     }
     return environment().get_template("report.html.j2").render(context)
 

@@ -8,12 +8,16 @@ object does not already hold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, get_language
+from cartera.report.clients import names_of, top_clients
 from cartera.report.labels import aging_label, segment_label
-from cartera.result import SEGMENTS, PortfolioAnalysis, StressResult
+from cartera.result import SEGMENTS, PortfolioAnalysis, Recommendation, StressResult
 from cartera.scenarios import texts
+
+if TYPE_CHECKING:
+    from cartera.report.view import Table
 
 __all__ = [
     "BUBBLE_LIMIT",
@@ -75,11 +79,25 @@ class ChartData:
 
 @dataclass(frozen=True)
 class RecommendationView:
+    """One recommendation as a short item.
+
+    ``clients`` are the names of every client it concerns and ``client_ids`` their
+    ids; ``client_table`` holds the first rows of them (``client_count`` in all);
+    ``impact`` the figures behind it, ``money`` the main money figure (label, text).
+    ``text`` names no more than a few clients: a longer list is ``client_table``.
+    """
+
     code: str
     priority: int
     title: str
     text: str
     clients: list[str]
+    priority_label: str = ""
+    money: tuple[str, str] | None = None
+    impact: list[tuple[str, str]] = field(default_factory=list)
+    client_ids: list[str] = field(default_factory=list)
+    client_count: int = 0
+    client_table: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -141,9 +159,9 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
     ]
     worst = None
     if p.worst_single_loss is not None:
-        names = {c.id: c.name for c in analysis.clients}
         client = p.worst_single_loss.client
-        worst = (names.get(client) or client, p.profit, p.worst_single_loss.profit_after)
+        name = names_of(analysis, [client]).get(client) or client
+        worst = (name, p.profit, p.worst_single_loss.profit_after)
     return ChartData(
         lang=get_language(),
         currency=cur,
@@ -182,9 +200,8 @@ def whale_shares(analysis: PortfolioAnalysis) -> list[tuple[float, float]]:
 
 def _bubbles(analysis: PortfolioAnalysis) -> list[Bubble]:
     cur = analysis.currency
-    ranked = sorted(analysis.clients, key=lambda c: c.metrics.rank)
     out: list[Bubble] = []
-    for c in ranked:
+    for c in top_clients(analysis, BUBBLE_LIMIT):
         m = c.metrics
         if m.margin_pct is None or m.net_contribution is None:
             continue
@@ -205,19 +222,99 @@ def _bubbles(analysis: PortfolioAnalysis) -> list[Bubble]:
     return out
 
 
-def recommendation_views(analysis: PortfolioAnalysis) -> list[RecommendationView]:
-    """Recommendations by priority (1 first): title and sentence from the scenarios area."""
-    names = {c.id: c.name or c.id for c in analysis.clients}
-    return [
-        RecommendationView(
-            code=rec.code,
-            priority=rec.priority,
-            title=texts.title(rec.code),
-            text=texts.describe(rec),
-            clients=[names.get(cid, cid) for cid in rec.clients],
+#: Codes whose sentence lists the clients (``texts.client_list``); past this many it would
+#: end "and N more": the sentence then points at the item's list instead.
+_LISTING = frozenset(
+    (
+        "let_go",
+        "renegotiate_or_let_go",
+        "spread_risk",
+        "cover_fixed_costs",
+        "keep_image",
+        "collect_overdue",
+        "follow_up",
+    )
+)
+_SENTENCE_CLIENTS = 4
+_PRIORITIES = {1: N_("High priority"), 2: N_("Medium priority"), 3: N_("Low priority")}
+#: The impact figure an item leads with, the first one present in this order.
+_MONEY_KEYS = (
+    "profit_change",
+    "profit_after",
+    "amount",
+    "financing_saving",
+    "gain",
+    "revenue_drop",
+    "gap",
+    "contribution",
+    "revenue_to_add",
+    "crisis_profit",
+    "gross_margin_total",
+    "cost",
+)
+
+
+def recommendation_views(
+    analysis: PortfolioAnalysis, limit: int | None = None
+) -> list[RecommendationView]:
+    """Recommendations by priority (1 first) as titled items with their figures and clients.
+
+    ``limit`` bounds nothing here but is kept for the caller's client tables.
+    """
+    every_id = [cid for rec in analysis.recommendations for cid in rec.clients]
+    known = names_of(analysis, every_id) if every_id else {}
+    out = []
+    for rec in sorted(analysis.recommendations, key=lambda r: r.priority):
+        names = {**known, **{k: v for k, v in rec.params.get("names", {}).items() if v}}
+        out.append(
+            RecommendationView(
+                code=rec.code,
+                priority=rec.priority,
+                title=texts.title(rec.code),
+                text=_sentence(rec),
+                clients=[names.get(cid, cid) for cid in rec.clients],
+                priority_label=_(_PRIORITIES[rec.priority]) if rec.priority in _PRIORITIES else "",
+                money=_money_figure(rec, analysis.currency),
+                impact=[
+                    (texts.impact_label(k), texts.format_impact(k, v, analysis.currency))
+                    for k, v in rec.impact.items()
+                    if v is not None
+                ],
+                client_ids=list(rec.clients),
+                client_count=len(rec.clients),
+            )
         )
-        for rec in sorted(analysis.recommendations, key=lambda r: r.priority)
-    ]
+    return out
+
+
+def _sentence(rec: Recommendation) -> str:
+    """The recommendation's sentence; a long client list is referred to, not cut short."""
+    if rec.code not in _LISTING or len(rec.clients) <= _SENTENCE_CLIENTS:
+        return texts.describe(rec)
+    n = fmt_number(len(rec.clients))
+    if rec.code == "keep_image":  # its sentence for one client would read "client the N …"
+        contribution = texts.format_impact(
+            "contribution", rec.impact.get("contribution"), rec.params.get("currency", "EUR")
+        )
+        return _(
+            "Keep the {n} image clients listed below despite their low profit ({contribution} "
+            "together): they bring credibility and references."
+        ).format(n=n, contribution=contribution)
+    them = _("the {n} clients listed below").format(n=n)
+    short = rec.model_copy(update={"clients": [them]})
+    text = texts.describe(short)
+    return text[:1].upper() + text[1:]
+
+
+def _money_figure(rec: Recommendation, currency: str) -> tuple[str, str] | None:
+    for key in _MONEY_KEYS:
+        value = rec.impact.get(key)
+        if value is not None:
+            text = texts.format_impact(key, value, currency)
+            if key == "profit_change" and value > 0:
+                text = "+" + text
+            return texts.impact_label(key), text
+    return None
 
 
 def stress_view(stress: StressResult, currency: str) -> StressView:
@@ -275,9 +372,74 @@ _INPUT_KEYS = {
 }
 
 
-def _input_value(value: Any) -> str:
+#: Recognised columns in the reader's words (the fields Cartera reads from an export).
+_FIELDS = {
+    "doc_number": N_("invoice number"),
+    "date": N_("date"),
+    "client_code": N_("client code"),
+    "client_id": N_("client code"),
+    "client_name": N_("client name"),
+    "name": N_("client name"),
+    "tax_id": N_("tax id"),
+    "doc_type": N_("document type"),
+    "product": N_("product"),
+    "units": N_("units"),
+    "unit_price": N_("unit price"),
+    "discount_pct": N_("discount"),
+    "net": N_("net amount"),
+    "amount": N_("amount"),
+    "vat_pct": N_("VAT rate"),
+    "total": N_("total with tax"),
+    "cost": N_("cost"),
+    "margin": N_("margin"),
+    "due_date": N_("due date"),
+    "paid_date": N_("payment date"),
+    "list_price": N_("list price"),
+    "sector": N_("sector"),
+    "region": N_("region"),
+    "size": N_("size"),
+    "image": N_("image client"),
+    "reputation": N_("reputation"),
+    "contact": N_("contact person"),
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "terms_days": N_("payment terms (days)"),
+    "hours": N_("hours"),
+    "kind": N_("kind"),
+    "note": N_("note"),
+}
+_CONVENTIONS = {
+    "decimal": N_("decimal mark"),
+    "date": N_("dates"),
+    "encoding": N_("text encoding"),
+    "comma": N_("comma"),
+    "dot": N_("dot"),
+}
+
+
+def _field(key: str) -> str:
+    return _(_FIELDS[key]) if key in _FIELDS else key.replace("_", " ")
+
+
+def _convention(value: Any) -> str:
+    text = str(value)
+    if "%" in text:  # a date format: %d/%m/%Y → dd/mm/yyyy
+        for code, word in (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy")):
+            text = text.replace(code, word)
+        return text
+    return _(_CONVENTIONS[text]) if text in _CONVENTIONS else text
+
+
+def _input_value(value: Any, key: str = "") -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k} ← {v}" for k, v in value.items())
+        if key == "columns":  # field → the export's header, in the reader's words
+            return "; ".join(f"{_field(k)}: «{v}»" for k, v in value.items())
+        if key == "conventions":
+            return "; ".join(
+                f"{_(_CONVENTIONS[k]) if k in _CONVENTIONS else k}: {_convention(v)}"
+                for k, v in value.items()
+            )
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_(str(v)) for v in value)
     if isinstance(value, bool):
@@ -293,7 +455,7 @@ def input_tables(analysis: PortfolioAnalysis) -> list[InputTable]:
     for name, info in analysis.input_summary.tables.items():
         title = _(_TABLE_NAMES[name]) if name in _TABLE_NAMES else name
         rows = [
-            (_(_INPUT_KEYS[k]) if k in _INPUT_KEYS else k.replace("_", " "), _input_value(v))
+            (_(_INPUT_KEYS[k]) if k in _INPUT_KEYS else k.replace("_", " "), _input_value(v, k))
             for k, v in info.items()
         ]
         out.append(InputTable(title, rows))
