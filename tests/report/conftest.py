@@ -26,6 +26,7 @@ from cartera.result import (
     Window,
     WorstLoss,
 )
+from cartera.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -317,7 +318,7 @@ def make_analysis() -> PortfolioAnalysis:
             },
         }
     )
-    return PortfolioAnalysis(
+    analysis = PortfolioAnalysis(
         as_of=dt.date(2026, 10, 31),
         window=Window(start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31)),
         currency="EUR",
@@ -328,6 +329,8 @@ def make_analysis() -> PortfolioAnalysis:
         whale_curve=whale,
         input_summary=summary,
     )
+    analysis._settings = Settings(fixed_costs=FIXED_COSTS)
+    return analysis
 
 
 def make_stress() -> StressResult:

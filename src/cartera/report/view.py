@@ -93,6 +93,10 @@ class Figure:
     raw: float | str | None
     note: str = ""
     tone: Tone = ""
+    #: The figure's unit and, when the note is a number too, that number and its unit.
+    kind: Kind = "money"
+    note_raw: float | None = None
+    note_kind: Kind = "pct"
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
     p, cur = analysis.portfolio, analysis.currency
     m = money
     figures = [
-        Figure("clients", _("Clients"), fmt_number(p.clients), p.clients),
+        Figure("clients", _("Clients"), fmt_number(p.clients), p.clients, kind="int"),
         Figure("revenue", _("Revenue"), m(p.revenue, cur).text, p.revenue),
         Figure(
             "gross_margin",
@@ -204,6 +208,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             m(p.gross_margin, cur).text,
             p.gross_margin,
             note=pct(p.margin_pct).text if p.margin_pct is not None else "",
+            note_raw=p.margin_pct,
         ),
         Figure(
             "net_contribution",
@@ -233,6 +238,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             p.hhi,
             note=hhi_label(p.hhi),
             tone="bad" if p.hhi > 1800 else ("warn" if p.hhi >= 1000 else "good"),
+            kind="int",
         ),
     ]
     worst = _worst_loss_figure(analysis)
@@ -257,7 +263,7 @@ def _pareto_figure(analysis: PortfolioAnalysis) -> Figure:
         share=pct(share).text,
         band=band_label(par.band),
     )
-    return Figure("pareto", _("Pareto"), text, share, note=note, tone=tone)
+    return Figure("pareto", _("Pareto"), text, share, note=note, tone=tone, kind="pct")
 
 
 def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:

@@ -98,14 +98,19 @@ class RecommendationView:
     client_ids: list[str] = field(default_factory=list)
     client_count: int = 0
     client_table: Table | None = None
+    money_value: float | None = None
 
 
 @dataclass(frozen=True)
 class StressView:
+    """Stress figures as ``(label, text)``; ``values`` the same as ``(label, raw, kind)``."""
+
     figures: list[tuple[str, str]]
     named: list[tuple[str, str]]
     tail_columns: list[str]
     tail: list[list[str]]
+    values: list[tuple[str, float | int | None, str]] = field(default_factory=list)
+    tail_shares: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -282,6 +287,7 @@ def recommendation_views(
                 ],
                 client_ids=list(rec.clients),
                 client_count=len(rec.clients),
+                money_value=rec.impact.get(k) if (k := _money_key(rec)) else None,
             )
         )
     return out
@@ -306,15 +312,19 @@ def _sentence(rec: Recommendation) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _money_key(rec: Recommendation) -> str | None:
+    return next((k for k in _MONEY_KEYS if rec.impact.get(k) is not None), None)
+
+
 def _money_figure(rec: Recommendation, currency: str) -> tuple[str, str] | None:
-    for key in _MONEY_KEYS:
-        value = rec.impact.get(key)
-        if value is not None:
-            text = texts.format_impact(key, value, currency)
-            if key == "profit_change" and value > 0:
-                text = "+" + text
-            return texts.impact_label(key), text
-    return None
+    key = _money_key(rec)
+    if key is None:
+        return None
+    value = rec.impact[key]
+    text = texts.format_impact(key, value, currency)
+    if key == "profit_change" and value is not None and value > 0:
+        text = "+" + text
+    return texts.impact_label(key), text
 
 
 def stress_view(stress: StressResult, currency: str) -> StressView:
@@ -338,7 +348,24 @@ def stress_view(stress: StressResult, currency: str) -> StressView:
         for t in stress.tail_clients
     ]
     columns = [_("Client"), _("Segment"), _("Share of the loss in bad years")]
-    return StressView(figures=figures, named=named, tail_columns=columns, tail=tail)
+    values: list[tuple[str, float | int | None, str]] = [
+        (figures[0][0], stress.baseline_profit, "money"),
+        (figures[1][0], stress.expected_profit, "money"),
+        (figures[2][0], stress.profit_p5, "money"),
+        (figures[3][0], stress.p_loss, "pct"),
+        (figures[4][0], stress.p_fixed_costs_uncovered, "pct"),
+        (_("Simulated years"), stress.scenarios, "int"),
+        (_("Random seed"), stress.seed, "int"),
+    ]
+    values += [(_scenario_name(k), v, "money") for k, v in stress.named.items() if k != "today"]
+    return StressView(
+        figures=figures,
+        named=named,
+        tail_columns=columns,
+        tail=tail,
+        values=values,
+        tail_shares=[t.share_of_tail_loss for t in stress.tail_clients],
+    )
 
 
 _SCENARIOS = {
