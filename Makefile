@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps bench clean docs
+.PHONY: demo test lint typecheck pytest venv system-deps assets bench clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Front-end code the HTML report embeds (Plotly's basic bundle), from the npm package
+# pinned in src/cartera/report/vendor/package-lock.json; installed locally, never a CDN.
+REPORT_VENDOR := src/cartera/report/vendor
+$(REPORT_VENDOR)/node_modules/.package-lock.json: $(REPORT_VENDOR)/package-lock.json
+	npm ci --prefix $(REPORT_VENDOR) --no-audit --no-fund --ignore-scripts
+
+assets: $(REPORT_VENDOR)/node_modules/.package-lock.json
+
 # Debian packages the tests need: Chromium for the browser test, Java for Spark,
 # Pango for WeasyPrint. Installed only when missing (apt needs root, as here).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
@@ -30,7 +39,7 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-demo: $(STAMP) system-deps
+demo: $(STAMP) system-deps assets
 	$(BIN)/cartera demo $(DEMO_DIR)/data
 	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
 	$(BIN)/cartera analyze $(DEMO_DIR)/workspace
@@ -49,7 +58,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
-pytest: $(STAMP) system-deps
+pytest: $(STAMP) system-deps assets
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -170,6 +170,25 @@ def segments_chart(data: ChartData) -> Fig:
     return {"data": traces, "layout": layout}
 
 
+def bubble_hover(data: ChartData) -> str:
+    """The bubbles' hover: ``Name (id)``, segment, revenue, margin % and contribution."""
+    t = data.text
+    prefix, suffix = money_affixes(data.currency)
+    money = prefix.strip() + "%{VALUE:,.0f}" + suffix.replace("\xa0", " ")
+    return (
+        "<br>".join(
+            (
+                "<b>%{customdata[0]}</b> (%{customdata[1]})",
+                "%{fullData.name}",
+                f"{t['revenue']}: " + money.replace("VALUE", "x"),
+                f"{t['bubbles_axis_y']}: %{{y:.1%}}",
+                f"{t['net_contribution']}: " + money.replace("VALUE", "customdata[2]"),
+            )
+        )
+        + "<extra></extra>"
+    )
+
+
 def bubbles_chart(data: ChartData) -> Fig:
     """Margin % against revenue (log scale); area ∝ |net contribution|, hollow when negative."""
     t = data.text
@@ -187,8 +206,10 @@ def bubbles_chart(data: ChartData) -> Fig:
                 "name": data.segment_names[code],
                 "x": [b.revenue for b in group],
                 "y": [b.margin_pct for b in group],
-                "text": [b.hover for b in group],
-                "hovertemplate": "%{text}<extra></extra>",
+                # Name, id and contribution per point; Plotly formats the numbers in the
+                # page's separators (a full hover text per point doubled the chart's size).
+                "customdata": [[b.name, b.id, b.net_contribution] for b in group],
+                "hovertemplate": bubble_hover(data),
                 "marker": {
                     "size": [abs(b.net_contribution) for b in group],
                     "sizemode": "area",
