@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["import", "analysis", "stress", "demo"]
+ORDER = ["import", "analysis", "stress", "demo", "reports"]
 HEADLINE = HERE / "headline.md"
 
 

@@ -26,7 +26,7 @@ __all__ = ["LISTED_ROWS", "REC_LISTED", "brief_html", "write"]
 LISTED_ROWS = 12
 #: Clients listed under each recommendation in the brief (a few lines of names in
 #: columns); past it the brief says how many there are and that the Excel file has all.
-REC_LISTED = 60
+REC_LISTED = 50
 
 
 def _weasyprint() -> Any:

@@ -52,10 +52,10 @@ Tone = Literal["", "good", "warn", "bad"]
 #: The view's client table holds the first this many clients by revenue (the Excel file
 #: lists every client): enough for a small firm's whole portfolio, and it keeps the HTML
 #: report under its size budget at any number of clients.
-HTML_CLIENT_LIMIT = 200
+HTML_CLIENT_LIMIT = 150
 #: Rows of each client list of the view (clients to let go, to renegotiate with, and each
 #: recommendation's clients); the counts stay exact and the Excel file lists every one.
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 
 
 @dataclass(frozen=True)
