@@ -289,7 +289,12 @@ def make_analysis() -> PortfolioAnalysis:
         Recommendation(
             code="seek_margin_clients",
             priority=3,
-            impact={"count": 1, "gross_margin_each": 33_000, "current": 2, "target": 3},
+            impact={
+                "count": 1,
+                "gross_margin_each": 33_000,
+                "current_clients": 2,
+                "target_clients": 3,
+            },
             params=params,
         ),
         Recommendation(
