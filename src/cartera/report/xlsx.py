@@ -14,9 +14,11 @@ memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -25,7 +27,8 @@ from cartera.i18n import _, get_language
 from cartera.report.charts import money_affixes
 from cartera.report.palette import ACCENT, BAD, MUTED, SEGMENT_COLOURS, SEGMENT_TINTS
 from cartera.report.view import Cell, ReportView, Table, build_view, client_columns
-from cartera.report.xlsx_rows import CLIENT_KEYS, client_rows
+from cartera.report.xlsx_rows import CLIENT_KEYS, client_frames
+from cartera.report.xlsx_stream import StreamingSheet, write_frames
 from cartera.result import PortfolioAnalysis, StressResult
 
 __all__ = ["sheet_names", "write"]
@@ -175,53 +178,50 @@ def _segment_chart(
     sheet.insert_chart(3, 4, chart, {"x_scale": 1.2, "y_scale": 1.1})
 
 
-def write_client_rows(
-    sheet: Worksheet,
+def _styles(fmt: _Formats, kind: str, column: str) -> pl.Expr:
+    """Each row's format index for a ``kind`` column: tinted by segment, red when negative."""
+
+    def by_segment(bad: bool) -> pl.Expr:
+        table = {seg: fmt.cell(kind, seg, bad)._get_xf_index() for seg in SEGMENT_TINTS}
+        default = fmt.cell(kind, "", bad)._get_xf_index()
+        return pl.col("_segment").replace_strict(table, default=default, return_dtype=pl.Int64)
+
+    if kind != "money":
+        return by_segment(False)
+    return pl.when(pl.col(column) < 0).then(by_segment(True)).otherwise(by_segment(False))
+
+
+def write_client_frames(
+    sheet: StreamingSheet,
     fmt: _Formats,
-    rows: Any,
+    frames: Iterable[pl.DataFrame],
     start: int,
     lead: tuple[tuple[Any, str], ...] = (),
 ) -> int:
-    """Stream ``(segment, values)`` rows from ``start`` (after ``lead`` cells); return the count.
+    """Client rows (``client_frames`` slices) from ``start``, after ``lead`` cells per row.
 
-    ``lead`` is ``((value, kind), ...)`` written before each row's client columns.
+    ``lead`` is ``((value, kind), ...)``, the same in every row. Returns the row count.
     """
     kinds = {c.key: c.kind for c in client_columns()}
-    col_kinds = [kinds[k] for k in CLIENT_KEYS]
-    offset = len(lead)
-    n = 0
-    for n, (segment, values) in enumerate(rows, start=1):
-        r = start + n - 1
-        for c, (value, kind) in enumerate(lead):
-            _write(sheet, fmt, r, c, value, kind, segment)
-        for c, (value, kind) in enumerate(zip(values, col_kinds, strict=True), start=offset):
-            _write(sheet, fmt, r, c, value, kind, segment)
-    return n
-
-
-def _write(
-    sheet: Worksheet, fmt: _Formats, r: int, c: int, value: Any, kind: str, segment: str
-) -> None:
-    if value is None or value == "":
-        sheet.write_blank(r, c, None, fmt.cell(kind, segment))
-    elif kind == "text":
-        sheet.write_string(r, c, str(value), fmt.cell(kind, segment))
-    else:
-        bad = kind == "money" and value < 0
-        sheet.write_number(r, c, value, fmt.cell(kind, segment, bad))
+    names = [f"_lead{i}" for i in range(len(lead))]
+    columns = [(n, kind, _styles(fmt, kind, n)) for n, (_v, kind) in zip(names, lead, strict=True)]
+    columns += [(k, kinds[k], _styles(fmt, kinds[k], k)) for k in CLIENT_KEYS]
+    literals = [pl.lit(v).alias(n) for n, (v, _k) in zip(names, lead, strict=True)]
+    with_lead = (f.with_columns(literals) if literals else f for f in frames)
+    return write_frames(sheet, with_lead, columns, start)
 
 
 def clients_sheet(
     book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
 ) -> None:
     """Every client by revenue rank, straight from the analysis (not only the view's first)."""
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
     columns = client_columns()
     _column_widths(sheet, [c.key for c in columns], [c.label for c in columns])
     sheet.set_row(0, 30)
     for c, col in enumerate(columns):
         sheet.write_string(0, c, col.label, fmt.header)
-    n = write_client_rows(sheet, fmt, client_rows(analysis, get_language()), 1)
+    n = write_client_frames(sheet, fmt, client_frames(analysis, get_language()), 1)
     sheet.freeze_panes(1, 3)
     sheet.autofilter(0, 0, max(n, 1), len(columns) - 1)
 
@@ -342,7 +342,7 @@ def recommendation_clients_sheet(
     book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
 ) -> None:
     """Every client of every recommendation, one row each, with its figures and reasons."""
-    sheet = book.add_worksheet(name)
+    sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
     columns = client_columns()
     labels = [view.labels["priority"], _("Recommendation"), *(c.label for c in columns)]
     _column_widths(sheet, ["rank", "rec", *(c.key for c in columns)], labels)
@@ -354,8 +354,8 @@ def recommendation_clients_sheet(
         if not rec.client_ids:
             continue
         lead = ((rec.priority, "int"), (rec.title, "text"))
-        rows = client_rows(analysis, get_language(), rec.client_ids)
-        row += write_client_rows(sheet, fmt, rows, row, lead)
+        frames = client_frames(analysis, get_language(), rec.client_ids)
+        row += write_client_frames(sheet, fmt, frames, row, lead)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(row - 1, 1), len(labels) - 1)
 

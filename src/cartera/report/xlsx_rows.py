@@ -19,7 +19,7 @@ import polars as pl
 from cartera.report.labels import action_label, reason_text, segment_label
 from cartera.result import PortfolioAnalysis, Reason
 
-__all__ = ["CLIENT_KEYS", "client_rows"]
+__all__ = ["CLIENT_KEYS", "client_frames", "client_rows"]
 
 #: The client sheet's columns (keys of :func:`cartera.report.view.client_columns`).
 CLIENT_KEYS = (
@@ -134,3 +134,32 @@ def _rows_from_objects(
                 "; ".join(reason_text(r, cur) for r in c.reasons),
             ],
         )
+
+
+def client_frames(
+    analysis: PortfolioAnalysis, lang: str, ids: list[str] | None = None
+) -> Iterator[pl.DataFrame]:
+    """:func:`client_rows` as polars slices: ``CLIENT_KEYS`` columns plus ``_segment``.
+
+    Numbers are Float64 (rank Int64, null when undefined), texts String; at most
+    ``_SLICE`` rows each, so the sheet's XML is built a slice at a time.
+    """
+    batch: list[tuple[str, list[Any]]] = []
+    for row in client_rows(analysis, lang, ids):
+        batch.append(row)
+        if len(batch) == _SLICE:
+            yield _frame_of(batch)
+            batch = []
+    if batch:
+        yield _frame_of(batch)
+
+
+def _frame_of(batch: list[tuple[str, list[Any]]]) -> pl.DataFrame:
+    columns = list(zip(*(values for _seg, values in batch), strict=True))
+    schema = {
+        k: (pl.Int64 if k == "rank" else pl.Float64 if k in _NUMBERS else pl.String)
+        for k in CLIENT_KEYS
+    }
+    data = {k: list(col) for k, col in zip(CLIENT_KEYS, columns, strict=True)}
+    frame = pl.DataFrame(data, schema=schema, strict=False)
+    return frame.with_columns(_segment=pl.Series([seg for seg, _v in batch], dtype=pl.String))
