@@ -51,10 +51,16 @@ def _reason(code: str, value: float, threshold: float, currency: str, lang: str)
 
 
 def _rounded(code: str, value: float) -> float:
-    """The value as precise as its text shows (so equal texts share one cache entry)."""
+    """The value as precise as its text shows (so equal texts share one cache entry).
+
+    Days and money show no decimals, shares one decimal of a percentage, and the
+    low-volume share (tiny buyers) two or three (see ``labels._fine_share``).
+    """
     if code in ("late_payment", "negative_contribution"):
         return float(round(value))
-    return round(value, 6)
+    if code == "low_volume":  # two or three decimals of a %; nine of the share never round twice
+        return round(value, 9)
+    return round(value, 3)
 
 
 def client_rows(
@@ -142,10 +148,54 @@ def client_frames(
     """:func:`client_rows` as polars slices: ``CLIENT_KEYS`` columns plus ``_segment``.
 
     Numbers are Float64 (rank Int64, null when undefined), texts String; at most
-    ``_SLICE`` rows each, so the sheet's XML is built a slice at a time.
+    ``_SLICE`` rows each. From the analysis' frame the numbers stay columns and only
+    the reasons are built per row (from the cache).
     """
+    frame = analysis._frame if "clients" not in analysis.__dict__ else None
+    if frame is None or analysis._settings is None:
+        yield from _batches(client_rows(analysis, lang, ids))
+        return
+    if ids is not None:
+        order = pl.DataFrame(
+            {"id": ids, "_pos": range(len(ids))}, schema_overrides={"id": frame["id"].dtype}
+        )
+        frame = order.join(frame, on="id", how="inner").sort("_pos").drop("_pos")
+    from cartera.segments import reason_values
+
+    numbers = reason_values(analysis._settings)
+    segments = {c: segment_label(c) for c in frame["segment"].unique().to_list()}
+    actions = {c: action_label(c) for c in frame["action"].unique().to_list()}
+    cur = analysis.currency
+    for part in frame.iter_slices(_SLICE):
+        values = part.select(
+            *(e.cast(pl.Float64).alias(f"_r_{c}") for c, (e, _t) in numbers.items())
+        )
+        reason_cols = {c: values[f"_r_{c}"].to_list() for c in numbers}
+        reasons = [
+            "; ".join(
+                _reason(c, _rounded(c, reason_cols[c][i] or 0.0), numbers[c][1], cur, lang)
+                for c in codes.split(",")
+                if c
+            )
+            if codes
+            else None
+            for i, codes in enumerate(part["reasons"].fill_null("").to_list())
+        ]
+        yield part.select(
+            pl.col("rank").cast(pl.Int64),
+            pl.col("id").cast(pl.String),
+            pl.col("name").cast(pl.String),
+            pl.col("segment").cast(pl.String).replace_strict(segments, return_dtype=pl.String),
+            pl.col("action").cast(pl.String).replace_strict(actions, return_dtype=pl.String),
+            *(pl.col(k).cast(pl.Float64).fill_nan(None) for k in _NUMBERS[1:]),
+            pl.Series("reasons", reasons, dtype=pl.String),
+            pl.col("segment").cast(pl.String).alias("_segment"),
+        )
+
+
+def _batches(rows: Iterator[tuple[str, list[Any]]]) -> Iterator[pl.DataFrame]:
     batch: list[tuple[str, list[Any]]] = []
-    for row in client_rows(analysis, lang, ids):
+    for row in rows:
         batch.append(row)
         if len(batch) == _SLICE:
             yield _frame_of(batch)
