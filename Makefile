@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck pytest venv system-deps web-assets bench clean docs spark-cluster-start spark-cluster-stop fuzz mutation
+.PHONY: demo test lint typecheck pytest venv system-deps assets web-assets bench clean docs spark-cluster-start spark-cluster-stop fuzz mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,11 +17,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Front-end code the HTML report embeds (Plotly's basic bundle), from the npm package
+# pinned in src/cartera/report/vendor/package-lock.json; installed locally, never a CDN.
+REPORT_VENDOR := src/cartera/report/vendor
+$(REPORT_VENDOR)/node_modules/.package-lock.json: $(REPORT_VENDOR)/package-lock.json
+	npm ci --prefix $(REPORT_VENDOR) --no-audit --no-fund --ignore-scripts
+
+assets: $(REPORT_VENDOR)/node_modules/.package-lock.json
+
 # Debian packages the tests need: Chromium for the browser test, Java for Spark,
 # Pango for WeasyPrint, PostgreSQL for the store tests (a throw-away cluster). Installed only when missing (apt needs root, as here).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
@@ -44,7 +53,7 @@ $(WEB_VENDOR)/htmx.min.js:
 	  --no-fund htmx.org@$(HTMX_VERSION)
 	cp build/npm/node_modules/htmx.org/dist/htmx.min.js $(WEB_VENDOR)/htmx.min.js
 
-demo: $(STAMP) system-deps web-assets
+demo: $(STAMP) system-deps assets web-assets
 	$(BIN)/cartera demo $(DEMO_DIR)/data --settings-out $(DEMO_DIR)/settings.toml
 	$(BIN)/cartera import $(DEMO_DIR)/data --into $(DEMO_DIR)/workspace
 	$(BIN)/cartera analyze $(DEMO_DIR)/workspace --settings $(DEMO_DIR)/settings.toml
@@ -72,7 +81,7 @@ typecheck: $(STAMP)
 
 # The slow tests run too: Spark parity, and a real standalone cluster (a master and two
 # workers started on 127.0.0.1 by scripts/spark-cluster.py for the session, then stopped).
-pytest: $(STAMP) system-deps web-assets
+pytest: $(STAMP) system-deps assets web-assets
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

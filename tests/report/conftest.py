@@ -26,6 +26,7 @@ from cartera.result import (
     Window,
     WorstLoss,
 )
+from cartera.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -208,7 +209,7 @@ def make_analysis() -> PortfolioAnalysis:
     whale, acc = [CurvePoint(x=0.0, y=0.0)], 0.0
     for i, v in enumerate(by_net):
         acc += v
-        whale.append(CurvePoint(x=(i + 1) / n, y=acc / net))
+        whale.append(CurvePoint(x=(i + 1) / n, y=acc))  # in currency, as the engine gives it
     n80 = next(i + 1 for i, c in enumerate(clients) if c.metrics.cumulative_share >= 0.8)
     portfolio = Portfolio(
         clients=n,
@@ -240,7 +241,7 @@ def make_analysis() -> PortfolioAnalysis:
                 ("over_120", 7_450),
             )
         ],
-        whale_peak_share=max(p.y for p in whale),
+        whale_peak_share=max(p.y for p in whale) / net,
         worst_single_loss=WorstLoss(
             client="C001",
             profit_after=net - FIXED_COSTS - 412_000 * 0.14 + 60 * 40,
@@ -288,7 +289,12 @@ def make_analysis() -> PortfolioAnalysis:
         Recommendation(
             code="seek_margin_clients",
             priority=3,
-            impact={"count": 1, "gross_margin_each": 33_000, "current": 2, "target": 3},
+            impact={
+                "count": 1,
+                "gross_margin_each": 33_000,
+                "current_clients": 2,
+                "target_clients": 3,
+            },
             params=params,
         ),
         Recommendation(
@@ -317,7 +323,7 @@ def make_analysis() -> PortfolioAnalysis:
             },
         }
     )
-    return PortfolioAnalysis(
+    analysis = PortfolioAnalysis(
         as_of=dt.date(2026, 10, 31),
         window=Window(start=dt.date(2025, 11, 1), end=dt.date(2026, 10, 31)),
         currency="EUR",
@@ -328,6 +334,8 @@ def make_analysis() -> PortfolioAnalysis:
         whale_curve=whale,
         input_summary=summary,
     )
+    analysis._settings = Settings(fixed_costs=FIXED_COSTS)
+    return analysis
 
 
 def make_stress() -> StressResult:

@@ -91,3 +91,20 @@ def test_no_color_is_respected(
     out = buf.getvalue()
     assert "Clientes a dejar ir (3)" in out
     assert not any(f"\x1b[{code}" in out for code in ("31m", "32m", "33m", "34m", "35m", "36m"))
+
+
+@pytest.mark.parametrize(("limit", "more"), [(1, "… and 2 more"), (2, "… and 1 more"), (3, None)])
+def test_counts_stay_exact_when_the_view_is_cut(
+    analysis: PortfolioAnalysis, limit: int, more: str | None
+) -> None:
+    """The view holds only the first rows of each list; the dashboard counts them all."""
+    from cartera.report.terminal import dashboard
+    from cartera.report.view import build_view
+
+    buf = io.StringIO()
+    with language("en"):
+        view = build_view(analysis, list_limit=limit)
+        Console(file=buf, width=120, color_system=None).print(dashboard(view, limit=limit))
+    out = buf.getvalue()
+    assert "Clients to let go (3)" in out
+    assert (more in out) if more else ("more (see" not in out.split("renegotiate")[0])

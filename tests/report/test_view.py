@@ -120,3 +120,64 @@ def test_unknown_format_is_a_settings_error(analysis: PortfolioAnalysis, tmp_pat
     check_format("all", allow_all=True)
     with pytest.raises(SettingsError):
         render("docx", analysis, "out.docx")
+
+
+def test_limits_keep_counts_exact(analysis: PortfolioAnalysis) -> None:
+    view = build_view(analysis, client_limit=2, list_limit=1)
+    assert view.clients.keys == ["C001", "C002"]
+    assert view.client_count == 16
+    assert len(view.let_go.rows) == 1 and view.let_go_count == 3
+    let_go = next(r for r in view.recommendations if r.code == "let_go")
+    assert let_go.client_ids == ["C009", "C015", "C016"] and let_go.client_count == 3
+    assert let_go.client_table is not None and let_go.client_table.keys == ["C009"]
+
+
+def test_recommendation_items(analysis: PortfolioAnalysis) -> None:
+    with language("en"):
+        recs = {r.code: r for r in build_view(analysis).recommendations}
+    assert recs["let_go"].priority_label == "High priority"
+    assert recs["let_go"].money == ("Change in profit", "+€5,125")
+    assert recs["let_go"].money_value == 5_125
+    assert recs["renegotiate"].priority_label == "Medium priority"
+    assert recs["keep_image"].priority_label == "Low priority"
+    assert ("Service hours freed", "143.0") in recs["let_go"].impact
+
+
+@pytest.mark.parametrize(("n", "named"), [(4, True), (5, False)])
+def test_long_client_lists_are_not_cut_in_the_sentence(
+    analysis: PortfolioAnalysis, n: int, named: bool
+) -> None:
+    """Up to four clients the sentence names them; past that it points at the full list."""
+    ids = [c.id for c in analysis.clients[:n]]
+    analysis.recommendations[0].clients = ids
+    with language("en"):
+        rec = next(r for r in build_view(analysis).recommendations if r.code == "let_go")
+    assert "more" not in rec.text
+    assert rec.client_ids == ids and len(rec.clients) == n
+    assert ("Distribuciones Levante S.L. (C001)" in rec.text) is named
+    assert ("the 5 clients listed below" in rec.text) is not named
+
+
+def test_assumptions(analysis: PortfolioAnalysis, stress: StressResult) -> None:
+    from cartera.settings import Settings
+
+    analysis._settings = Settings(fixed_costs=180_000, hourly_cost=45)
+    with language("en"):
+        rows = {a.key: a for a in build_view(analysis, stress).assumptions}
+    assert rows["window"].text == "1 Nov 2025 to 31 Oct 2026" and rows["window"].note == "12 months"
+    assert rows["fixed_costs"].raw == 180_000 and rows["fixed_costs"].text == "€180,000"
+    assert rows["hourly_cost"].text == "€45"
+    assert rows["late_payment_days"].raw == 120
+    assert rows["low_volume_share"].text == "0.10%"
+    assert rows["stress_scenarios"].raw == 10_000
+
+
+def test_no_developer_text(analysis: PortfolioAnalysis) -> None:
+    analysis.portfolio.fixed_costs = 0
+    with language("en"):
+        view = build_view(analysis)
+    profit = next(f for f in view.headline if f.key == "profit")
+    assert "--" not in profit.note
+    inputs = " ".join(v for block in view.inputs for _k, v in block.rows)
+    assert "←" not in inputs and "client_id" not in inputs and "%d" not in inputs
+    assert "client code: «Código cliente»" in inputs and "dd/mm/yyyy" in inputs

@@ -12,8 +12,24 @@ import pytest
 from cartera.result import PortfolioAnalysis
 
 SHEETS = {
-    "es": ["Resumen", "Clientes", "Pareto", "Recomendaciones", "Qué se ha leído"],
-    "en": ["Summary", "Clients", "Pareto", "Recommendations", "What was read"],
+    "es": [
+        "Resumen",
+        "Clientes",
+        "Pareto",
+        "Recomendaciones",
+        "Clientes por recomendación",
+        "Supuestos",
+        "Qué se ha leído",
+    ],
+    "en": [
+        "Summary",
+        "Clients",
+        "Pareto",
+        "Recommendations",
+        "Recommendation clients",
+        "Assumptions",
+        "What was read",
+    ],
 }
 
 
@@ -82,3 +98,44 @@ def test_summary_and_recommendations(
     assert any("Comercial Sánchez y Cía" in str(r[2]) for r in recs[1:])
     inputs = [r for r in book["What was read"].iter_rows(values_only=True) if r[0]]
     assert ("Source file", "facturas.csv") in inputs
+
+
+def test_numbers_are_stored_as_numbers(
+    fixture_report: Callable[[str, str], Path], analysis: PortfolioAnalysis
+) -> None:
+    """Stress figures, the margin % and the Pareto share are numbers with number formats."""
+    book = openpyxl.load_workbook(fixture_report("xlsx", "en"))
+    cells = {r[0].value: r for r in book["Summary"].iter_rows() if r[0].value}
+    margin = cells["Gross margin"][2]
+    assert margin.value == pytest.approx(analysis.portfolio.margin_pct)
+    assert margin.number_format == "0.0%"
+    assert cells["Pareto"][1].value == pytest.approx(0.3125)  # 5 of 16 clients
+    p5 = cells["Profit in the worst 5% of years"][1]
+    assert p5.value == -31_000 and p5.number_format == '"€"#,##0'
+    assert cells["Chance of a loss"][1].value == pytest.approx(0.38)
+    assert cells["Chance of a loss"][1].number_format == "0.0%"
+    assert cells["Simulated years"][1].value == 10_000
+    assert cells["Largest client leaves"][1].value == -45_000
+
+
+def test_every_client_of_every_recommendation(
+    fixture_report: Callable[[str, str], Path], analysis: PortfolioAnalysis
+) -> None:
+    header, rows = client_rows(fixture_report("xlsx", "en"), "Recommendation clients")
+    col = {h: i for i, h in enumerate(header)}
+    listed = [(r[col["Recommendation"]], r[col["Client id"]]) for r in rows]
+    assert listed[:3] == [("Let go", "C009"), ("Let go", "C015"), ("Let go", "C016")]
+    expected = sum(len(r.clients) for r in analysis.recommendations)
+    assert len(rows) == expected
+    recs = list(openpyxl.load_workbook(fixture_report("xlsx", "en"))["Recommendations"].values)
+    let_go = next(r for r in recs if r[1] == "Let go")
+    assert let_go[0] == 1 and let_go[3] == "Change in profit" and let_go[4] == 5_125
+    assert let_go[5] == 3
+
+
+def test_assumptions_sheet(fixture_report: Callable[[str, str], Path]) -> None:
+    sheet = openpyxl.load_workbook(fixture_report("xlsx", "en"))["Assumptions"]
+    values = {r[0].value: r[1] for r in sheet.iter_rows() if r[0].value}
+    fixed = values["Fixed costs per year (salaries, rent…)"]
+    assert fixed.value == 180_000 and fixed.number_format == '"€"#,##0'
+    assert values["Late payment: days to pay above"].value == 120

@@ -170,6 +170,25 @@ def segments_chart(data: ChartData) -> Fig:
     return {"data": traces, "layout": layout}
 
 
+def bubble_hover(data: ChartData) -> str:
+    """The bubbles' hover: ``Name (id)``, segment, revenue, margin % and contribution."""
+    t = data.text
+    prefix, suffix = money_affixes(data.currency)
+    money = prefix.strip() + "%{VALUE:,.0f}" + suffix.replace("\xa0", " ")
+    return (
+        "<br>".join(
+            (
+                "<b>%{customdata[0]}</b> (%{customdata[1]})",
+                "%{fullData.name}",
+                f"{t['revenue']}: " + money.replace("VALUE", "x"),
+                f"{t['bubbles_axis_y']}: %{{y:.1%}}",
+                f"{t['net_contribution']}: " + money.replace("VALUE", "customdata[2]"),
+            )
+        )
+        + "<extra></extra>"
+    )
+
+
 def bubbles_chart(data: ChartData) -> Fig:
     """Margin % against revenue (log scale); area ∝ |net contribution|, hollow when negative."""
     t = data.text
@@ -187,8 +206,10 @@ def bubbles_chart(data: ChartData) -> Fig:
                 "name": data.segment_names[code],
                 "x": [b.revenue for b in group],
                 "y": [b.margin_pct for b in group],
-                "text": [b.hover for b in group],
-                "hovertemplate": "%{text}<extra></extra>",
+                # Name, id and contribution per point; Plotly formats the numbers in the
+                # page's separators (a full hover text per point doubled the chart's size).
+                "customdata": [[b.name, b.id, b.net_contribution] for b in group],
+                "hovertemplate": bubble_hover(data),
                 "marker": {
                     "size": [abs(b.net_contribution) for b in group],
                     "sizemode": "area",
@@ -224,10 +245,23 @@ def bubbles_chart(data: ChartData) -> Fig:
     return {"data": traces, "layout": layout}
 
 
+def whale_range(ys: list[float] | tuple[float, ...]) -> list[float]:
+    """The y range of the whale curve: from zero (or the lowest point) to just above its peak."""
+    low, high = min(0.0, *ys), max(0.0, *ys)
+    pad = (high - low) * 0.06 or 0.1
+    return [low - (pad if low < 0 else 0.0), high + pad]
+
+
 def whale_chart(data: ChartData) -> Fig:
-    """Cumulative net contribution (share of the total) over clients, most profitable first."""
+    """Cumulative net contribution over clients, most profitable first, as % of the total.
+
+    The curve rises above 100% while profitable clients are added and falls back to 100%
+    (the dotted line) as the loss-making ones are. Without a positive total the share
+    means nothing, and the axis is in currency instead.
+    """
     t = data.text
-    xs, ys = zip(*data.whale, strict=True)
+    share = bool(data.whale_share)
+    xs, ys = zip(*(data.whale_share if share else data.whale), strict=True)
     traces = [
         {
             "type": "scatter",
@@ -238,16 +272,37 @@ def whale_chart(data: ChartData) -> Fig:
             "fillcolor": "rgba(31,95,168,0.12)",
             "line": {"color": ACCENT, "width": 3},
             "name": t["net_contribution"],
-            "hovertemplate": "%{x:.1%} → %{y:.0%}<extra></extra>",
+            "hovertemplate": "%{x:.1%} → %{y:.0%}<extra></extra>"
+            if share
+            else "%{x:.1%} → %{y:,.0f}<extra></extra>",
         },
     ]
+    if share:
+        yaxis = _axis(t["whale_axis"], tickformat=".0%", range=whale_range(ys))
+        shapes = [_hline(1.0, MUTED, "dot")]
+        notes = [
+            {
+                "text": t["whale_total"],
+                "xref": "paper",
+                "x": 0,
+                "y": 1.0,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": MUTED},
+            }
+        ]
+    else:
+        yaxis = _money_axis(data, t["whale_money_axis"], range=whale_range(ys))
+        shapes, notes = [_hline(0.0, MUTED, "solid")], []
     layout = _layout(
         data,
         t["whale"],
         showlegend=False,
-        xaxis=_axis(t["clients_axis"], tickformat=".0%", range=[-0.01, 1.01]),
-        yaxis=_axis(t["whale_axis"], tickformat=".0%"),
-        shapes=[_hline(1.0, MUTED, "dot")],
+        xaxis=_axis(t["whale_clients_axis"], tickformat=".0%", range=[0, 1.0]),
+        yaxis=yaxis,
+        shapes=shapes,
+        annotations=notes,
     )
     return {"data": traces, "layout": layout}
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from cartera.i18n import _, fmt_number
+from cartera.i18n import fmt_number
 from cartera.report.charts import figures
-from cartera.report.view import HTML_CLIENT_LIMIT, ReportView, build_view
+from cartera.report.view import ReportView, build_view
 from cartera.result import PortfolioAnalysis, StressResult
 
 __all__ = ["page", "write"]
@@ -42,16 +42,30 @@ def asset(name: str) -> str:
     return (_HERE / "static" / name).read_text(encoding="utf-8")
 
 
+#: Plotly's basic bundle (scatter, bar, pie: every chart of the report), installed from the
+#: npm package pinned in ``vendor/package.json`` (``make assets``); about a quarter of the
+#: full bundle, which keeps the report under 1.5 MB.
+BASIC_BUNDLE = _HERE / "vendor/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js"
+
+
 @cache
 def plotly_js() -> str:
-    """plotly.min.js from the installed package (no CDN, no network)."""
+    """plotly.js to embed: the basic bundle when installed, else the ``plotly`` package's own.
+
+    Either way it is read from a package installed from a registry, never fetched.
+    """
+    if BASIC_BUNDLE.is_file():
+        return BASIC_BUNDLE.read_text(encoding="utf-8")
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())
 
 
-def _more_rows(n: int) -> str:
-    return _("… and {n} more (see the HTML or Excel report).").format(n=fmt_number(n))
+def sort_key(raw: float | int | str) -> str:
+    """A cell's raw value for ``data-sort``: short (four decimals), still exact enough to sort."""
+    if isinstance(raw, float):
+        return repr(round(raw, 4))
+    return str(raw)
 
 
 def page(
@@ -62,12 +76,13 @@ def page(
     svgs: dict[str, str] | None = None,
     extra_css: str = "",
     limit: int | None = None,
+    rec_limit: int | None = None,
 ) -> str:
     """The report page of ``view``.
 
     ``static`` inlines ``svgs`` (chart id → SVG) instead of Plotly; ``brief``
     leaves out the full client table and the inputs; ``limit`` caps the rows of
-    the let-go and renegotiate tables.
+    the let-go and renegotiate tables and ``rec_limit`` each recommendation's list.
     """
     charts: list[dict[str, Any]] = figures(view.charts)
     for chart in charts:
@@ -78,19 +93,34 @@ def page(
         "static": static,
         "brief": brief,
         "limit": limit,
-        "client_limit": HTML_CLIENT_LIMIT,
+        "rec_limit": rec_limit,
         "css": asset("report.css") + extra_css,
         "js": "" if static else asset("report.js"),
         "plotly_js": "" if static else plotly_js(),
         "chart_json": "" if static else _script_json(charts),
-        "more_rows": _more_rows,
+        "sort_key": sort_key,
+        "fmt_number": fmt_number,
     }
     return environment().get_template("report.html.j2").render(context)
 
 
+def compact(value: Any) -> Any:
+    """Chart numbers as precise as a chart shows them: money to the unit, shares to 5 decimals.
+
+    A float's full repr costs ~18 characters; rounded, the chart specs take about half.
+    """
+    if isinstance(value, float):
+        return round(value) if abs(value) >= 100 else round(value, 5)
+    if isinstance(value, dict):
+        return {k: compact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [compact(v) for v in value]
+    return value
+
+
 def _script_json(charts: list[dict[str, Any]]) -> str:
     """Chart specs as JSON safe inside ``<script>`` (no ``</`` can close it early)."""
-    specs = [{"id": c["id"], "figure": c["figure"]} for c in charts]
+    specs = [{"id": c["id"], "figure": compact(c["figure"])} for c in charts]
     text = json.dumps(specs, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

@@ -20,10 +20,13 @@ from cartera.report.static_charts import svg_figures
 from cartera.report.view import ReportView, build_view
 from cartera.result import PortfolioAnalysis, StressResult
 
-__all__ = ["LISTED_ROWS", "brief_html", "write"]
+__all__ = ["LISTED_ROWS", "REC_LISTED", "brief_html", "write"]
 
 #: Rows of the let-go and renegotiate lists in the brief; the rest is counted.
 LISTED_ROWS = 12
+#: Clients listed under each recommendation in the brief (a few lines of names in
+#: columns); past it the brief says how many there are and that the Excel file has all.
+REC_LISTED = 50
 
 
 def _weasyprint() -> Any:
@@ -47,6 +50,7 @@ def brief_html(view: ReportView) -> str:
         svgs=svg_figures(view.charts, ids),
         extra_css=asset("pdf.css"),
         limit=LISTED_ROWS,
+        rec_limit=REC_LISTED,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from cartera.errors import MissingExtraError
 from cartera.i18n import fmt_money, fmt_pct
+from cartera.report.charts import whale_range
 from cartera.report.palette import ACCENT, BAD, GOOD, GRID, MUTED, SEGMENT_COLOURS
 from cartera.report.view_parts import ChartData
 
@@ -128,14 +129,24 @@ def _bubbles(ax: Axes, data: ChartData, fmt: Any) -> None:
 
 def _whale(ax: Axes, data: ChartData, fmt: Any) -> None:
     t = data.text
-    xs, ys = zip(*data.whale, strict=True)
+    share = bool(data.whale_share)
+    xs, ys = zip(*(data.whale_share if share else data.whale), strict=True)
     ax.plot(xs, ys, color=ACCENT, linewidth=2.2)
     ax.fill_between(xs, ys, color=ACCENT, alpha=0.12)
-    ax.axhline(1.0, color=MUTED, linestyle=":", linewidth=1)
     ax.set_xlim(0, 1)
+    ax.set_ylim(*whale_range(ys))
     ax.xaxis.set_major_formatter(fmt(_pct_fmt))
-    ax.yaxis.set_major_formatter(fmt(_pct_fmt))
-    ax.set_xlabel(t["clients_axis"], fontsize=8)
+    if share:
+        ax.axhline(1.0, color=MUTED, linestyle=":", linewidth=1)
+        ax.annotate(t["whale_total"], (0.01, 1.0), xytext=(0, 3), textcoords="offset points",
+                    fontsize=7, color=MUTED)  # fmt: skip
+        ax.yaxis.set_major_formatter(fmt(_pct_fmt))
+        ax.set_ylabel(t["whale_axis"], fontsize=8)
+    else:
+        ax.axhline(0.0, color=MUTED, linewidth=1)
+        ax.yaxis.set_major_formatter(fmt(_money_fmt(data)))
+        ax.set_ylabel(t["whale_money_axis"], fontsize=8)
+    ax.set_xlabel(t["whale_clients_axis"], fontsize=8)
 
 
 def _aging(ax: Axes, data: ChartData, fmt: Any) -> None:

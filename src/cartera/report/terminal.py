@@ -65,8 +65,10 @@ def dashboard(view: ReportView, *, width: int = 120, limit: int = 15) -> Rendera
             view.labels["segments"],
             _table(view.segments, narrow=narrow, keep=("segment", "clients", "revenue")),
         ),
-        _client_list(view.labels["let_go"], view.let_go, view, width, limit),
-        _client_list(view.labels["renegotiate"], view.renegotiate, view, width, limit),
+        _client_list(view.labels["let_go"], view.let_go, view, width, limit, view.let_go_count),
+        _client_list(
+            view.labels["renegotiate"], view.renegotiate, view, width, limit, view.renegotiate_count
+        ),
         _recommendations(view.labels["recommendations"], view.recommendations, view),
     ]
     if view.stress is not None:
@@ -120,8 +122,9 @@ def _table(
 
 
 def _client_list(
-    title: str, table: Table, view: ReportView, width: int, limit: int
+    title: str, table: Table, view: ReportView, width: int, limit: int, total: int
 ) -> RenderableType:
+    """The first ``limit`` rows of ``table``; ``total`` is how many clients the list has."""
     if not table.rows:
         return _titled(title, Text(view.labels["none"], style="dim"))
     shown = Table(table.columns, table.rows[:limit], table.keys[:limit], table.tags[:limit])
@@ -129,11 +132,11 @@ def _client_list(
     if width >= NARROW:
         keep = (*keep, "net_contribution") if width < MEDIUM else ()
     body: list[RenderableType] = [_table(shown, narrow=bool(keep), keep=keep, expand=True)]
-    hidden = len(table.rows) - limit
+    hidden = max(total, len(table.rows)) - min(limit, len(table.rows))
     if hidden > 0:
         more = _("… and {n} more (see the HTML or Excel report).").format(n=fmt_number(hidden))
         body.append(Text(more, style="dim"))
-    count = f"{title} ({fmt_number(len(table.rows))})"
+    count = f"{title} ({fmt_number(max(total, len(table.rows)))})"
     return _titled(count, Group(*body))
 
 

@@ -10,10 +10,12 @@ a label itself, so the terminal, HTML, Excel and PDF always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from cartera.i18n import _, fmt_date, fmt_money, fmt_number, fmt_pct, get_language
+from cartera.report.assumptions import Assumption, assumptions
+from cartera.report.clients import action_counts, clients_by_id, names_of, top_clients
 from cartera.report.labels import (
     action_label,
     band_label,
@@ -34,13 +36,27 @@ from cartera.report.view_parts import (
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
 from cartera.scenarios.texts import FIXED_COSTS_HINT
 
-__all__ = ["Cell", "Column", "Figure", "ReportView", "Table", "build_view"]
+__all__ = [
+    "HTML_CLIENT_LIMIT",
+    "LIST_LIMIT",
+    "Cell",
+    "Column",
+    "Figure",
+    "ReportView",
+    "Table",
+    "build_view",
+]
 
 Kind = Literal["text", "money", "pct", "number", "int", "days"]
 Tone = Literal["", "good", "warn", "bad"]
 
-#: HTML shows at most this many clients in its table; the Excel file has all.
-HTML_CLIENT_LIMIT = 1000
+#: The view's client table holds the first this many clients by revenue (the Excel file
+#: lists every client): enough for a small firm's whole portfolio, and it keeps the HTML
+#: report under its size budget at any number of clients.
+HTML_CLIENT_LIMIT = 150
+#: Rows of each client list of the view (clients to let go, to renegotiate with, and each
+#: recommendation's clients); the counts stay exact and the Excel file lists every one.
+LIST_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -78,11 +94,20 @@ class Figure:
     raw: float | str | None
     note: str = ""
     tone: Tone = ""
+    #: The figure's unit and, when the note is a number too, that number and its unit.
+    kind: Kind = "money"
+    note_raw: float | None = None
+    note_kind: Kind = "pct"
 
 
 @dataclass(frozen=True)
 class ReportView:
-    """Everything a report shows, localised. ``clients`` holds every client."""
+    """Everything a report shows, localised.
+
+    ``clients`` holds the first ``client_limit`` clients by revenue rank and ``let_go``
+    / ``renegotiate`` the first ``list_limit`` of those actions; the ``*_count`` fields
+    say how many there are in all. ``assumptions`` are the settings the figures rest on.
+    """
 
     lang: str
     title: str
@@ -99,6 +124,10 @@ class ReportView:
     stress: StressView | None
     inputs: list[InputTable]
     labels: dict[str, str]
+    client_count: int = 0
+    let_go_count: int = 0
+    renegotiate_count: int = 0
+    assumptions: list[Assumption] = field(default_factory=list)
 
 
 def money(value: float | None, currency: str) -> Cell:
@@ -115,13 +144,25 @@ def number(value: float | None, digits: int = 0) -> Cell:
     return Cell("–", None) if value is None else Cell(fmt_number(value, digits), value)
 
 
-def build_view(analysis: PortfolioAnalysis, stress: StressResult | None = None) -> ReportView:
-    """The localised view of ``analysis`` (and ``stress``) in the current language."""
+def build_view(
+    analysis: PortfolioAnalysis,
+    stress: StressResult | None = None,
+    *,
+    client_limit: int | None = HTML_CLIENT_LIMIT,
+    list_limit: int | None = LIST_LIMIT,
+) -> ReportView:
+    """The localised view of ``analysis`` (and ``stress``) in the current language.
+
+    Only the clients shown are formatted (``None`` limits: all of them), so building
+    the view of 500,000 clients costs about what building it for a few hundred does.
+    """
     cur = analysis.currency
     window = _("{start} to {end}").format(
         start=fmt_date(analysis.window.start), end=fmt_date(analysis.window.end)
     )
-    clients = sorted(analysis.clients, key=lambda c: c.metrics.rank)
+    counts = action_counts(analysis)
+    let_go = top_clients(analysis, list_limit, action="let_go")
+    renegotiate = top_clients(analysis, list_limit, action="renegotiate")
     return ReportView(
         lang=get_language(),
         title=_("Client portfolio report"),
@@ -131,15 +172,27 @@ def build_view(analysis: PortfolioAnalysis, stress: StressResult | None = None) 
         currency=cur,
         headline=headline(analysis),
         segments=segment_table(analysis),
-        clients=client_table(clients, cur),
-        let_go=action_table([c for c in clients if c.action == "let_go"], cur),
-        renegotiate=action_table([c for c in clients if c.action == "renegotiate"], cur),
-        recommendations=recommendation_views(analysis),
+        clients=client_table(top_clients(analysis, client_limit), cur),
+        let_go=action_table(let_go, cur),
+        renegotiate=action_table(renegotiate, cur),
+        recommendations=[
+            replace(
+                rec,
+                client_table=action_table(
+                    clients_by_id(analysis, rec.client_ids[:list_limit]), cur
+                ),
+            )
+            for rec in recommendation_views(analysis, list_limit)
+        ],
         notes=[_(n) for n in analysis.notes],
         charts=chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
         inputs=input_tables(analysis),
         labels=page_labels(),
+        client_count=analysis.portfolio.clients,
+        let_go_count=counts.get("let_go", 0),
+        renegotiate_count=counts.get("renegotiate", 0),
+        assumptions=assumptions(analysis, stress),
     )
 
 
@@ -148,7 +201,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
     p, cur = analysis.portfolio, analysis.currency
     m = money
     figures = [
-        Figure("clients", _("Clients"), fmt_number(p.clients), p.clients),
+        Figure("clients", _("Clients"), fmt_number(p.clients), p.clients, kind="int"),
         Figure("revenue", _("Revenue"), m(p.revenue, cur).text, p.revenue),
         Figure(
             "gross_margin",
@@ -156,6 +209,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             m(p.gross_margin, cur).text,
             p.gross_margin,
             note=pct(p.margin_pct).text if p.margin_pct is not None else "",
+            note_raw=p.margin_pct,
         ),
         Figure(
             "net_contribution",
@@ -183,6 +237,7 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             p.hhi,
             note=hhi_label(p.hhi),
             tone="bad" if p.hhi > 1800 else ("warn" if p.hhi >= 1000 else "good"),
+            kind="int",
         ),
     ]
     worst = _worst_loss_figure(analysis)
@@ -207,7 +262,7 @@ def _pareto_figure(analysis: PortfolioAnalysis) -> Figure:
         share=pct(share).text,
         band=band_label(par.band),
     )
-    return Figure("pareto", _("Pareto"), text, share, note=note, tone=tone)
+    return Figure("pareto", _("Pareto"), text, share, note=note, tone=tone, kind="pct")
 
 
 def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:
@@ -234,10 +289,8 @@ def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:
 
 
 def _client_name(analysis: PortfolioAnalysis, client_id: str) -> str:
-    for c in analysis.clients:
-        if c.id == client_id:
-            return f"{c.name} ({c.id})" if c.name and c.name != c.id else c.id
-    return client_id
+    name = names_of(analysis, [client_id]).get(client_id, client_id)
+    return f"{name} ({client_id})" if name and name != client_id else client_id
 
 
 def segment_table(analysis: PortfolioAnalysis) -> Table:
@@ -368,4 +421,14 @@ def page_labels() -> dict[str, str]:
         ).format(n=fmt_number(HTML_CLIENT_LIMIT)),
         "filter": _("Filter clients"),
         "priority": _("Priority"),
+        "assumptions": _("Assumptions"),
+        "assumptions_intro": _("The figures of this report rest on these settings."),
+        "long_tables": _("Client lists"),
+        "show_list": _("Show the list"),
+        "rec_clients": _("Clients of this recommendation"),
+        "impact": _("Impact"),
+        "list_cut": _("The first {shown} of {total} by revenue; the Excel report lists every one."),
+        "table_cut": _(
+            "The first {shown} of {total} clients by revenue; the Excel report lists every one."
+        ),
     }

@@ -8,12 +8,16 @@ object does not already hold.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, get_language
+from cartera.report.clients import names_of, top_clients
 from cartera.report.labels import aging_label, segment_label
-from cartera.result import SEGMENTS, PortfolioAnalysis, StressResult
+from cartera.result import SEGMENTS, PortfolioAnalysis, Recommendation, StressResult
 from cartera.scenarios import texts
+
+if TYPE_CHECKING:
+    from cartera.report.view import Table
 
 __all__ = [
     "BUBBLE_LIMIT",
@@ -67,23 +71,46 @@ class ChartData:
     stress_p5: float | None
     stress_expected: float | None
     stress_baseline: float | None
+    #: The whale curve as shares of the total net contribution (y = 1 at the last client);
+    #: empty when that total is not positive (then a share means nothing: ``whale`` is drawn).
+    whale_share: list[tuple[float, float]] = field(default_factory=list)
+    whale_total: float | None = None
 
 
 @dataclass(frozen=True)
 class RecommendationView:
+    """One recommendation as a short item.
+
+    ``clients`` are the names of every client it concerns and ``client_ids`` their
+    ids; ``client_table`` holds the first rows of them (``client_count`` in all);
+    ``impact`` the figures behind it, ``money`` the main money figure (label, text).
+    ``text`` names no more than a few clients: a longer list is ``client_table``.
+    """
+
     code: str
     priority: int
     title: str
     text: str
     clients: list[str]
+    priority_label: str = ""
+    money: tuple[str, str] | None = None
+    impact: list[tuple[str, str]] = field(default_factory=list)
+    client_ids: list[str] = field(default_factory=list)
+    client_count: int = 0
+    client_table: Table | None = None
+    money_value: float | None = None
 
 
 @dataclass(frozen=True)
 class StressView:
+    """Stress figures as ``(label, text)``; ``values`` the same as ``(label, raw, kind)``."""
+
     figures: list[tuple[str, str]]
     named: list[tuple[str, str]]
     tail_columns: list[str]
     tail: list[list[str]]
+    values: list[tuple[str, float | int | None, str]] = field(default_factory=list)
+    tail_shares: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +137,9 @@ def chart_text() -> dict[str, str]:
         "bubbles_negative": _("Hollow: negative contribution"),
         "whale": _("Whale curve: cumulative net contribution"),
         "whale_axis": _("Net contribution, cumulative %"),
+        "whale_money_axis": _("Net contribution, cumulative"),
+        "whale_clients_axis": _("Share of clients (most profitable first)"),
+        "whale_total": _("All clients: 100%"),
         "aging": _("Aging of receivables"),
         "amount": _("Open amount"),
         "worst": _("Worst single loss"),
@@ -134,9 +164,9 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
     ]
     worst = None
     if p.worst_single_loss is not None:
-        names = {c.id: c.name for c in analysis.clients}
         client = p.worst_single_loss.client
-        worst = (names.get(client) or client, p.profit, p.worst_single_loss.profit_after)
+        name = names_of(analysis, [client]).get(client) or client
+        worst = (name, p.profit, p.worst_single_loss.profit_after)
     return ChartData(
         lang=get_language(),
         currency=cur,
@@ -146,6 +176,8 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         pareto_point=p.pareto.share_of_clients_for_80pct,
         pareto_references=PARETO_REFERENCES,
         whale=[(pt.x, pt.y) for pt in analysis.whale_curve],
+        whale_share=whale_shares(analysis),
+        whale_total=analysis.whale_curve[-1].y if analysis.whale_curve else None,
         segments=segments,
         bubbles=_bubbles(analysis),
         aging=[(aging_label(b.bucket), b.amount) for b in p.aging],
@@ -157,11 +189,24 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
     )
 
 
+def whale_shares(analysis: PortfolioAnalysis) -> list[tuple[float, float]]:
+    """The whale curve with y as a share of the total net contribution (its last point).
+
+    The engine gives y in currency; a reader compares it with the total: the curve rises
+    above 100% while profitable clients are added and falls back to 100% as the
+    loss-making ones are. Without a positive total there is no meaningful share: ``[]``.
+    """
+    curve = analysis.whale_curve
+    if len(curve) < 2 or curve[-1].y <= 0:
+        return []
+    total = curve[-1].y
+    return [(pt.x, pt.y / total) for pt in curve]
+
+
 def _bubbles(analysis: PortfolioAnalysis) -> list[Bubble]:
     cur = analysis.currency
-    ranked = sorted(analysis.clients, key=lambda c: c.metrics.rank)
     out: list[Bubble] = []
-    for c in ranked:
+    for c in top_clients(analysis, BUBBLE_LIMIT):
         m = c.metrics
         if m.margin_pct is None or m.net_contribution is None:
             continue
@@ -182,19 +227,104 @@ def _bubbles(analysis: PortfolioAnalysis) -> list[Bubble]:
     return out
 
 
-def recommendation_views(analysis: PortfolioAnalysis) -> list[RecommendationView]:
-    """Recommendations by priority (1 first): title and sentence from the scenarios area."""
-    names = {c.id: c.name or c.id for c in analysis.clients}
-    return [
-        RecommendationView(
-            code=rec.code,
-            priority=rec.priority,
-            title=texts.title(rec.code),
-            text=texts.describe(rec),
-            clients=[names.get(cid, cid) for cid in rec.clients],
+#: Codes whose sentence lists the clients (``texts.client_list``); past this many it would
+#: end "and N more": the sentence then points at the item's list instead.
+_LISTING = frozenset(
+    (
+        "let_go",
+        "renegotiate_or_let_go",
+        "spread_risk",
+        "cover_fixed_costs",
+        "keep_image",
+        "collect_overdue",
+        "follow_up",
+    )
+)
+_SENTENCE_CLIENTS = 4
+_PRIORITIES = {1: N_("High priority"), 2: N_("Medium priority"), 3: N_("Low priority")}
+#: The impact figure an item leads with, the first one present in this order.
+_MONEY_KEYS = (
+    "profit_change",
+    "profit_after",
+    "amount",
+    "financing_saving",
+    "gain",
+    "revenue_drop",
+    "gap",
+    "contribution",
+    "revenue_to_add",
+    "crisis_profit",
+    "gross_margin_total",
+    "cost",
+)
+
+
+def recommendation_views(
+    analysis: PortfolioAnalysis, limit: int | None = None
+) -> list[RecommendationView]:
+    """Recommendations by priority (1 first) as titled items with their figures and clients.
+
+    ``limit`` bounds nothing here but is kept for the caller's client tables.
+    """
+    every_id = [cid for rec in analysis.recommendations for cid in rec.clients]
+    known = names_of(analysis, every_id) if every_id else {}
+    out = []
+    for rec in sorted(analysis.recommendations, key=lambda r: r.priority):
+        names = {**known, **{k: v for k, v in rec.params.get("names", {}).items() if v}}
+        out.append(
+            RecommendationView(
+                code=rec.code,
+                priority=rec.priority,
+                title=texts.title(rec.code),
+                text=_sentence(rec),
+                clients=[names.get(cid, cid) for cid in rec.clients],
+                priority_label=_(_PRIORITIES[rec.priority]) if rec.priority in _PRIORITIES else "",
+                money=_money_figure(rec, analysis.currency),
+                impact=[
+                    (texts.impact_label(k), texts.format_impact(k, v, analysis.currency))
+                    for k, v in rec.impact.items()
+                    if v is not None
+                ],
+                client_ids=list(rec.clients),
+                client_count=len(rec.clients),
+                money_value=rec.impact.get(k) if (k := _money_key(rec)) else None,
+            )
         )
-        for rec in sorted(analysis.recommendations, key=lambda r: r.priority)
-    ]
+    return out
+
+
+def _sentence(rec: Recommendation) -> str:
+    """The recommendation's sentence; a long client list is referred to, not cut short."""
+    if rec.code not in _LISTING or len(rec.clients) <= _SENTENCE_CLIENTS:
+        return texts.describe(rec)
+    n = fmt_number(len(rec.clients))
+    if rec.code == "keep_image":  # its sentence for one client would read "client the N …"
+        contribution = texts.format_impact(
+            "contribution", rec.impact.get("contribution"), rec.params.get("currency", "EUR")
+        )
+        return _(
+            "Keep the {n} image clients listed below despite their low profit ({contribution} "
+            "together): they bring credibility and references."
+        ).format(n=n, contribution=contribution)
+    them = _("the {n} clients listed below").format(n=n)
+    short = rec.model_copy(update={"clients": [them]})
+    text = texts.describe(short)
+    return text[:1].upper() + text[1:]
+
+
+def _money_key(rec: Recommendation) -> str | None:
+    return next((k for k in _MONEY_KEYS if rec.impact.get(k) is not None), None)
+
+
+def _money_figure(rec: Recommendation, currency: str) -> tuple[str, str] | None:
+    key = _money_key(rec)
+    if key is None:
+        return None
+    value = rec.impact[key]
+    text = texts.format_impact(key, value, currency)
+    if key == "profit_change" and value is not None and value > 0:
+        text = "+" + text
+    return texts.impact_label(key), text
 
 
 def stress_view(stress: StressResult, currency: str) -> StressView:
@@ -213,7 +343,24 @@ def stress_view(stress: StressResult, currency: str) -> StressView:
         for t in stress.tail_clients
     ]
     columns = [_("Client"), _("Segment"), _("Share of the loss in bad years")]
-    return StressView(figures=figures, named=named, tail_columns=columns, tail=tail)
+    values: list[tuple[str, float | int | None, str]] = [
+        (figures[0][0], stress.baseline_profit, "money"),
+        (figures[1][0], stress.expected_profit, "money"),
+        (figures[2][0], stress.profit_p5, "money"),
+        (figures[3][0], stress.p_loss, "pct"),
+        (figures[4][0], stress.p_fixed_costs_uncovered, "pct"),
+        (_("Simulated years"), stress.scenarios, "int"),
+        (_("Random seed"), stress.seed, "int"),
+    ]
+    values += [(_scenario_name(k), v, "money") for k, v in stress.named.items() if k != "today"]
+    return StressView(
+        figures=figures,
+        named=named,
+        tail_columns=columns,
+        tail=tail,
+        values=values,
+        tail_shares=[t.share_of_tail_loss for t in stress.tail_clients],
+    )
 
 
 _SCENARIOS = {
@@ -247,9 +394,74 @@ _INPUT_KEYS = {
 }
 
 
-def _input_value(value: Any) -> str:
+#: Recognised columns in the reader's words (the fields Cartera reads from an export).
+_FIELDS = {
+    "doc_number": N_("invoice number"),
+    "date": N_("date"),
+    "client_code": N_("client code"),
+    "client_id": N_("client code"),
+    "client_name": N_("client name"),
+    "name": N_("client name"),
+    "tax_id": N_("tax id"),
+    "doc_type": N_("document type"),
+    "product": N_("product"),
+    "units": N_("units"),
+    "unit_price": N_("unit price"),
+    "discount_pct": N_("discount"),
+    "net": N_("net amount"),
+    "amount": N_("amount"),
+    "vat_pct": N_("VAT rate"),
+    "total": N_("total with tax"),
+    "cost": N_("cost"),
+    "margin": N_("margin"),
+    "due_date": N_("due date"),
+    "paid_date": N_("payment date"),
+    "list_price": N_("list price"),
+    "sector": N_("sector"),
+    "region": N_("region"),
+    "size": N_("size"),
+    "image": N_("image client"),
+    "reputation": N_("reputation"),
+    "contact": N_("contact person"),
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "terms_days": N_("payment terms (days)"),
+    "hours": N_("hours"),
+    "kind": N_("kind"),
+    "note": N_("note"),
+}
+_CONVENTIONS = {
+    "decimal": N_("decimal mark"),
+    "date": N_("dates"),
+    "encoding": N_("text encoding"),
+    "comma": N_("comma"),
+    "dot": N_("dot"),
+}
+
+
+def _field(key: str) -> str:
+    return _(_FIELDS[key]) if key in _FIELDS else key.replace("_", " ")
+
+
+def _convention(value: Any) -> str:
+    text = str(value)
+    if "%" in text:  # a date format: %d/%m/%Y → dd/mm/yyyy
+        for code, word in (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy")):
+            text = text.replace(code, word)
+        return text
+    return _(_CONVENTIONS[text]) if text in _CONVENTIONS else text
+
+
+def _input_value(value: Any, key: str = "") -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k} ← {v}" for k, v in value.items())
+        if key == "columns":  # field → the export's header, in the reader's words
+            return "; ".join(f"{_field(k)}: «{v}»" for k, v in value.items())
+        if key == "conventions":
+            return "; ".join(
+                f"{_(_CONVENTIONS[k]) if k in _CONVENTIONS else k}: {_convention(v)}"
+                for k, v in value.items()
+            )
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return "; ".join(_(str(v)) for v in value)
     if isinstance(value, bool):
@@ -265,7 +477,7 @@ def input_tables(analysis: PortfolioAnalysis) -> list[InputTable]:
     for name, info in analysis.input_summary.tables.items():
         title = _(_TABLE_NAMES[name]) if name in _TABLE_NAMES else name
         rows = [
-            (_(_INPUT_KEYS[k]) if k in _INPUT_KEYS else k.replace("_", " "), _input_value(v))
+            (_(_INPUT_KEYS[k]) if k in _INPUT_KEYS else k.replace("_", " "), _input_value(v, k))
             for k, v in info.items()
         ]
         out.append(InputTable(title, rows))

@@ -4,23 +4,31 @@ Sheets, in order: summary (headline, segment mix and, when given, the stress
 test), clients (every client; autofilter, frozen header, number formats in the
 locale's currency style, rows tinted by segment), Pareto (the curve's points
 and a native scatter chart with the 80% line and the 80/10–80/20–80/40
-points), recommendations, and what was read. Cells hold the raw numbers of
-the view; formats only change how they look.
+points), recommendations, the clients of each recommendation (every one),
+assumptions, and what was read. Cells that hold numbers store numbers; formats
+only change how they look. The workbook is written in XlsxWriter's
+``constant_memory`` mode (each row goes to disk as it is written), and the
+client rows stream from the analysis' frame, so 500,000 clients fit in bounded
+memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from cartera.i18n import _
+from cartera.i18n import _, get_language
 from cartera.report.charts import money_affixes
 from cartera.report.palette import ACCENT, BAD, MUTED, SEGMENT_COLOURS, SEGMENT_TINTS
-from cartera.report.view import Cell, ReportView, Table, build_view
+from cartera.report.view import Cell, ReportView, Table, build_view, client_columns
+from cartera.report.xlsx_rows import CLIENT_KEYS, client_frames
+from cartera.report.xlsx_stream import StreamingSheet, write_frames
 from cartera.result import PortfolioAnalysis, StressResult
 
 __all__ = ["sheet_names", "write"]
@@ -35,6 +43,8 @@ def sheet_names() -> dict[str, str]:
         "clients": _("Clients"),
         "pareto": _("Pareto"),
         "recommendations": _("Recommendations"),
+        "rec_clients": _("Recommendation clients"),
+        "assumptions": _("Assumptions"),
         "inputs": _("What was read"),
     }
     return {k: v.translate(_INVALID)[:31] for k, v in names.items()}
@@ -106,13 +116,6 @@ def write_table(
     return row + len(table.rows) + 1
 
 
-def _widths(sheet: Worksheet, table: Table, wide: tuple[str, ...] = ("reasons", "name")) -> None:
-    for c, col in enumerate(table.columns):
-        longest = max([len(col.label)] + [len(r[c].text) for r in table.rows[:200]])
-        width = min(max(longest + 2, 9), 60 if col.key in wide else 22)
-        sheet.set_column(c, c, width)
-
-
 def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
     sheet = book.add_worksheet(name)
     sheet.set_column(0, 0, 34)
@@ -124,12 +127,14 @@ def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) ->
     for fig in view.headline:
         row += 1
         sheet.write_string(row, 0, fig.label, fmt.label)
-        if isinstance(fig.raw, int | float) and fig.key not in ("pareto",):
-            kind = "int" if fig.key in ("clients", "hhi") else "money"
-            sheet.write_number(row, 1, fig.raw, fmt.cell(kind, bad=fig.tone == "bad"))
+        if isinstance(fig.raw, int | float):
+            sheet.write_number(row, 1, fig.raw, fmt.cell(fig.kind, bad=fig.tone == "bad"))
         else:
             sheet.write_string(row, 1, fig.text, fmt.cell("text"))
-        sheet.write_string(row, 2, fig.note, fmt.subtitle)
+        if fig.note_raw is not None:
+            sheet.write_number(row, 2, fig.note_raw, fmt.cell(fig.note_kind))
+        else:
+            sheet.write_string(row, 2, fig.note, fmt.subtitle)
     row += 2
     sheet.write_string(row, 0, view.labels["segments"], fmt.heading)
     seg_top = row + 1
@@ -138,10 +143,13 @@ def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) ->
     if view.stress is not None:
         row += 1
         sheet.write_string(row, 0, view.labels["stress"], fmt.heading)
-        for label, value in [*view.stress.figures, *view.stress.named]:
+        for label, value, kind in view.stress.values:
             row += 1
             sheet.write_string(row, 0, label, fmt.label)
-            sheet.write_string(row, 1, value)
+            if value is None:
+                sheet.write_blank(row, 1, None, fmt.cell(kind))
+            else:
+                sheet.write_number(row, 1, value, fmt.cell(kind, bad=kind == "money" and value < 0))
 
 
 def _segment_chart(
@@ -170,14 +178,60 @@ def _segment_chart(
     sheet.insert_chart(3, 4, chart, {"x_scale": 1.2, "y_scale": 1.1})
 
 
-def clients_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
-    sheet = book.add_worksheet(name)
-    table = view.clients
-    write_table(sheet, fmt, table, 0, tint=True)
-    sheet.freeze_panes(1, 3)
-    sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
-    _widths(sheet, table)
+def _styles(fmt: _Formats, kind: str, column: str) -> pl.Expr:
+    """Each row's format index for a ``kind`` column: tinted by segment, red when negative."""
+
+    def by_segment(bad: bool) -> pl.Expr:
+        table = {seg: fmt.cell(kind, seg, bad)._get_xf_index() for seg in SEGMENT_TINTS}
+        default = fmt.cell(kind, "", bad)._get_xf_index()
+        return pl.col("_segment").replace_strict(table, default=default, return_dtype=pl.Int64)
+
+    if kind != "money":
+        return by_segment(False)
+    return pl.when(pl.col(column) < 0).then(by_segment(True)).otherwise(by_segment(False))
+
+
+def write_client_frames(
+    sheet: StreamingSheet,
+    fmt: _Formats,
+    frames: Iterable[pl.DataFrame],
+    start: int,
+    lead: tuple[tuple[Any, str], ...] = (),
+) -> int:
+    """Client rows (``client_frames`` slices) from ``start``, after ``lead`` cells per row.
+
+    ``lead`` is ``((value, kind), ...)``, the same in every row. Returns the row count.
+    """
+    kinds = {c.key: c.kind for c in client_columns()}
+    names = [f"_lead{i}" for i in range(len(lead))]
+    columns = [(n, kind, _styles(fmt, kind, n)) for n, (_v, kind) in zip(names, lead, strict=True)]
+    columns += [(k, kinds[k], _styles(fmt, kinds[k], k)) for k in CLIENT_KEYS]
+    literals = [pl.lit(v).alias(n) for n, (v, _k) in zip(names, lead, strict=True)]
+    with_lead = (f.with_columns(literals) if literals else f for f in frames)
+    return write_frames(sheet, with_lead, columns, start)
+
+
+def clients_sheet(
+    book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
+) -> None:
+    """Every client by revenue rank, straight from the analysis (not only the view's first)."""
+    sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
+    columns = client_columns()
+    _column_widths(sheet, [c.key for c in columns], [c.label for c in columns])
     sheet.set_row(0, 30)
+    for c, col in enumerate(columns):
+        sheet.write_string(0, c, col.label, fmt.header)
+    n = write_client_frames(sheet, fmt, client_frames(analysis, get_language()), 1)
+    sheet.freeze_panes(1, 3)
+    sheet.autofilter(0, 0, max(n, 1), len(columns) - 1)
+
+
+_WIDTHS = {"name": 34, "reasons": 60, "id": 12, "segment": 13, "action": 13, "rank": 7}
+
+
+def _column_widths(sheet: Worksheet, keys: list[str], labels: list[str]) -> None:
+    for c, (key, label) in enumerate(zip(keys, labels, strict=True)):
+        sheet.set_column(c, c, _WIDTHS.get(key, max(12, min(len(label) + 2, 22))))
 
 
 def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
@@ -187,19 +241,23 @@ def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> 
     sheet.set_column(0, 1, 20)
     sheet.set_column(3, 4, 16)
     pct = fmt.cell("pct")
-    sheet.write_row(0, 0, [t["clients_axis"], t["revenue_axis"]], fmt.header)
-    for r, (x, y) in enumerate(data.pareto, start=1):
-        sheet.write_number(r, 0, x, pct)
-        sheet.write_number(r, 1, y, pct)
     last = len(data.pareto)
-    sheet.write_row(0, 3, [t["line80"], ""], fmt.header)
     refs = [(0.0, ""), (1.0, ""), *((x, label) for x, label in data.pareto_references)]
     if data.pareto_point is not None:
         refs.append((data.pareto_point, t["portfolio"]))
-    for r, (x, label) in enumerate(refs, start=1):
-        sheet.write_number(r, 3, x, pct)
-        sheet.write_number(r, 4, 0.8, pct)
-        sheet.write_string(r, 5, label)
+    # Row by row (constant-memory mode writes each row once): curve in A:B, references in D:F.
+    sheet.write_row(0, 0, [t["clients_axis"], t["revenue_axis"]], fmt.header)
+    sheet.write_row(0, 3, [t["line80"], ""], fmt.header)
+    for r in range(1, max(last, len(refs)) + 1):
+        if r <= last:
+            x, y = data.pareto[r - 1]
+            sheet.write_number(r, 0, x, pct)
+            sheet.write_number(r, 1, y, pct)
+        if r <= len(refs):
+            x, label = refs[r - 1]
+            sheet.write_number(r, 3, x, pct)
+            sheet.write_number(r, 4, 0.8, pct)
+            sheet.write_string(r, 5, label)
     if last < 2:
         return
     chart = book.add_chart({"type": "scatter", "subtype": "straight"})
@@ -256,19 +314,67 @@ def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> 
 
 
 def recommendations_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    """One row per recommendation: priority, title, sentence, main money figure, clients."""
     sheet = book.add_worksheet(name)
-    headers = [view.labels["priority"], _("Recommendation"), _("What to do"), _("Clients")]
+    headers = [
+        view.labels["priority"],
+        _("Recommendation"),
+        _("What to do"),
+        _("Figure"),
+        _("Amount"),
+        _("Clients"),
+    ]
     sheet.write_row(0, 0, headers, fmt.header)
     for r, rec in enumerate(view.recommendations, start=1):
         sheet.write_number(r, 0, rec.priority, fmt.cell("int"))
         sheet.write_string(r, 1, rec.title, fmt.wrap)
         sheet.write_string(r, 2, rec.text, fmt.wrap)
-        sheet.write_string(r, 3, ", ".join(rec.clients), fmt.wrap)
-    sheet.set_column(0, 0, 10)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(2, 2, 90)
-    sheet.set_column(3, 3, 50)
+        if rec.money is not None and rec.money_value is not None:
+            sheet.write_string(r, 3, rec.money[0], fmt.wrap)
+            sheet.write_number(r, 4, rec.money_value, fmt.cell("money"))
+        sheet.write_number(r, 5, rec.client_count, fmt.cell("int"))
+    for col, width in enumerate((10, 28, 90, 22, 16, 10)):
+        sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
+
+
+def recommendation_clients_sheet(
+    book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
+) -> None:
+    """Every client of every recommendation, one row each, with its figures and reasons."""
+    sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
+    columns = client_columns()
+    labels = [view.labels["priority"], _("Recommendation"), *(c.label for c in columns)]
+    _column_widths(sheet, ["rank", "rec", *(c.key for c in columns)], labels)
+    sheet.set_column(1, 1, 28)
+    sheet.set_row(0, 30)
+    sheet.write_row(0, 0, labels, fmt.header)
+    row = 1
+    for rec in view.recommendations:
+        if not rec.client_ids:
+            continue
+        lead = ((rec.priority, "int"), (rec.title, "text"))
+        frames = client_frames(analysis, get_language(), rec.client_ids)
+        row += write_client_frames(sheet, fmt, frames, row, lead)
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, max(row - 1, 1), len(labels) - 1)
+
+
+def assumptions_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    """The settings behind the figures: label, value (a number where it is one), note."""
+    sheet = book.add_worksheet(name)
+    sheet.set_column(0, 0, 52)
+    sheet.set_column(1, 1, 26)
+    sheet.set_column(2, 2, 70)
+    sheet.write_string(0, 0, view.labels["assumptions_intro"], fmt.subtitle)
+    for r, a in enumerate(view.assumptions, start=2):
+        sheet.write_string(r, 0, a.label, fmt.label)
+        if a.kind != "text" and isinstance(a.raw, int | float):
+            sheet.write_number(r, 1, a.raw, fmt.cell(a.kind))
+        else:
+            sheet.write_string(r, 1, a.text, fmt.cell("text"))
+        if a.note:
+            sheet.write_string(r, 2, a.note, fmt.subtitle)
 
 
 def inputs_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
@@ -292,13 +398,18 @@ def write(analysis: PortfolioAnalysis, out: Path, stress: StressResult | None = 
     view = build_view(analysis, stress)
     names = sheet_names()
     out.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(out),
+        {"strings_to_numbers": False, "strings_to_urls": False, "constant_memory": True},
+    )
     book.set_properties({"title": view.title, "subject": view.subtitle, "author": "Cartera"})
     fmt = _Formats(book, view.currency)
     summary_sheet(book, fmt, view, names["summary"])
-    clients_sheet(book, fmt, view, names["clients"])
+    clients_sheet(book, fmt, view, names["clients"], analysis)
     pareto_sheet(book, fmt, view, names["pareto"])
     recommendations_sheet(book, fmt, view, names["recommendations"])
+    recommendation_clients_sheet(book, fmt, view, names["rec_clients"], analysis)
+    assumptions_sheet(book, fmt, view, names["assumptions"])
     inputs_sheet(book, fmt, view, names["inputs"])
     book.close()
     return out

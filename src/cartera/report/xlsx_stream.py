@@ -1,0 +1,105 @@
+"""Client rows written to a constant-memory XlsxWriter sheet as XML built by polars.
+
+XlsxWriter spends ~4.6 µs of CPU per cell through ``write_number`` /
+``write_string``: 16 columns × 500,000 clients is ~37 s. In ``constant_memory``
+mode a worksheet writes each finished row's ``<row>`` XML to a temporary file;
+:class:`StreamingSheet` adds one method that writes many rows' XML at once, built
+column-wise by polars in the same form XlsxWriter writes (inline strings, the
+cell's format index, numbers as numbers), then lets XlsxWriter go on as usual.
+The rest of the workbook (formats, filters, panes, charts) is XlsxWriter's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+__all__ = ["StreamingSheet", "rows_xml"]
+
+
+class StreamingSheet(Worksheet):
+    """A worksheet that also takes whole rows of cell XML (constant-memory mode only)."""
+
+    def write_xml_rows(self, first_row: int, last_row: int, last_col: int, xml: str) -> None:
+        """Write ``xml`` (``<row>`` elements for rows ``first_row``..``last_row``, 0-based)."""
+        if not self.constant_memory:
+            raise ValueError("write_xml_rows needs the workbook's constant_memory mode")
+        self._write_single_row(first_row)  # writes the row still pending, if any
+        self.fh.write(xml)
+        self._check_dimensions(first_row, 0)
+        self._check_dimensions(last_row, last_col)
+        self.previous_row = last_row + 1
+
+
+def _escaped(col: pl.Expr) -> pl.Expr:
+    return (
+        col.str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
+
+
+def rows_xml(
+    frame: pl.DataFrame,
+    columns: Sequence[tuple[str, str, Any]],
+    first_row: int,
+) -> str:
+    """``<row>`` XML of ``frame`` starting at sheet row ``first_row`` (0-based).
+
+    ``columns`` are ``(frame column, kind, style)`` in sheet order; ``kind`` is
+    ``"text"`` or a number kind; ``style`` is a polars expression giving each
+    cell's format index (or an int for every row). Null values are blank cells
+    that keep their format (the row's tint).
+    """
+    row = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row + 1).cast(pl.String)
+    cells: list[pl.Expr] = []
+    for c, (name, kind, style) in enumerate(columns):
+        ref = pl.lit(f'<c r="{xl_col_to_name(c)}') + row
+        s = pl.lit(style) if isinstance(style, int) else style
+        head = ref + pl.lit('" s="') + s.cast(pl.String)
+        value = pl.col(name)
+        if kind == "text":
+            text = value.cast(pl.String)
+            preserve = text.str.contains(r"^\s|\s$")
+            body = (
+                pl.when(preserve)
+                .then(pl.lit('" t="inlineStr"><is><t xml:space="preserve">'))
+                .otherwise(pl.lit('" t="inlineStr"><is><t>'))
+                + _escaped(text)
+                + pl.lit("</t></is></c>")
+            )
+            filled = text.is_not_null() & (text != "")
+        else:
+            body = pl.lit('"><v>') + value.cast(pl.String) + pl.lit("</v></c>")
+            filled = (
+                value.is_not_null() & value.is_finite() if kind != "int" else value.is_not_null()
+            )
+        cells.append(pl.when(filled).then(head + body).otherwise(head + pl.lit('"/>')))
+    xml = frame.select(
+        (pl.lit('<row r="') + row + pl.lit('">') + pl.concat_str(cells) + pl.lit("</row>")).alias(
+            "x"
+        )
+    )
+    return "".join(xml["x"].to_list())
+
+
+def write_frames(
+    sheet: StreamingSheet,
+    frames: Iterable[pl.DataFrame],
+    columns: Sequence[tuple[str, str, Any]],
+    first_row: int,
+) -> int:
+    """Write every frame's rows from ``first_row`` on; return how many rows were written."""
+    n = 0
+    for frame in frames:
+        if frame.height == 0:
+            continue
+        start = first_row + n
+        sheet.write_xml_rows(start, start + frame.height - 1, len(columns) - 1,
+                             rows_xml(frame, columns, start))  # fmt: skip
+        n += frame.height
+    return n
