@@ -80,3 +80,26 @@ def test_compiled_catalog_matches_the_po_files(lang: str) -> None:
     assert json.loads(compiled.read_text(encoding="utf-8")) == po_messages(lang), (
         f"{compiled} is out of date: run `python scripts/po_sync.py --compile`"
     )
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_one_translation_per_message_across_areas(lang: str) -> None:
+    """The areas' catalogs are compiled into one: an id translated two ways in two
+    areas would show whichever was compiled last."""
+    from babel.messages.pofile import read_po
+
+    import cartera.i18n as i18n_module
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    folder = Path(i18n_module.__file__).parent / "locale" / lang
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id or not message.string:
+                    continue
+                key = str(message.id)
+                if key in seen and seen[key][1] != message.string:
+                    clashes.append(f"{key!r}: {seen[key][0]} vs {po.name}")
+                seen.setdefault(key, (po.name, str(message.string)))
+    assert not clashes, "\n".join(clashes)

@@ -136,7 +136,7 @@ def _write(rows: list[dict[str, Any]], fmt: str, output: Path | None) -> None:
 def _render(rows: list[dict[str, Any]], currency: str, console: Console) -> None:
     table = Table(title=_("Agenda"), title_justify="left")
     for header, justify in (
-        (_("Due"), "left"), (_("Client"), "left"), (_("To do"), "left"), (_("Why"), "left"),
+        (_("Due on"), "left"), (_("Client"), "left"), (_("To do"), "left"), (_("Why"), "left"),
         (_("At stake"), "right"), (_("Owner"), "left"),
     ):  # fmt: skip
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
