@@ -77,6 +77,8 @@ def demo_unrecognised(demo_dir: Path, tmp_path: Path) -> Path:
     out = tmp_path / "demo"
     out.mkdir()
     for path in demo_dir.iterdir():
+        if not path.is_file():  # the demo's prospects folder is not an export
+            continue
         data = path.read_bytes()
         if path.name == "clientes.csv":
             data = data.replace("Razón social".encode("cp1252"), b"Denominacion fiscal", 1)

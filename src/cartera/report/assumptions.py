@@ -47,7 +47,36 @@ _THRESHOLDS: tuple[tuple[str, str, Kind], ...] = (
     ("price_pressure_discount", N_("Price pressure: average discount above"), "pct"),
     ("dependence_share", N_("Dependence: one client's share of revenue above"), "pct"),
     ("declining_ratio", N_("Declining: sales below this share of the previous period"), "pct"),
-    ("structure_min_share", N_("Structure client: share of revenue of at least"), "pct"),
+    (
+        "structure_min_active_ratio",
+        N_("Structure client: share of months with an invoice of at least"),
+        "pct",
+    ),
+    (
+        "structure_min_typical_multiple",
+        N_("Structure client: revenue at least this many times the typical client's"),
+        "number",
+    ),
+    (
+        "structure_fixed_cost_share",
+        N_("Structure clients carry this share of the fixed costs"),
+        "pct",
+    ),
+    (
+        "margin_min_excess_pp",
+        N_("Margin client: margin points above the typical client's, at least"),
+        "number",
+    ),
+    (
+        "margin_min_typical_multiple",
+        N_("Margin client: gross margin at least this many times the typical client's"),
+        "number",
+    ),
+    (
+        "margin_max_active_ratio",
+        N_("Margin client: share of months with an invoice of at most"),
+        "pct",
+    ),
     ("dormant_days", N_("Dormant: no purchase for more than (days)"), "days"),
     ("new_client_days", N_("New client: first purchase less than (days) ago"), "days"),
 )

@@ -34,7 +34,7 @@ from cartera.report.view_parts import (
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
-from cartera.scenarios.texts import FIXED_COSTS_HINT
+from cartera.scenarios.texts import FIXED_COSTS_READER_HINT
 
 __all__ = [
     "HTML_CLIENT_LIMIT",
@@ -228,7 +228,9 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             tone=_sign_tone(p.profit),
         )
         if p.fixed_costs
-        else Figure("profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_HINT)),
+        else Figure(
+            "profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_READER_HINT)
+        ),
         _pareto_figure(analysis),
         Figure(
             "hhi",

@@ -15,6 +15,7 @@ from cartera.result import Recommendation, StressResult
 
 __all__ = [
     "FIXED_COSTS_HINT",
+    "FIXED_COSTS_READER_HINT",
     "IMPACT_LABELS",
     "IMPACT_UNITS",
     "TITLES",
@@ -501,3 +502,10 @@ def stress_figures(stress: StressResult, currency: str) -> list[tuple[str, str]]
         (_("Chance fixed costs are not covered"), fmt_pct(stress.p_fixed_costs_uncovered)),
         seed,
     ]
+
+
+#: The same advice for a reader of a report or a page, in the firm's terms (no flags).
+FIXED_COSTS_READER_HINT = N_(
+    "No fixed costs given: these are net contributions, not profit. Enter the firm's yearly "
+    "fixed costs (salaries, rent…) in its settings to see profit and coverage."
+)
