@@ -73,3 +73,21 @@ def test_an_unknown_id_is_an_error_naming_it(tmp_path: Path) -> None:
     assert "«C9999»" in text and "«C0001»" not in text
     with language("es"):
         assert "«C9999»" in err.value.render() and "ningún cliente" in err.value.render()
+
+
+def test_tax_ids_and_names_are_matched_as_the_import_does(tmp_path: Path) -> None:
+    docs = write_csv(
+        tmp_path / "ventas.csv", ["Factura", "Fecha", "Cliente", "NIF", "Importe"],
+        [["F1", "02/05/2024", "Construcciones Pérez, S.L.", "", "100"],
+         ["F2", "03/05/2024", "Beta", "ES-B12.345.678", "50"],
+         ["F3", "04/05/2024", "Gamma", "", "70"]],
+        delimiter=";",
+    )  # fmt: skip
+    with language("en"):
+        analysis = analyze(
+            docs,
+            options=ReadOptions(today=TODAY),
+            settings=Settings(image_clients=["CONSTRUCCIONES PEREZ SL", "b12345678"]),
+        )
+    image = {c.name for c in analysis.clients if c.segment == "image"}
+    assert image == {"Construcciones Pérez, S.L.", "Beta"}
