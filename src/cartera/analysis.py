@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
@@ -23,6 +24,7 @@ from cartera.engine.connect import Tables, connect, from_arrow, load_tables, to_
 from cartera.engine.metrics import DataProfile, client_metrics, data_profile, rank_and_share
 from cartera.engine.portfolio import curves, summarise
 from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
+from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
 from cartera.io.options import ReadOptions
 from cartera.result import (
@@ -83,7 +85,8 @@ NOTE_NO_DUE = N_(
 )
 NOTE_NO_IMAGE = N_(
     "Image clients cannot be recognised: the clients file has no column marking them. Add a "
-    "column such as «Cliente imagen» or «Key account» (Sí/No) to the clients file."
+    "column such as «Cliente imagen» or «Key account» (Sí/No) to the clients file, or list "
+    'their ids in the settings (image_clients = ["C0001", "C0002"]).'
 )
 NOTE_NO_ACTIVITIES = N_(
     "There are no activities: service hours count as zero in the cost to serve."
@@ -126,11 +129,51 @@ def analyze(
         # The files say their currency (or --currency kept one): it replaces the default.
         settings = settings.model_copy(update={"currency": detected})
     tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
+    tables = mark_image_clients(tables, settings.image_clients)
     summary = InputSummary(tables=workspace.input_summary())
     analysis = analyze_tables(tables, settings, input_summary=summary)
-    if no_image_column(workspace.manifest):
+    if no_image_column(workspace.manifest) and not settings.image_clients:
         analysis.notes.append(NOTE_NO_IMAGE)
     return enrich(analysis, settings)
+
+
+def _unknown_id(listed: str) -> Problem:
+    return Problem(
+        N_("unknown client id"), column="image_clients", value=listed, code="bad_setting"
+    )
+
+
+def mark_image_clients(tables: Tables, listed: list[str]) -> Tables:
+    """``tables`` whose clients listed in the ``image_clients`` setting are image clients
+    (besides those the clients file marks); ids are matched as the import matches them.
+
+    Raises
+    ------
+    SettingsError
+        When a listed id is no client of the data (each such id named).
+    """
+    if not listed:
+        return tables
+    from cartera.io.identity import listed_forms
+
+    forms = listed_forms(listed)
+    clients = tables.clients
+    wanted = forms.get_column("form").unique().to_list()
+    found = to_arrow(clients.filter(clients.client_id.isin(wanted)).select("client_id"), tables.con)
+    known = set(found.column("client_id").to_pylist())
+    matched = set(forms.filter(pl.col("form").is_in(known)).get_column("listed"))
+    unknown = [i for i in listed if i not in matched]
+    if unknown:
+        raise SettingsError(
+            N_(
+                "image_clients: no client of the data has the id {ids}. Use the ids the analysis "
+                "shows (codes, else tax ids, else names)."
+            ),
+            [_unknown_id(i) for i in unknown],
+            ids=", ".join(f"«{i}»" for i in unknown),
+        )
+    image = clients.image.fill_null(False) | clients.client_id.isin(sorted(known))
+    return replace(tables, clients=clients.mutate(image=image))
 
 
 def analyze_tables(

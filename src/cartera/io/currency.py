@@ -2,7 +2,8 @@
 the header (``Base Imponible (€)``); several currencies in one file are never summed.
 
 A file whose currency column holds several codes is refused with the total of
-each currency, unless ``--currency CODE`` keeps one of them (decision 0111).
+each currency, unless ``--currency CODE`` keeps one of them or the mapping's
+``[currency]`` rates convert every amount into one base currency (decision 0111).
 """
 
 from __future__ import annotations
@@ -17,7 +18,28 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_
 from cartera.io.parse import Note
 
-__all__ = ["SYMBOLS", "code_of", "file_currency", "split_currencies", "symbol_in"]
+__all__ = [
+    "MONEY_ROLES",
+    "SYMBOLS",
+    "code_of",
+    "file_currency",
+    "split_currencies",
+    "symbol_in",
+    "to_base",
+]
+
+#: The documents roles that hold money (converted by :func:`to_base`).
+MONEY_ROLES: Final = (
+    "unit_price",
+    "net",
+    "exempt",
+    "amount",
+    "total",
+    "vat_amount",
+    "cost",
+    "margin",
+    "paid_amount",
+)
 
 #: Symbols and local spellings → ISO 4217 code (``$`` alone is read as US dollars).
 SYMBOLS: Final = {
@@ -155,7 +177,9 @@ def split_currencies(
         raise InputError(
             N_(
                 "{file}: the amounts are in several currencies ({currencies}) and cannot be "
-                "added up. Run again with --currency CODE to analyse one of them."
+                "added up. Run again with --currency CODE to analyse one of them, or give "
+                "exchange rates in the mapping ([currency] base and [currency.rates]) to "
+                "convert them all."
             ),
             problems,
             file=file,
@@ -167,3 +191,76 @@ def split_currencies(
         {"kept": kept.height, "currency": keep.upper(), "other": frame.height - kept.height},
     )
     return kept, [keep.upper()], [note]
+
+
+def _line_codes(frame: pl.DataFrame, written: str | None, base: str) -> pl.Expr:
+    """Each line's currency code: its currency cell read as a code (``€`` → ``EUR``), else the
+    currency written in the file's amounts or headers, else ``base``."""
+    fallback = pl.lit(written or base)
+    if "currency" not in frame.columns:
+        return fallback
+    cells = frame.get_column("currency").drop_nulls().unique().to_list()
+    codes = {c: code_of(c) or c.strip().upper() for c in cells}
+    read = pl.col("currency").replace_strict(codes, default=None, return_dtype=pl.String)
+    return pl.coalesce(read, fallback)
+
+
+def to_base(
+    frame: pl.DataFrame,
+    file: str,
+    base: str,
+    rates: dict[str, float],
+    written: str | None = None,
+) -> tuple[pl.DataFrame, list[Note]]:
+    """Every money column of a documents frame (:data:`MONEY_ROLES`, ``n`` rows) converted
+    into ``base`` (``amount × rates[code]``; lines in ``base`` unchanged), and the currency
+    column (when there is one) set to ``base``; still ``n`` rows.
+
+    Raises
+    ------
+    InputError
+        When a line's currency is neither ``base`` nor in ``rates`` (each such currency
+        named with its lines).
+    """
+    known = {**{c.upper(): r for c, r in rates.items()}, base: 1.0}
+    lines = (
+        frame.select(_line_codes(frame, written, base).alias("c"))
+        .group_by("c")
+        .agg(pl.len().alias("lines"))
+        .sort("c")
+    )
+    counts = dict(lines.iter_rows())
+    missing = [c for c in counts if c not in known]
+    if missing:
+        problems = [
+            Problem(
+                N_("{currency}: {lines} lines and no rate"),
+                file=file,
+                params={"currency": c, "lines": counts[c]},
+                code="missing_rate",
+            )
+            for c in missing
+        ]
+        raise InputError(
+            N_(
+                "{file}: the mapping's [currency.rates] give no rate for {currencies}, so "
+                "these amounts cannot be converted into {base}. Add a rate for each "
+                "(1 unit = rate {base})."
+            ),
+            problems,
+            file=file,
+            currencies=", ".join(missing),
+            base=base,
+        )
+    rate = _line_codes(frame, written, base).replace_strict(known, return_dtype=pl.Float64)
+    money = [c for c in MONEY_ROLES if c in frame.columns]
+    labels = [pl.lit(base).alias("currency")] if "currency" in frame.columns else []
+    converted = frame.with_columns(*[(pl.col(c) * rate).alias(c) for c in money], *labels)
+    used = [f"1 {c} = {known[c]:g} {base} ({n})" for c, n in counts.items() if c != base]
+    if not used:
+        return converted, []
+    note = Note(
+        N_("amounts converted into {base} with the mapping's rates: {rates}"),
+        {"base": base, "rates": "; ".join(used)},
+    )
+    return converted, [note]

@@ -22,6 +22,7 @@ __all__ = [
     "assign_keys",
     "complete_identity",
     "link_ids",
+    "listed_forms",
     "local_id",
     "norm_code",
     "norm_name",
@@ -91,6 +92,16 @@ def norm_name(expr: pl.Expr) -> pl.Expr:
     s = s.str.replace_all(r"\.", "").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
     s = s.str.replace(_SUFFIX_RE, "").str.strip_chars()
     return pl.when(s == "").then(None).otherwise(s)
+
+
+def listed_forms(ids: list[str]) -> pl.DataFrame:
+    """Ids written by a user (``listed``, one row each) with every id the import could give
+    that client (``form``: read as a code, a tax id or a name), nulls dropped; up to 3 rows
+    per listed id."""
+    listed = pl.DataFrame({"listed": ids}, schema={"listed": pl.String})
+    col = pl.col("listed")
+    forms = pl.concat_list(norm_code(col), norm_tax(col), norm_name(col)).alias("form")
+    return listed.select("listed", forms).explode("form").drop_nulls().unique(maintain_order=True)
 
 
 def identity_columns(roles: set[str]) -> list[pl.Expr]:

@@ -306,6 +306,7 @@ def read_file(
         profiles,
         options.currency,
         raw.name,
+        mapping.currency,
     )
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]

@@ -20,6 +20,11 @@ One section per table; every key is optional::
     date = "F. emisión"
     net = "Neto"
 
+    [currency]                         # convert a file with several currencies
+    base = "EUR"                       # the currency every amount is converted into
+    [currency.rates]                   # 1 unit of the code = rate units of the base
+    USD = 0.92
+
 Roles are those of :data:`cartera.io.aliases.ALIASES`.
 """
 
@@ -36,7 +41,7 @@ from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
 from cartera.io.aliases import ALIASES, normalise_word
 
-__all__ = ["Mapping", "TableMapping", "load_mapping"]
+__all__ = ["CurrencyMapping", "Mapping", "TableMapping", "load_mapping"]
 
 
 class TableMapping(BaseModel):
@@ -73,6 +78,29 @@ class TableMapping(BaseModel):
         )
 
 
+class CurrencyMapping(BaseModel):
+    """Exchange rates: every money amount of a documents file is converted into ``base``
+    (``rates[code]`` units of the base per unit of ``code``) before any total."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base: str = Field(min_length=3, max_length=3)
+    rates: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("base")
+    @classmethod
+    def _base_code(cls, value: str) -> str:
+        return value.strip().upper()
+
+    @field_validator("rates")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [code for code, rate in value.items() if not rate > 0 or rate == float("inf")]
+        if bad:
+            raise ValueError(f"rates must be positive numbers: {', '.join(bad)}")
+        return {code.strip().upper(): rate for code, rate in value.items()}
+
+
 class Mapping(BaseModel):
     """The whole mapping file."""
 
@@ -82,6 +110,7 @@ class Mapping(BaseModel):
     payments: TableMapping = Field(default_factory=TableMapping)
     clients: TableMapping = Field(default_factory=TableMapping)
     activities: TableMapping = Field(default_factory=TableMapping)
+    currency: CurrencyMapping | None = None
 
     def table(self, name: str) -> TableMapping:
         table: TableMapping = getattr(self, name)

@@ -14,7 +14,7 @@ from cartera.io import tables
 from cartera.io.aliases import ALIASES, normalise_header
 from cartera.io.currency import code_of, symbol_in
 from cartera.io.hints import missing_problem
-from cartera.io.mapping import Mapping, TableMapping
+from cartera.io.mapping import CurrencyMapping, Mapping, TableMapping
 from cartera.io.parse import Note
 from cartera.io.recognise import Recognition, guess_table, missing_roles, recognise
 from cartera.io.score import (
@@ -124,9 +124,10 @@ def build_part(
     profiles: list[Profile] | None = None,
     keep_currency: str | None = None,
     file: str = "",
+    rates: CurrencyMapping | None = None,
 ) -> tables.Part:
     """The table's part of one typed file (documents get the mapping's excluded statuses and
-    the currency written in their amounts or headers)."""
+    the currency written in their amounts or headers, and the mapping's exchange rates)."""
     named = {role: headers[i] for role, i in rec.roles.items()}
     if rec.table != "documents":
         return BUILDERS[rec.table](frame, named)
@@ -137,6 +138,7 @@ def build_part(
         file=file,
         keep_currency=keep_currency,
         written_currency=_written_currency(rec, headers, profiles),
+        rates=rates,
     )
 
 

@@ -17,8 +17,9 @@ import polars as pl
 from cartera.i18n import N_
 from cartera.io import rows
 from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
-from cartera.io.currency import split_currencies
+from cartera.io.currency import split_currencies, to_base
 from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
+from cartera.io.mapping import CurrencyMapping
 from cartera.io.parse import Note, distinct_texts, issue_frame
 from cartera.io.source import ROW
 
@@ -283,13 +284,19 @@ def documents_part(
     file: str = "",
     keep_currency: str | None = None,
     written_currency: str | None = None,
+    rates: CurrencyMapping | None = None,
 ) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
     list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
 
     Continuation rows, excluded statuses, document figures and anonymous lines are dealt
-    with first (:func:`_prepare`, :func:`_anonymous`)."""
+    with first (:func:`_prepare`, :func:`_anonymous`); the mapping's ``rates`` convert every
+    money column into their base currency unless ``keep_currency`` keeps one currency."""
     typed, amount, source, notes = _prepare(typed, headers, excluded)
+    if rates is not None and keep_currency is None:
+        typed, more = to_base(typed, file, rates.base, rates.rates, written_currency)
+        notes += more
+        written_currency = rates.base
     roles = set(typed.columns)
     frame, ids = with_identity(typed, roles)
     frame = frame.with_columns(amount.alias("__amount"))

@@ -78,6 +78,13 @@ class Settings(BaseModel):
     currency: str = Field(
         "EUR", min_length=3, max_length=3, description="ISO 4217 currency of the amounts."
     )
+    image_clients: list[str] = Field(
+        [],
+        description="Ids of the image clients (codes, else tax ids, else names, matched as the "
+        "import matches client ids), for a clients file without an image-client column; they "
+        "add to any such column. Empty by default: only the firm knows which clients it keeps "
+        "for their name.",
+    )
     language: Literal["es", "en"] | None = Field(
         None,
         description="Language of messages and reports (es or en). Default: the system locale, "

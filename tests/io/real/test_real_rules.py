@@ -245,3 +245,83 @@ def test_repeated_documents_option_reads_every_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(build_app(), [*args, "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert '"revenue": 140.0' in result.output
+
+
+def _rates(tmp_path: Path, rates: str) -> Path:
+    mapping = tmp_path / "rates.toml"
+    mapping.write_text(f'[currency]\nbase = "EUR"\n[currency.rates]\n{rates}\n', encoding="utf-8")
+    return mapping
+
+
+def test_mapping_rates_convert_every_line_into_the_base(tmp_path: Path) -> None:
+    # EUR lines unchanged (100 + 50), USD 250 × 0.92 = 230.00: revenue 380.00 EUR.
+    analysis = run(_currencies(tmp_path), mapping=_rates(tmp_path, "USD = 0.92"))
+    assert analysis.currency == "EUR"
+    assert analysis.portfolio.revenue == pytest.approx(380.00, abs=0.005)
+    by_name = {c.name: c.metrics.revenue for c in analysis.clients}
+    assert by_name == {"Acme": pytest.approx(150.00), "Beta": pytest.approx(230.00)}
+    assert "1 USD = 0.92 EUR (1)" in notes(analysis)
+
+
+def test_mapping_rates_convert_cost_and_totals(tmp_path: Path) -> None:
+    # Beta: 33.33 USD net, 10.00 cost, 40.33 total at 1.0842 → 36.136386 net, 10.842 cost.
+    path = write_csv(
+        tmp_path / "cost.csv",
+        ["Invoice", "Date", "Customer", "Subtotal", "Cost", "Total", "Currency"],
+        [["F1", "2024-05-02", "Acme", 100.0, 60.0, 121.0, "EUR"],
+         ["F2", "2024-05-03", "Beta", 33.33, 10.0, 40.33, "USD"]],
+    )  # fmt: skip
+    table = read_table(
+        path, options=ReadOptions(today=TODAY, mapping=_rates(tmp_path, "USD = 1.0842"))
+    )
+    rows = {r["doc_number"]: r for r in table.iter_rows(named=True)}
+    assert rows["F1"]["amount"] == pytest.approx(100.0)  # the base currency unchanged
+    assert rows["F1"]["cost"] == pytest.approx(60.0)
+    assert rows["F2"]["amount"] == pytest.approx(36.14, abs=0.005)
+    assert rows["F2"]["cost"] == pytest.approx(10.84, abs=0.005)
+    assert rows["F2"]["total"] == pytest.approx(43.73, abs=0.005)  # 40.33 × 1.0842 = 43.7258
+
+
+def test_a_currency_without_a_rate_is_refused_by_name(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "three.csv", ["Invoice", "Date", "Customer", "Subtotal", "Currency"],
+        [["F1", "2024-05-02", "Acme", 100.0, "EUR"], ["F2", "2024-05-03", "Beta", 250.0, "USD"],
+         ["F3", "2024-05-04", "Gamma", 9.0, "GBP"]],
+    )  # fmt: skip
+    with pytest.raises(InputError) as err:
+        run(path, mapping=_rates(tmp_path, "USD = 0.92"))
+    with language("en"):
+        text = err.value.render()
+    assert "no rate for GBP" in text and "GBP: 1 lines and no rate" in text
+    assert "USD:" not in text
+    assert err.value.problems[0].code == "missing_rate"
+    with language("es"):
+        assert "no dan tasa de cambio para GBP" in err.value.render()
+
+
+def test_mixed_refusal_names_the_rates_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        run(_currencies(tmp_path))
+    for lang, words in (("en", "give exchange rates"), ("es", "dé tasas de cambio")):
+        with language(lang):
+            assert words in err.value.render() and "[currency.rates]" in err.value.render()
+
+
+def test_symbol_written_file_converted_and_currency_option_wins(tmp_path: Path) -> None:
+    # $1,000.50 + $20.00 = 1,020.50 USD × 0.5 = 510.25 EUR.
+    dollars = write_csv(
+        tmp_path / "d.csv", ["Invoice", "Date", "Customer", "Net"],
+        [["1", "2024-05-02", "Acme", "$1,000.50"], ["2", "2024-05-03", "Beta", "$20.00"]],
+    )  # fmt: skip
+    analysis = run(dollars, mapping=_rates(tmp_path, "USD = 0.5"))
+    assert (analysis.currency, analysis.portfolio.revenue) == ("EUR", pytest.approx(510.25))
+    kept = run(_currencies(tmp_path), mapping=_rates(tmp_path, "USD = 0.92"), currency="USD")
+    assert (kept.currency, kept.portfolio.revenue) == ("USD", pytest.approx(250.0))
+
+
+@pytest.mark.parametrize("rates", ["USD = 0", "USD = -1.0", 'USD = "x"'])
+def test_rates_must_be_positive_numbers(tmp_path: Path, rates: str) -> None:
+    from cartera.errors import SettingsError
+
+    with pytest.raises(SettingsError):
+        run(_currencies(tmp_path), mapping=_rates(tmp_path, rates))
