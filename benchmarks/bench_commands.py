@@ -29,6 +29,11 @@ Usage::
     .venv/bin/python benchmarks/bench_commands.py --clients 500000 --lines 10000000 \\
         --repeat 1 --only analyze,analyze-json --cluster
 
+``--base DIR`` also times every ``cartera`` command with ``PYTHONPATH=DIR/src``
+(a ``git worktree`` of an older commit: ``before``) right before the same command
+with ``PYTHONPATH=HEAD/src`` (``--head``, default this checkout: ``after``),
+interleaved in the same rounds, and adds the after ÷ before ratios.
+
 Results go to benchmarks/results/commands.md (``--out`` to change; a run
 appends a section per size, ``--fresh`` starts the file anew).
 """
@@ -218,12 +223,19 @@ class Cluster:
         subprocess.run([sys.executable, str(CLUSTER), "stop", *self.args], check=False)
 
 
+BEFORE = " @before"
+
+
 def run_round(cmds: dict[str, list[str]], series: dict[str, Series], label: str,
-              out: Path, env: dict[str, str]) -> None:  # fmt: skip
-    """Run every command once, in order, adding each run to its series."""
+              out: Path, env: dict[str, str],
+              envs: dict[str, dict[str, str]] | None = None) -> None:  # fmt: skip
+    """Run every command once, in order, adding each run to its series.
+
+    ``envs`` gives some commands their own environment (the ``before`` code).
+    """
     for name, argv in cmds.items():
         shutil.rmtree(out / "import-ws", ignore_errors=True)
-        run = measure(argv, env=env)
+        run = measure(argv, env=(envs or {}).get(name, env))
         series.setdefault(name, Series(name)).runs.append(run)
         print(f"  {label} {name}: {run.seconds:.2f} s, {run.rss_mb:,.0f} MB", flush=True)
 
@@ -254,9 +266,33 @@ def table(series: dict[str, Series], labels: dict[str, str]) -> list[str]:
         failed = len(s.runs) - len(runs)
         note = f" ({failed} failed)" if failed else ""
         rows.append(
-            f"| {labels.get(name, name)}{note} | {_fmt(s.median_s())} | "
+            f"| {labels.get(name, _label(name))}{note} | {_fmt(s.median_s())} | "
             f"{spread} | {_fmt(s.median_rss(), ',.0f')} | "
             f"{_ratio(s.median_s(), floor)} | {_ratio(s.median_s(), life)} |"
+        )
+    return rows
+
+
+def _label(name: str) -> str:
+    if name.endswith(BEFORE):
+        return LABELS.get(name[: -len(BEFORE)], name[: -len(BEFORE)]) + " — before"
+    return LABELS.get(name, name)
+
+
+def versus(series: dict[str, Series]) -> list[str]:
+    """After ÷ before (wall and peak RSS medians) for the commands run both ways."""
+    pairs = [(n[: -len(BEFORE)], s) for n, s in series.items() if n.endswith(BEFORE)]
+    if not pairs:
+        return []
+    rows = ["", "| command | before ÷ after, wall | before ÷ after, peak RSS |",
+            "| --- | ---: | ---: |"]  # fmt: skip
+    for name, before in pairs:
+        after = series.get(name)
+        if after is None:
+            continue
+        rows.append(
+            f"| {LABELS.get(name, name)} | {_ratio(before.median_s(), after.median_s())} "
+            f"| {_ratio(before.median_rss(), after.median_rss())} |"
         )
     return rows
 
@@ -281,6 +317,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cartera-bench")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/commands.md")
     parser.add_argument("--fresh", action="store_true", help="start the results file anew")
+    parser.add_argument("--base", type=Path, help="checkout of the code before (its src/)")
+    parser.add_argument("--head", type=Path, default=ROOT, help="checkout of the code after")
     args = parser.parse_args()
 
     work = args.work / f"{args.clients}-{args.lines}"
@@ -292,6 +330,16 @@ def main() -> None:
     if args.only:
         wanted = {"floor", "lifetimes", *args.only.split(",")}
         cmds = {k: v for k, v in cmds.items() if k in wanted}
+    envs: dict[str, dict[str, str]] = {}
+    if args.base:
+        env["PYTHONPATH"] = str(args.head.resolve() / "src")
+        paired: dict[str, list[str]] = {}
+        for name, argv in cmds.items():
+            if argv[0] == CARTERA:
+                paired[name + BEFORE] = argv
+                envs[name + BEFORE] = dict(env, PYTHONPATH=str(args.base.resolve() / "src"))
+            paired[name] = argv
+        cmds = paired
     load_before = os.getloadavg()
     started = dt.datetime.now(dt.UTC)
     header = (
@@ -305,7 +353,7 @@ def main() -> None:
     series: dict[str, Series] = {}
     cluster_series: dict[str, Series] = {}
     for i in range(args.repeat):  # the results are written after every round
-        run_round(cmds, series, f"round {i + 1}/{args.repeat}", out, env)
+        run_round(cmds, series, f"round {i + 1}/{args.repeat}", out, env, envs)
         text = section(args, ws, series, cluster_series, started, load_before, i + 1)
         args.out.write_text(previous + text, "utf-8")
     if args.cluster:
@@ -350,6 +398,8 @@ def section(
         f"--lines {args.lines} --repeat {args.repeat}"
         + (f" --only {args.only}" if args.only else "")
         + (" --cluster" if args.cluster else "")
+        + (f" --base {args.base}" if args.base else "")
+        + (f" --head {args.head}" if args.base and args.head != ROOT else "")
         + "`  ",
         f"Run {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB; load average (1/5/15 min) "
@@ -358,6 +408,7 @@ def section(
         f"Rounds done: {rounds} of {args.repeat}.",
         "",
         *table(series, LABELS),
+        *versus(series),
     ]
     if cluster_series:
         text += ["", "DuckDB against the two-worker Spark standalone cluster on this machine "

@@ -74,3 +74,22 @@ def test_bad_flags_are_clear_errors(
     assert code != 0
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_json_is_byte_for_byte_json_dumps_of_the_contract(
+    demo_folder: Path, tmp_path: Path, lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The streamed CLI output equals ``json.dumps(to_contract())`` (issue 16)."""
+    from cartera.analysis import analyze
+    from cartera.settings import Settings
+
+    workspace = import_files([demo_folder], into=tmp_path / "ws").workspace
+    capsys.readouterr()
+    assert run(["analyze", str(workspace.path), "--format", "json", "--lang", lang,
+                "--fixed-costs", "50000"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    contract = analyze(workspace.path, settings=Settings(fixed_costs=50000)).to_contract()
+    expected = json.dumps(contract, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    assert len(contract["clients"]) > 50
+    assert out == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -10,7 +11,6 @@ from rich.console import Console
 from cartera.cli.common import (
     check_output_format,
     input_options,
-    print_json,
     read_options,
     settings_from_params,
     settings_options,
@@ -71,7 +71,11 @@ def register(app: typer.Typer) -> None:
             settings=settings, engine=engine, spark_master=spark_master,
         )  # fmt: skip
         if fmt == "json":
-            print_json(analysis.to_contract())
+            from cartera.contract_stream import write_contract
+
+            # the same text as print_json(analysis.to_contract()), without per-client dicts
+            write_contract(analysis, sys.stdout)
+            sys.stdout.flush()
             return
         from cartera.report.terminal import render_dashboard
 

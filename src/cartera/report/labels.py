@@ -2,14 +2,16 @@
 
 Every function translates at call time, so the current language (or the
 ``lang`` a renderer switched to with :func:`cartera.i18n.language`) decides.
-Numbers inside texts go through the Babel helpers of :mod:`cartera.i18n`.
+Numbers inside texts go through the cached Babel formatters of :mod:`cartera.i18n_fast`
+(the same text as the helpers of :mod:`cartera.i18n`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
+from cartera.i18n import N_, _
+from cartera.i18n_fast import money_format, number_format, percent_format
 from cartera.result import Reason
 
 __all__ = [
@@ -84,17 +86,19 @@ def hhi_label(hhi: float) -> str:
     return _("unconcentrated")
 
 
+# Reasons are written for every client (the Excel client sheet): the cached formatters of
+# cartera.i18n_fast give fmt_number / fmt_pct / fmt_money's text without Babel per value.
 def _days(value: float) -> str:
-    return fmt_number(value, 0)
+    return number_format(0)(value)
 
 
 def _share(value: float) -> str:
-    return fmt_pct(value, 1)
+    return percent_format(1)(value)
 
 
 def _fine_share(value: float) -> str:
     # Tiny buyers sit far below 0.01%; show one more decimal rather than "0,00 %".
-    return fmt_pct(value, 2 if abs(value) >= 0.0001 or value == 0 else 3)
+    return percent_format(2 if abs(value) >= 0.0001 or value == 0 else 3)(value)
 
 
 # code → (message id, formatter of value and threshold)
@@ -113,7 +117,7 @@ def reason_text(reason: Reason, currency: str = "EUR") -> str:
     """One reason with its numbers: ``'pays in 172 days (limit 120)'``."""
     if reason.code == "negative_contribution":
         return _("loses {value} after serving it").format(
-            value=fmt_money(abs(reason.value), currency, digits=0)
+            value=money_format(currency, digits=0)(abs(reason.value))
         )
     message, fmt = _REASONS[reason.code]
     return _(message).format(value=fmt(reason.value), threshold=fmt(reason.threshold))
