@@ -143,3 +143,33 @@ def test_the_assistant_table_is_left_to_the_assistant(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text("fixed_costs = 7\n[assistant]\nstructure_call_days = 14\n", encoding="utf-8")
     assert load_settings(path).fixed_costs == 7
+
+
+@pytest.mark.parametrize(
+    ("toml", "lang", "expected"),
+    [
+        ("[assistant]\nstructure_call_days = 0", "en",
+         "assistant.structure_call_days = «0»: expected a whole number ≥ 1"),
+        ("[assistant]\nstructure_cal_days = 14", "es",
+         "assistant.structure_cal_days: no existe ese ajuste; "
+         "¿quería decir «structure_call_days»?"),
+        ("[assistant.health]\nsatisfaction = 0.5", "es",
+         "assistant.health: los pesos suman 1,25, no 1."),
+        ("[[assistant.dunning]]\nname = 'x'\ndays = -1\nchannel = 'email'\n"
+         "template = 'dunning_firm'", "en",
+         "assistant.dunning.0.days = «-1»: expected a whole number ≥ 1"),
+    ],
+)  # fmt: skip
+def test_the_assistant_table_speaks_alike(
+    tmp_path: Path, toml: str, lang: str, expected: str
+) -> None:
+    from cartera.assistant import load_assistant_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(toml, encoding="utf-8")
+    with language(lang):
+        with pytest.raises(SettingsError) as info:
+            load_assistant_settings(path)
+        text = info.value.render().replace(str(tmp_path) + "/", "")
+    assert "settings.toml: " + expected[:40] in text and expected in text, text
+    assert "column" not in text and "Input should" not in text

@@ -74,6 +74,16 @@ class Expected:
         return format(self, "")
 
 
+@dataclass(frozen=True)
+class _Number:
+    """A number written in the language current when it is formatted."""
+
+    value: float
+
+    def __format__(self, spec: str) -> str:
+        return fmt_number(self.value, _digits(self.value))
+
+
 def _digits(value: float) -> int:
     return 0 if float(value).is_integer() else len(f"{value:g}".split(".")[-1])
 
@@ -108,9 +118,13 @@ def expected_of(name: str, field: FieldInfo) -> Expected:
 
 
 def _field_at(model: type[BaseModel], loc: Sequence[str | int]) -> tuple[type[BaseModel], str]:
-    """The model holding the last key of ``loc`` and that key."""
+    """The model holding the last key of ``loc`` and that key (list items are followed)."""
     for key in loc[:-1]:
+        if str(key).isdigit() or str(key) not in model.model_fields:
+            continue
         kind = _inner(model.model_fields[str(key)].annotation)
+        if get_origin(kind) in (list, tuple):
+            kind = get_args(kind)[0]
         if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
             break
         model = kind
@@ -129,8 +143,11 @@ def _problem(err: Any, model: type[BaseModel], source: str | None, prefix: str) 
                            code="unknown_setting")  # fmt: skip
         return Problem(UNKNOWN, file=source, params={"setting": setting}, code="unknown_setting")
     error = err.get("ctx", {}).get("error")
-    if err["type"] == "value_error" and error is not None:  # a check across fields
-        return Problem(str(error), file=source, code="bad_setting")  # its text is a catalog id
+    if err["type"] == "value_error" and error is not None:  # a check across fields:
+        message, *rest = error.args  # a catalog id, and its parameters when it has some
+        given = rest[0] if rest and isinstance(rest[0], dict) else {}
+        params = {k: _Number(v) if isinstance(v, float) else v for k, v in given.items()}
+        return Problem(str(message), file=source, params=params, code="bad_setting")
     known = key in owner.model_fields
     expected = expected_of(key, owner.model_fields[key]) if known else Expected(N_("a valid value"))
     value = err.get("input")
