@@ -134,9 +134,13 @@ def test_bounds_at_their_edge(tmp_path: Path, value: int) -> None:
     assert ("fixed_costs = «-1»" in text) is (value == 0)
 
 
-def test_a_flag_is_named_as_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_value_from_a_flag_or_a_form_names_the_setting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No file: the setting and the value (the web form shows the same names)."""
     assert run(["--lang", "en", "analyze", str(DEMO), "--currency", "EU"]) == 2
-    assert "--currency «EU»: expected a text of 3 characters" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "- currency «EU»: expected a text of 3 characters" in err and "column" not in err
 
 
 def test_the_assistant_table_is_left_to_the_assistant(tmp_path: Path) -> None:

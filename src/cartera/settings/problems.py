@@ -151,8 +151,6 @@ def _problem(err: Any, model: type[BaseModel], source: str | None, prefix: str) 
     known = key in owner.model_fields
     expected = expected_of(key, owner.model_fields[key]) if known else Expected(N_("a valid value"))
     value = err.get("input")
-    if source is None and len(loc) == 1:
-        setting = "--" + setting.replace("_", "-")
     shown = value if not isinstance(value, dict) else "[…]"
     return Problem(
         BAD_VALUE_IN_FILE if source is not None else BAD_VALUE,
