@@ -60,7 +60,7 @@ def test_settings_from_toml_and_their_checks(tmp_path: Path) -> None:
     path.write_text("[assistant]\nstructure_call_days = 0\n", encoding="utf-8")
     with pytest.raises(SettingsError) as info:
         load_assistant_settings(path)
-    assert info.value.problems[0].column == "assistant.structure_call_days"
+    assert info.value.problems[0].params["setting"] == "assistant.structure_call_days"
     path.write_text("[assistant.health]\nsatisfaction = 0.5\n", encoding="utf-8")
     with pytest.raises(SettingsError):
         load_assistant_settings(path)  # weights no longer add up to 1

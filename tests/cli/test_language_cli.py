@@ -110,3 +110,74 @@ def test_every_click_message(english: str, spanish: str) -> None:
         assert translate_message(english) == spanish
     with language("en"):
         assert translate_message(english) != "" and "{" not in translate_message(english)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--lang", "es"], "el fichero no existe"),
+        (["--lang=es"], "el fichero no existe"),
+        (["--lang", "en"], "does not exist"),
+        (["--lang=en"], "does not exist"),
+    ],
+)
+def test_lang_before_the_command(
+    args: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([*args, "analyze", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "--lang" not in err  # the option is accepted, not refused
+
+
+def test_lang_before_a_command_that_has_no_lang_of_its_own(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(["--lang", "es", "user", "add", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Uso: cartera user add" in out and "Argumentos" in out
+    _spanish_only(out)
+
+
+def test_spanish_locale_without_a_flag_runs_in_spanish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    assert run(["analyze", str(tmp_path / "missing.csv")]) == 1
+    assert "el fichero no existe" in capsys.readouterr().err
+    assert run(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Uso: cartera [OPCIONES] ORDEN" in out and "Órdenes" in out
+    _spanish_only(out)
+
+
+#: Click's and Typer's own English words, none of which a Spanish help screen may show.
+CLICK_WORDS = (
+    *ENGLISH, "Show this message", "default", "required", "env var", "deprecated",
+    "Aborted", "COMMAND", "TEXT", "INTEGER", "FLOAT", "BOOLEAN", "<bool>", "<float>",
+)  # fmt: skip
+
+
+def _every_command() -> list[list[str]]:
+    import typer.main
+
+    from cartera.cli.app import build_app
+
+    def walk(command: object, path: list[str]) -> list[list[str]]:
+        subs = getattr(command, "commands", {})
+        return [path] + [p for name, sub in subs.items() for p in walk(sub, [*path, name])]
+
+    with language("es"):
+        return walk(typer.main.get_command(build_app()), [])
+
+
+def test_every_help_screen_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = _every_command()
+    assert ["analyze"] in commands and ["user", "add"] in commands and len(commands) > 15
+    for path in commands:
+        assert run(["--lang", "es", *path, "--help"]) == 0, path
+        out = capsys.readouterr().out
+        assert "Uso: cartera" in out and "Opciones" in out, path
+        for word in CLICK_WORDS:
+            assert word not in out, f"English «{word}» in `cartera {' '.join(path)} --help`"

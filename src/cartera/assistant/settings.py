@@ -9,14 +9,14 @@ variable named by ``smtp.password_env`` when a message is sent.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
+from cartera.settings import read_toml
+from cartera.settings.problems import settings_error
 
 __all__ = [
     "AssistantSettings",
@@ -134,7 +134,8 @@ class HealthWeights(_Strict):
     def _sum_to_one(self) -> HealthWeights:
         total = self.satisfaction + self.recency + self.payment + self.trend + self.contact
         if abs(total - 1.0) > 1e-9:
-            raise ValueError(f"health weights add up to {total:g}, not 1")
+            message = N_("assistant.health: the weights add up to {total}, not 1.")
+            raise ValueError(message, {"total": round(total, 6)})
         return self
 
 
@@ -263,37 +264,19 @@ class AssistantSettings(_Strict):
     def _check(self) -> AssistantSettings:
         days = [level.days for level in self.dunning]
         if not days or days != sorted(days) or len(set(days)) != len(days):
-            raise ValueError("dunning levels must be given in strictly increasing days")
+            raise ValueError(
+                N_("assistant.dunning: levels must be given in strictly increasing days.")
+            )
         if self.health_red > self.health_green:
-            raise ValueError("health_red must not be above health_green")
+            raise ValueError(N_("assistant.health_red must not be above assistant.health_green."))
         return self
 
 
 def load_assistant_settings(path: str | Path | None = None) -> AssistantSettings:
     """The ``[assistant]`` table of a TOML settings file (defaults when absent or no file)."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8")).get("assistant", {})
-        except FileNotFoundError as exc:
-            raise SettingsError(N_("Settings file not found: {path}"), path=str(p)) from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(
-                N_("Settings file {path} is not valid TOML: {error}"), path=str(p), error=str(exc)
-            ) from exc
+    data: dict[str, Any] = read_toml(path).get("assistant", {}) if path is not None else {}
     try:
         return AssistantSettings.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                N_("{error}"),
-                file=str(path) if path else None,
-                column="assistant." + ".".join(str(p) for p in err["loc"]),
-                value=None if isinstance(err.get("input"), dict) else str(err.get("input")),
-                params={"error": err["msg"]},
-                code="bad_setting",
-            )
-            for err in exc.errors()
-        ]
-        raise SettingsError(N_("Invalid settings."), problems) from exc
+        source = str(path) if path else None
+        raise settings_error(exc, AssistantSettings, source, prefix="assistant.") from exc

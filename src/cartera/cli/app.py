@@ -47,8 +47,21 @@ def build_app() -> typer.Typer:
         rich_markup_mode="rich",
         pretty_exceptions_enable=False,
     )
+    app.callback()(_global_options)
     commands.register(app)
     return app
+
+
+def _global_options(
+    lang: str | None = typer.Option(
+        None, "--lang", help=_("Language: es or en."), show_default=False
+    ),
+) -> None:
+    """The options given before the command (``cartera --lang es analyze …``).
+
+    The language itself was chosen from ``argv`` before Typer parsed (so the help is
+    in it); this callback only lets Typer accept the option here.
+    """
 
 
 def run(argv: Sequence[str] | None = None) -> int:

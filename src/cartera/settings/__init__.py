@@ -15,13 +15,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cartera.errors import Problem, SettingsError
+from cartera.errors import SettingsError
 from cartera.i18n import N_
-from cartera.numbers import coerce_numbers
+from cartera.numbers import NumberError, coerce_numbers
+from cartera.settings.problems import NOT_TEXT, number_error, settings_error, toml_error
 from cartera.settings.rules import Thresholds
 from cartera.settings.scenario import StressSettings, Targets
 
-__all__ = ["Settings", "StressSettings", "Targets", "Thresholds", "load_settings"]
+__all__ = [
+    "Settings",
+    "StressSettings",
+    "Targets",
+    "Thresholds",
+    "load_settings",
+    "read_toml",
+]
 
 
 class Settings(BaseModel):
@@ -101,37 +109,41 @@ class Settings(BaseModel):
         return _validate(data, source=None)
 
 
+#: Tables of a settings file read by another part (cartera.assistant), not by :class:`Settings`.
+OTHER_TABLES = ("assistant",)
+
+
 def _validate(data: dict[str, Any], source: str | None) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                N_("{error}"),
-                file=source,
-                column=".".join(str(p) for p in err["loc"]),
-                value=None if isinstance(err.get("input"), dict) else str(err.get("input")),
-                params={"error": err["msg"]},
-                code="bad_setting",
-            )
-            for err in exc.errors()
-        ]
-        raise SettingsError(N_("Invalid settings."), problems) from exc
+        raise settings_error(exc, Settings, source) from exc
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A settings file's tables; a missing file, a file that is not UTF-8 and a TOML syntax
+    fault are :class:`SettingsError` naming the file (and the line)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SettingsError(N_("Settings file not found: {path}"), path=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise SettingsError(NOT_TEXT, path=str(p)) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(str(p), text, exc) from exc
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
     """Settings from a TOML file (optional) with flag overrides on top."""
     data: dict[str, Any] = {}
     if path is not None:
-        p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise SettingsError(N_("Settings file not found: {path}"), path=str(p)) from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(
-                N_("Settings file {path} is not valid TOML: {error}"), path=str(p), error=str(exc)
-            ) from exc
-    data = coerce_numbers(data, Settings)  # "180.000", "0,05": read in the user's language
+        data = {k: v for k, v in read_toml(path).items() if k not in OTHER_TABLES}
+        try:  # "180.000", "0,05": read in the user's language
+            data = coerce_numbers(data, Settings)
+        except NumberError as exc:
+            raise number_error(exc, Settings, str(path)) from exc
     data.update({k: v for k, v in overrides.items() if v is not None})
     return _validate(data, source=str(path) if path else None)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cartera.i18n import N_
+
 __all__ = ["StressSettings", "Targets"]
 
 
@@ -163,7 +165,9 @@ class Targets(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Targets:
         if self.n80_min_share > self.n80_max_share:
-            raise ValueError("n80_min_share must not exceed n80_max_share")
+            raise ValueError(N_("targets.n80_min_share must not exceed targets.n80_max_share."))
         if self.flag_client_share > self.max_client_share:
-            raise ValueError("flag_client_share must not exceed max_client_share")
+            raise ValueError(
+                N_("targets.flag_client_share must not exceed targets.max_client_share.")
+            )
         return self
