@@ -20,7 +20,7 @@ def test_preview_fix_a_role_then_import(tmp_path: Path, demo_dir: Path) -> None:
     app = make_app(tmp_path)
     add_user(app, "ana@alfa.es", "alfa", "analyst")
     client, csrf = login(app, "ana@alfa.es")
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo_dir.iterdir())]
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo_dir.glob("*.csv"))]
     r = client.post("/f/alfa/imports", data={"csrf_token": csrf}, files=files)
     staged = str(r.url)
     assert "Razón social" in r.text and "facturas.csv" in r.text
