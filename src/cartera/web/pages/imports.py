@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import tomllib
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from cartera.errors import CarteraError, InputError, SettingsError
 from cartera.i18n import N_, _, fmt_money, fmt_number
 from cartera.io import ReadOptions, import_files, inspect_file
 from cartera.io.aliases import ALIASES
+from cartera.report.labels import field_label
 from cartera.result import Portfolio
 from cartera.store import runs
 from cartera.store.models import ImportRun
@@ -137,8 +139,17 @@ def set_role(stage: Path, file_name: str, table: str, header: str, role: str) ->
     (stage / "mapping.toml").write_text(_toml(mapping), encoding="utf-8")
 
 
+def _sort_key(pair: tuple[str, str]) -> str:
+    """Alphabetical without accents, so «código» sorts with the c's."""
+    return "".join(c for c in unicodedata.normalize("NFD", pair[0].lower())
+                   if not unicodedata.combining(c))  # fmt: skip
+
+
 def preview(stage: Path) -> list[dict[str, Any]]:
-    """How each staged file reads: table, conventions, columns with roles and samples, problems."""
+    """How each staged file reads: table, conventions, columns with roles and samples, problems.
+
+    ``roles`` lists (code, label in the user's language) pairs, sorted by label.
+    """
     out = []
     listed = {name: table for table, spec in read_mapping(stage).items()
               for name in spec.get("files", [])}  # fmt: skip
@@ -151,7 +162,8 @@ def preview(stage: Path) -> list[dict[str, Any]]:
         info = result.as_dict()
         info["file"] = path.name
         info["error"] = ""
-        info["roles"] = sorted(ALIASES.get(result.table, {}))
+        labels = [(field_label(code), code) for code in ALIASES.get(result.table, {})]
+        info["roles"] = [(code, label) for label, code in sorted(labels, key=_sort_key)]
         out.append(info)
     return out
 
