@@ -47,7 +47,21 @@ _THRESHOLDS: tuple[tuple[str, str, Kind], ...] = (
     ("price_pressure_discount", N_("Price pressure: average discount above"), "pct"),
     ("dependence_share", N_("Dependence: one client's share of revenue above"), "pct"),
     ("declining_ratio", N_("Declining: sales below this share of the previous period"), "pct"),
-    ("structure_min_share", N_("Structure client: share of revenue of at least"), "pct"),
+    (
+        "structure_min_typical_multiple",
+        N_("Structure client: revenue at least this many times the typical client's"),
+        "number",
+    ),
+    (
+        "structure_min_active_ratio",
+        N_("Structure client: share of months with an invoice of at least"),
+        "pct",
+    ),
+    (
+        "structure_fixed_cost_share",
+        N_("Structure clients: the top clients who together pay this share of fixed costs"),
+        "pct",
+    ),
     ("dormant_days", N_("Dormant: no purchase for more than (days)"), "days"),
     ("new_client_days", N_("New client: first purchase less than (days) ago"), "days"),
 )

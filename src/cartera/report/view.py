@@ -34,7 +34,7 @@ from cartera.report.view_parts import (
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
-from cartera.scenarios.texts import FIXED_COSTS_HINT
+from cartera.scenarios.texts import FIXED_COSTS_READER_HINT, reader_note
 
 __all__ = [
     "HTML_CLIENT_LIMIT",
@@ -184,7 +184,7 @@ def build_view(
             )
             for rec in recommendation_views(analysis, list_limit)
         ],
-        notes=[_(n) for n in analysis.notes],
+        notes=[_(reader_note(n)) for n in analysis.notes],
         charts=chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
         inputs=input_tables(analysis),
@@ -228,7 +228,9 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
             tone=_sign_tone(p.profit),
         )
         if p.fixed_costs
-        else Figure("profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_HINT)),
+        else Figure(
+            "profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_READER_HINT)
+        ),
         _pareto_figure(analysis),
         Figure(
             "hhi",

@@ -15,6 +15,7 @@ from cartera.result import Recommendation, StressResult
 
 __all__ = [
     "FIXED_COSTS_HINT",
+    "FIXED_COSTS_READER_HINT",
     "IMPACT_LABELS",
     "IMPACT_UNITS",
     "TITLES",
@@ -470,6 +471,16 @@ FIXED_COSTS_HINT = N_(
     "No fixed costs given: these are net contributions, not profit. Set fixed_costs in the "
     "settings file (--settings) or pass --fixed-costs to see profit and coverage."
 )
+#: The same line for a reader of a report or a page (no command-line options).
+FIXED_COSTS_READER_HINT = N_(
+    "No fixed costs given: these are net contributions, not profit. Enter the firm's yearly "
+    "fixed costs in its settings to see profit and coverage."
+)
+
+
+def reader_note(note: str) -> str:
+    """``note`` (a message id) as a report or page reader should read it (still untranslated)."""
+    return FIXED_COSTS_READER_HINT if note == FIXED_COSTS_HINT else note
 
 
 def stress_figures(stress: StressResult, currency: str) -> list[tuple[str, str]]:
