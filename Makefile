@@ -67,10 +67,12 @@ demo: $(STAMP) system-deps assets web-assets
 	@rm -rf $(DEMO_DIR)/web
 	@pw=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(12))"); \
 	CARTERA_PASSWORD=$$pw CARTERA_DATABASE_URL= $(BIN)/cartera user add owner@demo.example \
-	  --firm "Demo" --role owner --data $(DEMO_DIR)/web >/dev/null; \
-	echo ""; echo "Web app:        $(BIN)/cartera serve --data $(DEMO_DIR)/web"; \
-	echo "  then open http://127.0.0.1:8000/ and log in as owner@demo.example, password $$pw"; \
-	echo "  and upload the files of $(DEMO_DIR)/data on the Imports page."
+	  --firm "Demo" --role owner --data $(DEMO_DIR)/web >/dev/null && \
+	CARTERA_DATABASE_URL= $(BIN)/cartera firm import Demo $(DEMO_DIR)/data/*.csv \
+	  --settings $(DEMO_DIR)/settings.toml --data $(DEMO_DIR)/web >/dev/null && \
+	echo "" && echo "Web app on the demo firm (its files already imported):" && \
+	echo "  $(BIN)/cartera serve --data $(DEMO_DIR)/web" && \
+	echo "  then open http://127.0.0.1:8000/ and log in as owner@demo.example, password $$pw"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

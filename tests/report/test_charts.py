@@ -72,3 +72,12 @@ def test_fixture_whale_stays_in_a_sensible_range(analysis: PortfolioAnalysis) ->
 )
 def test_whale_range(ys: tuple[float, ...], expected: list[float]) -> None:
     assert whale_range(ys) == [pytest.approx(v) for v in expected]
+
+
+def test_aging_labels_get_room_for_their_tilt(analysis: PortfolioAnalysis) -> None:
+    """The tilted «Más de 120 días» was cut at the chart's right edge."""
+    from cartera.report.charts import aging_chart
+
+    figure = aging_chart(chart_data(analysis, None))
+    assert figure["layout"]["xaxis"]["automargin"] is True
+    assert figure["data"][0]["x"][-1] == "Más de 120 días"

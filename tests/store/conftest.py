@@ -10,13 +10,6 @@ from sqlalchemy import text
 
 from cartera.store import Store, open_store
 from cartera.store.engine import downgrade
-from pg_cluster import postgres_cluster
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    with postgres_cluster() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

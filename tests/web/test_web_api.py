@@ -67,7 +67,9 @@ def test_bad_and_revoked_tokens_get_401(firm_app: FirmApp) -> None:
 
 def test_analysis_is_the_json_contract(api: TestClient, firm_app: FirmApp) -> None:
     data = api.get("/api/v1/firms/alfa/analysis").json()
-    assert data["schema"] == 2
+    from cartera.result import SCHEMA_VERSION
+
+    assert data["schema"] == SCHEMA_VERSION == 2
     assert {"as_of", "window", "currency", "portfolio", "clients", "recommendations"} <= set(data)
     assert len(data["clients"]) == data["portfolio"]["clients"]
 
@@ -98,7 +100,7 @@ def test_upload_imports_and_records_the_run(tmp_path: Path, demo_dir: Path) -> N
     browser, _csrf = login(app, "ana@alfa.es")
     fa = FirmApp(app, tmp_path)
     client = TestClient(app, headers={"Authorization": f"Bearer {token_for(fa, 'ana@alfa.es')}"})
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo_dir.iterdir()) if p.is_file()]
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo_dir.glob("*.csv"))]
     r = client.post("/api/v1/firms/alfa/imports", files=files)
     assert r.status_code == 201, r.text
     body = r.json()

@@ -76,9 +76,7 @@ def demo_unrecognised(demo_dir: Path, tmp_path: Path) -> Path:
     """The demo files with the clients' name column under a header no alias knows."""
     out = tmp_path / "demo"
     out.mkdir()
-    for path in demo_dir.iterdir():
-        if not path.is_file():  # the demo's prospects folder is not an export
-            continue
+    for path in demo_dir.glob("*.csv"):
         data = path.read_bytes()
         if path.name == "clientes.csv":
             data = data.replace("Razón social".encode("cp1252"), b"Denominacion fiscal", 1)

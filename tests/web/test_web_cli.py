@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,69 @@ def test_user_add_errors_are_clear(
     code = run(["user", "add", "x@example.es", "--firm", "F", "--data", str(tmp_path), *args])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_firm_import_fills_the_firm_as_the_imports_page_does(
+    tmp_path: Path,
+    demo_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from web_helpers import login, make_app
+
+    monkeypatch.delenv("CARTERA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CARTERA_PASSWORD", "correct horse battery")
+    data = tmp_path / "web"
+    settings = tmp_path / "settings.toml"
+    settings.write_text("fixed_costs = 123456\n", encoding="utf-8")
+    assert run(["user", "add", "owner@demo.example", "--firm", "Demo", "--data", str(data)]) == 0
+    files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
+    code = run(["firm", "import", "demo", *files, "--settings", str(settings), "--data", str(data)])
+    out = capsys.readouterr().out
+    assert code == 0 and "Importación 1 de Demo: 4 archivos" in out
+    app = make_app(data)
+    with app.state.cartera.store.session() as s:
+        from cartera.store import runs
+
+        history = runs.import_runs(s, 1)
+        assert [(r.status, r.user_id, len(r.files)) for r in history] == [("ok", None, 4)]
+        assert runs.firm_settings(s, 1).fixed_costs == 123456
+    assert not any((data / "firms" / "1" / "staging").iterdir())  # nothing left staged
+    client, _csrf = login(app, "owner@demo.example")
+    dashboard = client.get("/f/demo/?format=json").json()
+    assert dashboard["clients"] == "80" and dashboard["run_id"] == 1
+    assert "123.456" in json.dumps(dashboard["assumptions"], ensure_ascii=False)
+    written = history[0].manifest["tables"]["documents"]["rows_written"]
+    assert written > 0 and f"documents: {written}" in client.get("/f/demo/imports").text
+    app.state.cartera.store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("firm", "files", "code", "message"),
+    [
+        ("nadie", ["x.csv"], 2, "Empresa desconocida «nadie»"),
+        ("demo", ["no-such.csv"], 1, "Archivo no encontrado"),
+    ],
+)
+def test_firm_import_errors_are_clear_and_record_nothing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    firm: str,
+    files: list[str],
+    code: int,
+    message: str,
+) -> None:
+    monkeypatch.delenv("CARTERA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CARTERA_PASSWORD", "correct horse battery")
+    data = tmp_path / "web"
+    assert run(["user", "add", "o@demo.example", "--firm", "Demo", "--data", str(data)]) == 0
+    missing = [str(tmp_path / f) for f in files]
+    assert run(["firm", "import", firm, *missing, "--data", str(data)]) == code
+    assert message in capsys.readouterr().err
+    store = open_store(database_url(data, env={}))
+    with store.session() as s:
+        from cartera.store import runs
+
+        assert runs.import_runs(s, 1) == []
+    store.dispose()

@@ -183,3 +183,16 @@ def test_imports_history_and_comparison(firm_app: FirmApp) -> None:
     run = client.get("/f/alfa/imports/1").text
     assert "Esta es la primera importación." in run or "This is the first import." in run
     assert re.search(r"/f/alfa/imports/1\b", html)
+
+
+def test_credit_notes_table_has_no_payment_columns(firm_app: FirmApp) -> None:
+    client, _csrf = firm_app.as_role("viewer")
+    # any cached analysis of alfa (other tests may have cached one per settings): same returns
+    frame = next(iter(firm_app.app.state.cartera.cache._items.values())).analysis.clients_frame
+    returner = frame.sort("return_rate", descending=True, nulls_last=True).row(0, named=True)
+    assert returner["return_rate"] > 0
+    html = client.get(f"/f/alfa/clients/{returner['id']}").text
+    invoices, credits = html.split("Últimas facturas y cobros")[1].split("Últimos abonos")
+    head = credits.split("</thead>")[0]
+    assert head.count("<th ") == 3 and "Vencimiento" not in head and "Días de cobro" not in head
+    assert invoices.split("</thead>")[0].count("<th ") == 6

@@ -49,7 +49,7 @@ def add_user(app: FastAPI, email: str, firm_slug: str, role: str) -> None:
 
 def upload_and_import(client: TestClient, csrf: str, slug: str, demo: Path) -> str:
     """Upload every demo file, import; return the run page URL."""
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo.iterdir()) if p.is_file()]
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(demo.glob("*.csv"))]
     r = client.post(f"/f/{slug}/imports", data={"csrf_token": csrf}, files=files)
     assert r.status_code == 200 and "/imports/staged/" in str(r.url), r.text[:500]
     r = client.post(f"{r.url}/run", data={"csrf_token": csrf})

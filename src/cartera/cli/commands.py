@@ -8,6 +8,7 @@ from cartera.cli import (
     agenda_cmd,
     analyze_cmd,
     demo_cmd,
+    firm_cmd,
     io_cmds,
     report_cmd,
     scenario_cmds,
@@ -28,6 +29,7 @@ MODULES = (
     study_cmd,
     serve_cmd,
     user_cmd,
+    firm_cmd,
 )
 
 

@@ -321,7 +321,11 @@ def aging_chart(data: ChartData) -> Fig:
             "name": t["amount"],
         },
     ]
-    layout = _layout(data, t["aging"], showlegend=False, yaxis=_money_axis(data, t["amount"]))
+    # automargin: the tilted last label («Más de 120 días») is not cut at the right edge
+    layout = _layout(
+        data, t["aging"], showlegend=False, yaxis=_money_axis(data, t["amount"]),
+        xaxis={"automargin": True},
+    )  # fmt: skip
     return {"data": traces, "layout": layout}
 
 

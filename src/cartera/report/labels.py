@@ -18,6 +18,7 @@ __all__ = [
     "action_label",
     "aging_label",
     "band_label",
+    "field_label",
     "hhi_label",
     "reason_text",
     "segment_label",
@@ -55,6 +56,55 @@ _AGING = {
     "91_120": N_("91–120 days"),
     "over_120": N_("Over 120 days"),
 }
+
+
+#: Recognised columns in the reader's words (the fields Cartera reads from an export).
+_FIELDS = {
+    "doc_number": N_("invoice number"),
+    "date": N_("date"),
+    "client_code": N_("client code"),
+    "client_id": N_("client code"),
+    "client_name": N_("client name"),
+    "name": N_("client name"),
+    "tax_id": N_("tax id"),
+    "doc_type": N_("document type"),
+    "product": N_("product"),
+    "units": N_("units"),
+    "unit_price": N_("unit price"),
+    "discount_pct": N_("discount"),
+    "net": N_("net amount"),
+    "amount": N_("amount"),
+    "vat_pct": N_("VAT rate"),
+    "total": N_("total with tax"),
+    "cost": N_("cost"),
+    "margin": N_("margin"),
+    "due_date": N_("due date"),
+    "paid_date": N_("payment date"),
+    "list_price": N_("list price"),
+    "sector": N_("sector"),
+    "region": N_("region"),
+    "size": N_("size"),
+    "image": N_("image client"),
+    "reputation": N_("reputation"),
+    "contact": N_("contact person"),
+    "email": N_("email"),
+    "phone": N_("phone"),
+    "terms_days": N_("payment terms (days)"),
+    "hours": N_("hours"),
+    "kind": N_("kind"),
+    "note": N_("note"),
+    "series": N_("invoice series"),
+    "status": N_("invoice status"),
+    "vat_amount": N_("VAT amount"),
+    "paid_amount": N_("amount paid"),
+    "exempt": N_("tax-exempt amount"),
+    "currency": N_("currency"),
+}
+
+
+def field_label(code: str) -> str:
+    """A column role in the reader's words (``client_name`` → "client name")."""
+    return _(_FIELDS[code]) if code in _FIELDS else code.replace("_", " ")
 
 
 def segment_label(code: str) -> str:

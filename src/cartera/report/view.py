@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from cartera.i18n import _, fmt_date, fmt_number, get_language
-from cartera.i18n_fast import money_format, number_format, percent_format
+from cartera.i18n import _, fmt_date, fmt_money, fmt_number, fmt_pct, get_language
 from cartera.report.assumptions import Assumption, assumptions
 from cartera.report.clients import action_counts, clients_by_id, names_of, top_clients
 from cartera.report.labels import (
@@ -35,7 +34,7 @@ from cartera.report.view_parts import (
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
-from cartera.scenarios.texts import FIXED_COSTS_READER_HINT
+from cartera.scenarios.texts import FIXED_COSTS_READER_HINT, reader_note
 
 __all__ = [
     "HTML_CLIENT_LIMIT",
@@ -134,16 +133,15 @@ class ReportView:
 def money(value: float | None, currency: str) -> Cell:
     if value is None:
         return Cell("–", None)
-    return Cell(money_format(currency, digits=0)(value), value)
+    return Cell(fmt_money(value, currency, digits=0), value)
 
 
-# Table cells use the cached formatters of cartera.i18n_fast: fmt_pct / fmt_number's text.
 def pct(value: float | None, digits: int = 1) -> Cell:
-    return Cell("–", None) if value is None else Cell(percent_format(digits)(value), value)
+    return Cell("–", None) if value is None else Cell(fmt_pct(value, digits), value)
 
 
 def number(value: float | None, digits: int = 0) -> Cell:
-    return Cell("–", None) if value is None else Cell(number_format(digits)(value), value)
+    return Cell("–", None) if value is None else Cell(fmt_number(value, digits), value)
 
 
 def build_view(
@@ -186,7 +184,7 @@ def build_view(
             )
             for rec in recommendation_views(analysis, list_limit)
         ],
-        notes=[_(n) for n in analysis.notes],
+        notes=[_(reader_note(n)) for n in analysis.notes],
         charts=chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
         inputs=input_tables(analysis),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, get_language
 from cartera.report.clients import names_of, top_clients
-from cartera.report.labels import aging_label, segment_label
+from cartera.report.labels import aging_label, field_label, segment_label
 from cartera.result import SEGMENTS, PortfolioAnalysis, Recommendation, StressResult
 from cartera.scenarios import texts
 
@@ -394,42 +394,6 @@ _INPUT_KEYS = {
 }
 
 
-#: Recognised columns in the reader's words (the fields Cartera reads from an export).
-_FIELDS = {
-    "doc_number": N_("invoice number"),
-    "date": N_("date"),
-    "client_code": N_("client code"),
-    "client_id": N_("client code"),
-    "client_name": N_("client name"),
-    "name": N_("client name"),
-    "tax_id": N_("tax id"),
-    "doc_type": N_("document type"),
-    "product": N_("product"),
-    "units": N_("units"),
-    "unit_price": N_("unit price"),
-    "discount_pct": N_("discount"),
-    "net": N_("net amount"),
-    "amount": N_("amount"),
-    "vat_pct": N_("VAT rate"),
-    "total": N_("total with tax"),
-    "cost": N_("cost"),
-    "margin": N_("margin"),
-    "due_date": N_("due date"),
-    "paid_date": N_("payment date"),
-    "list_price": N_("list price"),
-    "sector": N_("sector"),
-    "region": N_("region"),
-    "size": N_("size"),
-    "image": N_("image client"),
-    "reputation": N_("reputation"),
-    "contact": N_("contact person"),
-    "email": N_("email"),
-    "phone": N_("phone"),
-    "terms_days": N_("payment terms (days)"),
-    "hours": N_("hours"),
-    "kind": N_("kind"),
-    "note": N_("note"),
-}
 _CONVENTIONS = {
     "decimal": N_("decimal mark"),
     "date": N_("dates"),
@@ -440,7 +404,7 @@ _CONVENTIONS = {
 
 
 def _field(key: str) -> str:
-    return _(_FIELDS[key]) if key in _FIELDS else key.replace("_", " ")
+    return field_label(key)
 
 
 def _convention(value: Any) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "describe",
     "format_impact",
     "impact_label",
+    "reader_note",
     "renegotiation_option",
     "stress_figures",
     "title",
@@ -471,6 +472,16 @@ FIXED_COSTS_HINT = N_(
     "No fixed costs given: these are net contributions, not profit. Set fixed_costs in the "
     "settings file (--settings) or pass --fixed-costs to see profit and coverage."
 )
+#: The same line for a reader of a report or a page (no command-line options).
+FIXED_COSTS_READER_HINT = N_(
+    "No fixed costs given: these are net contributions, not profit. Enter the firm's yearly "
+    "fixed costs in its settings to see profit and coverage."
+)
+
+
+def reader_note(note: str) -> str:
+    """``note`` (a message id) as a report or page reader should read it (still untranslated)."""
+    return FIXED_COSTS_READER_HINT if note == FIXED_COSTS_HINT else note
 
 
 def stress_figures(stress: StressResult, currency: str) -> list[tuple[str, str]]:
@@ -502,10 +513,3 @@ def stress_figures(stress: StressResult, currency: str) -> list[tuple[str, str]]
         (_("Chance fixed costs are not covered"), fmt_pct(stress.p_fixed_costs_uncovered)),
         seed,
     ]
-
-
-#: The same advice for a reader of a report or a page, in the firm's terms (no flags).
-FIXED_COSTS_READER_HINT = N_(
-    "No fixed costs given: these are net contributions, not profit. Enter the firm's yearly "
-    "fixed costs (salaries, rent…) in its settings to see profit and coverage."
-)

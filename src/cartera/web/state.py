@@ -35,4 +35,6 @@ class AppState:
 
     def firm_dir(self, firm_id: int) -> Path:
         """Folder of one firm's uploads and imported workspaces."""
-        return self.settings.data_dir / "firms" / str(firm_id)
+        from cartera.web.pages.imports import firm_folder
+
+        return firm_folder(self.settings.data_dir, firm_id)

@@ -14,6 +14,7 @@ from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, get_language
 from cartera.report.charts import figures
 from cartera.report.view import headline, segment_table
 from cartera.report.view_parts import chart_data, recommendation_views
+from cartera.scenarios.texts import reader_note
 from cartera.settings import Settings
 from cartera.web.analyses import FirmAnalysis
 
@@ -100,7 +101,7 @@ def _dashboard(fa: FirmAnalysis) -> dict[str, Any]:
         "segments": segment_table(analysis),
         "recommendations": recommendations(fa),
         "charts": charts,
-        "notes": [_(n) for n in analysis.notes],
+        "notes": [_(reader_note(n)) for n in analysis.notes],
         "assumptions": assumptions(fa.settings, analysis.currency),
         "run_id": fa.run_id,
     }

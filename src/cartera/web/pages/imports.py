@@ -14,15 +14,18 @@ import re
 import secrets
 import shutil
 import tomllib
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cartera.errors import CarteraError, SettingsError
+from cartera.errors import CarteraError, InputError, SettingsError
 from cartera.i18n import N_, _, fmt_money, fmt_number
 from cartera.io import ReadOptions, import_files, inspect_file
 from cartera.io.aliases import ALIASES
+from cartera.report.labels import field_label
 from cartera.result import Portfolio
 from cartera.store import runs
 from cartera.store.models import ImportRun
@@ -30,12 +33,14 @@ from cartera.store.models import ImportRun
 __all__ = [
     "compare_runs",
     "file_records",
+    "firm_folder",
     "import_staged",
     "preview",
     "read_mapping",
     "run_import",
     "set_role",
     "stage_dir",
+    "stage_paths",
     "staging_token",
 ]
 
@@ -45,6 +50,27 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 def staging_token() -> str:
     return secrets.token_urlsafe(18)
+
+
+def firm_folder(data_dir: Path, firm_id: int) -> Path:
+    """Folder of one firm's uploads and imported workspaces inside the data folder."""
+    return data_dir / "firms" / str(firm_id)
+
+
+def stage_paths(firm_dir: Path, paths: Sequence[Path]) -> Path:
+    """Copy files on disk into a new staging folder of the firm; return that folder.
+
+    The same layout an upload gets, so :func:`import_staged` treats both alike.
+    A missing file raises :class:`InputError` before anything is copied.
+    """
+    for path in paths:
+        if not path.is_file():
+            raise InputError(N_("File not found: {path}"), path=str(path))
+    stage = firm_dir / "staging" / staging_token()
+    (stage / "files").mkdir(parents=True)
+    for path in paths:
+        shutil.copyfile(path, stage / "files" / safe_name(path.name))
+    return stage
 
 
 def stage_dir(firm_dir: Path, token: str) -> Path | None:
@@ -113,8 +139,17 @@ def set_role(stage: Path, file_name: str, table: str, header: str, role: str) ->
     (stage / "mapping.toml").write_text(_toml(mapping), encoding="utf-8")
 
 
+def _sort_key(pair: tuple[str, str]) -> str:
+    """Alphabetical without accents, so «código» sorts with the c's."""
+    return "".join(c for c in unicodedata.normalize("NFD", pair[0].lower())
+                   if not unicodedata.combining(c))  # fmt: skip
+
+
 def preview(stage: Path) -> list[dict[str, Any]]:
-    """How each staged file reads: table, conventions, columns with roles and samples, problems."""
+    """How each staged file reads: table, conventions, columns with roles and samples, problems.
+
+    ``roles`` lists (code, label in the user's language) pairs, sorted by label.
+    """
     out = []
     listed = {name: table for table, spec in read_mapping(stage).items()
               for name in spec.get("files", [])}  # fmt: skip
@@ -127,7 +162,8 @@ def preview(stage: Path) -> list[dict[str, Any]]:
         info = result.as_dict()
         info["file"] = path.name
         info["error"] = ""
-        info["roles"] = sorted(ALIASES.get(result.table, {}))
+        labels = [(field_label(code), code) for code in ALIASES.get(result.table, {})]
+        info["roles"] = [(code, label) for label, code in sorted(labels, key=_sort_key)]
         out.append(info)
     return out
 
@@ -152,7 +188,13 @@ def run_import(stage: Path, target: Path) -> dict[str, Any]:
 
 
 def import_staged(
-    session: Session, stage: Path, run_dir: Path, data_dir: Path, *, firm_id: int, user_id: int
+    session: Session,
+    stage: Path,
+    run_dir: Path,
+    data_dir: Path,
+    *,
+    firm_id: int,
+    user_id: int | None,
 ) -> ImportRun:
     """Import ``stage`` into ``run_dir/workspace`` and record the run in the store.
 

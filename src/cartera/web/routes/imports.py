@@ -32,7 +32,7 @@ def _run_row(run: ImportRun) -> dict[str, object]:
         "when": fmt_date(run.created_at.date()) + run.created_at.strftime(" %H:%M UTC"),
         "status": run.status,
         "files": [f["name"] for f in run.files],
-        "rows": {t: v.get("rows") for t, v in run.manifest.get("tables", {}).items()},
+        "rows": {t: v.get("rows_written") for t, v in run.manifest.get("tables", {}).items()},
         "error": run.error,
     }
 

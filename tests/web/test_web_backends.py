@@ -1,0 +1,67 @@
+"""A small real subset of the web tests on both stores: SQLite and a throw-away PostgreSQL.
+
+Login, a firm's pages closed to another firm's member (404), and an import run
+recorded through the Imports page; each on a freshly migrated, empty store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from web_helpers import PASSWORD, add_user, login, make_app, upload_and_import
+
+from cartera.store import people, runs
+from cartera.store.engine import downgrade
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FastAPI]:
+    overrides: dict[str, object] = {}
+    if request.param == "postgresql":
+        overrides["database_url"] = request.getfixturevalue("postgres_url")
+    made = make_app(tmp_path, **overrides)
+    store = made.state.cartera.store
+    assert store.engine.dialect.name == request.param
+    add_user(made, "ana@alfa.es", "alfa", "owner")
+    add_user(made, "bea@beta.es", "beta", "owner")
+    yield made
+    if request.param == "postgresql":  # leave the database empty for the next test
+        downgrade(store.engine, "base")
+        with store.engine.begin() as con:
+            con.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    store.dispose()
+
+
+def test_login_right_and_wrong_password(app: FastAPI) -> None:
+    client = TestClient(app)
+    wrong = client.post("/login", data={"email": "ana@alfa.es", "password": PASSWORD + "x"},
+                        follow_redirects=False)  # fmt: skip
+    assert wrong.status_code != 303 and "session" not in wrong.cookies
+    client, _csrf = login(app, "Ana@Alfa.es")
+    assert client.get("/f/alfa/").status_code == 200
+
+
+def test_another_firms_member_gets_404(app: FastAPI) -> None:
+    client, _csrf = login(app, "bea@beta.es")
+    member, _csrf = login(app, "ana@alfa.es")
+    for path in ("/f/alfa/", "/f/alfa/imports", "/f/alfa/settings", "/f/alfa/members"):
+        assert client.get(path).status_code == 404, path
+        assert member.get(path).status_code == 200, path
+    assert client.get("/f/beta/").status_code == 200
+
+
+def test_an_import_run_is_recorded(app: FastAPI, demo_dir: Path) -> None:
+    client, csrf = login(app, "ana@alfa.es")
+    url = upload_and_import(client, csrf, "alfa", demo_dir)
+    with app.state.cartera.store.session() as s:
+        firm = people.firm_by_slug(s, "alfa")
+        assert firm is not None
+        history = runs.import_runs(s, firm.id)
+        assert [(r.status, len(r.files)) for r in history] == [("ok", 4)]
+        assert url.endswith(f"/f/alfa/imports/{history[0].id}")
+    assert client.get("/f/alfa/?format=json").json()["clients"] == "80"
