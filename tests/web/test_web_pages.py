@@ -135,6 +135,9 @@ def test_whatif_losing_two_clients(firm_app: FirmApp) -> None:
         frame["revenue"].sum() - frame["revenue"][0] - frame["revenue"][1]
     )
     assert data["lost"] == [a, b]
+    # the test firm has no fixed costs: nothing is called profit or coverage
+    assert analysis_of(firm_app).portfolio.fixed_costs == 0
+    assert {"profit", "fixed_cost_coverage"}.isdisjoint(f["key"] for f in data["figures"])
 
 
 def test_whatif_sliders_move_profit_by_hand(firm_app: FirmApp) -> None:

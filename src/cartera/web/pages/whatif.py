@@ -55,12 +55,21 @@ def _figures(before: Portfolio, after: Portfolio, currency: str) -> list[dict[st
     def band(value: str) -> Cell:
         return Cell(band_label(value), value)
 
-    return [
+    # Without fixed costs there is no profit nor coverage to show (issue 11): the rows
+    # appear once the fixed-costs slider gives them a meaning.
+    with_fixed = bool(before.fixed_costs or after.fixed_costs)
+    money_rows = [
         row("clients", _("Clients"), number),
         row("revenue", _("Revenue"), m),
         row("net_contribution", _("Net contribution"), m),
-        row("profit", _("Profit"), m),
-        row("fixed_cost_coverage", _("Fixed costs covered"), pct, delta=False),
+    ]
+    if with_fixed:
+        money_rows += [
+            row("profit", _("Profit"), m),
+            row("fixed_cost_coverage", _("Fixed costs covered"), pct, delta=False),
+        ]
+    return [
+        *money_rows,
         row("hhi", _("Concentration (HHI)"), number),
         row("pareto.band", _("Pareto"), band, delta=False),
         row("pareto.clients_for_80pct", _("Clients for 80% of revenue"), number),
