@@ -11,6 +11,7 @@ from cartera.report import check_format, render
 from cartera.report.charts import figures, money_affixes
 from cartera.report.view import build_view
 from cartera.result import PortfolioAnalysis, StressResult
+from cartera.scenarios.texts import FIXED_COSTS_HINT
 
 
 def test_raw_values_are_the_analysis(analysis: PortfolioAnalysis) -> None:
@@ -181,3 +182,14 @@ def test_no_developer_text(analysis: PortfolioAnalysis) -> None:
     inputs = " ".join(v for block in view.inputs for _k, v in block.rows)
     assert "←" not in inputs and "client_id" not in inputs and "%d" not in inputs
     assert "client code: «Código cliente»" in inputs and "dd/mm/yyyy" in inputs
+
+
+def test_the_terminal_names_the_options_a_report_does_not(analysis: PortfolioAnalysis) -> None:
+    analysis.portfolio.fixed_costs = 0
+    analysis.notes = [*analysis.notes, FIXED_COSTS_HINT]
+    with language("en"):
+        report = build_view(analysis)
+        terminal = build_view(analysis, terminal=True)
+    note = next(f for f in terminal.headline if f.key == "profit").note
+    assert "--fixed-costs" in note and "--fixed-costs" in " ".join(terminal.notes)
+    assert "--" not in " ".join(report.notes)

@@ -50,7 +50,7 @@ def render_dashboard(
 
     ``limit`` caps the rows of each client list (the rest is counted).
     """
-    view = build_view(analysis, stress)
+    view = build_view(analysis, stress, terminal=True)
     console.print(dashboard(view, width=console.width, limit=limit))
 
 

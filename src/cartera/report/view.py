@@ -34,7 +34,7 @@ from cartera.report.view_parts import (
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
-from cartera.scenarios.texts import FIXED_COSTS_READER_HINT, reader_note
+from cartera.scenarios.texts import FIXED_COSTS_HINT, FIXED_COSTS_READER_HINT, reader_note
 
 __all__ = [
     "HTML_CLIENT_LIMIT",
@@ -150,8 +150,12 @@ def build_view(
     *,
     client_limit: int | None = HTML_CLIENT_LIMIT,
     list_limit: int | None = LIST_LIMIT,
+    terminal: bool = False,
 ) -> ReportView:
     """The localised view of ``analysis`` (and ``stress``) in the current language.
+
+    ``terminal``: the reader is at the command line, so advice names the options to use
+    (``--fixed-costs``); a report or a page says it in the firm's terms instead.
 
     Only the clients shown are formatted (``None`` limits: all of them), so building
     the view of 500,000 clients costs about what building it for a few hundred does.
@@ -170,7 +174,7 @@ def build_view(
             date=fmt_date(analysis.as_of), window=window
         ),
         currency=cur,
-        headline=headline(analysis),
+        headline=headline(analysis, terminal),
         segments=segment_table(analysis),
         clients=client_table(top_clients(analysis, client_limit), cur),
         let_go=action_table(let_go, cur),
@@ -184,7 +188,7 @@ def build_view(
             )
             for rec in recommendation_views(analysis, list_limit)
         ],
-        notes=[_(reader_note(n)) for n in analysis.notes],
+        notes=[_(n if terminal else reader_note(n)) for n in analysis.notes],
         charts=chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
         inputs=input_tables(analysis),
@@ -196,7 +200,7 @@ def build_view(
     )
 
 
-def headline(analysis: PortfolioAnalysis) -> list[Figure]:
+def headline(analysis: PortfolioAnalysis, terminal: bool = False) -> list[Figure]:
     """Revenue, margin, contribution, profit, Pareto, HHI and worst single loss."""
     p, cur = analysis.portfolio, analysis.currency
     m = money
@@ -229,7 +233,11 @@ def headline(analysis: PortfolioAnalysis) -> list[Figure]:
         )
         if p.fixed_costs
         else Figure(
-            "profit", _("Fixed costs"), _("not given"), None, note=_(FIXED_COSTS_READER_HINT)
+            "profit",
+            _("Fixed costs"),
+            _("not given"),
+            None,
+            note=_(FIXED_COSTS_HINT if terminal else FIXED_COSTS_READER_HINT),
         ),
         _pareto_figure(analysis),
         Figure(
