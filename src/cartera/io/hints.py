@@ -7,6 +7,7 @@ from typing import Final
 
 from cartera.errors import Problem
 from cartera.i18n import N_, get_language
+from cartera.io.parse import SPANISH_WORDS
 from cartera.io.recognise import Recognition
 from cartera.io.source import RawTable
 from cartera.io.words import header_words
@@ -47,33 +48,9 @@ EXAMPLES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "hours": {"es": ("Horas",), "en": ("Hours",), "pt": ("Horas",)},
     "kind": {"es": ("Tipo de actividad",), "en": ("Activity type",), "pt": ("Tipo",)},
 }
-_SPANISH: Final = frozenset(
-    [
-        "fecha",
-        "cliente",
-        "factura",
-        "importe",
-        "base",
-        "vencimiento",
-        "cobro",
-        "horas",
-        "nombre",
-        "codigo",
-        "numero",
-        "unidades",
-        "cantidad",
-        "coste",
-        "razon",
-        "actividad",
-        "tipo",
-        "monto",
-        "neto",
-        "folio",
-        "docto",
-        "estado",
-        "precio",
-    ]
-)
+#: Spanish header words: the ones the number conventions look for, and a few more
+#: (LatAm registers, statuses, prices).
+_SPANISH: Final = frozenset((*SPANISH_WORDS, "monto", "neto", "folio", "docto", "estado", "precio"))
 _PORTUGUESE: Final = frozenset(
     ["data", "valor", "nome", "fatura", "emissao", "quantidade", "preco"]
 )

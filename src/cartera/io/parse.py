@@ -39,7 +39,15 @@ from cartera.io.options import ReadOptions
 from cartera.io.recognise import Recognition
 from cartera.io.source import ROW, RawTable
 
-__all__ = ["ISSUE_SCHEMA", "Note", "Typed", "distinct_texts", "issue_frame", "type_columns"]
+__all__ = [
+    "ISSUE_SCHEMA",
+    "SPANISH_WORDS",
+    "Note",
+    "Typed",
+    "distinct_texts",
+    "issue_frame",
+    "type_columns",
+]
 
 ISSUE_SCHEMA: Final = {
     "row": pl.Int64,
@@ -48,7 +56,7 @@ ISSUE_SCHEMA: Final = {
     "message": pl.String,
     "params": pl.String,
 }
-_SPANISH_WORDS: Final = (
+SPANISH_WORDS: Final = (
     "fecha",
     "cliente",
     "factura",
@@ -121,7 +129,7 @@ def issue_frame(
 
 def _is_spanish(headers: list[str]) -> bool:
     norm = [normalise_header(h) for h in headers]
-    return any(word in n for n in norm for word in _SPANISH_WORDS)
+    return any(word in n for n in norm for word in SPANISH_WORDS)
 
 
 @dataclass
