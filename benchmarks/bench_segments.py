@@ -27,11 +27,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=500_000)
     parser.add_argument("--lines", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--fixed-costs",
+        choices=("both", "none", "demo"),
+        default="both",
+        help="analyse without fixed costs, with the demo firm's, or both (default)",
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     demo = generate(clients=args.clients, lines=args.lines, seed=args.seed)
     print(f"generate: {time.perf_counter() - start:.1f} s, fixed costs {demo.fixed_costs:,.0f}")
-    for fixed in (0.0, demo.fixed_costs):
+    runs = {"both": (0.0, demo.fixed_costs), "none": (0.0,), "demo": (demo.fixed_costs,)}
+    for fixed in runs[args.fixed_costs]:
         start = time.perf_counter()
         analysis = analyse_demo(demo, Settings(fixed_costs=fixed))
         print(f"analyse (fixed costs {fixed:,.0f}): {time.perf_counter() - start:.1f} s")
