@@ -255,3 +255,15 @@ def test_deleting_a_firm_deletes_its_follow_up(store: Store) -> None:
         s.delete(s.get(Firm, firm_id))
         s.commit()
         assert s.query(Interaction).count() == 0
+
+
+def test_assistant_settings_values_kept_per_firm(store: Store) -> None:
+    firm_id, user_id = _firm_and_user(store)
+    with store.session() as s:
+        assert F.assistant_values(s, firm_id) == {}
+        F.save_assistant_values(s, firm_id, {"smtp": {"host": "mail.example.es"}}, user_id)
+        s.commit()
+        assert F.assistant_values(s, firm_id) == {"smtp": {"host": "mail.example.es"}}
+        F.save_assistant_values(s, firm_id, {}, None)
+        s.commit()
+        assert F.assistant_values(s, firm_id) == {}

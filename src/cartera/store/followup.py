@@ -22,6 +22,7 @@ from cartera.errors import SettingsError
 from cartera.i18n import N_
 from cartera.store.base import utcnow
 from cartera.store.models.accounts import Membership, User
+from cartera.store.models.firm_settings import FirmSettings
 from cartera.store.models.followup import (
     INTERACTION_KINDS,
     SUBJECT_KINDS,
@@ -42,6 +43,7 @@ __all__ = [
     "add_scheduled_item",
     "add_survey_token",
     "agenda_states",
+    "assistant_values",
     "client_interactions",
     "edit_interaction",
     "feed_for_token",
@@ -53,6 +55,7 @@ __all__ = [
     "new_feed_token",
     "reassign_item",
     "record_sent",
+    "save_assistant_values",
     "scheduled_items",
     "sent_ledger",
     "snooze_item",
@@ -551,3 +554,27 @@ def feed_for_token(session: Session, raw: str) -> CalendarFeed | None:
     if not raw.startswith(FEED_PREFIX) or len(raw) > 200:
         return None
     return session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(raw)))
+
+
+# --- the firm's assistant settings --------------------------------------------------------
+
+
+def assistant_values(session: Session, firm_id: int) -> dict[str, Any]:
+    """The assistant settings the firm changed (the adapter validates them)."""
+    row = session.get(FirmSettings, firm_id)
+    return dict(row.assistant) if row is not None and row.assistant else {}
+
+
+def save_assistant_values(
+    session: Session, firm_id: int, values: Mapping[str, Any], user_id: int | None
+) -> None:
+    """Save the firm's assistant settings (already validated by the adapter)."""
+    row = session.get(FirmSettings, firm_id)
+    if row is None:
+        row = FirmSettings(firm_id=firm_id, values={}, assistant=dict(values), updated_by=user_id)
+        session.add(row)
+    else:
+        row.assistant = dict(values)
+        row.updated_by = user_id
+        row.updated_at = utcnow()
+    session.flush()

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 The follow-up assistant's tables (docs/decisions/0810-followup-store.md): interactions and
 their revisions, agenda states, scheduled items, survey tokens, the sent ledger and
-calendar feeds.
+calendar feeds; and the firm's assistant settings (``firm_settings.assistant``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("firm_settings", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("assistant", sa.JSON(), server_default=sa.text("'{}'"), nullable=False)
+        )
     op.create_table(
         "agenda_states",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -262,3 +266,5 @@ def downgrade() -> None:
     op.drop_table("interactions")
     op.drop_table("calendar_feeds")
     op.drop_table("agenda_states")
+    with op.batch_alter_table("firm_settings", schema=None) as batch_op:
+        batch_op.drop_column("assistant")
