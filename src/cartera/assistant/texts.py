@@ -7,16 +7,20 @@ from typing import Any, Final
 
 from cartera.assistant.agenda import AgendaItem
 from cartera.assistant.messages import Message
-from cartera.i18n import N_, _, fmt_date, fmt_money, fmt_number
+from cartera.i18n import N_, _, fmt_date, fmt_money, fmt_number, fmt_pct
 
 __all__ = [
     "CHANNEL_LABELS",
+    "CHURN_LABELS",
+    "HEALTH_LABELS",
     "KIND_LABELS",
     "ROW_COLUMNS",
     "RULE_LABELS",
     "agenda_rows",
     "channel_label",
+    "churn_signal_text",
     "kind_label",
+    "label",
     "reminder_message",
     "rule_label",
     "why",
@@ -88,6 +92,34 @@ KIND_LABELS: Final = {
     "survey": N_("survey"),
     "letter": N_("letter"),
 }
+#: Health parts and bands, churn statuses, risk levels (one table: codes do not collide).
+HEALTH_LABELS: Final = {
+    "satisfaction": N_("Satisfaction"),
+    "recency": N_("Orders on rhythm"),
+    "payment": N_("Payment"),
+    "trend": N_("Sales trend"),
+    "contact": N_("Contact freshness"),
+    "red": N_("red"),
+    "amber": N_("amber"),
+    "green": N_("green"),
+}
+CHURN_LABELS: Final = {
+    "no_history": N_("too few orders to judge"),
+    "active": N_("active"),
+    "at_risk": N_("at risk"),
+    "lapsed": N_("lapsed"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "none": N_("none"),
+}
+_SIGNALS: Final = {
+    "silence": N_("{value} days without an order (its usual limit: {threshold})."),
+    "falling_trend": N_("Sales at {value} of the previous year (alarm below {threshold})."),
+    "payment_worse": N_("Paying {value} days later than the half-year before (alarm above "
+                        "{threshold})."),
+    "low_satisfaction": N_("Low satisfaction: {value} (alarm at {threshold} or less)."),
+}  # fmt: skip
 _MONEY: Final = ("revenue", "gross_margin", "previous_revenue", "net_contribution", "overdue")
 
 
@@ -97,6 +129,23 @@ def rule_label(rule: str) -> str:
 
 def channel_label(channel: str) -> str:
     return _(CHANNEL_LABELS[channel]) if channel in CHANNEL_LABELS else channel
+
+
+def label(code: str) -> str:
+    """A health part or band, churn status or risk level in words."""
+    table = {**HEALTH_LABELS, **CHURN_LABELS}
+    return _(table[code]) if code in table else code
+
+
+def churn_signal_text(code: str, value: float, threshold: float) -> str:
+    """One churn signal in words, with its value and threshold."""
+    if code not in _SIGNALS:
+        return code
+    if code == "falling_trend":
+        shown = (fmt_pct(value, 0), fmt_pct(threshold, 0))
+    else:
+        shown = (fmt_number(value), fmt_number(threshold))
+    return _(_SIGNALS[code]).format(value=shown[0], threshold=shown[1])
 
 
 def kind_label(kind: str) -> str:

@@ -168,7 +168,7 @@ def _log(
     from cartera.assistant.texts import kind_label
     from cartera.store import followup as F
     from cartera.store import people
-    from cartera.web.followup import client_names, resolve_client
+    from cartera.web.followup import CHANNELS, client_names, resolve_client
 
     names = client_names(fd.workspace())
     client_id = resolve_client(names, client)
@@ -181,7 +181,7 @@ def _log(
     row = F.add_interaction(
         fd.session, fd.firm.id, client_id=client_id, when=day, kind=kind, outcome=outcome,
         note=note, next_step=next_step, next_step_on=next_day, rule=rule, user_id=user_id,
-        source="cli", channel=_CHANNELS.get(kind),
+        source="cli", channel=CHANNELS.get(kind),
     )  # fmt: skip
     if next_day is not None:
         F.add_scheduled_item(
@@ -194,12 +194,6 @@ def _log(
     return _("Logged: {kind} with {client} ({id}), {day}.").format(
         kind=kind_label(kind), client=names[client_id], id=client_id, day=fmt_date(day)
     )
-
-
-_CHANNELS = {
-    "call": "phone", "email": "email", "meeting": "in_person", "visit": "in_person",
-    "support": "phone", "survey": "web", "letter": "letter",
-}  # fmt: skip
 
 
 def _remind(

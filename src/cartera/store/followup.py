@@ -51,6 +51,7 @@ __all__ = [
     "firm_users",
     "import_interactions",
     "interaction_history",
+    "log_version",
     "mark_done",
     "new_feed_token",
     "reassign_item",
@@ -220,6 +221,18 @@ def firm_interactions(session: Session, firm_id: int) -> list[tuple[Any, ...]]:
         (cid, day, kind, channel, outcome, note, step, name or email or who, rule)
         for cid, day, kind, channel, outcome, note, step, name, email, who, rule in rows
     ]
+
+
+def log_version(session: Session, firm_id: int) -> str:
+    """A text that changes whenever the firm's interactions do (count and latest change)."""
+    from sqlalchemy import func
+
+    count, latest = session.execute(
+        select(func.count(Interaction.id), func.max(Interaction.updated_at)).where(
+            Interaction.firm_id == firm_id
+        )
+    ).one()
+    return f"{count}:{latest}"
 
 
 def _import_key(row: Sequence[Any], occurrence: int) -> str:

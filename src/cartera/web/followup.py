@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -36,19 +36,31 @@ from cartera.store import followup as F
 from cartera.store.models import ScheduledItem, User
 
 __all__ = [
+    "CHANNELS",
     "FirmPlan",
     "agenda_items",
+    "assessments",
     "assistant_settings",
     "client_names",
     "firm_plan",
     "import_activities",
     "interaction_log",
     "item_states",
+    "merge_calendars",
     "owner_emails",
+    "reminder_mail",
     "resolve_client",
     "save_assistant_file",
+    "scheduled_calendar",
     "scheduled_rows",
 ]
+
+
+#: The channel of an interaction logged without one, by its kind.
+CHANNELS: Final = {
+    "call": "phone", "email": "email", "meeting": "in_person", "visit": "in_person",
+    "support": "phone", "survey": "web", "letter": "letter",
+}  # fmt: skip
 
 
 def interaction_log(session: Session, firm_id: int) -> pl.DataFrame:
@@ -277,3 +289,57 @@ def reminder_mail(
         stamp=stamp, organizer=sender, attendee=to[0].email if to else None,
     )  # fmt: skip
     return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
+
+
+def assessments(fp: FirmPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(churn risk, health score) of every client (:mod:`cartera.assistant.churn`, ``health``)."""
+    from cartera.assistant.churn import churn_risk, latest_answers
+    from cartera.assistant.health import health_score
+    from cartera.assistant.history import order_rhythm, payment_trend
+
+    rhythm = order_rhythm(fp.documents, fp.as_of, fp.settings.churn.at_risk_quantile)
+    answers = latest_answers(fp.log)
+    clients = fp.analysis.clients_frame
+    churn = churn_risk(
+        clients, rhythm, payment_trend(fp.documents, fp.as_of), answers, fp.settings.churn
+    )
+    health = health_score(clients, rhythm, answers, fp.log, fp.settings, fp.as_of)
+    return churn, health
+
+
+def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: str) -> bytes:
+    """Scheduled items as an iCalendar (their own UID and SEQUENCE; timed when ``at`` is set)."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Cartera//Follow-up assistant//EN")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    for item in items:
+        event = Event()
+        event.add("uid", item.calendar_uid)
+        event.add("sequence", item.sequence)
+        event.add("dtstamp", stamp)
+        if item.at is not None:
+            event.add("dtstart", item.at)
+            event.add("dtend", item.at + dt.timedelta(hours=1))
+        else:
+            event.add("dtstart", item.due)
+            event.add("dtend", item.due + dt.timedelta(days=1))
+        event.add(
+            "summary", f"{item.summary or item.kind} — {item.subject_name or item.subject_id}"
+        )
+        event.add("categories", ["scheduled"])
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def merge_calendars(*calendars: bytes) -> bytes:
+    """One calendar with the events of all (the first one's headers)."""
+    from icalendar import Calendar
+
+    first = Calendar.from_ical(calendars[0])
+    for raw in calendars[1:]:
+        for event in Calendar.from_ical(raw).walk("VEVENT"):
+            first.add_component(event)
+    return bytes(first.to_ical())
