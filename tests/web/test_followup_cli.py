@@ -273,3 +273,45 @@ def test_reminder_message_exact_over_smtp(lang: str, smtp: tuple[_Inbox, int]) -
     ics = next(got.iter_attachments()).get_payload(decode=True)  # UTF-8, RFC 5545's default
     [event] = Calendar.from_ical(ics).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 2 and str(event["SUMMARY"]) == subject
+
+
+def test_demo_firm_first_week_lists_the_planted_situations(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a fresh demo firm, ``agenda --firm`` (the store's log) lists what the workspace
+    agenda lists (tests/assistant/test_agenda_cli.py checks those rules against the planted
+    kinds) and each planted situation is there with its why."""
+    import polars as pl
+
+    from cartera.demo import write_demo
+
+    truth = write_demo(tmp_path / "again", clients=80, lines=4000, seed=7).truth
+    kind = dict(zip(truth["client_id"].to_list(), truth["kind"].to_list(), strict=True))
+    folder = tmp_path / "fresh"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CARTERA_PASSWORD", "correct horse battery")
+        assert run(["user", "add", "ana@alfa.es", "--firm", "Alfa", "--data", str(folder)]) == 0
+    files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
+    assert run(["firm", "import", "alfa", *files, "--data", str(folder)]) == 0
+    assert run(["import", *files, "--into", str(tmp_path / "ws")]) == 0
+    firm = _agenda(folder, capsys, "--lang", "en")
+    capsys.readouterr()
+    assert run(["agenda", str(tmp_path / "ws"), "--format", "json", "--lang", "en"]) == 0
+    workspace = json.loads(capsys.readouterr().out)
+    assert firm["as_of"] == workspace["as_of"]
+    assert [i["key"] for i in firm["items"]] == [i["key"] for i in workspace["items"]]
+    assert [i["why"] for i in firm["items"]] == [i["why"] for i in workspace["items"]]
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for item in firm["items"]:
+        by_rule.setdefault(item["rule"], []).append(item)
+    dunning = [i for r, v in by_rule.items() if r.startswith("dunning_") for i in v]
+    assert any(kind[i["client_id"]] == "slow_payer" for i in dunning)
+    assert all("days past due" in i["why"] for i in dunning)
+    assert by_rule["margin_reactivation"]
+    assert {kind[i["client_id"]] for i in by_rule["margin_reactivation"]} == {"margin"}
+    assert {kind[i["client_id"]] for i in by_rule["structure_call"]} == {"structure"}
+    image = {c for c, k in kind.items() if k == "image"}
+    assert {i["client_id"] for i in by_rule["image_reference"]} == image
+    assert by_rule["declining_call"]
+    assert all(i["why"].startswith("Sales fell from") for i in by_rule["declining_call"])
+    assert pl.Series([i["stake"] for i in firm["items"]]).is_sorted(descending=True)
