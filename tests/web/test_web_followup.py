@@ -278,3 +278,33 @@ def test_api_agenda_and_interactions(firm_app: FirmApp) -> None:
 def test_roles_that_follow_up(firm_app: FirmApp, role: str) -> None:
     client, _csrf = firm_app.as_role(role)
     assert "Hecha: registrarla" in client.get("/f/alfa/agenda").text
+
+
+def test_stress_uses_the_churn_risk_of_a_firm_with_interactions(firm_app: FirmApp) -> None:
+    """The demo's risky clients are margin or dormant ones whose segment already gives them
+    a high leave probability; a churn level above it (0.99) must move the result."""
+    from cartera.store import runs
+
+    client, _csrf = firm_app.as_role("owner")
+    url = "/api/v1/firms/alfa/stress?scenarios=500&seed=3"
+    store = firm_app.app.state.cartera.store
+    with store.session() as s:
+        firm = people.firm_by_slug(s, "alfa")
+        assert firm is not None
+        saved = runs.firm_settings(s, firm.id)
+
+    def run(use: bool) -> float:
+        stress = saved.stress.model_copy(update={"use_churn_risk": use,
+                                                 "churn_leave_high": 0.99})  # fmt: skip
+        with store.session() as s:
+            runs.save_firm_settings(s, firm.id, saved.model_copy(update={"stress": stress}), None)
+            s.commit()
+        return float(client.get(url).json()["expected_profit"])
+
+    try:
+        with_churn, without = run(True), run(False)
+    finally:
+        with store.session() as s:
+            runs.save_firm_settings(s, firm.id, saved, None)
+            s.commit()
+    assert with_churn < without

@@ -21,7 +21,7 @@ from cartera.web.pages.followup import agenda_data, client_followup
 from cartera.web.routes.followup import _known_client, firm_plan_or_404, log_done
 from cartera.web.state import AppState
 
-__all__ = ["InteractionIn", "InteractionPatch", "add_followup_routes"]
+__all__ = ["InteractionIn", "InteractionPatch", "add_followup_routes", "churn_levels"]
 
 Db = Annotated[Session, Depends(db)]
 Reader = Annotated[FirmContext, Depends(require("read"))]
@@ -72,6 +72,21 @@ def _plain(row: Interaction) -> dict[str, Any]:
         "next_step": row.next_step, "rule": row.rule, "user_id": row.user_id,
         "source": row.source, "updated_at": row.updated_at.isoformat(),
     }  # fmt: skip
+
+
+def churn_levels(state: AppState, session: Session, ctx: FirmContext) -> dict[str, str] | None:
+    """Client id → churn risk level, when the firm has logged interactions (else None).
+
+    The stress test raises leave probabilities with it (``stress.use_churn_risk``); a
+    firm that logs nothing keeps the segment and activity rules alone (decision 0811).
+    """
+    from cartera.web.followup import assessments
+
+    if F.log_version(session, ctx.firm.id).startswith("0:"):
+        return None
+    fp = firm_plan_or_404(state, session, ctx)
+    churn, _health = assessments(fp)
+    return dict(zip(churn["client_id"].to_list(), churn["risk"].to_list(), strict=True))
 
 
 def add_followup_routes(api: FastAPI, state: AppState) -> None:
