@@ -18,7 +18,7 @@ from cartera.store import followup as F
 from cartera.store.models import Interaction
 from cartera.web.deps import FirmContext, db, require
 from cartera.web.pages.followup import agenda_data, client_followup
-from cartera.web.routes.followup import _known_client, firm_plan_or_404, log_done
+from cartera.web.routes.followup import firm_plan_or_404, known_client, log_done
 from cartera.web.state import AppState
 
 __all__ = ["InteractionIn", "InteractionPatch", "add_followup_routes", "churn_levels"]
@@ -118,7 +118,7 @@ def add_followup_routes(api: FastAPI, state: AppState) -> None:
     def interactions(session: Db, ctx: Reader, client_id: str) -> dict[str, Any]:
         from cartera.web.followup import assessments
 
-        _known_client(state, session, ctx, client_id)
+        known_client(state, session, ctx, client_id)
         fp = firm_plan_or_404(state, session, ctx)
         with state.heavy:
             assessed = assessments(fp)
@@ -132,7 +132,7 @@ def add_followup_routes(api: FastAPI, state: AppState) -> None:
     def add(session: Db, ctx: Writer, client_id: str, body: InteractionIn) -> dict[str, Any]:
         from cartera.web.followup import CHANNELS
 
-        _known_client(state, session, ctx, client_id)
+        known_client(state, session, ctx, client_id)
         row = F.add_interaction(
             session, ctx.firm.id, client_id=client_id, when=body.when, kind=body.kind,
             channel=CHANNELS.get(body.kind), outcome=body.outcome, note=body.note,

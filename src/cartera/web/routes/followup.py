@@ -34,7 +34,7 @@ from cartera.web.pages.followup import agenda_data, export_agenda, find_item, me
 from cartera.web.render import page, respond
 from cartera.web.state import AppState
 
-__all__ = ["firm_plan_or_404", "router"]
+__all__ = ["firm_plan_or_404", "known_client", "log_done", "router"]
 
 router = APIRouter()
 State = Annotated[AppState, Depends(app_state)]
@@ -277,7 +277,7 @@ def add_interaction(
     note: Text = "",
     next_step: Text = "",
 ) -> Response:
-    _known_client(state, session, ctx, client_id)
+    known_client(state, session, ctx, client_id)
     F.add_interaction(
         session, ctx.firm.id, client_id=client_id, when=when, kind=kind,
         channel=W.CHANNELS.get(kind), outcome=outcome, note=note, next_step=next_step,
@@ -287,7 +287,7 @@ def add_interaction(
     return _back(ctx, f"clients/{client_id}#interactions")
 
 
-def _known_client(state: AppState, session: Session, ctx: FirmContext, client_id: str) -> None:
+def known_client(state: AppState, session: Session, ctx: FirmContext, client_id: str) -> None:
     fa = current_analysis(state, session, ctx)
     if (
         fa is None
@@ -331,7 +331,7 @@ def send_survey(
     scale: Annotated[Literal["csat", "nps"], Form()],
     lang: Annotated[Literal["es", "en"], Form()],
 ) -> Response:
-    _known_client(state, session, ctx, client_id)
+    known_client(state, session, ctx, client_id)
     settings = W.assistant_settings(session, ctx.firm.id)
     raw, record = surveys.issue(str(ctx.firm.id), client_id, scale, utcnow(),
                                 days=settings.survey_days, lang=lang)  # fmt: skip
