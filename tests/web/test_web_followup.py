@@ -308,3 +308,44 @@ def test_stress_uses_the_churn_risk_of_a_firm_with_interactions(firm_app: FirmAp
             runs.save_firm_settings(s, firm.id, saved, None)
             s.commit()
     assert with_churn < without
+
+
+def test_a_campaign_meeting_shows_on_the_agenda_and_in_its_calendar(firm_app: FirmApp) -> None:
+    from cartera.store import followup
+
+    store = firm_app.app.state.cartera.store
+    eva = _user_id(firm_app, "assistant@alfa.es")
+    with store.session() as s:
+        firm = people.firm_by_slug(s, "alfa")
+        assert firm is not None
+        item = followup.add_scheduled_item(
+            s, firm.id, subject_kind="prospect", subject_id="P-9", subject_name="Clínica Sur",
+            due=dt.date(2026, 10, 31), at=dt.datetime(2026, 10, 31, 9, 30, tzinfo=dt.UTC),
+            kind="meeting", summary="Presentación", owner_user_id=eva, source="campaign:12",
+        )  # fmt: skip
+        s.commit()
+        key, uid = item.key, item.calendar_uid
+    client, csrf = firm_app.as_role("assistant")
+    data = _agenda(client)
+    [booked] = [b for b in data["booked"] if b["key"] == key]
+    assert (booked["name"], booked["action"], booked["owner"]) == (
+        "Clínica Sur", "Presentación", "assistant@alfa.es")  # fmt: skip
+    assert "campaña de estudio 12" in booked["why"]
+    html = client.get("/f/alfa/agenda").text
+    assert "Clínica Sur" in html and "/clients/P-9" not in html
+    cal = Calendar.from_ical(client.get("/f/alfa/agenda/item.ics", params={"key": key}).content)
+    [event] = cal.walk("VEVENT")
+    assert (str(event["UID"]), int(event["SEQUENCE"])) == (uid, 0)
+    assert event["DTSTART"].dt == dt.datetime(2026, 10, 31, 9, 30, tzinfo=dt.UTC)
+    r = client.post("/f/alfa/agenda/snooze", data={"key": key, "until": TOMORROW,
+                                                   "csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 200
+    cal = Calendar.from_ical(client.get("/f/alfa/agenda/item.ics", params={"key": key}).content)
+    [event] = cal.walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 1  # the calendar updates its entry
+    assert event["DTSTART"].dt == dt.datetime.combine(dt.date.fromisoformat(TOMORROW),
+                                                      dt.time(9, 30, tzinfo=dt.UTC))  # fmt: skip
+    r = client.post("/f/alfa/agenda/done", data={"key": key, "kind": "meeting",
+                                                 "csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 200
+    assert key not in [b["key"] for b in _agenda(client, week=TOMORROW)["booked"]]

@@ -175,7 +175,11 @@ def snooze(
                             today=dt.date.today().isoformat(), until=until.isoformat())  # fmt: skip
     _check_key(state, session, ctx, key)
     if key.startswith("scheduled:"):
-        F.update_scheduled_item(session, _scheduled(session, ctx, key), {"due": until})
+        item = _scheduled(session, ctx, key)
+        changes: dict[str, object] = {"due": until}
+        if item.at is not None:  # a timed meeting keeps its hour on the new day
+            changes["at"] = dt.datetime.combine(until, item.at.timetz())
+        F.update_scheduled_item(session, item, changes)
     else:
         F.snooze_item(session, ctx.firm.id, key, until, ctx.user.id)
     session.commit()
