@@ -22,7 +22,7 @@ TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 
 
 def _agenda(client: TestClient, **params: str) -> dict[str, Any]:
-    r = client.get("/f/alfa/agenda", params={"format": "json", **params})
+    r = client.get("/f/alfa/agenda", params={"format": "json", "per_page": "500", **params})
     assert r.status_code == 200, r.text[:500]
     return dict(r.json())
 
@@ -63,6 +63,18 @@ def test_agenda_page_lists_items_ranked_with_why_and_exports(firm_app: FirmApp) 
         client.cookies.delete("cartera_lang")
     assert english["items"][0]["key"] == items[0]["key"]
     assert english["items"][0]["why"] != items[0]["why"]
+
+
+def test_agenda_pages(firm_app: FirmApp) -> None:
+    client, _csrf = firm_app.as_role("viewer")
+    everything = _agenda(client)
+    first = client.get("/f/alfa/agenda?format=json&per_page=10").json()
+    second = client.get("/f/alfa/agenda?format=json&per_page=10&page=2").json()
+    assert first["total"] == second["total"] == len(everything["items"]) + len(everything["booked"])
+    assert first["pages"] == -(-len(everything["items"]) // 10)
+    keys = [i["key"] for i in first["items"] + second["items"]]
+    assert keys == [i["key"] for i in everything["items"][:20]]
+    assert client.get("/f/alfa/agenda?per_page=5").status_code == 422
 
 
 def test_viewer_cannot_change_anything(firm_app: FirmApp) -> None:

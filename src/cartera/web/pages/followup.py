@@ -43,12 +43,27 @@ def member_label(user: User) -> str:
 
 
 def agenda_data(
-    session: Session, ctx: FirmContext, fp: W.FirmPlan, week: str | None, owner: str | None
+    session: Session,
+    ctx: FirmContext,
+    fp: W.FirmPlan,
+    week: str | None,
+    owner: str | None,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
 ) -> dict[str, Any]:
-    """The agenda page: booked items, then the ranked ones, with who can take them."""
+    """The agenda page: booked items, then the ranked ones, with who can take them.
+
+    With ``per_page`` only that page of the ranked items is described (``total`` counts
+    them all); the export and the API take every item.
+    """
     start, end = parse_week(week, fp.as_of)
     items = W.agenda_items(session, ctx.firm.id, fp, until=end, owner=owner)
     booked = W.scheduled_rows(session, ctx.firm.id, until=end, today=fp.as_of, owner=owner)
+    total, stake = len(items), sum(i.stake for i in items)
+    pages = max(1, -(-total // per_page)) if per_page else 1
+    if per_page:
+        items = items[(page - 1) * per_page : page * per_page]
     rows = agenda_rows(items, fp.as_of, fp.currency)
     for row in [*booked, *rows]:
         row["due_text"] = fmt_date(dt.date.fromisoformat(row["due"]))
@@ -64,7 +79,10 @@ def agenda_data(
         "me": member_label(ctx.user),
         "booked": booked,
         "items": rows,
-        "total_stake": fmt_money(sum(r["stake"] for r in rows), fp.currency, digits=0),
+        "total": total + len(booked),
+        "total_stake": fmt_money(stake, fp.currency, digits=0),
+        "page": page,
+        "pages": pages,
         "_members": members,
         "_kinds": [(k, kind_label(k)) for k in ("call", "meeting", "visit", "email", "letter")],
     }

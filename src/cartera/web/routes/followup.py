@@ -68,9 +68,12 @@ def agenda(
     ctx: Reader,
     week: Annotated[str, Query(max_length=20)] = "",
     owner: Annotated[str, Query(max_length=320)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=10, le=500)] = 50,
 ) -> Response:
     fp = firm_plan_or_404(state, session, ctx)
-    data = agenda_data(session, ctx, fp, week or None, owner or None)
+    data = agenda_data(session, ctx, fp, week or None, owner or None, page=page,
+                       per_page=per_page)  # fmt: skip
     return respond(request, state, "agenda.html", data, ctx=ctx)
 
 
