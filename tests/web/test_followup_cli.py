@@ -315,3 +315,30 @@ def test_demo_firm_first_week_lists_the_planted_situations(
     assert by_rule["declining_call"]
     assert all(i["why"].startswith("Sales fell from") for i in by_rule["declining_call"])
     assert pl.Series([i["stake"] for i in firm["items"]]).is_sorted(descending=True)
+
+
+def test_firm_import_saves_the_assistant_settings_remind_uses(
+    data: Path, demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cartera.web.followup import assistant_settings
+
+    good = tmp_path / "good.toml"
+    good.write_text('[assistant.smtp]\nhost = "mail.alfa.es"\nport = 465\nsecurity = "tls"\n'
+                    'user = "agenda"\n[assistant]\nstructure_call_days = 20\n')  # fmt: skip
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[assistant]\nstructure_call_days = 0\n")
+    files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
+    assert run(["firm", "import", "alfa", *files, "--settings", str(bad), "--data", str(data)]) == 2
+    assert "structure_call_days" in capsys.readouterr().err
+    assert (
+        run(["firm", "import", "alfa", *files, "--settings", str(good), "--data", str(data)]) == 0
+    )
+    store = open_store(database_url(data, env={}))
+    try:
+        with store.session() as s:
+            settings = assistant_settings(s, 1)
+            assert (settings.smtp.host, settings.smtp.port, settings.smtp.user) == (
+                "mail.alfa.es", 465, "agenda")  # fmt: skip
+            assert settings.structure_call_days == 20
+    finally:
+        store.dispose()
