@@ -231,6 +231,10 @@ def test_survey_answer_changes_the_health_score(firm_app: FirmApp) -> None:
     assert parts["satisfaction"] == 0.0 < old["satisfaction"]
     assert after["health"]["score"] < before["score"]
     assert round(sum(parts.values()), 2) == after["health"]["score"]
+    moved = {m["part"]: m["change"] for m in after["health"]["moved"]}
+    assert moved["satisfaction"] == pytest.approx(-old["satisfaction"])  # unknown 0.5 → 0
+    html = client.get("/f/alfa/clients/C00004").text
+    assert "Cambios por las interacciones de los últimos 30 días" in html
     survey = after["interactions"][0]
     assert (survey["kind"], survey["outcome"], survey["note"]) == ("survey", "csat:1",
                                                                   "Slow deliveries")  # fmt: skip

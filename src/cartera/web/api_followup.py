@@ -85,7 +85,7 @@ def churn_levels(state: AppState, session: Session, ctx: FirmContext) -> dict[st
     if F.log_version(session, ctx.firm.id).startswith("0:"):
         return None
     fp = firm_plan_or_404(state, session, ctx)
-    churn, _health = assessments(fp)
+    churn = assessments(fp).churn
     return dict(zip(churn["client_id"].to_list(), churn["risk"].to_list(), strict=True))
 
 

@@ -37,6 +37,8 @@ from cartera.store.models import ScheduledItem, User
 
 __all__ = [
     "CHANNELS",
+    "RECENT_DAYS",
+    "Assessed",
     "FirmPlan",
     "agenda_items",
     "assessments",
@@ -291,10 +293,29 @@ def reminder_mail(
     return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
 
 
-def assessments(fp: FirmPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(churn risk, health score) of every client (:mod:`cartera.assistant.churn`, ``health``)."""
+@dataclass(frozen=True)
+class Assessed:
+    """Churn risk and health of every client, and what recent interactions moved."""
+
+    churn: pl.DataFrame
+    health: pl.DataFrame
+    #: :func:`cartera.assistant.health.what_moved` between the health without the
+    #: interactions of the last :data:`RECENT_DAYS` days and the health now.
+    moved: pl.DataFrame
+
+
+#: The health's "what moved it" compares with the log as it was this many days ago.
+RECENT_DAYS: Final = 30
+
+
+def assessments(fp: FirmPlan, today: dt.date | None = None) -> Assessed:
+    """Churn risk, health and its recent moves (:mod:`cartera.assistant.churn`, ``health``).
+
+    Only the log-driven parts (satisfaction, contact freshness) can move between the
+    two health results: recency, payment and trend come from the same analysis.
+    """
     from cartera.assistant.churn import churn_risk, latest_answers
-    from cartera.assistant.health import health_score
+    from cartera.assistant.health import health_score, what_moved
     from cartera.assistant.history import order_rhythm, payment_trend
 
     rhythm = order_rhythm(fp.documents, fp.as_of, fp.settings.churn.at_risk_quantile)
@@ -304,7 +325,14 @@ def assessments(fp: FirmPlan) -> tuple[pl.DataFrame, pl.DataFrame]:
         clients, rhythm, payment_trend(fp.documents, fp.as_of), answers, fp.settings.churn
     )
     health = health_score(clients, rhythm, answers, fp.log, fp.settings, fp.as_of)
-    return churn, health
+    cutoff = (today or dt.date.today()) - dt.timedelta(days=RECENT_DAYS)
+    older = fp.log.filter(pl.col("when") <= cutoff)
+    if older.height == fp.log.height:
+        moved = what_moved(health, health)
+    else:
+        before = health_score(clients, rhythm, latest_answers(older), older, fp.settings, fp.as_of)
+        moved = what_moved(before, health)
+    return Assessed(churn, health, moved)
 
 
 def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: str) -> bytes:

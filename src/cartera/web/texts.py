@@ -192,6 +192,7 @@ def texts() -> dict[str, str]:
         "churn_risk": _("Churn risk"),
         "health": _("Health score"),
         "health_parts": _("What makes up the health score"),
+        "health_moved": _("Moved by the interactions of the last {days} days:"),
         "part": _("Part"),
         "points": _("Points"),
         "of_max": _("Out of"),

@@ -151,10 +151,13 @@ def client_followup(
     ctx: FirmContext,
     fp: W.FirmPlan,
     client_id: str,
-    assessed: tuple[pl.DataFrame, pl.DataFrame],
+    assessed: W.Assessed,
 ) -> dict[str, Any]:
-    """A client's follow-up: interactions with history, next contact, churn risk, health."""
-    churn, health = assessed
+    """A client's follow-up: interactions with history, next contact, churn risk, health
+    (with what the interactions of the last :data:`~cartera.web.followup.RECENT_DAYS`
+    days moved)."""
+    churn, health = assessed.churn, assessed.health
+    moved = assessed.moved.filter(pl.col("client_id") == client_id).to_dicts()
     items = build_agenda(
         fp.due.filter(pl.col("client_id") == client_id), until=dt.date.max,
         owners=W.owners_from_log(fp.log), default_owner=fp.settings.default_owner,
@@ -169,6 +172,7 @@ def client_followup(
     risk = risk_rows[0] if risk_rows else None
     score = health_rows[0] if health_rows else None
     return {
+        "recent_days": W.RECENT_DAYS,
         "next_contact": next_contact.isoformat() if next_contact else None,
         "next_contact_text": fmt_date(next_contact) if next_contact else "",
         "due_items": agenda_rows(upcoming, fp.as_of, fp.currency),
@@ -187,6 +191,11 @@ def client_followup(
                  "points_text": fmt_number(c["points"], 1),
                  "max_text": fmt_number(c["weight"] * 100, 0)}
                 for c in score["contributions"]
+            ],
+            "moved": [
+                {"part": m["part"], "label": label(m["part"]), "change": m["change"],
+                 "change_text": ("+" if m["change"] > 0 else "") + fmt_number(m["change"], 1)}
+                for m in moved
             ],
         },
         "interactions": [
