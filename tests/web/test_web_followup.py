@@ -143,9 +143,10 @@ def test_snooze_and_reassign(firm_app: FirmApp) -> None:
     r = client.post("/f/alfa/agenda/reassign", data={"key": second["key"], "owner_id": stranger,
                                                      "csrf_token": csrf})  # fmt: skip
     assert r.status_code == 422
-    r = client.post("/f/alfa/agenda/done", data={"key": "NOBODY:structure_call",
-                                                 "csrf_token": csrf})  # fmt: skip
-    assert r.status_code == 404
+    for key in ("NOBODY:structure_call", "scheduled:99999999999999999999", "scheduled:x"):
+        r = client.post("/f/alfa/agenda/done", data={"key": key, "csrf_token": csrf})
+        assert r.status_code == 404, key
+        assert client.get("/f/alfa/agenda/item.ics", params={"key": key}).status_code == 404
 
 
 def test_item_ics_and_the_personal_feed(firm_app: FirmApp) -> None:

@@ -341,8 +341,9 @@ def mark_done(
     """Mark the item ``key`` done (scheduled items; cadence items are reset by the log)."""
     row = _state(session, firm_id, key, user_id)
     row.done_at = at or utcnow()
-    if key.startswith("scheduled:"):
-        item = session.get(ScheduledItem, int(key.partition(":")[2]))
+    number = key.partition(":")[2] if key.startswith("scheduled:") else ""
+    if number.isdigit() and len(number) <= 9:
+        item = session.get(ScheduledItem, int(number))
         if item is not None and item.firm_id == firm_id:
             item.done_at = row.done_at
     session.flush()

@@ -12,7 +12,7 @@ import datetime as dt
 from contextlib import nullcontext
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -135,7 +135,8 @@ def log_done(
 
 def _scheduled(session: Session, ctx: FirmContext, key: str) -> ScheduledItem:
     number = key.partition(":")[2]
-    item = session.get(ScheduledItem, int(number)) if number.isdigit() else None
+    valid = number.isdigit() and len(number) <= 9  # an id, never past the INTEGER column
+    item = session.get(ScheduledItem, int(number)) if valid else None
     if item is None or item.firm_id != ctx.firm.id:
         raise HTTPException(404, "Unknown item")
     return item
@@ -308,7 +309,7 @@ def edit_interaction(
     session: Db,
     ctx: Writer,
     client_id: str,
-    interaction_id: int,
+    interaction_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     kind: Annotated[Literal[*KINDS], Form()],  # type: ignore[valid-type]
     when: Annotated[dt.date, Form()],
     outcome: Annotated[str, Form(max_length=200)] = "",
