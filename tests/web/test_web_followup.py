@@ -347,7 +347,7 @@ def test_a_campaign_meeting_shows_on_the_agenda_and_in_its_calendar(firm_app: Fi
     [booked] = [b for b in data["booked"] if b["key"] == key]
     assert (booked["name"], booked["action"], booked["owner"]) == (
         "Clínica Sur", "Presentación", "assistant@alfa.es")  # fmt: skip
-    assert "campaña de estudio 12" in booked["why"]
+    assert "campaña de estudio 12" in booked["why"] and booked["channel_text"] == "reunión"
     html = client.get("/f/alfa/agenda").text
     assert "Clínica Sur" in html and "/clients/P-9" not in html
     cal = Calendar.from_ical(client.get("/f/alfa/agenda/item.ics", params={"key": key}).content)

@@ -68,7 +68,8 @@ def agenda_data(
     for row in [*booked, *rows]:
         row["due_text"] = fmt_date(dt.date.fromisoformat(row["due"]))
         row["stake_text"] = fmt_money(row["stake"], fp.currency, digits=0) if row["stake"] else ""
-        row["channel_text"] = channel_label(row["channel"])
+        scheduled = row["rule"] == "scheduled"  # a booked item's channel is its kind
+        row["channel_text"] = (kind_label if scheduled else channel_label)(row["channel"])
     members = [(u.id, member_label(u)) for u, _role in F.firm_users(session, ctx.firm.id)]
     return {
         "as_of": fp.as_of.isoformat(),
