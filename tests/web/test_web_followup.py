@@ -198,6 +198,7 @@ def test_interactions_added_edited_with_history(firm_app: FirmApp) -> None:
     ]
     html = client.get("/f/alfa/clients/C00002").text
     assert "pedido grande" in html and "Editar e historial" in html
+    assert "Resultado: «pedido» → «pedido grande»" in html
     r = client.post("/f/alfa/clients/C00003/interactions/" + str(row["id"]),
                     data={"kind": "call", "when": "2026-10-20", "csrf_token": csrf})  # fmt: skip
     assert r.status_code == 404  # not this client's

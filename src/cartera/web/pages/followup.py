@@ -22,7 +22,7 @@ from cartera.assistant.texts import (
     label,
 )
 from cartera.cli.agenda_cmd import parse_week
-from cartera.i18n import fmt_date, fmt_money, fmt_number
+from cartera.i18n import _, fmt_date, fmt_money, fmt_number
 from cartera.store import followup as F
 from cartera.store.models import Interaction, User
 from cartera.web import followup as W
@@ -120,6 +120,16 @@ def find_item(fp: W.FirmPlan, session: Session, firm_id: int, key: str) -> Agend
     return found[0] if found else None
 
 
+def _field_label(name: str) -> str:
+    """An interaction field as the page names it."""
+    labels = {
+        "happened_on": _("Date"), "kind": _("Kind"), "channel": _("Channel"),
+        "outcome": _("Outcome"), "note": _("Note"), "next_step": _("Next step"),
+        "next_step_on": _("Due"), "rule": _("To do"),
+    }  # fmt: skip
+    return labels.get(name, name)
+
+
 def _interaction(session: Session, row: Interaction) -> dict[str, Any]:
     who = session.get(User, row.user_id) if row.user_id else None
     history = []
@@ -129,6 +139,8 @@ def _interaction(session: Session, row: Interaction) -> dict[str, Any]:
             "when": rev.changed_at.isoformat(timespec="minutes"),
             "who": member_label(by) if by else "",
             "changes": {k: v for k, v in rev.changes.items()},
+            "changes_text": [f"{_field_label(k)}: «{v[0] or ''}» → «{v[1] or ''}»"
+                             for k, v in rev.changes.items()],
         })  # fmt: skip
     return {
         "id": row.id,
