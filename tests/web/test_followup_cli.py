@@ -189,6 +189,8 @@ def test_remind_sends_once_per_item_in_each_language_and_resumes_after_a_failure
     capsys.readouterr()
     assert run([*base, "--dry-run"]) == 0
     assert f"{len(cadence)} recordatorios por enviar" in capsys.readouterr().out
+    assert run([*base, "--dry-run", "--limit", "2"]) == 0
+    assert "2 recordatorios por enviar" in capsys.readouterr().out
     assert inbox.messages == []
 
     inbox.refuse = "bob@alfa.es"  # the second reminder fails: the first stays recorded

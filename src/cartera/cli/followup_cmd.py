@@ -138,11 +138,15 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = typer.Option(
             False, "--dry-run", help=_("List what would be sent; send nothing.")
         ),
+        limit: int | None = typer.Option(
+            None, "--limit", min=1,
+            help=_("Send at most N reminders this run (largest stake first); the rest next run."),
+        ),
         data: Path | None = data_option(),
-    ) -> None:
+    ) -> None:  # fmt: skip
         day = parse_day(as_of, "--as-of")
         with open_firm(data, firm) as fd:
-            sent, waiting, skipped = _remind(fd, settings_file, day, dry_run)
+            sent, waiting, skipped = _remind(fd, settings_file, day, dry_run, limit)
         console = Console(highlight=False, soft_wrap=True)
         if dry_run:
             console.print(_("{n} reminders to send.").format(n=waiting))
@@ -197,7 +201,11 @@ def _log(
 
 
 def _remind(
-    fd: FirmData, settings_file: Path | None, as_of: dt.date | None, dry_run: bool
+    fd: FirmData,
+    settings_file: Path | None,
+    as_of: dt.date | None,
+    dry_run: bool,
+    limit: int | None = None,
 ) -> tuple[int, int, int]:
     """(sent, pending, skipped for want of a recipient)."""
     from cartera.assistant.reminders import LedgerEntry, Pending, deliver, pending
@@ -222,6 +230,8 @@ def _remind(
             skipped += 1
         else:
             todo.append(p)
+    if limit is not None:
+        todo = todo[:limit]  # the agenda's order: the largest stake first
     if dry_run or not todo:
         return 0, len(todo), skipped
     stamp = utcnow()
