@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cartera.errors import SettingsError
@@ -270,25 +270,17 @@ def import_interactions(
                 )
             )
         )
-    added = 0
-    for key, (client_id, when, kind, channel, note) in wanted.items():
-        if key in existing:
-            continue
-        session.add(
-            Interaction(
-                firm_id=firm_id,
-                client_id=str(client_id),
-                happened_on=when,
-                kind=_check_kind(kind),
-                channel=channel,
-                note=_clean(note),
-                source=source,
-                import_key=key,
-            )
-        )
-        added += 1
-    session.flush()
-    return added
+    now = utcnow()
+    fresh = [
+        {"firm_id": firm_id, "client_id": str(client_id), "happened_on": when,
+         "kind": _check_kind(kind), "channel": channel, "note": _clean(note),
+         "source": source, "import_key": key, "created_at": now, "updated_at": now}
+        for key, (client_id, when, kind, channel, note) in wanted.items()
+        if key not in existing
+    ]  # fmt: skip
+    if fresh:  # one multi-row INSERT per batch (SQLAlchemy's insertmanyvalues), not an object each
+        session.execute(insert(Interaction), fresh)
+    return len(fresh)
 
 
 # --- agenda states ------------------------------------------------------------------------
