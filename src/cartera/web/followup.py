@@ -161,11 +161,16 @@ def firm_plan(
     analysis: PortfolioAnalysis,
     workspace: Path,
     settings: AssistantSettings,
+    documents: pl.DataFrame | None = None,
 ) -> FirmPlan:
-    """The due contacts of the firm from its analysis, documents and logged interactions."""
+    """The due contacts of the firm from its analysis, documents and logged interactions.
+
+    ``documents`` is the workspace's documents table when the caller has it already.
+    """
     from cartera.io.workspace import Workspace
 
-    documents = Workspace.open(workspace).read("documents")
+    if documents is None:
+        documents = Workspace.open(workspace).read("documents")
     log = interaction_log(session, firm_id)
     due = plan(analysis.clients_frame, documents, log, settings, analysis.as_of)
     return FirmPlan(analysis, documents, log, settings, due)

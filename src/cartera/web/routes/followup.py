@@ -51,9 +51,15 @@ def firm_plan_or_404(state: AppState, session: Session, ctx: FirmContext) -> W.F
     fa = current_analysis(state, session, ctx)
     if fa is None:
         raise HTTPException(404, "No import yet")
+    from cartera.io.workspace import Workspace
+
     settings = W.assistant_settings(session, ctx.firm.id)
+    # An analysis never changes, nor its documents: read them once per analysis.
+    documents = fa.remember(
+        ("documents", ""), lambda: Workspace.open(fa.workspace).read("documents")
+    )
     with state.heavy:
-        return W.firm_plan(session, ctx.firm.id, fa.analysis, fa.workspace, settings)
+        return W.firm_plan(session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents)
 
 
 def _back(ctx: FirmContext, where: str = "agenda") -> RedirectResponse:
