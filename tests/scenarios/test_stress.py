@@ -198,6 +198,47 @@ def test_activity_raises_the_probability_of_lapsed_clients() -> None:
     assert p["once"] == pytest.approx(0.15)  # no interval: segment only
 
 
+def test_churn_risk_raises_the_probability_when_used() -> None:
+    rows = [
+        {"id": "high", "revenue": 1.0, "recency_days": 20, "order_interval_days": 30.0},
+        {"id": "medium", "revenue": 1.0, "recency_days": 20, "order_interval_days": 30.0},
+        {"id": "low", "revenue": 1.0, "recency_days": 20, "order_interval_days": 30.0},
+        {"id": "unknown", "revenue": 1.0, "recency_days": 20, "order_interval_days": 30.0},
+        {"id": "gone", "revenue": 1.0, "recency_days": 3000, "order_interval_days": 30.0},
+    ]
+    df = frame(rows).sort("id")
+    levels = {"high": "high", "medium": "medium", "low": "low", "unknown": None, "gone": "medium"}
+    df = df.with_columns(pl.Series("churn_risk", [levels[i] for i in df["id"]], pl.String))
+    p = dict(zip(df["id"], leave_probabilities(df, StressSettings()), strict=True))
+    assert p["high"] == pytest.approx(0.6) and p["medium"] == pytest.approx(0.35)
+    assert p["low"] == pytest.approx(0.15) and p["unknown"] == pytest.approx(0.15)
+    assert p["gone"] == pytest.approx(0.95)  # never lowered: the higher rule wins
+    off = StressSettings(use_churn_risk=False)
+    assert list(leave_probabilities(df, off)[[1, 2, 3, 4]]) == pytest.approx([0.15] * 4)
+    own = StressSettings(churn_leave_high=0.9, churn_leave_medium=0.1)
+    q = dict(zip(df["id"], leave_probabilities(df, own), strict=True))
+    assert (q["high"], q["medium"]) == (pytest.approx(0.9), pytest.approx(0.15))
+
+
+def test_stress_test_takes_the_churn_risk_of_an_analysis() -> None:
+    from cartera.scenarios import stress_test
+
+    df = frame([{"id": f"C{i}", "revenue": 100.0, "gross_margin": 40.0,
+                 "net_contribution": 30.0} for i in range(20)])  # fmt: skip
+
+    class _Analysis:
+        clients_frame = df
+        _settings = _settings(fixed=100.0)
+
+    plain = stress_test(_Analysis(), scenarios=2000, seed=5)  # type: ignore[arg-type]
+    risky = stress_test(_Analysis(), scenarios=2000, seed=5,  # type: ignore[arg-type]
+                        churn_risk={f"C{i}": "high" for i in range(10)})  # fmt: skip
+    assert risky.expected_profit < plain.expected_profit
+    assert risky.expected_profit == pytest.approx(
+        20 * 30.0 - 10 * 30.0 * 0.6 - 10 * 30.0 * 0.15 - 100.0, abs=15.0
+    )
+
+
 def test_no_cost_data_is_a_clear_error() -> None:
     df = frame([{"id": "A", "revenue": 10.0, "gross_margin": None}])
     with pytest.raises(InputError, match="cost"):

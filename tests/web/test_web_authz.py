@@ -27,6 +27,10 @@ PUBLIC = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("GET", "/static/vendor/plotly.min.js"),
+    # the secret token in the URL is the key (survey links, calendar feeds)
+    ("GET", "/survey/{slug}/{token}"),
+    ("POST", "/survey/{slug}/{token}"),
+    ("GET", "/calendar/{token}"),
 }
 #: Values for path parameters; ``firm`` is filled per test.
 SAMPLE = {
@@ -35,6 +39,8 @@ SAMPLE = {
     "run_id": "1",
     "token_id": "1",
     "member_id": "1",
+    "interaction_id": "1",
+    "slug": "alfa",
 }
 
 
@@ -131,9 +137,9 @@ def test_anonymous_requests_are_refused_everywhere(firm_app: FirmApp) -> None:
 
 
 ROLE_CAN = {
-    "owner": {"read", "import", "settings"},
-    "analyst": {"read", "import", "settings"},
-    "assistant": {"read"},
+    "owner": {"read", "import", "settings", "follow_up"},
+    "analyst": {"read", "import", "settings", "follow_up"},
+    "assistant": {"read", "follow_up"},
     "viewer": {"read"},
 }
 
@@ -145,9 +151,14 @@ def test_roles_grant_what_they_say(firm_app: FirmApp, role: str) -> None:
         "read": "/f/alfa/clients",
         "import": "/f/alfa/imports",
         "settings": "/f/alfa/settings",
+        "follow_up": "/f/alfa/clients/C00001/interactions",
     }
     for permission, url in checks.items():
         expected = 200 if permission in ROLE_CAN[role] else 403
+        if permission == "follow_up":  # a change: an empty form is refused (422), not forbidden
+            got = client.post(url, data={"csrf_token": _csrf}).status_code
+            assert (got == 403) == (expected == 403), (role, url, got)
+            continue
         assert client.get(url).status_code == expected, (role, url)
     assert deps.PERMISSIONS[role] - {"members"} == ROLE_CAN[role]
 

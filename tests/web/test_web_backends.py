@@ -65,3 +65,31 @@ def test_an_import_run_is_recorded(app: FastAPI, demo_dir: Path) -> None:
         assert [(r.status, len(r.files)) for r in history] == [("ok", 4)]
         assert url.endswith(f"/f/alfa/imports/{history[0].id}")
     assert client.get("/f/alfa/?format=json").json()["clients"] == "80"
+
+
+def test_follow_up_done_and_survey_on_both_stores(app: FastAPI, demo_dir: Path) -> None:
+    from cartera.store import followup
+
+    client, csrf = login(app, "ana@alfa.es")
+    upload_and_import(client, csrf, "alfa", demo_dir)
+    items = client.get("/f/alfa/agenda?format=json").json()["items"]
+    key = items[0]["key"]
+    r = client.post("/f/alfa/agenda/done", data={"key": key, "kind": "call", "outcome": "ok",
+                                                 "csrf_token": csrf})  # fmt: skip
+    assert r.status_code == 200
+    assert key not in [i["key"] for i in client.get("/f/alfa/agenda?format=json").json()["items"]]
+    cid = items[0]["client_id"]
+    r = client.post(f"/f/alfa/clients/{cid}/survey",
+                    data={"scale": "nps", "lang": "es", "csrf_token": csrf})  # fmt: skip
+    url = r.text.split('id="survey-url">')[1].split("<")[0].replace("http://testserver", "")
+    public = TestClient(app)
+    assert public.post(url, data={"score": "3"}).status_code == 200
+    assert public.post(url, data={"score": "9"}).status_code == 410
+    follow = client.get(f"/f/alfa/clients/{cid}?format=json").json()["follow_up"]
+    assert [i["outcome"] for i in follow["interactions"][:2]] == ["nps:3", "ok"]
+    with app.state.cartera.store.session() as s:
+        firm = people.firm_by_slug(s, "alfa")
+        assert firm is not None
+        assert followup.log_version(s, firm.id).split(":")[0] == str(
+            len(followup.firm_interactions(s, firm.id))
+        )

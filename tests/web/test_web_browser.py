@@ -205,3 +205,68 @@ def test_keyboard_reaches_the_navigation(page: Any, server: str) -> None:
     assert page.evaluate("document.activeElement.textContent") == "Clientes"
     page.keyboard.press("Enter")
     page.wait_for_url("**/f/firma/clients")
+
+
+@pytest.fixture
+def imported_server(tmp_path: Path, demo_dir: Path) -> Iterator[str]:
+    """A server whose firm ``alfa`` has the demo imported and an assistant, Eva."""
+    from web_helpers import add_user, login, upload_and_import
+
+    app = make_app(tmp_path / "data")
+    add_user(app, "owner@alfa.es", "alfa", "owner")
+    add_user(app, "eva@alfa.es", "alfa", "assistant")
+    client, csrf = login(app, "owner@alfa.es")
+    upload_and_import(client, csrf, "alfa", demo_dir)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_agenda_call_done_is_logged_and_moves_the_next_contact(
+    page: Any, imported_server: str
+) -> None:
+    server = imported_server
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "/login")
+    page.fill("input[name=email]", "eva@alfa.es")
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/f/alfa/")
+    page.get_by_role("navigation").get_by_role("link", name="Agenda").click()
+    page.wait_for_url("**/f/alfa/agenda")
+    item = page.locator("li.agenda-item").first
+    key = item.get_attribute("data-key")
+    client_link = item.locator(".rec-head a")
+    client_url = server + str(client_link.get_attribute("href"))
+    shot(page, "8-agenda")
+
+    page.goto(client_url)
+    before = page.locator("#next-contact").inner_text()
+    page.go_back()
+    item = page.locator(f'li.agenda-item[data-key="{key}"]')
+    item.locator("summary").click()
+    item.locator("input[name=outcome]").fill("Contento; pide una visita")
+    item.locator("textarea[name=note]").fill("Llamada de satisfacción hecha")
+    item.get_by_role("button", name="Hecha: registrarla").click()
+    page.wait_for_url("**/f/alfa/agenda")
+    assert page.locator(f'li.agenda-item[data-key="{key}"]').count() == 0
+
+    page.goto(client_url)
+    log = page.locator("#interaction-log tbody tr").first
+    assert "Contento; pide una visita" in log.inner_text()
+    assert "eva@alfa.es" in log.inner_text()
+    after = page.locator("#next-contact").inner_text()
+    assert after != before
+    shot(page, "9-client-follow-up")
+    assert errors == []

@@ -6,9 +6,25 @@ import datetime as dt
 from typing import Any, Final
 
 from cartera.assistant.agenda import AgendaItem
-from cartera.i18n import N_, _, fmt_date, fmt_money, fmt_number
+from cartera.assistant.messages import Message
+from cartera.i18n import N_, _, fmt_date, fmt_money, fmt_number, fmt_pct
 
-__all__ = ["ROW_COLUMNS", "RULE_LABELS", "agenda_rows", "rule_label", "why"]
+__all__ = [
+    "CHANNEL_LABELS",
+    "CHURN_LABELS",
+    "HEALTH_LABELS",
+    "KIND_LABELS",
+    "ROW_COLUMNS",
+    "RULE_LABELS",
+    "agenda_rows",
+    "channel_label",
+    "churn_signal_text",
+    "kind_label",
+    "label",
+    "reminder_message",
+    "rule_label",
+    "why",
+]
 
 RULE_LABELS: Final = {
     "dunning_friendly": N_("Payment reminder (friendly)"),
@@ -58,11 +74,82 @@ _WHY: Final = {
     "regular_contact": N_("Regular client ({revenue} a year): a contact every {cadence_days} "
                           "days; {last}."),
 }  # fmt: skip
+CHANNEL_LABELS: Final = {
+    "email": N_("e-mail"),
+    "phone": N_("phone"),
+    "letter": N_("letter"),
+    "meeting": N_("meeting"),
+    "in_person": N_("in person"),
+    "web": N_("web"),
+}
+KIND_LABELS: Final = {
+    "call": N_("call"),
+    "email": N_("e-mail"),
+    "meeting": N_("meeting"),
+    "visit": N_("visit"),
+    "note": N_("note"),
+    "support": N_("support"),
+    "survey": N_("survey"),
+    "letter": N_("letter"),
+}
+#: Health parts and bands, churn statuses, risk levels (one table: codes do not collide).
+HEALTH_LABELS: Final = {
+    "satisfaction": N_("Satisfaction"),
+    "recency": N_("Orders on rhythm"),
+    "payment": N_("Payment"),
+    "trend": N_("Sales trend"),
+    "contact": N_("Contact freshness"),
+    "red": N_("red"),
+    "amber": N_("amber"),
+    "green": N_("green"),
+}
+CHURN_LABELS: Final = {
+    "no_history": N_("too few orders to judge"),
+    "active": N_("active"),
+    "at_risk": N_("at risk"),
+    "lapsed": N_("lapsed"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "none": N_("none"),
+}
+_SIGNALS: Final = {
+    "silence": N_("{value} days without an order (its usual limit: {threshold})."),
+    "falling_trend": N_("Sales at {value} of the previous year (alarm below {threshold})."),
+    "payment_worse": N_("Paying {value} days later than the half-year before (alarm above "
+                        "{threshold})."),
+    "low_satisfaction": N_("Low satisfaction: {value} (alarm at {threshold} or less)."),
+}  # fmt: skip
 _MONEY: Final = ("revenue", "gross_margin", "previous_revenue", "net_contribution", "overdue")
 
 
 def rule_label(rule: str) -> str:
     return _(RULE_LABELS[rule]) if rule in RULE_LABELS else rule
+
+
+def channel_label(channel: str) -> str:
+    return _(CHANNEL_LABELS[channel]) if channel in CHANNEL_LABELS else channel
+
+
+def label(code: str) -> str:
+    """A health part or band, churn status or risk level in words."""
+    table = {**HEALTH_LABELS, **CHURN_LABELS}
+    return _(table[code]) if code in table else code
+
+
+def churn_signal_text(code: str, value: float, threshold: float) -> str:
+    """One churn signal in words, with its value and threshold."""
+    if code not in _SIGNALS:
+        return code
+    if code == "falling_trend":
+        shown = (fmt_pct(value, 0), fmt_pct(threshold, 0))
+    else:
+        shown = (fmt_number(value), fmt_number(threshold))
+    return _(_SIGNALS[code]).format(value=shown[0], threshold=shown[1])
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def _last(last: dt.date | None, today: dt.date) -> str:
@@ -132,3 +219,24 @@ def agenda_rows(
         }
         for item in items
     ]
+
+
+def reminder_message(
+    item: AgendaItem, today: dt.date, currency: str, firm: str, lang: str
+) -> Message:
+    """The e-mail reminding an item's owner of it (in the current language, tagged ``lang``)."""
+    due = fmt_date(item.due)
+    late = item.days_overdue(today)
+    if late:
+        due = _("{date} ({days} days late)").format(date=due, days=late)
+    action = rule_label(item.rule)
+    subject = _("Reminder: {action} — {client}").format(action=action, client=item.name)
+    body = _(
+        "{action}: {client} ({client_id}), due {due}.\n\nWhy: {why}\nAt stake: {stake}\n"
+        "Channel: {channel}\n\n{firm} · Cartera\n"
+    ).format(
+        action=action, client=item.name, client_id=item.client_id, due=due,
+        why=why(item, today, currency), stake=fmt_money(item.stake, currency, digits=0),
+        channel=channel_label(item.channel), firm=firm,
+    )  # fmt: skip
+    return Message(purpose="reminder", lang=lang, subject=subject, body=body)

@@ -1,8 +1,9 @@
 """``cartera agenda``: whom to contact this week, ranked by the money at stake.
 
 Reads a workspace (the analysis, its documents and its activities as the
-interaction log), asks :mod:`cartera.assistant` for the agenda and prints a
-table or JSON, or writes CSV/XLSX.
+interaction log), or with ``--firm`` a firm of the web app (its latest import,
+its logged interactions, snoozes, reassignments and scheduled items), asks
+:mod:`cartera.assistant` for the agenda and prints a table or JSON, or writes CSV/XLSX.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cartera.cli.common import print_json, settings_from_flags
+from cartera.cli.serve_cmd import data_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date, fmt_money, set_language
 from cartera.settings import Settings
@@ -47,7 +49,9 @@ def parse_week(text: str | None, default: dt.date) -> tuple[dt.date, dt.date]:
 def register(app: typer.Typer) -> None:
     @app.command("agenda", help=_("Whom to contact this week, ranked by the money at stake."))
     def agenda(
-        workspace: Path = typer.Argument(..., help=_("A workspace folder (cartera import).")),
+        workspace: Path | None = typer.Argument(
+            None, help=_("A workspace folder (cartera import); not with --firm.")
+        ),
         week: str | None = typer.Option(
             None, "--week", help=_("Week: YYYY-Www, or the first of seven days (YYYY-MM-DD).")
         ),
@@ -64,6 +68,10 @@ def register(app: typer.Typer) -> None:
         limit: int | None = typer.Option(
             None, "--limit", min=1, help=_("Only the first N items (by money at stake).")
         ),
+        firm: str | None = typer.Option(
+            None, "--firm", help=_("A firm of the web app instead of a workspace.")
+        ),
+        data: Path | None = data_option(),
     ) -> None:
         if fmt not in _FORMATS:
             raise SettingsError(N_("--format must be one of {choices}, not «{value}»."),
@@ -73,7 +81,13 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_flags(settings_file, lang, as_of=as_of)
         if settings.language and not lang:
             set_language(settings.language)
-        rows, today, currency = _rows(workspace, settings, settings_file, week, owner, limit)
+        if (workspace is None) == (firm is None):
+            raise SettingsError(N_("Give either a workspace folder or --firm."))
+        if firm is not None:
+            rows, today, currency = _firm_rows(data, firm, settings_file, as_of, week, owner, limit)
+        else:
+            assert workspace is not None
+            rows, today, currency = _rows(workspace, settings, settings_file, week, owner, limit)
         if fmt == "json":
             print_json({"as_of": today.isoformat(), "items": rows})
         elif fmt in ("csv", "xlsx"):
@@ -113,6 +127,31 @@ def _rows(
         owner=owner, limit=limit,
     )  # fmt: skip
     return agenda_rows(items, analysis.as_of, analysis.currency), analysis.as_of, analysis.currency
+
+
+def _firm_rows(
+    data: Path | None,
+    firm: str,
+    settings_file: Path | None,
+    as_of: str | None,
+    week: str | None,
+    owner: str | None,
+    limit: int | None,
+) -> tuple[list[dict[str, Any]], dt.date, str]:
+    from cartera.assistant.texts import agenda_rows
+    from cartera.cli.followup_cmd import open_firm, parse_day
+    from cartera.web import followup as W
+
+    day = parse_day(as_of, "--as-of")
+    parse_week(week, dt.date.today())  # a bad --week fails before the analysis runs
+    with open_firm(data, firm) as fd:
+        settings = W.assistant_settings(fd.session, fd.firm.id, settings_file)
+        analysis, workspace = fd.analysis(day)
+        fp = W.firm_plan(fd.session, fd.firm.id, analysis, workspace, settings)
+        _start, end = parse_week(week, fp.as_of)
+        items = W.agenda_items(fd.session, fd.firm.id, fp, until=end, owner=owner, limit=limit)
+        booked = W.scheduled_rows(fd.session, fd.firm.id, until=end, today=fp.as_of, owner=owner)
+    return booked + agenda_rows(items, fp.as_of, fp.currency), fp.as_of, fp.currency
 
 
 def _write(rows: list[dict[str, Any]], fmt: str, output: Path | None) -> None:

@@ -33,6 +33,7 @@ def import_into_firm(
     from cartera.settings import load_settings
     from cartera.store import open_store, people, runs
     from cartera.web.config import load_web_settings
+    from cartera.web.followup import save_assistant_file
     from cartera.web.pages import imports as imp
 
     web = load_web_settings(data)
@@ -47,6 +48,8 @@ def import_into_firm(
                 )
             if settings is not None:
                 runs.save_firm_settings(session, target.id, settings, None)
+                assert settings_file is not None
+                save_assistant_file(session, target.id, settings_file, None)
                 session.commit()
             folder = imp.firm_folder(web.data_dir, target.id)
             stage = imp.stage_paths(folder, files)
@@ -77,7 +80,9 @@ def register(app: typer.Typer) -> None:
         firm: str = typer.Argument(..., help=_("Firm name or its URL name.")),
         files: list[Path] = typer.Argument(..., help=_("Export files to import.")),
         settings_file: Path | None = typer.Option(
-            None, "--settings", help=_("Settings file (TOML) to save as the firm's settings.")
+            None,
+            "--settings",
+            help=_("Settings file (TOML) to save as the firm's settings ([assistant] included)."),
         ),
         data: Path | None = data_option(),
     ) -> None:

@@ -8,7 +8,10 @@ functions back ``cartera whatif`` and ``cartera stress`` and the Python API
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import polars as pl
 
 from cartera.result import PortfolioAnalysis, Recommendation, StressResult
 from cartera.scenarios.dependence import worst_single_loss
@@ -74,10 +77,22 @@ def stress_test(
     *,
     scenarios: int | None = None,
     seed: int | None = None,
+    churn_risk: Mapping[str, str] | None = None,
 ) -> StressResult:
-    """The crisis stress of an analysis (see :mod:`cartera.scenarios.stress`)."""
+    """The crisis stress of an analysis (see :mod:`cartera.scenarios.stress`).
+
+    ``churn_risk`` maps client id → the follow-up assistant's risk level; with
+    ``stress.use_churn_risk`` it raises those clients' leave probabilities.
+    """
+    frame = analysis.clients_frame
+    if churn_risk is not None:
+        risk = pl.DataFrame(
+            {"id": list(churn_risk), "churn_risk": list(churn_risk.values())},
+            schema={"id": pl.String, "churn_risk": pl.String},
+        )
+        frame = frame.join(risk, on="id", how="left", maintain_order="left")
     return run_stress(
-        analysis.clients_frame,
+        frame,
         settings if settings is not None else analysis._settings,
         scenarios=scenarios,
         seed=seed,

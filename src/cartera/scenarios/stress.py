@@ -94,7 +94,9 @@ def leave_probabilities(frame: pl.DataFrame, stress: StressSettings) -> np.ndarr
     Parameters
     ----------
     frame
-        Columns ``segment``, ``recency_days``, ``order_interval_days`` (nulls allowed).
+        Columns ``segment``, ``recency_days``, ``order_interval_days`` (nulls allowed) and,
+        optionally, ``churn_risk`` (``high``, ``medium``, ``low``, ``none`` or null: the
+        follow-up assistant's explained risk, joined in by the adapter).
 
     Returns
     -------
@@ -102,7 +104,8 @@ def leave_probabilities(frame: pl.DataFrame, stress: StressSettings) -> np.ndarr
         ``p_i = max(p_segment, min(max_activity_leave, 1 − interval/recency))`` when
         ``recency > lapse_ratio · interval``, else ``p_segment``. ``1 − interval/recency``
         reads "the chance it would still have ordered by now is the share of the gap its
-        usual rhythm explains".
+        usual rhythm explains". With ``stress.use_churn_risk`` and a ``churn_risk`` column,
+        ``p_i`` is raised to ``churn_leave_high`` / ``churn_leave_medium`` for those levels.
     """
     by_segment = {
         "structure": stress.leave_structure,
@@ -122,7 +125,13 @@ def leave_probabilities(frame: pl.DataFrame, stress: StressSettings) -> np.ndarr
         lapsed = (interval > 0) & (recency > stress.lapse_ratio * interval)
         activity = np.where(lapsed, 1.0 - interval / recency, 0.0)
     activity = np.minimum(np.nan_to_num(activity, nan=0.0), stress.max_activity_leave)
-    return np.clip(np.maximum(seg, activity), 0.0, 1.0)
+    p = np.maximum(seg, activity)
+    if stress.use_churn_risk and "churn_risk" in frame.columns:
+        by_risk = {"high": stress.churn_leave_high, "medium": stress.churn_leave_medium}
+        churn = np.array([by_risk.get(r or "", 0.0) for r in frame["churn_risk"].to_list()],
+                         dtype=np.float64)  # fmt: skip
+        p = np.maximum(p, churn)
+    return np.clip(p, 0.0, 1.0)
 
 
 def stress_inputs(frame: pl.DataFrame, settings: Settings) -> StressInputs:

@@ -87,6 +87,27 @@ class StressSettings(BaseModel):
         description="Ceiling of the activity-based leave probability. 0.95 by default: a lapsed "
         "client can still come back.",
     )
+    use_churn_risk: bool = Field(
+        True,
+        description="Raise a client's leave probability to the one of its churn risk (the "
+        "follow-up assistant's, from the firm's interaction log) when that is higher. On by "
+        "default; it only acts where a churn risk is given (a firm of the web app with logged "
+        "interactions); off keeps the segment and activity rules alone.",
+    )
+    churn_leave_high: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Leave probability of a client whose churn risk is high (lapsed, or silent "
+        "past its usual gap with another warning sign). 60% by default, as a dormant client.",
+    )
+    churn_leave_medium: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Leave probability of a client whose churn risk is medium (at risk, or two "
+        "warning signs). 35% by default: a little above a new client's 30%.",
+    )
     structure_price_drop: float = Field(
         0.1,
         ge=0,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cartera.errors import CarteraError
 from cartera.store import people, runs
 from cartera.web.analyses import FirmAnalysis
+from cartera.web.api_followup import add_followup_routes, churn_levels
 from cartera.web.deps import Auth, FirmContext, NotAuthenticated, current_user, db, require
 from cartera.web.firmdata import ClientQuery, client_results, current_analysis, query_clients
 from cartera.web.pages import imports as imp
@@ -53,6 +54,7 @@ def create_api(state: AppState) -> FastAPI:
         return JSONResponse({"detail": exc.render()}, status_code=422)
 
     _routes(api, state)
+    add_followup_routes(api, state)
     return api
 
 
@@ -146,6 +148,8 @@ def _routes(api: FastAPI, state: AppState) -> None:
         from cartera.scenarios import stress_test
 
         fa = _analysis(state, session, ctx)
+        churn = churn_levels(state, session, ctx) if fa.settings.stress.use_churn_risk else None
         with state.heavy:
-            result = stress_test(fa.analysis, fa.settings, scenarios=scenarios, seed=seed)
+            result = stress_test(fa.analysis, fa.settings, scenarios=scenarios, seed=seed,
+                                 churn_risk=churn)  # fmt: skip
         return result.to_contract()

@@ -38,9 +38,9 @@ __all__ = [
 
 #: What each role may do (docs/decisions/0702-roles.md).
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": frozenset({"read", "import", "settings", "members"}),
-    "analyst": frozenset({"read", "import", "settings"}),
-    "assistant": frozenset({"read"}),
+    "owner": frozenset({"read", "import", "settings", "members", "follow_up"}),
+    "analyst": frozenset({"read", "import", "settings", "follow_up"}),
+    "assistant": frozenset({"read", "follow_up"}),
     "viewer": frozenset({"read"}),
 }
 _SAFE = {"GET", "HEAD", "OPTIONS"}

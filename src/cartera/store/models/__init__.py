@@ -2,13 +2,38 @@
 
 Later features add a module here (and a migration in ``store/migrations``)
 rather than growing the existing ones: ``accounts`` (firms, users, roles,
-sessions, API tokens), ``imports`` (import runs), ``firm_settings``.
+sessions, API tokens), ``imports`` (import runs), ``firm_settings``, ``followup``
+(interactions, agenda states, scheduled items, survey tokens, sent ledger, calendar feeds).
 """
 
 from __future__ import annotations
 
 from cartera.store.models.accounts import ApiToken, Firm, Membership, User, WebSession
 from cartera.store.models.firm_settings import FirmSettings
+from cartera.store.models.followup import (
+    AgendaState,
+    CalendarFeed,
+    Interaction,
+    InteractionRevision,
+    ScheduledItem,
+    SentReminder,
+    SurveyToken,
+)
 from cartera.store.models.imports import ImportRun
 
-__all__ = ["ApiToken", "Firm", "FirmSettings", "ImportRun", "Membership", "User", "WebSession"]
+__all__ = [
+    "AgendaState",
+    "ApiToken",
+    "CalendarFeed",
+    "Firm",
+    "FirmSettings",
+    "ImportRun",
+    "Interaction",
+    "InteractionRevision",
+    "Membership",
+    "ScheduledItem",
+    "SentReminder",
+    "SurveyToken",
+    "User",
+    "WebSession",
+]

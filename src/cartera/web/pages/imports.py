@@ -29,6 +29,7 @@ from cartera.report.labels import field_label
 from cartera.result import Portfolio
 from cartera.store import runs
 from cartera.store.models import ImportRun
+from cartera.web.followup import import_activities
 
 __all__ = [
     "compare_runs",
@@ -198,6 +199,8 @@ def import_staged(
 ) -> ImportRun:
     """Import ``stage`` into ``run_dir/workspace`` and record the run in the store.
 
+    The workspace's activities are added to the firm's interaction log (once each).
+
     A failure is recorded too (with its localised reason), the half-made run
     folder removed, and the :class:`CarteraError` raised again; the staged files
     stay for another try. On success the staging folder is removed.
@@ -215,6 +218,9 @@ def import_staged(
         raise
     relative = str((run_dir / "workspace").relative_to(data_dir))
     record = runs.record_run(session, status="ok", manifest=manifest, workspace=relative, **common)
+    # The activities become interactions in the same transaction (each once: re-importing the
+    # same export, or a later one repeating old activities, adds nothing; decision 0810).
+    import_activities(session, firm_id, run_dir / "workspace")
     session.commit()
     discard(stage)
     return record

@@ -9,6 +9,7 @@ from cartera.web.routes import (
     auth,
     client_pages,
     dashboard,
+    followup,
     imports,
     members,
     settings_page,
@@ -18,5 +19,14 @@ __all__ = ["register"]
 
 
 def register(app: FastAPI) -> None:
-    for module in (auth, account, dashboard, client_pages, imports, settings_page, members):
+    for module in (
+        auth,
+        account,
+        dashboard,
+        client_pages,
+        followup,
+        imports,
+        settings_page,
+        members,
+    ):
         app.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -9,13 +10,17 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cartera.result import ACTIONS, SEGMENTS
+from cartera.store import followup as F
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.deps import FirmContext, app_state, db, require
 from cartera.web.firmdata import SORTABLE, ClientQuery, current_analysis
+from cartera.web.followup import assessments
 from cartera.web.pages.client import client_data
 from cartera.web.pages.clients import clients_data, export_clients
+from cartera.web.pages.followup import client_followup
 from cartera.web.pages.whatif import WhatIfQuery, whatif_data
 from cartera.web.render import respond
+from cartera.web.routes.followup import firm_plan_or_404
 from cartera.web.state import AppState
 
 __all__ = ["client_query", "router"]
@@ -96,6 +101,12 @@ def client(request: Request, state: State, session: Db, ctx: Reader, client_id: 
         data = client_data(fa, client_id)
     if data is None:
         raise HTTPException(404, "Unknown client")
+    fp = firm_plan_or_404(state, session, ctx)
+    with state.heavy:
+        version = F.log_version(session, ctx.firm.id)  # health moves with each logged answer
+        assessed = fa.remember(("assessed", version), lambda: assessments(fp))
+    data["follow_up"] = client_followup(session, ctx, fp, client_id, assessed)
+    data["today"] = dt.date.today().isoformat()
     return respond(request, state, "client.html", data, ctx=ctx)
 
 
