@@ -2,7 +2,8 @@
 
 Later features add a module here (and a migration in ``store/migrations``)
 rather than growing the existing ones: ``accounts`` (firms, users, roles,
-sessions, API tokens), ``imports`` (import runs), ``firm_settings``.
+sessions, API tokens), ``imports`` (import runs), ``firm_settings``, ``study``
+(prospects, do-not-call list, campaigns, calls).
 """
 
 from __future__ import annotations
@@ -10,5 +11,27 @@ from __future__ import annotations
 from cartera.store.models.accounts import ApiToken, Firm, Membership, User, WebSession
 from cartera.store.models.firm_settings import FirmSettings
 from cartera.store.models.imports import ImportRun
+from cartera.store.models.study import (
+    Campaign,
+    CampaignAssistant,
+    CampaignCall,
+    CampaignMember,
+    DoNotCall,
+    Prospect,
+)
 
-__all__ = ["ApiToken", "Firm", "FirmSettings", "ImportRun", "Membership", "User", "WebSession"]
+__all__ = [
+    "ApiToken",
+    "Campaign",
+    "CampaignAssistant",
+    "CampaignCall",
+    "CampaignMember",
+    "DoNotCall",
+    "Firm",
+    "FirmSettings",
+    "ImportRun",
+    "Membership",
+    "Prospect",
+    "User",
+    "WebSession",
+]
