@@ -1,7 +1,7 @@
 """prospects, do-not-call list, campaigns and calls
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Issue 15 (study and communication): a firm's prospects, its do-not-call list,
 call campaigns with their assistants, members and calls.
 """
@@ -14,7 +14,7 @@ from alembic import op
 import cartera.store.base
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
