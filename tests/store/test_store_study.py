@@ -168,3 +168,43 @@ def test_won_needs_a_meeting_and_a_proposal(firm: Any) -> None:
         with pytest.raises(InputError):
             C.advance_member(s, campaign, member, "won")
         assert member.moves == [] and member.prospect.status == "open"
+
+
+def test_a_booked_meeting_goes_to_the_agenda_and_a_won_prospect_becomes_a_client(
+    firm: Any,
+) -> None:
+    from icalendar import Calendar
+
+    from cartera.store.followup import scheduled_items
+
+    store, firm_id, user_id = firm
+    with store.session() as s:
+        C.add_prospects(s, firm_id, frame(PROSPECTS), CLIENTS, user_id=user_id)
+        campaign = _campaign(s, firm_id, user_id)
+        C.enroll_prospects(s, campaign, ["P00001"])
+        member = S.find_member(s, campaign, "P00001")
+        at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=TZ)
+        meet = dt.datetime(2026, 12, 10, 16, 30, tzinfo=TZ)
+        booked = Call("P00001", at, "reached", "meeting_booked", meeting_at=meet)
+        logged = C.log_call(s, campaign, member, booked, user_id=user_id)
+        s.commit()
+        assert logged.state.stage == "meeting" and logged.meeting is not None
+        (item,) = scheduled_items(s, firm_id)
+        assert (item.subject_kind, item.subject_id, item.kind) == ("prospect", "P00001", "meeting")
+        assert item.at == meet and item.source == f"campaign:{campaign.id}"
+        meeting = C.meeting_of(s, campaign, logged.call_id)
+        assert meeting is not None and meeting.uid == item.calendar_uid
+        (event,) = Calendar.from_ical(C.meeting_ics(meeting)).walk("VEVENT")
+        assert event.decoded("dtstart") == meet and str(event["uid"]) == item.calendar_uid
+        C.advance_member(s, campaign, member, "proposal")
+        C.advance_member(s, campaign, member, "won", today=dt.date(2027, 1, 15))
+        s.commit()
+        won = S.find_prospect(s, firm_id, "P00001")
+        assert won is not None and (won.status, won.client_id) == ("won", "B22222222")
+        assert won.won_origin == {
+            "campaign": str(campaign.id), "campaign_name": "Mayoristas", "kind": "structure",
+            "source": "Feria 2026", "prospect": "P00001", "won_on": "2027-01-15",
+        }  # fmt: skip
+        row = C.campaign_funnel(s, firm_id).row(0, named=True)
+        steps = ("called", "reached", "meeting", "proposal", "client")
+        assert [row[k] for k in steps] == [1, 1, 1, 1, 1]

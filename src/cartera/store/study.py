@@ -32,12 +32,14 @@ __all__ = [
     "add_prospect",
     "create_campaign",
     "do_not_call_entries",
+    "find_call",
     "find_campaign",
     "find_member",
     "find_prospect",
     "firm_campaigns",
     "mark_won",
     "member_calls",
+    "member_of_call",
     "members",
     "on_do_not_call",
     "prospects_by_code",
@@ -215,3 +217,17 @@ def add_call(
     session.add(row)
     session.flush()
     return row
+
+
+def find_call(session: Session, campaign: Campaign, call_id: int) -> CampaignCall | None:
+    return session.scalar(
+        select(CampaignCall).where(
+            CampaignCall.campaign_id == campaign.id, CampaignCall.id == call_id
+        )
+    )
+
+
+def member_of_call(session: Session, call: CampaignCall) -> CampaignMember:
+    member = session.get(CampaignMember, call.member_id)
+    assert member is not None  # the foreign key holds
+    return member

@@ -10,7 +10,7 @@ and meeting times are read.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from cartera.errors import InputError
 from cartera.i18n import N_
 from cartera.store import study as db
+from cartera.store.followup import add_scheduled_item
+from cartera.store.models.followup import ScheduledItem
 from cartera.store.models.study import Campaign, CampaignCall, CampaignMember, Prospect
 from cartera.study.book import BOOK_SCHEMA, add_to_book
 from cartera.study.campaign import (
@@ -37,7 +39,7 @@ from cartera.study.campaign import (
 from cartera.study.campaign import Campaign as Rules
 from cartera.study.fit import TARGET_KINDS
 from cartera.study.funnel import funnel
-from cartera.study.meetings import AgendaItem, meeting_item
+from cartera.study.meetings import AgendaItem, meeting_item, to_ics
 from cartera.study.prospects import do_not_call_keys, on_do_not_call
 
 __all__ = [
@@ -52,6 +54,8 @@ __all__ = [
     "enroll_prospects",
     "import_do_not_call",
     "log_call",
+    "meeting_ics",
+    "meeting_of",
     "member_state",
     "new_campaign",
     "prospect_book",
@@ -363,7 +367,9 @@ def log_call(
     meeting = None
     if call.outcome == "meeting_booked":
         meeting = meeting_item(rules, campaign_prospect(session, prospect), call)
-        _schedule(session, campaign, prospect, meeting, user_id)
+        item = _schedule(session, campaign, prospect, meeting, user_id)
+        row.scheduled_item_id = item.id
+        meeting = replace(meeting, uid=item.calendar_uid)
     session.flush()
     return CallLogged(state, meeting, row.id)
 
@@ -374,15 +380,35 @@ def _schedule(
     prospect: Prospect,
     meeting: AgendaItem,
     user_id: int | None,
-) -> None:
-    from cartera.store.followup import add_scheduled_item
-
-    add_scheduled_item(
+) -> ScheduledItem:
+    return add_scheduled_item(
         session, campaign.firm_id,
         subject_kind="prospect", subject_id=prospect.code, subject_name=prospect.name,
         due=meeting.start.date(), at=meeting.start.astimezone(dt.UTC), kind="meeting",
-        summary=meeting.title, owner_user_id=user_id, source=f"campaign:{campaign.id}",
+        summary=meeting.title[:500], owner_user_id=user_id, source=f"campaign:{campaign.id}",
     )  # fmt: skip
+
+
+def meeting_of(session: Session, campaign: Campaign, call_id: int) -> AgendaItem | None:
+    """The meeting a stored call booked (None: no such call, or it booked none).
+
+    Its UID is the agenda entry's calendar UID, so the invitation and the
+    agenda's calendar feed name the same event.
+    """
+    row = db.find_call(session, campaign, call_id)
+    if row is None or row.outcome != "meeting_booked":
+        return None
+    member = db.member_of_call(session, row)
+    rules = campaign_rules(campaign)
+    meeting = meeting_item(rules, campaign_prospect(session, member.prospect),
+                           _as_call(member.prospect.code, row))  # fmt: skip
+    item = session.get(ScheduledItem, row.scheduled_item_id) if row.scheduled_item_id else None
+    return replace(meeting, uid=item.calendar_uid) if item is not None else meeting
+
+
+def meeting_ics(meeting: AgendaItem) -> bytes:
+    """The ``.ics`` invitation of ``meeting`` (RFC 5545)."""
+    return to_ics([meeting], dt.datetime.now(dt.UTC))
 
 
 def advance_member(

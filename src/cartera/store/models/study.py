@@ -14,7 +14,8 @@ Shapes (one row is):
 * ``campaign_members``: a prospect enrolled in a campaign, its current stage and
   the moves after a meeting (``moves``: ``[[stage, reason], …]``).
 * ``campaign_calls``: one call — technical ``result`` and business ``outcome``
-  kept apart, callback and meeting dates, note, who and when.
+  kept apart, callback and meeting dates, note, who and when, and the agenda entry
+  (``scheduled_item_id``) of the meeting it booked.
 """
 
 from __future__ import annotations
@@ -190,6 +191,10 @@ class CampaignCall(Base):
     callback_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     meeting_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The agenda entry of the meeting this call booked (follow-up's scheduled items).
+    scheduled_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scheduled_items.id", ondelete="SET NULL"), nullable=True
+    )
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )

@@ -174,6 +174,7 @@ def upgrade() -> None:
         sa.Column("callback_at", cartera.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("meeting_at", cartera.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("scheduled_item_id", sa.Integer(), nullable=True),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", cartera.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -184,6 +185,12 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "result IN ('no_answer', 'voicemail', 'busy', 'wrong_number', 'reached')",
             name=op.f("ck_campaign_calls_result"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["scheduled_item_id"],
+            ["scheduled_items.id"],
+            name=op.f("fk_campaign_calls_scheduled_item_id_scheduled_items"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["campaign_id"],
