@@ -37,10 +37,12 @@ __all__ = [
 ]
 
 #: What each role may do (docs/decisions/0702-roles.md).
+#: ``prospects``: import prospects and do-not-call lists, run campaigns (decision 0910);
+#: ``calls``: log calls of the campaigns one is assigned to.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": frozenset({"read", "import", "settings", "members"}),
-    "analyst": frozenset({"read", "import", "settings"}),
-    "assistant": frozenset({"read"}),
+    "owner": frozenset({"read", "import", "settings", "members", "prospects", "calls"}),
+    "analyst": frozenset({"read", "import", "settings", "prospects", "calls"}),
+    "assistant": frozenset({"read", "calls"}),
     "viewer": frozenset({"read"}),
 }
 _SAFE = {"GET", "HEAD", "OPTIONS"}

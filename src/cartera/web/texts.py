@@ -8,6 +8,7 @@ that each has its Spanish translation.
 from __future__ import annotations
 
 from cartera.i18n import _
+from cartera.web.study_texts import study_texts
 
 __all__ = ["texts"]
 
@@ -158,4 +159,5 @@ def texts() -> dict[str, str]:
         "remove": _("Remove"),
         "error": _("Error"),
         "back_home": _("Back to the start"),
+        **study_texts(),
     }

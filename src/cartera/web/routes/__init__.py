@@ -12,11 +12,21 @@ from cartera.web.routes import (
     imports,
     members,
     settings_page,
+    study_pages,
 )
 
 __all__ = ["register"]
 
 
 def register(app: FastAPI) -> None:
-    for module in (auth, account, dashboard, client_pages, imports, settings_page, members):
+    for module in (
+        auth,
+        account,
+        dashboard,
+        client_pages,
+        imports,
+        settings_page,
+        members,
+        study_pages,
+    ):
         app.include_router(module.router)
