@@ -19,13 +19,12 @@ from cartera.web.campaigns import CALL_TZ
 def with_prospects(firm_app: FirmApp, demo_dir: Path) -> FirmApp:
     owner, csrf = firm_app.as_role("owner")
     folder = demo_dir / "prospects"
-    r = owner.post("/f/alfa/prospects/do-not-call", data={"csrf_token": csrf},
-                   files={"file": ("robinson.csv", (folder / "robinson.csv").read_bytes())})  # fmt: skip
+    dnc = {"file": ("robinson.csv", (folder / "robinson.csv").read_bytes())}
+    r = owner.post("/f/alfa/prospects/do-not-call", data={"csrf_token": csrf}, files=dnc)
     assert r.status_code == 200, r.text[:500]
-    r = owner.post("/f/alfa/prospects/import", data={"csrf_token": csrf},
-                   files={"file": ("prospects.csv", (folder / "prospects.csv").read_bytes())})  # fmt: skip
-    assert r.status_code == 200, r.text[:500]
-    assert "new prospects added" in r.text or "prospectos nuevos" in r.text
+    listed = {"file": ("prospects.csv", (folder / "prospects.csv").read_bytes())}
+    r = owner.post("/f/alfa/prospects/import", data={"csrf_token": csrf}, files=listed)
+    assert r.status_code == 200 and 'id="message"' in r.text, r.text[:500]
     return firm_app
 
 
@@ -33,8 +32,6 @@ def test_import_leaves_out_clients_and_repeats(with_prospects: FirmApp, demo_dir
     owner, csrf = with_prospects.as_role("owner")
     data = owner.get("/f/alfa/prospects?format=json").json()
     assert data["total"] > 20 and data["do_not_call"] > 0
-    assert any(p["do_not_call"] for p in owner.get("/f/alfa/prospects?per_page=50&format=json")
-               .json()["prospects"]) or data["do_not_call"]  # fmt: skip
     again = owner.post(
         "/f/alfa/prospects/import",
         data={"csrf_token": csrf},
@@ -116,7 +113,7 @@ def test_campaign_from_first_call_to_booked_meeting(with_prospects: FirmApp) -> 
     )
     assert r.status_code == 200, r.text[:300]
     screen = assistant.get(f"/f/alfa/campaigns/{cid}/call?prospect={code}")
-    assert screen.status_code == 200 and "Hola" in screen.text or "Good morning" in screen.text
+    assert screen.status_code == 200 and "soy assistant@alfa.es." in screen.text
     r = assistant.post(
         f"/f/alfa/campaigns/{cid}/calls",
         data={"csrf_token": a_csrf, "prospect": code, "result": "no_answer"},
