@@ -164,3 +164,50 @@ def test_campaign_from_first_call_to_booked_meeting(with_prospects: FirmApp) -> 
     p = owner.get(f"/f/alfa/prospects/{code}?format=json").json()["prospect"]
     assert p["status"] == "won" and p["client_id"] == "N001"
     assert p["won_origin"]["campaign"] == str(cid) and p["won_origin"]["kind"] == "margin"
+
+
+def _token(app: FirmApp, email: str) -> str:
+    from cartera.store import people
+    from cartera.store.sessions import create_api_token
+
+    with app.app.state.cartera.store.session() as s:
+        user = people.find_user(s, email)
+        assert user is not None
+        token, _row = create_api_token(s, user, "tests")
+        s.commit()
+    return token
+
+
+def test_api_runs_a_campaign(with_prospects: FirmApp) -> None:
+    from fastapi.testclient import TestClient
+
+    app = with_prospects
+    api = TestClient(app.app, headers={"Authorization": f"Bearer {_token(app, 'analyst@alfa.es')}"})
+    listing = api.get("/api/v1/firms/alfa/calllist?kind=image").json()
+    assert listing["prospects"] and {r["kind"] for r in listing["prospects"]} == {"image"}
+    assert api.get("/api/v1/firms/alfa/prospects?q=zzzz-none").json()["total"] == 0
+    r = api.post("/api/v1/firms/alfa/campaigns", json={"name": "API", "kind": "image", "top": 3,
+                                                      "window_start": "25:00"})  # fmt: skip
+    assert r.status_code == 422
+    r = api.post("/api/v1/firms/alfa/campaigns", json={"name": "API", "kind": "image", "top": 3})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    code = body["enrolled"][0]
+    cid = body["id"]
+    at = "2026-12-07T10:00:00+01:00"
+    r = api.post(f"/api/v1/firms/alfa/campaigns/{cid}/calls",
+                 json={"prospect": code, "result": "busy", "at": at})  # fmt: skip
+    assert r.status_code == 201 and r.json()["stage"] == "retry"
+    assert r.json()["next_call"] == "2026-12-09T10:00:00+01:00"
+    r = api.post(f"/api/v1/firms/alfa/campaigns/{cid}/calls", json={
+        "prospect": code, "result": "reached", "outcome": "not_interested",
+        "at": "2026-12-09T10:05:00"})  # fmt: skip
+    assert r.status_code == 201 and r.json()["stage"] == "lost"
+    again = api.post("/api/v1/firms/alfa/campaigns", json={"name": "Again", "kind": "image",
+                                                          "prospects": [code]})  # fmt: skip
+    assert again.json()["refused"] == [{"prospect": code, "reason": "not_interested"}]
+    calls = api.get(f"/api/v1/firms/alfa/campaigns/{cid}/calls").json()
+    assert [c["result"] for c in calls] == ["busy", "reached"]
+    funnel = api.get("/api/v1/firms/alfa/funnel?by=kind").json()
+    image = next(f for f in funnel if f["kind"] == "image")
+    assert image["called"] >= 1 and image["reached"] >= 1

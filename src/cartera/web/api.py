@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cartera.errors import CarteraError
 from cartera.store import people, runs
 from cartera.web.analyses import FirmAnalysis
+from cartera.web.api_study import study_routes
 from cartera.web.deps import Auth, FirmContext, NotAuthenticated, current_user, db, require
 from cartera.web.firmdata import ClientQuery, client_results, current_analysis, query_clients
 from cartera.web.pages import imports as imp
@@ -53,6 +54,7 @@ def create_api(state: AppState) -> FastAPI:
         return JSONResponse({"detail": exc.render()}, status_code=422)
 
     _routes(api, state)
+    study_routes(api, state)
     return api
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "RESULT_NAMES",
     "assignable",
     "call_list_rows",
+    "call_row",
     "call_screen_data",
     "campaign_data",
     "campaigns_data",
@@ -239,7 +240,7 @@ def prospect_data(
         history.append({
             "campaign": campaign.id, "name": campaign.name,
             "stage": _(STAGE_NAMES[member.stage]),
-            "calls": [_call_row(c) for c in db.member_calls(session, member)],
+            "calls": [call_row(c) for c in db.member_calls(session, member)],
         })  # fmt: skip
     return {"prospect": _prospect_row(prospect), "fit": fit, "campaigns": history}
 
@@ -251,7 +252,7 @@ def _when(value: dt.datetime | None) -> str:
     return f"{fmt_date(local.date())} {local:%H:%M}"
 
 
-def _call_row(c: Any) -> dict[str, Any]:
+def call_row(c: Any) -> dict[str, Any]:
     return {
         "id": c.id, "at": c.at.isoformat(), "when": _when(c.at), "result": c.result,
         "result_name": _(RESULT_NAMES[c.result]), "outcome": c.outcome,
@@ -354,7 +355,7 @@ def call_screen_data(
         script=script(
             rules, lang, firm=firm_name, prospect=p.name, assistant=assistant, contact=p.contact
         ),
-        calls=[_call_row(c) for c in db.member_calls(session, member)],
+        calls=[call_row(c) for c in db.member_calls(session, member)],
     )
     return data
 
