@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -22,11 +23,19 @@ __all__ = ["import_into_firm", "register"]
 
 
 def import_into_firm(
-    data: Path, firm: str, files: Sequence[Path], settings_file: Path | None
-) -> tuple[str, int, int]:
+    data: Path,
+    firm: str,
+    files: Sequence[Path],
+    settings_file: Path | None,
+    prospects: Sequence[Path] = (),
+    do_not_call: Sequence[Path] = (),
+) -> tuple[str, int, int, dict[str, int]]:
     """Import ``files`` into ``firm`` of the web app's data folder ``data``.
 
-    Returns (the firm's name, the import run's id, the rows written over all tables).
+    Then the do-not-call lists and the prospect lists, as the Prospects page
+    does (deduplicated against the clients just imported and earlier prospects).
+    Returns (the firm's name, the import run's id, the rows written over all
+    tables, prospect counts: ``added``, ``read``, ``do_not_call`` keys added).
     Raises :class:`SettingsError` for an unknown firm or a bad settings file, and the
     import's own :class:`CarteraError` (the failed run recorded, nothing left staged).
     """
@@ -58,10 +67,35 @@ def import_into_firm(
             except CarteraError:
                 imp.discard(stage)  # the page keeps it for another try; a command does not
                 raise
+            counts = _prospects(session, web.data_dir / record.workspace, target.id,
+                                prospects, do_not_call)  # fmt: skip
+            session.commit()
             tables = record.manifest.get("tables", {}).values()
-            return target.name, record.id, sum(int(t.get("rows_written") or 0) for t in tables)
+            rows = sum(int(t.get("rows_written") or 0) for t in tables)
+            return target.name, record.id, rows, counts
     finally:
         store.dispose()
+
+
+def _prospects(
+    session: Any, workspace: Path, firm_id: int, lists: Sequence[Path], dnc: Sequence[Path]
+) -> dict[str, int]:
+    from cartera.io import Workspace
+    from cartera.study.prospects import read_do_not_call, read_prospects
+    from cartera.web import campaigns
+
+    counts = {"read": 0, "added": 0, "do_not_call": 0}
+    for path in dnc:
+        keys = read_do_not_call(path)
+        counts["do_not_call"] += campaigns.import_do_not_call(session, firm_id, keys, path.name)
+    if lists:
+        clients = Workspace.open(workspace).read("clients")
+        for path in lists:
+            added = campaigns.add_prospects(session, firm_id, read_prospects(path), clients,
+                                            user_id=None)  # fmt: skip
+            counts["read"] += added["read"]
+            counts["added"] += added["added"]
+    return counts
 
 
 def register(app: typer.Typer) -> None:
@@ -79,9 +113,23 @@ def register(app: typer.Typer) -> None:
         settings_file: Path | None = typer.Option(
             None, "--settings", help=_("Settings file (TOML) to save as the firm's settings.")
         ),
+        prospects: list[Path] = typer.Option(
+            [],
+            "--prospects",
+            help=_("Prospect list (CSV or Excel) to add to the firm's prospects."),
+        ),
+        do_not_call: list[Path] = typer.Option(
+            [], "--do-not-call", help=_("Do-not-call list (e.g. a Robinson-list export).")
+        ),
         data: Path | None = data_option(),
     ) -> None:
-        name, run_id, rows = import_into_firm(data_dir(data), firm, files, settings_file)
+        name, run_id, rows, counts = import_into_firm(
+            data_dir(data), firm, files, settings_file, prospects, do_not_call
+        )
         console = Console(highlight=False, soft_wrap=True)
         console.print(_("Import {n} of {firm}: {files} files, {rows} rows.").format(
             n=run_id, firm=name, files=len(files), rows=rows))  # fmt: skip
+        if prospects or do_not_call:
+            console.print(_("Prospects: {added} added of {read} rows; {dnc} phones or e-mails "
+                            "added to the do-not-call list.").format(
+                added=counts["added"], read=counts["read"], dnc=counts["do_not_call"]))  # fmt: skip
