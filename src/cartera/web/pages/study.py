@@ -64,7 +64,7 @@ RESULT_NAMES: Final = {
     "voicemail": N_("voicemail"),
     "busy": N_("busy"),
     "wrong_number": N_("wrong number"),
-    "reached": N_("reached"),
+    "reached": N_("answered"),
 }
 OUTCOME_NAMES: Final = {
     "meeting_booked": N_("meeting booked"),
