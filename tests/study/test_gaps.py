@@ -122,3 +122,20 @@ def test_margin_share_target_reached_is_no_gap() -> None:
     settings = Settings(fixed_costs=2_500.0, targets={"min_margin_share": 0.03})
     result = analysis(rows(margin), settings)
     assert find_gaps(result.clients_frame, result.portfolio, settings) == []
+
+
+def test_gap_sentences_name_the_numbers() -> None:
+    from cartera.i18n import language
+    from cartera.study.texts import gap_sentence
+
+    margin = [{"id": f"M{i}", "segment": "margin", "revenue": 100.0, "gross_margin": 50.0}
+              for i in range(3)]  # fmt: skip
+    (gap,) = gaps_of(rows(margin), fixed=2_500.0)
+    with language("en"):
+        text = gap_sentence(gap)
+    assert text.startswith("3 active margin clients (target 3) bring 3.7% of the gross margin")
+    (structure,) = gaps_of(rows([{**m, "gross_margin": 250.0} for m in margin]), fixed=2_600.0)
+    with language("es"):
+        assert "cubre el 76,9\u00a0% de los costes fijos (objetivo 80\u00a0%)" in gap_sentence(
+            structure
+        )

@@ -133,11 +133,12 @@ def gap_sentence(gap: Gap) -> str:
     if gap.code == "cover_fixed_costs" and gap.missing is None:
         return _(_GAPS["no_structure"])
     pct = gap.code in ("cover_fixed_costs", "spread_risk")
-    current = fmt_pct(gap.current, 0) if pct else fmt_number(gap.current)
+    # one decimal: a coverage of 79.6 % against a target of 80 % must not read "80 % (80 %)"
+    current = fmt_pct(gap.current, 1) if pct else fmt_number(gap.current)
     target = fmt_pct(gap.target, 0) if pct else fmt_number(gap.target)
     return _(_GAPS[gap.code]).format(
         current=current,
         target=target,
-        share="–" if gap.share is None else fmt_pct(gap.share, 0),
+        share="–" if gap.share is None else fmt_pct(gap.share, 1),
         share_target="–" if gap.share_target is None else fmt_pct(gap.share_target, 0),
     )

@@ -41,6 +41,7 @@ from cartera.web.analyses import FirmAnalysis
 from cartera.web.pages.imports import safe_name
 
 __all__ = [
+    "GAP_NAMES",
     "OUTCOME_NAMES",
     "REFUSAL_NAMES",
     "RESULT_NAMES",
@@ -78,6 +79,11 @@ REFUSAL_NAMES: Final = {
     "no_consent": N_("no consent recorded"),
     "no_source": N_("no source recorded"),
     "no_phone": N_("no phone"),
+}
+GAP_NAMES: Final = {
+    "cover_fixed_costs": N_("fixed-cost coverage"),
+    "seek_margin_clients": N_("margin clients"),
+    "seek_image_clients": N_("image clients"),
 }
 STATUS_NAMES: Final = {"open": N_("open"), "not_interested": N_("not interested"),
                        "won": N_("won")}  # fmt: skip
@@ -185,6 +191,7 @@ def call_list_rows(fa: FirmAnalysis, ranked: Ranking, kind: str = "") -> list[di
             "probability": r["probability"],
             "priority": r["priority"],
             "gap": r["gap"],
+            "gap_name": _(GAP_NAMES[r["gap"]]) if r["gap"] in GAP_NAMES else "–",
             "expected_margin": _money(r["expected_margin"], fa),
             "closes": "" if r["closes"] is None else fmt_pct(r["closes"], 0),
             "why": r["why"],
