@@ -125,3 +125,27 @@ def test_firm_import_errors_are_clear_and_record_nothing(
 
         assert runs.import_runs(s, 1) == []
     store.dispose()
+
+
+def test_firm_import_with_a_bad_prospect_list_imports_nothing(
+    tmp_path: Path,
+    demo_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CARTERA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CARTERA_PASSWORD", "correct horse battery")
+    data = tmp_path / "web"
+    assert run(["user", "add", "o@demo.example", "--firm", "Demo", "--data", str(data)]) == 0
+    bad = tmp_path / "lista.csv"
+    bad.write_text("Foo;Bar\n1;2\n", encoding="utf-8")
+    files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
+    code = run(["firm", "import", "demo", *files, "--prospects", str(bad), "--data", str(data)])
+    assert code != 0
+    assert "lista.csv" in capsys.readouterr().err
+    store = open_store(database_url(data, env={}))
+    with store.session() as s:
+        from cartera.store import runs
+
+        assert runs.import_runs(s, 1) == []
+    store.dispose()

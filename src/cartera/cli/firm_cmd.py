@@ -33,7 +33,8 @@ def import_into_firm(
     """Import ``files`` into ``firm`` of the web app's data folder ``data``.
 
     Then the do-not-call lists and the prospect lists, as the Prospects page
-    does (deduplicated against the clients just imported and earlier prospects).
+    does (deduplicated against the clients just imported and earlier prospects);
+    they are read before anything is imported, so a bad list changes nothing.
     Returns (the firm's name, the import run's id, the rows written over all
     tables, prospect counts: ``added``, ``read``, ``do_not_call`` keys added).
     Raises :class:`SettingsError` for an unknown firm or a bad settings file, and the
@@ -41,11 +42,14 @@ def import_into_firm(
     """
     from cartera.settings import load_settings
     from cartera.store import open_store, people, runs
+    from cartera.study.prospects import read_do_not_call, read_prospects
     from cartera.web.config import load_web_settings
     from cartera.web.pages import imports as imp
 
     web = load_web_settings(data)
     settings = load_settings(settings_file) if settings_file is not None else None
+    lists = [(p.name, read_prospects(p)) for p in prospects]
+    keys = [(p.name, read_do_not_call(p)) for p in do_not_call]
     store = open_store(web.database_url)
     try:
         with store.session() as session:
@@ -67,8 +71,7 @@ def import_into_firm(
             except CarteraError:
                 imp.discard(stage)  # the page keeps it for another try; a command does not
                 raise
-            counts = _prospects(session, web.data_dir / record.workspace, target.id,
-                                prospects, do_not_call)  # fmt: skip
+            counts = _prospects(session, web.data_dir / record.workspace, target.id, lists, keys)
             session.commit()
             tables = record.manifest.get("tables", {}).values()
             rows = sum(int(t.get("rows_written") or 0) for t in tables)
@@ -78,21 +81,22 @@ def import_into_firm(
 
 
 def _prospects(
-    session: Any, workspace: Path, firm_id: int, lists: Sequence[Path], dnc: Sequence[Path]
+    session: Any,
+    workspace: Path,
+    firm_id: int,
+    lists: Sequence[tuple[str, Any]],
+    dnc: Sequence[tuple[str, Any]],
 ) -> dict[str, int]:
     from cartera.io import Workspace
-    from cartera.study.prospects import read_do_not_call, read_prospects
     from cartera.web import campaigns
 
     counts = {"read": 0, "added": 0, "do_not_call": 0}
-    for path in dnc:
-        keys = read_do_not_call(path)
-        counts["do_not_call"] += campaigns.import_do_not_call(session, firm_id, keys, path.name)
+    for name, keys in dnc:
+        counts["do_not_call"] += campaigns.import_do_not_call(session, firm_id, keys, name)
     if lists:
         clients = Workspace.open(workspace).read("clients")
-        for path in lists:
-            added = campaigns.add_prospects(session, firm_id, read_prospects(path), clients,
-                                            user_id=None)  # fmt: skip
+        for _name, frame in lists:
+            added = campaigns.add_prospects(session, firm_id, frame, clients, user_id=None)
             counts["read"] += added["read"]
             counts["added"] += added["added"]
     return counts

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cartera.errors import CarteraError, InputError
@@ -108,10 +109,14 @@ def import_prospects(
         frame = pages.read_upload(file, read_prospects, limit)
         clients = pages.firm_clients(current_analysis(state, session, ctx))
         counts = glue.add_prospects(session, ctx.firm.id, frame, clients, user_id=ctx.user.id)
+        session.commit()
     except CarteraError as exc:
         session.rollback()
         return _prospects_page(request, state, session, ctx, exc.render(), status=422)
-    session.commit()
+    except IntegrityError:  # another list was imported at the same moment: codes collided
+        session.rollback()
+        busy = _("Another prospect list was being imported at the same time; import it again.")
+        return _prospects_page(request, state, session, ctx, busy, status=409)
     message = _("{added} new prospects added of {read} rows; left out: {client} already clients, "
                 "{earlier} already kept, {repeat} repeated; {dnc} on the do-not-call list, "
                 "{consent} without consent.").format(
