@@ -91,6 +91,11 @@ def test_firm_import_fills_the_firm_as_the_imports_page_does(
     prospects = client.get("/f/demo/prospects?format=json").json()
     assert prospects["total"] > 20 and prospects["do_not_call"] > 0
     assert client.get("/f/demo/calllist?format=json").json()["rows"]
+    capsys.readouterr()
+    assert run(["prospects", "list", "--firm", "Demo", "--data", str(data), "--format", "csv"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("id,name,tax_id") and len(listed) == prospects["total"] + 1
+    assert run(["prospects", "list", "--data", str(data)]) == 2
     written = history[0].manifest["tables"]["documents"]["rows_written"]
     assert written > 0 and f"documents: {written}" in client.get("/f/demo/imports").text
     app.state.cartera.store.dispose()

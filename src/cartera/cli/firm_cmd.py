@@ -19,7 +19,7 @@ from cartera.cli.serve_cmd import data_dir, data_option
 from cartera.errors import CarteraError, SettingsError
 from cartera.i18n import N_, _
 
-__all__ = ["import_into_firm", "register"]
+__all__ = ["firm_prospects", "import_into_firm", "register"]
 
 
 def import_into_firm(
@@ -76,6 +76,25 @@ def import_into_firm(
             tables = record.manifest.get("tables", {}).values()
             rows = sum(int(t.get("rows_written") or 0) for t in tables)
             return target.name, record.id, rows, counts
+    finally:
+        store.dispose()
+
+
+def firm_prospects(data: Path, firm: str) -> Any:
+    """The prospects of ``firm`` in the web app's data folder ``data``, as a prospect book."""
+    from cartera.store import open_store, people
+    from cartera.web import campaigns
+    from cartera.web.config import load_web_settings
+
+    store = open_store(load_web_settings(data).database_url)
+    try:
+        with store.session() as session:
+            target = people.firm_by_slug(session, people.slugify(firm))
+            if target is None:
+                raise SettingsError(
+                    N_("Unknown firm «{firm}»; add it with `cartera user add`."), firm=firm
+                )
+            return campaigns.prospect_book(session, target.id)
     finally:
         store.dispose()
 
