@@ -69,7 +69,9 @@ demo: $(STAMP) system-deps assets web-assets
 	CARTERA_PASSWORD=$$pw CARTERA_DATABASE_URL= $(BIN)/cartera user add owner@demo.example \
 	  --firm "Demo" --role owner --data $(DEMO_DIR)/web >/dev/null && \
 	CARTERA_DATABASE_URL= $(BIN)/cartera firm import Demo $(DEMO_DIR)/data/*.csv \
-	  --settings $(DEMO_DIR)/settings.toml --data $(DEMO_DIR)/web >/dev/null && \
+	  --settings $(DEMO_DIR)/settings.toml --data $(DEMO_DIR)/web \
+	  --prospects $(DEMO_DIR)/data/prospects/prospects.csv \
+	  --do-not-call $(DEMO_DIR)/data/prospects/robinson.csv >/dev/null && \
 	echo "" && echo "Web app on the demo firm (its files already imported):" && \
 	echo "  $(BIN)/cartera serve --data $(DEMO_DIR)/web" && \
 	echo "  then open http://127.0.0.1:8000/ and log in as owner@demo.example, password $$pw"

@@ -94,3 +94,48 @@ def test_no_image_client_and_concentration() -> None:
     table = {i: {"structure": 0.0, "margin": 0.0, "image": 0.5} for i in range(3)}
     sizes = pl.Series(["large", "micro", "medium"])
     assert call_list(scores(table), sizes, list(gaps.values()))["index"].to_list() == [2, 1, 0]
+
+
+def test_margin_clients_with_a_small_share_of_gross_margin_are_a_gap() -> None:
+    """Three active margin clients, but 150 of 4,050 gross margin (3.7 % < 10 %)."""
+    margin = [{"id": f"M{i}", "segment": "margin", "revenue": 100.0, "gross_margin": 50.0}
+              for i in range(3)]  # fmt: skip
+    gaps = gaps_of(rows(margin), fixed=2_500.0)
+    assert [g.kind for g in gaps] == ["margin"]
+    gap = gaps[0]
+    total = 2_000 + 6 * 300 + 2 * 50 + 150
+    assert gap.share == pytest.approx(150 / total)
+    assert gap.severity == pytest.approx((0.1 - 150 / total) / 0.1)
+    assert gap.missing == pytest.approx(0.1 * total - 150)
+    table = {
+        0: {"structure": 0.9, "margin": 0.2, "image": 0.1},
+        1: {"structure": 0.1, "margin": 0.7, "image": 0.1},
+    }
+    ranked = call_list(scores(table), pl.Series([None, None], dtype=pl.String), gaps)
+    assert ranked["index"].to_list() == [1, 0]
+    assert ranked.row(0, named=True)["gap"] == "seek_margin_clients"
+
+
+def test_margin_share_target_reached_is_no_gap() -> None:
+    margin = [{"id": f"M{i}", "segment": "margin", "revenue": 100.0, "gross_margin": 50.0}
+              for i in range(3)]  # fmt: skip
+    settings = Settings(fixed_costs=2_500.0, targets={"min_margin_share": 0.03})
+    result = analysis(rows(margin), settings)
+    assert find_gaps(result.clients_frame, result.portfolio, settings) == []
+
+
+def test_gap_sentences_name_the_numbers() -> None:
+    from cartera.i18n import language
+    from cartera.study.texts import gap_sentence
+
+    margin = [{"id": f"M{i}", "segment": "margin", "revenue": 100.0, "gross_margin": 50.0}
+              for i in range(3)]  # fmt: skip
+    (gap,) = gaps_of(rows(margin), fixed=2_500.0)
+    with language("en"):
+        text = gap_sentence(gap)
+    assert text.startswith("3 active margin clients (target 3) bring 3.7% of the gross margin")
+    (structure,) = gaps_of(rows([{**m, "gross_margin": 250.0} for m in margin]), fixed=2_600.0)
+    with language("es"):
+        assert "cubre el 76,9\u00a0% de los costes fijos (objetivo 80\u00a0%)" in gap_sentence(
+            structure
+        )

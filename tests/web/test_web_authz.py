@@ -41,6 +41,9 @@ SAMPLE = {
     "member_id": "1",
     "interaction_id": "1",
     "slug": "alfa",
+    "code": "P00001",
+    "campaign_id": "1",
+    "call_id": "1",
 }
 
 
@@ -75,6 +78,23 @@ def fill(path: str, firm: str) -> str:
 def test_the_listing_sees_every_route(firm_app: FirmApp) -> None:
     paths = {p for _m, p, _r in api_routes(firm_app.app)}
     assert {"/f/{firm}/", "/f/{firm}/clients/{client_id}", "/api/v1/firms/{firm}/stress"} <= paths
+    study = {
+        "/f/{firm}/study", "/f/{firm}/prospects", "/f/{firm}/prospects/import",
+        "/f/{firm}/prospects/do-not-call", "/f/{firm}/prospects/{code}", "/f/{firm}/calllist",
+        "/f/{firm}/campaigns", "/f/{firm}/campaigns/{campaign_id}",
+        "/f/{firm}/campaigns/{campaign_id}/enroll",
+        "/f/{firm}/campaigns/{campaign_id}/members/{code}/advance",
+        "/f/{firm}/campaigns/{campaign_id}/call", "/f/{firm}/campaigns/{campaign_id}/calls",
+        "/f/{firm}/campaigns/{campaign_id}/calls/{call_id}/meeting.ics", "/f/{firm}/funnel",
+        "/api/v1/firms/{firm}/study", "/api/v1/firms/{firm}/prospects",
+        "/api/v1/firms/{firm}/prospects/{code}", "/api/v1/firms/{firm}/do-not-call",
+        "/api/v1/firms/{firm}/calllist", "/api/v1/firms/{firm}/campaigns",
+        "/api/v1/firms/{firm}/campaigns/{campaign_id}",
+        "/api/v1/firms/{firm}/campaigns/{campaign_id}/calls",
+        "/api/v1/firms/{firm}/campaigns/{campaign_id}/calls/{call_id}/meeting.ics",
+        "/api/v1/firms/{firm}/funnel",
+    }  # fmt: skip
+    assert study <= paths, study - paths
     assert len(paths) >= 25
 
 
@@ -137,9 +157,9 @@ def test_anonymous_requests_are_refused_everywhere(firm_app: FirmApp) -> None:
 
 
 ROLE_CAN = {
-    "owner": {"read", "import", "settings", "follow_up"},
-    "analyst": {"read", "import", "settings", "follow_up"},
-    "assistant": {"read", "follow_up"},
+    "owner": {"read", "import", "settings", "follow_up", "prospects", "calls"},
+    "analyst": {"read", "import", "settings", "follow_up", "prospects", "calls"},
+    "assistant": {"read", "follow_up", "calls"},
     "viewer": {"read"},
 }
 
@@ -160,6 +180,13 @@ def test_roles_grant_what_they_say(firm_app: FirmApp, role: str) -> None:
             assert (got == 403) == (expected == 403), (role, url, got)
             continue
         assert client.get(url).status_code == expected, (role, url)
+    # running campaigns and calling: a POST the role may not make is refused before anything
+    _client, csrf = firm_app.as_role(role)
+    r = client.post("/f/alfa/campaigns", data={"csrf_token": csrf, "name": "", "kind": "x"})
+    assert (r.status_code == 403) == ("prospects" not in ROLE_CAN[role]), (role, r.status_code)
+    r = client.post("/api/v1/firms/alfa/campaigns/999999/calls", json={},
+                    headers={"X-CSRF-Token": csrf})  # fmt: skip
+    assert (r.status_code == 403) == ("calls" not in ROLE_CAN[role]), (role, r.status_code)
     assert deps.PERMISSIONS[role] - {"members"} == ROLE_CAN[role]
 
 

@@ -93,3 +93,32 @@ def test_follow_up_done_and_survey_on_both_stores(app: FastAPI, demo_dir: Path) 
         assert followup.log_version(s, firm.id).split(":")[0] == str(
             len(followup.firm_interactions(s, firm.id))
         )
+
+
+def test_prospects_campaign_and_a_booked_meeting(app: FastAPI, demo_dir: Path) -> None:
+    """The study pages on both stores: prospects in, a campaign, a meeting in the agenda."""
+    import datetime as dt
+
+    from cartera.store.followup import scheduled_items
+
+    client, csrf = login(app, "ana@alfa.es")
+    upload_and_import(client, csrf, "alfa", demo_dir)
+    listed = {"file": ("p.csv", (demo_dir / "prospects" / "prospects.csv").read_bytes())}
+    assert client.post("/f/alfa/prospects/import", data={"csrf_token": csrf},
+                       files=listed).status_code == 200  # fmt: skip
+    assert client.get("/f/alfa/prospects?q=p0000&format=json").json()["total"] == 9
+    r = client.post("/f/alfa/campaigns", data={"csrf_token": csrf, "name": "Imagen",
+                                               "kind": "image", "top": "2"})  # fmt: skip
+    cid = str(r.url).rstrip("/").split("/")[-1]
+    code = client.get(f"/f/alfa/campaigns/{cid}?format=json").json()["members"][0]["code"]
+    meet = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+    r = client.post(f"/f/alfa/campaigns/{cid}/calls", data={
+        "csrf_token": csrf, "prospect": code, "result": "reached",
+        "outcome": "meeting_booked", "meeting_at": meet})  # fmt: skip
+    assert r.status_code == 200 and 'id="ics-link"' in r.text
+    with app.state.cartera.store.session() as s:
+        firm = people.firm_by_slug(s, "alfa")
+        assert firm is not None
+        assert [i.subject_id for i in scheduled_items(s, firm.id)] == [code]
+    funnel = client.get("/f/alfa/funnel?format=json").json()["by_kind"]
+    assert [(f["kind"], f["meeting"]) for f in funnel] == [("image", 1)]

@@ -69,9 +69,13 @@ def test_firm_import_fills_the_firm_as_the_imports_page_does(
     settings.write_text("fixed_costs = 123456\n", encoding="utf-8")
     assert run(["user", "add", "owner@demo.example", "--firm", "Demo", "--data", str(data)]) == 0
     files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
-    code = run(["firm", "import", "demo", *files, "--settings", str(settings), "--data", str(data)])
+    lists = ["--prospects", str(demo_dir / "prospects" / "prospects.csv"),
+             "--do-not-call", str(demo_dir / "prospects" / "robinson.csv")]  # fmt: skip
+    code = run(["firm", "import", "demo", *files, "--settings", str(settings), "--data", str(data),
+                *lists])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0 and "Importación 1 de Demo: 4 archivos" in out
+    assert "Prospectos:" in out
     app = make_app(data)
     with app.state.cartera.store.session() as s:
         from cartera.store import runs
@@ -84,6 +88,14 @@ def test_firm_import_fills_the_firm_as_the_imports_page_does(
     dashboard = client.get("/f/demo/?format=json").json()
     assert dashboard["clients"] == "80" and dashboard["run_id"] == 1
     assert "123.456" in json.dumps(dashboard["assumptions"], ensure_ascii=False)
+    prospects = client.get("/f/demo/prospects?format=json").json()
+    assert prospects["total"] > 20 and prospects["do_not_call"] > 0
+    assert client.get("/f/demo/calllist?format=json").json()["rows"]
+    capsys.readouterr()
+    assert run(["prospects", "list", "--firm", "Demo", "--data", str(data), "--format", "csv"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("id,name,tax_id") and len(listed) == prospects["total"] + 1
+    assert run(["prospects", "list", "--data", str(data)]) == 2
     written = history[0].manifest["tables"]["documents"]["rows_written"]
     assert written > 0 and f"documents: {written}" in client.get("/f/demo/imports").text
     app.state.cartera.store.dispose()
@@ -112,6 +124,30 @@ def test_firm_import_errors_are_clear_and_record_nothing(
     missing = [str(tmp_path / f) for f in files]
     assert run(["firm", "import", firm, *missing, "--data", str(data)]) == code
     assert message in capsys.readouterr().err
+    store = open_store(database_url(data, env={}))
+    with store.session() as s:
+        from cartera.store import runs
+
+        assert runs.import_runs(s, 1) == []
+    store.dispose()
+
+
+def test_firm_import_with_a_bad_prospect_list_imports_nothing(
+    tmp_path: Path,
+    demo_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CARTERA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CARTERA_PASSWORD", "correct horse battery")
+    data = tmp_path / "web"
+    assert run(["user", "add", "o@demo.example", "--firm", "Demo", "--data", str(data)]) == 0
+    bad = tmp_path / "lista.csv"
+    bad.write_text("Foo;Bar\n1;2\n", encoding="utf-8")
+    files = [str(p) for p in sorted(demo_dir.glob("*.csv"))]
+    code = run(["firm", "import", "demo", *files, "--prospects", str(bad), "--data", str(data)])
+    assert code != 0
+    assert "lista.csv" in capsys.readouterr().err
     store = open_store(database_url(data, env={}))
     with store.session() as s:
         from cartera.store import runs

@@ -13,6 +13,7 @@ from cartera.cli.common import (
     settings_from_params,
     settings_options,
 )
+from cartera.cli.serve_cmd import data_option
 from cartera.cli.study_cmd import analysis_and_clients
 from cartera.i18n import N_, _, fmt_number
 
@@ -145,15 +146,29 @@ def register(app: typer.Typer) -> None:
         for key, label in _COUNT_LABELS.items():
             console.print(f"  {_(label)}: {fmt_number(counts[key])}")
 
-    @group.command("list", help=_("List the prospects of a book."))
+    @group.command("list", help=_("List the prospects of a book, or of a firm of the web app."))
     def list_cmd(
-        book: Path = typer.Argument(..., help=_("The prospect book (a Parquet file).")),
+        book: Path | None = typer.Argument(None, help=_("The prospect book (a Parquet file).")),
+        firm: str | None = typer.Option(
+            None, "--firm", help=_("A firm of the web app: list its prospects instead of a book.")
+        ),
+        data: Path | None = data_option(),
         fmt: str = typer.Option("table", "--format", help=_("Output: table, json or csv.")),
         lang: str | None = lang_opt,
     ) -> None:
+        from cartera.cli.firm_cmd import firm_prospects
+        from cartera.cli.serve_cmd import data_dir
+        from cartera.errors import SettingsError
+
         del lang
         check_format(fmt, ("table", "json", "csv"))
-        frame = read_book(book, must_exist=True)
+        if (book is None) == (firm is None):
+            raise SettingsError(N_("Give either a prospect book or --firm, not both or neither."))
+        if firm is not None:
+            frame = firm_prospects(data_dir(data), firm)
+        else:
+            assert book is not None
+            frame = read_book(book, must_exist=True)
         _print_frame(frame, fmt, ["id", "name", "tax_id", "sector", "region", "size", "phone",
                                   "source", "consent", "do_not_call"])  # fmt: skip
 

@@ -163,6 +163,14 @@ class Targets(BaseModel):
         description="At least this many margin clients. 3 by default: enough that one lost deal "
         "does not erase the year's extra margin.",
     )
+    min_margin_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Active margin clients' gross margin should be at least this share of the "
+        "portfolio's gross margin. 10% by default: below it the extra margin the seed expects "
+        "from them is too small to count on.",
+    )
     min_image_clients: int = Field(
         2,
         ge=0,

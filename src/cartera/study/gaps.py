@@ -6,10 +6,13 @@ and the balance targets (:class:`cartera.settings.Targets`):
 * ``structure`` — the structure clients' gross margin covers less of the
   fixed costs than ``structure_coverage`` (or, without fixed costs, there is
   no structure client at all); missing = target × fixed costs − their margin;
-* ``margin`` — fewer active margin clients than ``min_margin_clients``
-  (a margin client whose days since its last order exceed ``lapse_ratio``
-  times its usual interval is lapsing and does not count); missing =
-  shortfall × a typical margin client's gross margin;
+* ``margin`` — fewer active margin clients than ``min_margin_clients``, or
+  their gross margin a smaller share of the portfolio's than
+  ``min_margin_share`` (a margin client whose days since its last order
+  exceed ``lapse_ratio`` times its usual interval is lapsing and does not
+  count); severity and missing money are the larger of the two shortfalls
+  (clients short × a typical margin client's gross margin; target share ×
+  gross margin − the active margin clients' gross margin);
 * ``image`` — fewer image clients than ``min_image_clients``; missing = the
   shortfall in clients (reputation has no price);
 * ``spread`` — 80 % of sales come from fewer than ``n80_min_share`` of the
@@ -62,6 +65,9 @@ class Gap:
     missing: float | None  #: currency (structure, margin) or clients (image); None: not priced
     typical_revenue: float | None = None
     typical_margin: float | None = None
+    #: Margin gap: the active margin clients' share of gross margin, and its target.
+    share: float | None = None
+    share_target: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,17 +127,30 @@ def _structure(frame: pl.DataFrame, portfolio: Portfolio, settings: Settings) ->
 
 def _margin(frame: pl.DataFrame, portfolio: Portfolio, settings: Settings) -> Gap | None:
     target = settings.targets.min_margin_clients
-    if portfolio.gross_margin is None or target <= 0:
+    share_target = settings.targets.min_margin_share
+    if portfolio.gross_margin is None or (target <= 0 and share_target <= 0):
         return None  # without cost data margin clients cannot be told apart
     margin = frame.filter(pl.col("segment") == "margin")
-    active = margin.filter(~_lapsing(margin, settings)).height
-    if active >= target:
+    active_rows = margin.filter(~_lapsing(margin, settings))
+    active = active_rows.height
+    total = portfolio.gross_margin
+    earned = float(active_rows["gross_margin"].drop_nulls().sum()) if active else 0.0
+    share = max(0.0, earned / total) if total > 0 else None
+    by_count = (target - active) / target if target > 0 and active < target else 0.0
+    by_share = (
+        (share_target - share) / share_target
+        if share is not None and share_target > 0 and share < share_target
+        else 0.0
+    )
+    if by_count <= 0 and by_share <= 0:
         return None
     revenue, each = typical_client(frame, "margin")
-    short = target - active
-    missing = None if each is None else short * each
-    return Gap("margin", GAP_CODES["margin"], short / target, float(active), float(target),
-               missing, revenue, each)  # fmt: skip
+    missing_count = None if each is None or by_count <= 0 else (target - active) * each
+    missing_share = share_target * total - earned if by_share > 0 else None
+    priced = [m for m in (missing_count, missing_share) if m is not None]
+    return Gap("margin", GAP_CODES["margin"], max(by_count, by_share), float(active),
+               float(target), max(priced) if priced else None, revenue, each,
+               share, share_target)  # fmt: skip
 
 
 def _image(frame: pl.DataFrame, settings: Settings) -> Gap | None:

@@ -11,6 +11,7 @@ from typing import Final
 
 from cartera.i18n import N_, _, fmt_number, fmt_pct
 from cartera.study.attributes import attribute_name, value_label
+from cartera.study.gaps import Gap
 from cartera.study.profile import ProfileRule
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "METHOD_NAMES",
     "SEGMENT_CLIENTS",
     "explanation",
+    "gap_sentence",
     "join_or",
     "kind_name",
     "rule_sentence",
@@ -104,3 +106,39 @@ def explanation(contributions: Sequence[dict[str, object]], top: int = 3) -> str
         if len(parts) == top:
             break
     return ", ".join(parts)
+
+
+_GAPS: Final = {
+    "cover_fixed_costs": N_(
+        "Structure clients' gross margin covers {current} of the fixed costs (target {target}): "
+        "structure-like prospects first."
+    ),
+    "no_structure": N_("There is no structure client: structure-like prospects first."),
+    "seek_margin_clients": N_(
+        "{current} active margin clients (target {target}) bring {share} of the gross margin "
+        "(target {share_target}): margin-like prospects first."
+    ),
+    "seek_image_clients": N_(
+        "{current} image clients (target {target}): image-like prospects first."
+    ),
+    "spread_risk": N_(
+        "80% of sales come from {current} of the clients (target at least {target}): many "
+        "mid-size prospects rather than one more giant."
+    ),
+}
+
+
+def gap_sentence(gap: Gap) -> str:
+    """What the portfolio lacks, with its numbers, and whom to call first for it."""
+    if gap.code == "cover_fixed_costs" and gap.missing is None:
+        return _(_GAPS["no_structure"])
+    pct = gap.code in ("cover_fixed_costs", "spread_risk")
+    # one decimal: a coverage of 79.6 % against a target of 80 % must not read "80 % (80 %)"
+    current = fmt_pct(gap.current, 1) if pct else fmt_number(gap.current)
+    target = fmt_pct(gap.target, 0) if pct else fmt_number(gap.target)
+    return _(_GAPS[gap.code]).format(
+        current=current,
+        target=target,
+        share="–" if gap.share is None else fmt_pct(gap.share, 1),
+        share_target="–" if gap.share_target is None else fmt_pct(gap.share_target, 0),
+    )

@@ -19,6 +19,7 @@ from cartera.errors import CarteraError
 from cartera.store import people, runs
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.api_followup import add_followup_routes, churn_levels
+from cartera.web.api_study import study_routes
 from cartera.web.deps import Auth, FirmContext, NotAuthenticated, current_user, db, require
 from cartera.web.firmdata import ClientQuery, client_results, current_analysis, query_clients
 from cartera.web.pages import imports as imp
@@ -55,6 +56,7 @@ def create_api(state: AppState) -> FastAPI:
 
     _routes(api, state)
     add_followup_routes(api, state)
+    study_routes(api, state)
     return api
 
 

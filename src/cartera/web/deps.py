@@ -37,10 +37,14 @@ __all__ = [
 ]
 
 #: What each role may do (docs/decisions/0702-roles.md).
+#: ``prospects``: import prospects and do-not-call lists, run campaigns (decision 0910);
+#: ``calls``: log calls of the campaigns one is assigned to.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": frozenset({"read", "import", "settings", "members", "follow_up"}),
-    "analyst": frozenset({"read", "import", "settings", "follow_up"}),
-    "assistant": frozenset({"read", "follow_up"}),
+    "owner": frozenset(
+        {"read", "import", "settings", "members", "follow_up", "prospects", "calls"}
+    ),
+    "analyst": frozenset({"read", "import", "settings", "follow_up", "prospects", "calls"}),
+    "assistant": frozenset({"read", "follow_up", "calls"}),
     "viewer": frozenset({"read"}),
 }
 _SAFE = {"GET", "HEAD", "OPTIONS"}

@@ -8,6 +8,7 @@ that each has its Spanish translation.
 from __future__ import annotations
 
 from cartera.i18n import _
+from cartera.web.study_texts import study_texts
 
 __all__ = ["texts"]
 
@@ -226,4 +227,5 @@ def texts() -> dict[str, str]:
         "survey_comment": _("Anything you would like to tell us (optional)"),
         "survey_send": _("Send"),
         "survey_thanks": _("Thank you! Your answer has been recorded."),
+        **study_texts(),
     }

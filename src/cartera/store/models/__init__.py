@@ -3,7 +3,8 @@
 Later features add a module here (and a migration in ``store/migrations``)
 rather than growing the existing ones: ``accounts`` (firms, users, roles,
 sessions, API tokens), ``imports`` (import runs), ``firm_settings``, ``followup``
-(interactions, agenda states, scheduled items, survey tokens, sent ledger, calendar feeds).
+(interactions, agenda states, scheduled items, survey tokens, sent ledger, calendar feeds),
+``study`` (prospects, do-not-call list, campaigns, calls).
 """
 
 from __future__ import annotations
@@ -20,17 +21,31 @@ from cartera.store.models.followup import (
     SurveyToken,
 )
 from cartera.store.models.imports import ImportRun
+from cartera.store.models.study import (
+    Campaign,
+    CampaignAssistant,
+    CampaignCall,
+    CampaignMember,
+    DoNotCall,
+    Prospect,
+)
 
 __all__ = [
     "AgendaState",
     "ApiToken",
     "CalendarFeed",
+    "Campaign",
+    "CampaignAssistant",
+    "CampaignCall",
+    "CampaignMember",
+    "DoNotCall",
     "Firm",
     "FirmSettings",
     "ImportRun",
     "Interaction",
     "InteractionRevision",
     "Membership",
+    "Prospect",
     "ScheduledItem",
     "SentReminder",
     "SurveyToken",

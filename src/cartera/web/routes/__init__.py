@@ -13,6 +13,7 @@ from cartera.web.routes import (
     imports,
     members,
     settings_page,
+    study_pages,
 )
 
 __all__ = ["register"]
@@ -28,5 +29,6 @@ def register(app: FastAPI) -> None:
         imports,
         settings_page,
         members,
+        study_pages,
     ):
         app.include_router(module.router)
