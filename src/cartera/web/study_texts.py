@@ -125,7 +125,7 @@ def study_texts() -> dict[str, str]:
         "day_5": _("Sat"),
         "day_6": _("Sun"),
         "campaign_status": _("Campaign status"),
-        "status_active": _("active"),
+        "status_active": _("running"),
         "status_paused": _("paused"),
         "status_closed": _("closed"),
     }
