@@ -20,7 +20,6 @@ from cartera.report.view import Cell, money, number, pct
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import client_results
 from cartera.web.pages.dashboard import assumptions
-from cartera.web.simulate import what_if
 
 __all__ = ["HISTORY_MONTHS", "client_data", "monthly_history"]
 
@@ -136,7 +135,7 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
     con.close()
     loss = fa.remember(
         ("loss", client_id),
-        lambda: what_if(fa.analysis.portfolio, fa.analysis.clients_frame, [client_id], fa.settings),
+        lambda: fa.simulator.what_if(fa.analysis.portfolio, [client_id], fa.settings),
     )
     figures: list[tuple[str, Cell]] = [
         (_("Revenue"), money(m.revenue, cur)),

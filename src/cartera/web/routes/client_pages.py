@@ -118,7 +118,6 @@ def whatif(
     query: Annotated[WhatIfQuery, Depends(whatif_query)],
 ) -> Response:
     fa = analysis_or_404(state, session, ctx)
-    with state.heavy:
-        data = whatif_data(fa, query)
+    data = whatif_data(fa, query)
     # HTMX picks the parts it swaps (hx-select) from the whole page.
     return respond(request, state, "whatif.html", data, ctx=ctx)
