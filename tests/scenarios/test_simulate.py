@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from cartera.engine.portfolio import summarise
 from cartera.errors import UnknownClientError
 from cartera.result import SEGMENTS, Portfolio
-from cartera.scenarios.simulate import Simulator, adjust_frame, simulate
-from cartera.scenarios.whatif import what_if
+from cartera.scenarios.simulate import Simulator, adjust_frame
+from cartera.scenarios.whatif import portfolio_without, what_if
 from cartera.settings import Settings
 
 from .portfolios import AGING, TINY, TINY_SETTINGS, analysis, frame
@@ -119,17 +119,18 @@ def test_rows_in_any_order_give_the_same_portfolio() -> None:
     assert a == b
 
 
-def test_simulate_matches_the_library_what_if() -> None:
+def test_the_library_what_if_equals_the_engine() -> None:
     tiny = analysis(TINY, TINY_SETTINGS)
-    fast, full = simulate(tiny, ["B", " C "]), what_if(tiny, ["B", "C"])
-    assert fast.lost == full.lost == ["B", "C"]
-    assert fast.hours_freed == pytest.approx(full.hours_freed)
-    same(fast.model_dump(), full.model_dump())
+    result = what_if(tiny, ["B", " C ", "B"])
+    assert result.lost == ["B", "C"]
+    assert result.hours_freed == pytest.approx(12.0)
+    full = portfolio_without(tiny.clients_frame, ["B", "C"], TINY_SETTINGS)
+    same(result.after.model_dump(), full.model_dump())
 
 
 def test_unknown_ids_are_refused_with_close_matches() -> None:
     tiny = analysis(TINY, TINY_SETTINGS)
     with pytest.raises(UnknownClientError) as err:
-        simulate(tiny, ["B", "alf"])
+        what_if(tiny, ["B", "alf"])
     assert err.value.unknown == ["alf"]
     assert "A" in err.value.suggestions["alf"]

@@ -18,6 +18,7 @@ margin cut, their costs unchanged).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,7 +31,7 @@ from cartera.errors import UnknownClientError
 from cartera.result import SEGMENTS, Portfolio, PortfolioAnalysis, WhatIfResult
 from cartera.settings import Settings
 
-__all__ = ["Simulator", "adjust_frame", "simulate"]
+__all__ = ["Simulator", "adjust_frame"]
 
 _EPS = 1e-9
 _TOP = (1, 5, 10)
@@ -84,8 +85,23 @@ def adjust_frame(frame: pl.DataFrame, *, hourly_cost: float, old_hourly_cost: fl
 
 def _sum(values: np.ndarray) -> float | None:
     """SQL's SUM: nulls (NaN) skipped, ``None`` when nothing is left."""
+    total = float(values.sum())
+    if not math.isnan(total):
+        return total if values.size else None
     present = values[~np.isnan(values)]
     return float(present.sum()) if present.size else None
+
+
+def _by_segment(values: np.ndarray, seg: np.ndarray, counts: np.ndarray) -> list[float | None]:
+    """SQL's ``SUM(values) FILTER (segment = s)`` for each segment code (``None``: no value)."""
+    valid = ~np.isnan(values)
+    if valid.all():
+        sums, present = np.bincount(seg, weights=values, minlength=counts.size), counts
+    else:
+        inside = seg[valid]
+        sums = np.bincount(inside, weights=values[valid], minlength=counts.size)
+        present = np.bincount(inside, minlength=counts.size)
+    return [float(sums[i]) if present[i] else None for i in range(len(SEGMENTS))]
 
 
 class Simulator:
@@ -118,6 +134,8 @@ class Simulator:
             series = frame[name] if name in frame.columns else pl.Series(name, [0.0] * self.size)
             cols[name] = series.cast(pl.Float64).to_numpy().astype(np.float64, copy=True)
         self._cols = cols
+        self._hours = np.nan_to_num(cols["service_hours"], nan=0.0)
+        self._service = np.nan_to_num(cols["service_cost"], nan=0.0)
         codes = frame["segment"].replace_strict(
             {s: i for i, s in enumerate(SEGMENTS)}, default=len(SEGMENTS), return_dtype=pl.Int8
         )
@@ -176,8 +194,7 @@ class Simulator:
         order = self._order
         if settings.hourly_cost != self.settings.hourly_cost or price_cut != 0:
             # The same operations, in the same order, as adjust_frame (same floats).
-            hours = np.nan_to_num(c["service_hours"], nan=0.0)
-            delta = hours * settings.hourly_cost - np.nan_to_num(c["service_cost"], nan=0.0)
+            delta = self._hours * settings.hourly_cost - self._service
             cut = np.where(self._segment == _STRUCTURE, revenue * price_cut, 0.0)
             cts = cts + delta
             net = net - delta - cut
@@ -185,63 +202,68 @@ class Simulator:
                 revenue = revenue - cut
                 gross = gross - cut
                 order = np.argsort(-revenue, kind="stable")
-        keep = ~self.mask(lost)[order] if lost else None
+        keep = ~self.mask(lost) if lost else None
+        if keep is not None:
+            order = order[keep[order]]
 
-        def arranged(values: np.ndarray) -> np.ndarray:
-            values = values[order]
+        def kept(values: np.ndarray) -> np.ndarray:
             return values if keep is None else values[keep]
 
-        rev, gm, nc = arranged(revenue), arranged(gross), arranged(net)
-        seg = arranged(self._segment)
-        row = self._totals(rev, gm, arranged(cts), nc, seg)
-        row["service_hours"] = _sum(arranged(c["service_hours"]))
+        ranked = revenue[order]  # revenue, largest first (ties in rank order)
+        row = self._totals(ranked, kept(revenue), kept(gross), kept(cts), kept(net),
+                           kept(self._segment))  # fmt: skip
+        row["revenue"] = _sum(kept(revenue))
+        row["service_hours"] = _sum(kept(c["service_hours"]))
         for name in _AGING:
-            row[name] = _sum(arranged(c[name]))
-        ids = self.ids.to_numpy()[order]
-        if keep is not None:
-            ids = ids[keep]
+            row[name] = _sum(kept(c[name]))
 
         def large(positive: float, flag: float) -> list[str]:
-            big = np.flatnonzero(rev >= flag * positive - _EPS * positive)
-            chosen = sorted((-float(rev[i]), str(ids[i])) for i in big)
+            big = np.flatnonzero(ranked >= flag * positive - _EPS * positive)
+            ids = self.ids.gather(order[big]).to_list()
+            chosen = sorted(zip((-float(ranked[i]) for i in big), ids, strict=True))
             return [i for _r, i in chosen]
 
         return from_totals(row, settings, large)
 
     @staticmethod
     def _totals(
-        rev: np.ndarray, gm: np.ndarray, cts: np.ndarray, nc: np.ndarray, seg: np.ndarray
+        ranked: np.ndarray,
+        rev: np.ndarray,
+        gm: np.ndarray,
+        cts: np.ndarray,
+        nc: np.ndarray,
+        seg: np.ndarray,
     ) -> dict[str, Any]:
-        """:func:`~cartera.engine.portfolio.totals_expr`'s sums over rows in revenue order."""
-        pos = np.maximum(rev, 0.0)
+        """:func:`~cartera.engine.portfolio.totals_expr`'s sums (``ranked``: revenue in order)."""
+        pos = np.maximum(ranked, 0.0)
         running = np.cumsum(pos)
         total = running[-1] if running.size else 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             before = (running - pos) / total
-        n80 = int(np.count_nonzero((pos > 0) & (before < 0.8 - _EPS)))
         gains = _sum(nc[nc > 0])
-        best = float(np.nanmax(nc)) if np.any(~np.isnan(nc)) else None
+        best = float(np.nanmax(nc)) if nc.size and not np.isnan(nc).all() else None
+        gm_structure = gm[seg == _STRUCTURE]
         row: dict[str, Any] = {
-            "clients": int(rev.size),
-            "positive_clients": int(np.count_nonzero(pos > 0)),
-            "revenue": _sum(rev),
+            "clients": int(ranked.size),
+            "positive_clients": int(np.count_nonzero(pos)),
             "gross_margin": _sum(gm),
-            "positive_revenue": _sum(pos),
-            "sum_sq": _sum(pos * pos),
-            "n80": n80,
+            "positive_revenue": float(running[-1]) if running.size else None,
+            "sum_sq": float((pos * pos).sum()) if pos.size else None,
+            "n80": int(np.count_nonzero((pos > 0) & (before < 0.8 - _EPS))),
             "cost_to_serve": _sum(cts),
             "net_contribution": _sum(nc),
-            "structure_margin": _sum(gm[seg == _STRUCTURE]),
+            "structure_margin": _sum(gm_structure),
             "whale_peak": gains if gains is not None else best,
         }
         for k in _TOP:
-            row[f"top{k}"] = _sum(pos[:k])
+            row[f"top{k}"] = float(running[min(k, running.size) - 1]) if running.size else None
+        counts = np.bincount(seg, minlength=len(SEGMENTS) + 1)
+        mix = {k: _by_segment(v, seg, counts) for k, v in
+               (("revenue", rev), ("gross_margin", gm), ("net_contribution", nc))}  # fmt: skip
         for i, name in enumerate(SEGMENTS):
-            inside = seg == i
-            row[f"seg_{name}_clients"] = int(np.count_nonzero(inside))
-            row[f"seg_{name}_revenue"] = _sum(rev[inside])
-            row[f"seg_{name}_gross_margin"] = _sum(gm[inside])
-            row[f"seg_{name}_net_contribution"] = _sum(nc[inside])
+            row[f"seg_{name}_clients"] = int(counts[i])
+            for key, sums in mix.items():
+                row[f"seg_{name}_{key}"] = sums[i]
         return row
 
     def hours(self, lost: Sequence[str]) -> float:
@@ -271,21 +293,3 @@ class Simulator:
         after = self.portfolio(settings, lost=lost, price_cut=price_cut)
         return WhatIfResult(before=before, after=after, delta=deltas(before, after), lost=lost,
                             hours_freed=self.hours(lost))  # fmt: skip
-
-
-def simulate(
-    analysis: PortfolioAnalysis,
-    ids: Iterable[str] = (),
-    settings: Settings | None = None,
-    *,
-    price_cut: float = 0.0,
-) -> WhatIfResult:
-    """A what-if on an analysis in memory: lose ``ids``, under ``settings``, prices cut.
-
-    ``before`` is the analysis' portfolio; ``after`` is computed with
-    ``settings`` (default: the analysis'), e.g. other fixed costs or hourly cost.
-    For many what-ifs on one analysis keep a :class:`Simulator`.
-    """
-    base = analysis._settings or Settings()
-    sim = Simulator(analysis.clients_frame, base)
-    return sim.what_if(analysis.portfolio, ids, settings or base, price_cut=price_cut)
