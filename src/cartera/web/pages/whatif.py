@@ -90,7 +90,10 @@ def whatif_data(fa: FirmAnalysis, query: WhatIfQuery) -> dict[str, Any]:
     known = set(analysis.clients_frame.filter(pl.col("id").is_in(list(query.lose)))["id"])
     lost = [i for i in query.lose if i in known]
     after = fa.simulator.portfolio(chosen, lost=lost, price_cut=query.price_cut)
-    candidates, _n = query_clients(fa, ClientQuery(q=query.q, per_page=PICK_LIMIT))
+    if query.q:
+        candidates, _n = query_clients(fa, ClientQuery(q=query.q, per_page=PICK_LIMIT))
+    else:  # the largest: the frame is in rank order
+        candidates = analysis.clients_frame.head(PICK_LIMIT)
     lost_frame = analysis.clients_frame.filter(pl.col("id").is_in(lost))
     picks = {
         r["id"]: r for r in [*lost_frame.iter_rows(named=True), *candidates.iter_rows(named=True)]
