@@ -128,3 +128,28 @@ def test_page_computations_run_a_few_at_a_time() -> None:
     runner.join(timeout=60)
     assert done == [[1] * (4 * HEAVY_AT_ONCE)]
     assert peak[0] == HEAVY_AT_ONCE
+
+
+def test_password_hashes_run_two_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cartera.store import secrets
+
+    running, peak = [0], [0]
+    lock = threading.Lock()
+
+    class SlowHasher:
+        def verify(self, _stored: str, _password: str) -> bool:
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            time.sleep(0.1)
+            with lock:
+                running[0] -= 1
+            return True
+
+    monkeypatch.setattr(secrets, "password_hasher", SlowHasher)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _i: secrets.verify_password("h", "p"), range(8)))
+    assert results == [True] * 8
+    assert peak[0] == 2
