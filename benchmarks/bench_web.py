@@ -115,7 +115,7 @@ async def log_in(base: str) -> httpx.AsyncClient:
 async def browse(client: httpx.AsyncClient, ids: list[str], until: float, seed: int,
                  out: list[tuple[str, float, int]]) -> None:  # fmt: skip
     rng = random.Random(seed)
-    async with client:
+    try:
         while time.monotonic() < until:
             page = rng.choice(PAGES)
             if page == "dashboard":
@@ -138,6 +138,9 @@ async def browse(client: httpx.AsyncClient, ids: list[str], until: float, seed: 
             except httpx.HTTPError:
                 status = 599
             out.append((page, time.perf_counter() - t0, status))
+
+    finally:
+        await client.aclose()
 
 
 def pct(values: list[float], q: float) -> float:
