@@ -130,17 +130,19 @@ def test_page_computations_run_a_few_at_a_time() -> None:
     assert peak[0] == HEAVY_AT_ONCE
 
 
-def test_password_hashes_run_two_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_hashes_run_on_two_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from cartera.store import secrets
 
     running, peak = [0], [0]
+    names: set[str] = set()
     lock = threading.Lock()
 
     class SlowHasher:
         def verify(self, _stored: str, _password: str) -> bool:
             with lock:
+                names.add(threading.current_thread().name)
                 running[0] += 1
                 peak[0] = max(peak[0], running[0])
             time.sleep(0.1)
@@ -152,4 +154,4 @@ def test_password_hashes_run_two_at_a_time(monkeypatch: pytest.MonkeyPatch) -> N
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _i: secrets.verify_password("h", "p"), range(8)))
     assert results == [True] * 8
-    assert peak[0] == 2
+    assert peak[0] == 2 and len(names) == 2

@@ -19,6 +19,8 @@ margin cut, their costs unchanged).
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -40,6 +42,9 @@ _AGING = tuple(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS)
 _MONEY = ("revenue", "gross_margin", "cost_to_serve", "net_contribution", "service_hours",
           "service_cost", *_AGING)  # fmt: skip
 _STRUCTURE = SEGMENTS.index("structure")
+#: The simulator of each analysis in memory (by id, with a weak reference to check it).
+_KEPT: dict[int, tuple[weakref.ref[PortfolioAnalysis], Simulator]] = {}
+_KEPT_LOCK = threading.Lock()
 
 
 def adjust_frame(frame: pl.DataFrame, *, hourly_cost: float, old_hourly_cost: float,
@@ -104,6 +109,12 @@ def _by_segment(values: np.ndarray, seg: np.ndarray, counts: np.ndarray) -> list
     return [float(sums[i]) if present[i] else None for i in range(len(SEGMENTS))]
 
 
+def _forget(key: int, simulator: Simulator) -> None:
+    with _KEPT_LOCK:
+        if key in _KEPT and _KEPT[key][1] is simulator:
+            del _KEPT[key]
+
+
 class Simulator:
     """One analysis' per-client frame, arranged once for many what-ifs.
 
@@ -119,10 +130,11 @@ class Simulator:
         hourly cost).
 
     Building one copies about a dozen columns (a few tens of megabytes at
-    500,000 clients); keep it with the analysis it came from.
+    500,000 clients); :meth:`of` keeps one per analysis in memory.
     """
 
     def __init__(self, frame: pl.DataFrame, settings: Settings) -> None:
+        self.frame = frame
         tiebreak = "rank" if "rank" in frame.columns else "id"
         frame = frame if frame[tiebreak].is_sorted() else frame.sort(tiebreak)
         self.settings = settings
@@ -144,9 +156,19 @@ class Simulator:
         self._order = np.argsort(-cols["revenue"], kind="stable")
 
     @classmethod
-    def of(cls, analysis: PortfolioAnalysis, settings: Settings | None = None) -> Simulator:
-        """The simulator of ``analysis`` (``settings``: those it was computed with)."""
-        return cls(analysis.clients_frame, settings or analysis._settings or Settings())
+    def of(cls, analysis: PortfolioAnalysis) -> Simulator:
+        """The simulator of ``analysis``, built on first use and kept while it lives."""
+        frame = analysis.clients_frame
+        key = id(analysis)
+        with _KEPT_LOCK:
+            kept = _KEPT.get(key)
+        if kept is not None and kept[0]() is analysis and kept[1].frame is frame:
+            return kept[1]
+        simulator = cls(frame, analysis._settings or Settings())
+        with _KEPT_LOCK:
+            _KEPT[key] = (weakref.ref(analysis), simulator)
+        weakref.finalize(analysis, _forget, key, simulator)
+        return simulator
 
     # -- which clients -------------------------------------------------------
 

@@ -113,8 +113,11 @@ def what_if(analysis: PortfolioAnalysis, ids: Iterable[str], settings: Any = Non
     chosen = settings if settings is not None else analysis._settings
     chosen = chosen if chosen is not None else Settings()
     # The simulator computes the engine's sums with numpy (equal to portfolio_without,
-    # see tests/scenarios/test_simulate.py) without building SQL on every call.
-    return Simulator(analysis.clients_frame, chosen).what_if(analysis.portfolio, ids, chosen)
+    # see tests/scenarios/test_simulate.py) without building SQL on every call. The
+    # frame's service costs stay as computed: only the portfolio settings apply.
+    simulator = Simulator.of(analysis)
+    chosen = chosen.model_copy(update={"hourly_cost": simulator.settings.hourly_cost})
+    return simulator.what_if(analysis.portfolio, ids, chosen)
 
 
 def deltas(before: Portfolio, after: Portfolio) -> dict[str, float | None]:

@@ -84,7 +84,7 @@ def _load(run_id: int, settings: Settings, workspace: Path) -> FirmAnalysis:
         "strip_accents(lower(coalesce(name, '') || ' ' || id)) AS search FROM frame_view"
     )
     db.unregister("frame_view")
-    simulator = Simulator(analysis.clients_frame, settings)
+    simulator = Simulator.of(analysis)
     return FirmAnalysis(run_id, settings, workspace, analysis, db, simulator)
 
 
