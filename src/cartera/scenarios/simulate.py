@@ -42,6 +42,10 @@ _AGING = tuple(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS)
 _MONEY = ("revenue", "gross_margin", "cost_to_serve", "net_contribution", "service_hours",
           "service_cost", *_AGING)  # fmt: skip
 _STRUCTURE = SEGMENTS.index("structure")
+#: Segment codes: SEGMENTS' positions, and one more for any other value.
+_N_SEG = len(SEGMENTS) + 1
+#: Columns summed per segment (the segment mix).
+_MIX = ("revenue", "gross_margin", "net_contribution")
 #: The simulator of each analysis in memory (by id, with a weak reference to check it).
 _KEPT: dict[int, tuple[weakref.ref[PortfolioAnalysis], Simulator]] = {}
 _KEPT_LOCK = threading.Lock()
@@ -88,25 +92,29 @@ def adjust_frame(frame: pl.DataFrame, *, hourly_cost: float, old_hourly_cost: fl
     )
 
 
-def _sum(values: np.ndarray) -> float | None:
-    """SQL's SUM: nulls (NaN) skipped, ``None`` when nothing is left."""
+def _nansum(values: np.ndarray) -> float:
+    """The sum of the non-null (non-NaN) values (0 when there are none)."""
     total = float(values.sum())
-    if not math.isnan(total):
-        return total if values.size else None
-    present = values[~np.isnan(values)]
-    return float(present.sum()) if present.size else None
+    return total if not math.isnan(total) else float(np.nansum(values))
 
 
-def _by_segment(values: np.ndarray, seg: np.ndarray, counts: np.ndarray) -> list[float | None]:
-    """SQL's ``SUM(values) FILTER (segment = s)`` for each segment code (``None``: no value)."""
+def _inverse(order: np.ndarray) -> np.ndarray:
+    """Each row's position in ``order``."""
+    where = np.empty_like(order)
+    where[order] = np.arange(order.size)
+    return where
+
+
+def _segment_sums(values: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment code: the sum of the non-null values and how many there are."""
     valid = ~np.isnan(values)
     if valid.all():
-        sums, present = np.bincount(seg, weights=values, minlength=counts.size), counts
-    else:
-        inside = seg[valid]
-        sums = np.bincount(inside, weights=values[valid], minlength=counts.size)
-        present = np.bincount(inside, minlength=counts.size)
-    return [float(sums[i]) if present[i] else None for i in range(len(SEGMENTS))]
+        return np.bincount(seg, weights=values, minlength=_N_SEG), np.bincount(
+            seg, minlength=_N_SEG
+        )
+    inside = seg[valid]
+    return (np.bincount(inside, weights=values[valid], minlength=_N_SEG),
+            np.bincount(inside, minlength=_N_SEG))  # fmt: skip
 
 
 def _forget(key: int, simulator: Simulator) -> None:
@@ -154,6 +162,12 @@ class Simulator:
         self._segment = codes.to_numpy()
         # Revenue descending, ties in tiebreak order (a stable sort of rows in that order).
         self._order = np.argsort(-cols["revenue"], kind="stable")
+        self._where = _inverse(self._order)
+        # Whole-column sums and per-segment sums, subtracted from when clients are lost.
+        self._valid = {k: int(np.count_nonzero(~np.isnan(v))) for k, v in cols.items()}
+        self._sums = {k: _nansum(v) for k, v in cols.items()}
+        self._seg_counts = np.bincount(self._segment, minlength=_N_SEG)
+        self._seg_sums = {k: _segment_sums(cols[k], self._segment) for k in _MIX}
 
     @classmethod
     def of(cls, analysis: PortfolioAnalysis) -> Simulator:
@@ -192,11 +206,11 @@ class Simulator:
             raise UnknownClientError([i for i in wanted if i not in found], {})
         return wanted
 
-    def mask(self, ids: Sequence[str]) -> np.ndarray:
-        """True for the rows of the clients ``ids``."""
+    def rows(self, ids: Sequence[str]) -> np.ndarray:
+        """Row positions of the clients ``ids``."""
         if not ids:
-            return np.zeros(self.size, dtype=bool)
-        return self.ids.is_in(list(ids)).to_numpy()
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.ids.is_in(list(ids)).to_numpy())
 
     # -- figures -------------------------------------------------------------
 
@@ -209,90 +223,111 @@ class Simulator:
         service cost at ``settings.hourly_cost`` (the frame's is at the
         simulator's settings'), ``price_cut`` (0–1) off structure clients'
         revenue and margin. ``lost`` must be known ids (see :meth:`resolve`).
+        Sums over the clients kept are the whole column's minus the lost rows'.
         """
         c = self._cols
-        revenue, gross, cts, net = (c["revenue"], c["gross_margin"], c["cost_to_serve"],
-                                    c["net_contribution"])  # fmt: skip
-        order = self._order
+        money = {k: c[k] for k in _MONEY}
+        order, where = self._order, self._where
         if settings.hourly_cost != self.settings.hourly_cost or price_cut != 0:
             # The same operations, in the same order, as adjust_frame (same floats).
             delta = self._hours * settings.hourly_cost - self._service
-            cut = np.where(self._segment == _STRUCTURE, revenue * price_cut, 0.0)
-            cts = cts + delta
-            net = net - delta - cut
+            money["cost_to_serve"] = c["cost_to_serve"] + delta
+            money["net_contribution"] = c["net_contribution"] - delta
             if price_cut != 0:
-                revenue = revenue - cut
-                gross = gross - cut
-                order = np.argsort(-revenue, kind="stable")
-        keep = ~self.mask(lost) if lost else None
-        if keep is not None:
-            order = order[keep[order]]
-
-        def kept(values: np.ndarray) -> np.ndarray:
-            return values if keep is None else values[keep]
-
-        ranked = revenue[order]  # revenue, largest first (ties in rank order)
-        row = self._totals(ranked, kept(revenue), kept(gross), kept(cts), kept(net),
-                           kept(self._segment))  # fmt: skip
-        row["revenue"] = _sum(kept(revenue))
-        row["service_hours"] = _sum(kept(c["service_hours"]))
-        for name in _AGING:
-            row[name] = _sum(kept(c[name]))
+                cut = np.where(self._segment == _STRUCTURE, c["revenue"] * price_cut, 0.0)
+                money["net_contribution"] = money["net_contribution"] - cut
+                money["revenue"] = c["revenue"] - cut
+                money["gross_margin"] = c["gross_margin"] - cut
+                order = np.argsort(-money["revenue"], kind="stable")
+                where = _inverse(order)
+        rows = self.rows(lost)
+        ranked = np.maximum(money["revenue"][order], 0.0)  # positive revenue, largest first
+        at = np.sort(where[rows])
+        ranked[at] = 0.0  # a lost client adds nothing to the running sums
+        row = self._ranked_sums(ranked, at, self.size - rows.size)
+        for name in ("revenue", "gross_margin", "cost_to_serve", "net_contribution",
+                     "service_hours", *_AGING):  # fmt: skip
+            row[name] = self._total(money[name], name, rows)
+        row.update(self._mix(money, rows))
+        row["structure_margin"] = row["seg_structure_gross_margin"]
+        row["whale_peak"] = self._whale_peak(money["net_contribution"], rows)
+        revenue = money["revenue"]
 
         def large(positive: float, flag: float) -> list[str]:
-            big = np.flatnonzero(ranked >= flag * positive - _EPS * positive)
-            ids = self.ids.gather(order[big]).to_list()
-            chosen = sorted(zip((-float(ranked[i]) for i in big), ids, strict=True))
+            big = np.setdiff1d(np.flatnonzero(revenue >= flag * positive - _EPS * positive), rows)
+            ids = self.ids.gather(big).to_list()
+            chosen = sorted(zip((-float(revenue[i]) for i in big), ids, strict=True))
             return [i for _r, i in chosen]
 
         return from_totals(row, settings, large)
 
     @staticmethod
-    def _totals(
-        ranked: np.ndarray,
-        rev: np.ndarray,
-        gm: np.ndarray,
-        cts: np.ndarray,
-        nc: np.ndarray,
-        seg: np.ndarray,
-    ) -> dict[str, Any]:
-        """:func:`~cartera.engine.portfolio.totals_expr`'s sums (``ranked``: revenue in order)."""
-        pos = np.maximum(ranked, 0.0)
-        running = np.cumsum(pos)
+    def _ranked_sums(ranked: np.ndarray, at: np.ndarray, clients: int) -> dict[str, Any]:
+        """Pareto sums over the positive revenue in order (lost clients' entries are 0)."""
+        running = np.cumsum(ranked)
         total = running[-1] if running.size else 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
-            before = (running - pos) / total
-        gains = _sum(nc[nc > 0])
-        best = float(np.nanmax(nc)) if nc.size and not np.isnan(nc).all() else None
-        gm_structure = gm[seg == _STRUCTURE]
+            before = (running - ranked) / total
         row: dict[str, Any] = {
-            "clients": int(ranked.size),
-            "positive_clients": int(np.count_nonzero(pos)),
-            "gross_margin": _sum(gm),
-            "positive_revenue": float(running[-1]) if running.size else None,
-            "sum_sq": float((pos * pos).sum()) if pos.size else None,
-            "n80": int(np.count_nonzero((pos > 0) & (before < 0.8 - _EPS))),
-            "cost_to_serve": _sum(cts),
-            "net_contribution": _sum(nc),
-            "structure_margin": _sum(gm_structure),
-            "whale_peak": gains if gains is not None else best,
+            "clients": clients,
+            "positive_clients": int(np.count_nonzero(ranked)),
+            "positive_revenue": float(total) if clients else None,
+            "sum_sq": float((ranked * ranked).sum()) if clients else None,
+            "n80": int(np.count_nonzero((ranked > 0) & (before < 0.8 - _EPS))),
         }
+        # The first k kept clients: skip the lost ones among the first positions.
+        first = ranked[: _TOP[-1] + at.size]
+        first = np.delete(first, at[at < first.size]) if at.size else first
         for k in _TOP:
-            row[f"top{k}"] = float(running[min(k, running.size) - 1]) if running.size else None
-        counts = np.bincount(seg, minlength=len(SEGMENTS) + 1)
-        mix = {k: _by_segment(v, seg, counts) for k, v in
-               (("revenue", rev), ("gross_margin", gm), ("net_contribution", nc))}  # fmt: skip
-        for i, name in enumerate(SEGMENTS):
-            row[f"seg_{name}_clients"] = int(counts[i])
-            for key, sums in mix.items():
-                row[f"seg_{name}_{key}"] = sums[i]
+            row[f"top{k}"] = float(first[:k].sum()) if clients else None
         return row
+
+    def _total(self, values: np.ndarray, name: str, rows: np.ndarray) -> float | None:
+        """SQL's SUM over the kept rows: nulls skipped, ``None`` when nothing is left."""
+        lost = values[rows]
+        valid = self._valid[name] - int(np.count_nonzero(~np.isnan(lost)))
+        if valid <= 0:
+            return None
+        whole = self._sums[name] if values is self._cols[name] else _nansum(values)
+        return whole - _nansum(lost) if rows.size else whole
+
+    def _mix(self, money: dict[str, np.ndarray], rows: np.ndarray) -> dict[str, Any]:
+        """The segment mix over the kept rows (clients and sums per segment)."""
+        seg = self._segment
+        lost_seg = seg[rows]
+        counts = self._seg_counts - np.bincount(lost_seg, minlength=_N_SEG)
+        out: dict[str, Any] = {}
+        for i, name in enumerate(SEGMENTS):
+            out[f"seg_{name}_clients"] = int(counts[i])
+        for key in _MIX:
+            values = money[key]
+            sums, present = (self._seg_sums[key] if values is self._cols[key]
+                             else _segment_sums(values, seg))  # fmt: skip
+            if rows.size:
+                lost = values[rows]
+                ok = ~np.isnan(lost)
+                sums = sums - np.bincount(lost_seg[ok], weights=lost[ok], minlength=_N_SEG)
+                present = present - np.bincount(lost_seg[ok], minlength=_N_SEG)
+            for i, name in enumerate(SEGMENTS):
+                out[f"seg_{name}_{key}"] = float(sums[i]) if present[i] > 0 else None
+        return out
+
+    @staticmethod
+    def _whale_peak(net: np.ndarray, rows: np.ndarray) -> float | None:
+        """Sum of the kept positive contributions; without any, the best contribution."""
+        gaining = net > 0
+        lost = net[rows]
+        lost_gaining = lost > 0
+        if np.count_nonzero(gaining) > np.count_nonzero(lost_gaining):
+            return float(net[gaining].sum()) - float(lost[lost_gaining].sum())
+        kept = np.delete(net, rows) if rows.size else net
+        return float(np.nanmax(kept)) if kept.size and not np.isnan(kept).all() else None
 
     def hours(self, lost: Sequence[str]) -> float:
         """Service hours of the clients ``lost`` (freed if they leave)."""
         if not lost:
             return 0.0
-        return float(np.nansum(self._cols["service_hours"][self.mask(lost)]))
+        return float(np.nansum(self._cols["service_hours"][self.rows(lost)]))
 
     def what_if(
         self,
