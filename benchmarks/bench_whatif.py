@@ -82,7 +82,7 @@ def main() -> None:
          page_update, args.repeat),
         ("`Simulator.what_if` kept with the cached analysis (same sliders)", kept_simulator,
          args.repeat),
-        ("`cartera.scenarios.what_if(analysis, ids)` (simulator built per call)",
+        ("library `cartera.scenarios.what_if(analysis, ids)` (two lost, analysis' settings)",
          library_what_if, args.repeat),
         ("engine's SQL recomputation (`portfolio_without`, before this change)", engine_sql,
          max(3, args.repeat // 5)),
