@@ -138,7 +138,6 @@ async def browse(client: httpx.AsyncClient, ids: list[str], until: float, seed: 
             except httpx.HTTPError:
                 status = 599
             out.append((page, time.perf_counter() - t0, status))
-
     finally:
         await client.aclose()
 
