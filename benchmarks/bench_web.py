@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -85,18 +86,36 @@ def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not start")
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """The process' peak (``VmHWM``) or current (``VmRSS``) resident memory in MB."""
     text = Path(f"/proc/{pid}/status").read_text()
-    found = re.search(r"VmHWM:\s+(\d+) kB", text)
+    found = re.search(field + r":\s+(\d+) kB", text)
     return int(found.group(1)) / 1024 if found else float("nan")
 
 
-async def browse(base: str, ids: list[str], until: float, seed: int,
+def reset_peak(pid: int) -> None:
+    """Start the process' peak resident memory (``VmHWM``) again from its current size."""
+    with contextlib.suppress(OSError):  # not allowed: the peaks then count from the start
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def log_in(base: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=60)
+    r = await client.post("/login", data={"email": "bench@example.es", "password": PASSWORD})
+    assert r.status_code in (200, 303), r.status_code
+    return client
+
+
+async def browse(client: httpx.AsyncClient, ids: list[str], until: float, seed: int,
                  out: list[tuple[str, float, int]]) -> None:  # fmt: skip
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        r = await client.post("/login", data={"email": "bench@example.es", "password": PASSWORD})
-        assert r.status_code in (200, 303), r.status_code
+    try:
         while time.monotonic() < until:
             page = rng.choice(PAGES)
             if page == "dashboard":
@@ -119,6 +138,8 @@ async def browse(base: str, ids: list[str], until: float, seed: int,
             except httpx.HTTPError:
                 status = 599
             out.append((page, time.perf_counter() - t0, status))
+    finally:
+        await client.aclose()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -143,7 +164,7 @@ def main() -> None:
     server = start_server(data, port)
     try:
         auth = {"Authorization": f"Bearer {token}"}
-        uploads = [("files", (p.name, p.read_bytes())) for p in sorted(files.iterdir())]
+        uploads = [("files", (p.name, p.read_bytes())) for p in sorted(files.glob("*.csv"))]
         t0 = time.perf_counter()
         r = httpx.post(f"{base}/api/v1/firms/bench/imports", files=uploads, headers=auth,
                        timeout=900)  # fmt: skip
@@ -159,16 +180,29 @@ def main() -> None:
             t0 = time.perf_counter()
             warm.get("/f/bench/").raise_for_status()
             dashboard_cold_s = time.perf_counter() - t0
+        setup_rss, setup_peak = rss_mb(server.pid, "VmRSS"), rss_mb(server.pid)
+        reset_peak(server.pid)
+        load_start = os.getloadavg()[0]
         out: list[tuple[str, float, int]] = []
-        until = time.monotonic() + args.seconds
-        started = time.monotonic()
+        marks: dict[str, float] = {}
 
         async def run_all() -> None:
-            await asyncio.gather(*(browse(base, ids, until, i, out) for i in range(args.users)))
+            t0 = time.perf_counter()
+            clients = await asyncio.gather(*(log_in(base) for _i in range(args.users)))
+            marks["login_s"] = time.perf_counter() - t0
+            marks["login_peak"] = rss_mb(server.pid)
+            reset_peak(server.pid)
+            marks["cpu"] = cpu_s(server.pid)
+            until = time.monotonic() + args.seconds
+            marks["started"] = time.monotonic()
+            await asyncio.gather(*(browse(c, ids, until, i, out) for i, c in enumerate(clients)))
 
         asyncio.run(run_all())
+        started = marks["started"]
+        cpu_start = marks["cpu"]
         elapsed = time.monotonic() - started
-        peak = rss_mb(server.pid)
+        server_cpu = cpu_s(server.pid) - cpu_start
+        peak, end_rss = rss_mb(server.pid), rss_mb(server.pid, "VmRSS")
     finally:
         server.terminate()
         try:
@@ -190,13 +224,20 @@ def main() -> None:
 Command: `.venv/bin/python {cmd}`
 
 Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()};
-1-minute load average at the end: {load:.1f}. One `cartera serve` process (uvicorn, one
-worker) on 127.0.0.1; {args.users} logged-in users (httpx, asyncio, in another process)
-each looping over the four pages for {args.seconds:.0f} s; a firm of
-{args.clients:,} clients and {args.lines:,} invoice lines imported through the API.
+1-minute load average {load_start:.1f} when the users started, {load:.1f} at the end (the
+machine is shared). One `cartera serve` process (uvicorn, one worker) on 127.0.0.1;
+{args.users} logged-in users (httpx, asyncio, in another process) each looping over the
+four pages for {args.seconds:.0f} s; a firm of {args.clients:,} clients and
+{args.lines:,} invoice lines imported through the API.
 
 Setup: import through the API {import_s:.1f} s; first analysis (cold cache) {cold_s:.1f} s;
-first dashboard (builds its view) {dashboard_cold_s:.2f} s. Server peak RSS {peak:,.0f} MB.
+first dashboard (builds its view) {dashboard_cold_s:.2f} s.
+
+Server memory: {setup_rss:,.0f} MB resident after the setup (peak {setup_peak:,.0f} MB, during
+the import); peak {marks["login_peak"]:,.0f} MB while the {args.users} users logged in at once
+({marks["login_s"]:.1f} s); peak {peak:,.0f} MB while they browsed, {end_rss:,.0f} MB at the end.
+Server CPU during the load: {server_cpu:.1f} s, {server_cpu * 1000 / max(1, len(out)):.1f} ms
+per request on average over all pages.
 
 | page | requests | p50 ms | p95 ms | p99 ms | max ms | errors |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |

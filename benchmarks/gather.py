@@ -11,7 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["commands", "import", "analysis", "stress", "demo", "reports", "web", "web_whatif"]
+ORDER = [
+    "commands",
+    "import",
+    "analysis",
+    "stress",
+    "demo",
+    "reports",
+    "web",
+    "web_whatif",
+    "web_whatif_500k",
+]
 HEADLINE = HERE / "headline.md"
 
 

@@ -44,7 +44,7 @@ from cartera.segments import (
 )
 from cartera.settings import Settings, load_settings
 
-__all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame"]
+__all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame", "client_results"]
 
 _METRICS = tuple(ClientMetrics.model_fields)
 #: Columns of ``PortfolioAnalysis.clients_frame``, in order.
@@ -261,7 +261,7 @@ class _LazyAnalysis(PortfolioAnalysis):
 
     def __getattr__(self, item: str) -> Any:
         if item == "clients" and self._frame is not None:
-            clients = _client_results(self._frame, self._settings)
+            clients = client_results(self._frame, self._settings)
             self.__dict__["clients"] = clients
             return clients
         return super().__getattr__(item)  # type: ignore[misc]
@@ -372,10 +372,12 @@ _CLIENT_LIST = TypeAdapter(list[ClientResult])
 _SLICE_ROWS = 20_000
 
 
-def _client_results(frame: pl.DataFrame, settings: Settings) -> list[ClientResult]:
-    """One :class:`ClientResult` per frame row (the contract's ``clients`` list).
+def client_results(frame: pl.DataFrame, settings: Settings) -> list[ClientResult]:
+    """One :class:`ClientResult` per row of ``frame`` (the analysis frame or rows of it).
 
-    Validated slice by slice so that only one slice's dicts exist at a time.
+    What ``PortfolioAnalysis.clients`` holds for those rows; a page or report
+    that shows some clients converts only those. Validated slice by slice so
+    that only one slice's dicts exist at a time.
     """
     results: list[ClientResult] = []
     for part in frame.iter_slices(_SLICE_ROWS):

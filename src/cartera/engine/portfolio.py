@@ -10,6 +10,7 @@ shares the full analysis stored.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import ibis
@@ -21,7 +22,14 @@ from cartera.engine.window import AGING_BUCKETS
 from cartera.result import SEGMENTS, AgingBucket, CurvePoint, Pareto, Portfolio, SegmentFigures
 from cartera.settings import Settings
 
-__all__ = ["MAX_CURVE_POINTS", "curves", "pareto_band", "summarise", "totals_expr"]
+__all__ = [
+    "MAX_CURVE_POINTS",
+    "curves",
+    "from_totals",
+    "pareto_band",
+    "summarise",
+    "totals_expr",
+]
 
 #: Charts never need more points than this; curves are sampled by rank.
 MAX_CURVE_POINTS = 500
@@ -156,6 +164,22 @@ def summarise(
         whale curve's peak. ``worst_single_loss`` is left to the scenarios.
     """
     row = _execute(totals_expr(clients), con)[0]
+    return from_totals(
+        row, settings, lambda positive, flag: _large_clients(clients, positive, flag, con)
+    )
+
+
+def from_totals(
+    row: dict[str, Any], settings: Settings, large_clients: Callable[[float, float], list[str]]
+) -> Portfolio:
+    """The :class:`Portfolio` of one row of :func:`totals_expr`'s sums.
+
+    ``large_clients(positive_revenue, flag)`` lists the ids of the clients at or
+    above ``flag`` of the positive revenue, largest first (ties by id); it is
+    called only when the largest client is that large. :func:`summarise` and
+    the what-if simulator (:mod:`cartera.scenarios.simulate`), which computes
+    the same sums with numpy, share this step.
+    """
     has_margin = row["gross_margin"] is not None
     positive = _num(row["positive_revenue"]) or 0.0
 
@@ -168,7 +192,7 @@ def summarise(
     share80 = n80 / n_pos if n_pos else None
     flag = settings.targets.flag_client_share
     # Only ask for the large clients' ids when the largest one is large.
-    large = _large_clients(clients, positive, flag, con) if share("top1") >= flag - _EPS else []
+    large = large_clients(positive, flag) if share("top1") >= flag - _EPS else []
     revenue = _num(row["revenue"]) or 0.0
     gross = _num(row["gross_margin"])
     net = _num(row["net_contribution"])

@@ -30,9 +30,9 @@ def _frame(analysis: PortfolioAnalysis) -> pl.DataFrame | None:
 
 def _results(analysis: PortfolioAnalysis, rows: pl.DataFrame) -> list[ClientResult]:
     # The analysis' own conversion, so the objects equal those of ``analysis.clients``.
-    from cartera.analysis import _client_results
+    from cartera.analysis import client_results
 
-    return _client_results(rows, analysis._settings)
+    return client_results(rows, analysis._settings)
 
 
 def top_clients(

@@ -17,6 +17,7 @@ from cartera.result import PortfolioAnalysis, Recommendation, StressResult
 from cartera.scenarios.dependence import worst_single_loss
 from cartera.scenarios.letgo import LetGoPlan, let_go_plan
 from cartera.scenarios.recommend import CODES, recommend
+from cartera.scenarios.simulate import Simulator
 from cartera.scenarios.stress import named_scenarios, run_stress, stress_inputs
 from cartera.scenarios.texts import describe, title
 from cartera.scenarios.whatif import what_if
@@ -24,6 +25,7 @@ from cartera.scenarios.whatif import what_if
 __all__ = [
     "CODES",
     "LetGoPlan",
+    "Simulator",
     "describe",
     "enrich",
     "let_go_plan",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from cartera.result import PortfolioAnalysis
+from cartera.scenarios.simulate import Simulator
 from cartera.settings import Settings
 
 __all__ = ["REMEMBERED", "AnalysisCache", "FirmAnalysis"]
@@ -31,13 +32,15 @@ REMEMBERED = 2000
 
 @dataclass
 class FirmAnalysis:
-    """An analysis, the workspace it came from and a DuckDB table ``clients`` of its frame."""
+    """An analysis, the workspace it came from, a DuckDB table ``clients`` of its frame
+    and the what-if :class:`~cartera.scenarios.simulate.Simulator` of its frame."""
 
     run_id: int
     settings: Settings
     workspace: Path
     analysis: PortfolioAnalysis
     db: duckdb.DuckDBPyConnection = field(repr=False)
+    simulator: Simulator = field(repr=False)
     #: Results computed once from this analysis (see :meth:`remember`).
     views: OrderedDict[tuple[str, str], Any] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -81,7 +84,8 @@ def _load(run_id: int, settings: Settings, workspace: Path) -> FirmAnalysis:
         "strip_accents(lower(coalesce(name, '') || ' ' || id)) AS search FROM frame_view"
     )
     db.unregister("frame_view")
-    return FirmAnalysis(run_id, settings, workspace, analysis, db)
+    simulator = Simulator.of(analysis)
+    return FirmAnalysis(run_id, settings, workspace, analysis, db, simulator)
 
 
 class AnalysisCache:

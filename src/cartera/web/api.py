@@ -26,7 +26,6 @@ from cartera.web.pages import imports as imp
 from cartera.web.pages.whatif import WhatIfQuery
 from cartera.web.routes.client_pages import client_query, whatif_query
 from cartera.web.routes.imports import save_uploads
-from cartera.web.simulate import portfolio_after, what_if
 from cartera.web.state import AppState
 
 __all__ = ["create_api"]
@@ -134,11 +133,11 @@ def _routes(api: FastAPI, state: AppState) -> None:
         chosen = fa.settings.with_overrides(
             fixed_costs=query.fixed_costs, hourly_cost=query.hourly_cost
         )
-        with state.heavy:
-            before = fa.analysis.portfolio
-            if chosen != fa.settings:
-                before = portfolio_after(fa.analysis.clients_frame, [], chosen)
-            return what_if(before, fa.analysis.clients_frame, query.lose, chosen).to_contract()
+        sim = fa.simulator
+        before = fa.analysis.portfolio
+        if chosen != fa.settings or query.price_cut:
+            before = sim.portfolio(chosen, price_cut=query.price_cut)
+        return sim.what_if(before, query.lose, chosen, price_cut=query.price_cut).to_contract()
 
     @api.get("/firms/{firm}/stress", summary="Crisis stress test (Monte Carlo)")
     def stress(

@@ -9,7 +9,7 @@ app's routes so a new route without it fails.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -74,7 +74,7 @@ class FirmContext:
         return permission in PERMISSIONS[self.role]
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:  # async: no worker thread for a lookup
     state: AppState = request.app.state.cartera
     return state
 
@@ -151,10 +151,10 @@ def member(
     return FirmContext(row, found.role, auth)
 
 
-def require(permission: str) -> Callable[[FirmContext], FirmContext]:
+def require(permission: str) -> Callable[[FirmContext], Awaitable[FirmContext]]:
     """A dependency: the membership, refused with 403 unless its role grants ``permission``."""
 
-    def check(ctx: Annotated[FirmContext, Depends(member)]) -> FirmContext:
+    async def check(ctx: Annotated[FirmContext, Depends(member)]) -> FirmContext:
         if not ctx.can(permission):
             raise HTTPException(403, "Your role does not allow this")
         return ctx

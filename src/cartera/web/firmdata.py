@@ -112,6 +112,6 @@ def query_clients(
 
 def client_results(fa: FirmAnalysis, frame: pl.DataFrame) -> list[ClientResult]:
     """The :class:`ClientResult` of each row of ``frame`` (a slice of the analysis frame)."""
-    from cartera.analysis import _client_results
+    from cartera.analysis import client_results as results
 
-    return _client_results(frame, fa.settings)
+    return results(frame, fa.settings)

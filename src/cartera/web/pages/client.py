@@ -1,8 +1,8 @@
 """One client's page: history, receivables, payments, returns, hours, decision, loss.
 
 Figures about the client come from the analysis; its history (monthly sales
-and margin over two years, invoices, credit notes, activities) is read from
-the import's Parquet tables with DuckDB, filtered on the client's key.
+and margin over two years, invoices, credit notes) comes from its lines of the
+import's documents table, read in one DuckDB scan filtered on the client's key.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from cartera.report.view import Cell, money, number, pct
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import client_results
 from cartera.web.pages.dashboard import assumptions
-from cartera.web.simulate import what_if
 
-__all__ = ["HISTORY_MONTHS", "client_data", "monthly_history"]
+__all__ = ["HISTORY_MONTHS", "client_data", "client_lines", "monthly_history"]
 
 HISTORY_MONTHS = 24
 _LIST_ROWS = 25
@@ -37,23 +36,36 @@ def _months(as_of: dt.date, n: int) -> list[dt.date]:
     return out[::-1]
 
 
-def monthly_history(
-    con: duckdb.DuckDBPyConnection, documents: str, key: int, as_of: dt.date, has_cost: bool
-) -> list[dict[str, Any]]:
+def client_lines(con: duckdb.DuckDBPyConnection, documents: str, key: int) -> pl.DataFrame:
+    """The client's document lines (one scan of the import's documents table)."""
+    frame = pl.from_arrow(
+        con.sql(
+            "SELECT doc_number, doc_type, date, amount, cost, due_date, paid_date "
+            "FROM read_parquet($1) WHERE client_key = $2",
+            params=[documents, key],
+        ).to_arrow_table()
+    )
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def monthly_history(lines: pl.DataFrame, as_of: dt.date, has_cost: bool) -> list[dict[str, Any]]:
     """Sales and margin per month (credit notes netted), zero-filled, oldest first.
 
-    ``documents`` is the Parquet path of the canonical documents table; margin
-    is ``None`` throughout when the data has no cost, and 0 in a month without sales.
+    ``lines`` are the client's document lines (:func:`client_lines`); margin is
+    ``None`` throughout when the data has no cost, and 0 in a month without sales.
     """
     months = _months(as_of, HISTORY_MONTHS)
-    rows = con.sql(
-        "SELECT date_trunc('month', date)::DATE AS m, sum(amount) AS sales, "
-        "sum(amount - cost) AS margin FROM read_parquet($1) "
-        "WHERE client_key = $2 AND date >= $3 AND date <= $4 GROUP BY 1",
-        params=[documents, key, months[0], as_of],
-    ).fetchall()
+    inside = lines.filter(pl.col("date").is_between(months[0], as_of))
+    margin = pl.col("amount") - pl.col("cost")
+    grouped = inside.group_by(pl.col("date").dt.truncate("1mo").alias("m")).agg(
+        sales=pl.col("amount").sum(), margin=margin.sum(), with_margin=margin.count()
+    )
+    found = {
+        m: (s, g if has_cost and n else None)
+        for m, s, g, n in grouped.select("m", "sales", "margin", "with_margin").iter_rows()
+    }
     empty = (0.0, 0.0 if has_cost else None)
-    found = {m: (s, g if has_cost else None) for m, s, g in rows}
     return [
         {"month": m.isoformat(), "sales": found.get(m, empty)[0] or 0.0,
          "margin": found.get(m, empty)[1]}
@@ -61,18 +73,20 @@ def monthly_history(
     ]  # fmt: skip
 
 
-def _documents(con: duckdb.DuckDBPyConnection, path: str, key: int, kind: str) -> pl.DataFrame:
-    frame = pl.from_arrow(
-        con.sql(
-            "SELECT doc_number, any_value(date) AS date, sum(amount) AS amount, "
-            "any_value(due_date) AS due_date, any_value(paid_date) AS paid_date "
-            "FROM read_parquet($1) WHERE client_key = $2 AND doc_type = $3 "
-            "GROUP BY doc_number ORDER BY date DESC LIMIT $4",
-            params=[path, key, kind, _LIST_ROWS],
-        ).to_arrow_table()
+def _documents(lines: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The client's latest documents of ``kind`` (one row per document number)."""
+    return (
+        lines.filter(pl.col("doc_type") == kind)
+        .group_by("doc_number")
+        .agg(
+            pl.col("date").first(),
+            pl.col("amount").sum(),
+            pl.col("due_date").first(),
+            pl.col("paid_date").first(),
+        )
+        .sort(["date", "doc_number"], descending=True, nulls_last=True)
+        .head(_LIST_ROWS)
     )
-    assert isinstance(frame, pl.DataFrame)
-    return frame
 
 
 def _history_chart(history: list[dict[str, Any]], currency: str) -> dict[str, Any]:
@@ -126,17 +140,14 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
     client = client_results(fa, frame)[0]
     row = frame.row(0, named=True)
     cur, m = fa.analysis.currency, client.metrics
-    con = duckdb.connect()
-    docs = str(fa.workspace / "documents.parquet")
-    history = monthly_history(
-        con, docs, int(row["client_key"]), fa.analysis.as_of, fa.analysis.has_cost
-    )
-    invoices = _documents(con, docs, int(row["client_key"]), "invoice")
-    credits = _documents(con, docs, int(row["client_key"]), "credit_note")
-    con.close()
+    lines = client_lines(fa.cursor(), str(fa.workspace / "documents.parquet"),
+                         int(row["client_key"]))  # fmt: skip
+    history = monthly_history(lines, fa.analysis.as_of, fa.analysis.has_cost)
+    invoices = _documents(lines, "invoice")
+    credits = _documents(lines, "credit_note")
     loss = fa.remember(
         ("loss", client_id),
-        lambda: what_if(fa.analysis.portfolio, fa.analysis.clients_frame, [client_id], fa.settings),
+        lambda: fa.simulator.what_if(fa.analysis.portfolio, [client_id], fa.settings),
     )
     figures: list[tuple[str, Cell]] = [
         (_("Revenue"), money(m.revenue, cur)),

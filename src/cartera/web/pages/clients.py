@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
 from cartera.i18n import _, fmt_number
+from cartera.i18n_fast import money_format, number_format, percent_format
 from cartera.report.labels import action_label, reason_text, segment_label
-from cartera.report.view import Cell, Column, money, number, pct
+from cartera.report.view import Cell, Column
 from cartera.result import ACTIONS, SEGMENTS
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.firmdata import ClientQuery, client_results, query_clients
@@ -41,8 +43,15 @@ def list_columns() -> list[Column]:
     return [Column(k, labels[k][0], labels[k][1]) for k in LIST_COLUMNS]  # type: ignore[arg-type]
 
 
+def _cell(fmt: Callable[[float], str]) -> Callable[[float | None], Cell]:
+    """``report.view``'s ``money``/``pct``/``number`` cell with a cached formatter (same text)."""
+    return lambda value: Cell("–", None) if value is None else Cell(fmt(value), value)
+
+
 def _rows(fa: FirmAnalysis, frame: pl.DataFrame) -> list[dict[str, Any]]:
     cur = fa.analysis.currency
+    money, pct, number = (_cell(money_format(cur, digits=0)), _cell(percent_format(1)),
+                          _cell(number_format(0)))  # fmt: skip
     rows = []
     for c in client_results(fa, frame):
         m = c.metrics
@@ -52,12 +61,12 @@ def _rows(fa: FirmAnalysis, frame: pl.DataFrame) -> list[dict[str, Any]]:
             Cell(c.name or c.id, c.id),
             Cell(segment_label(c.segment), c.segment),
             Cell(action_label(c.action), c.action),
-            money(m.revenue, cur),
-            money(m.gross_margin, cur),
+            money(m.revenue),
+            money(m.gross_margin),
             pct(m.margin_pct),
-            money(m.net_contribution, cur),
+            money(m.net_contribution),
             number(m.days_to_pay),
-            money(m.overdue, cur),
+            money(m.overdue),
             Cell(reasons, ",".join(r.code for r in c.reasons)),
         ]
         rows.append({"id": c.id, "segment": c.segment, "cells": cells})

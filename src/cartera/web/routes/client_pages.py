@@ -1,4 +1,8 @@
-"""The clients list (with export), one client's page and the what-if simulator."""
+"""The clients list (with export), one client's page and the what-if simulator.
+
+Their computations run through :func:`cartera.web.offload.offload` (a few at a
+time, off the shared worker pool) so that they never hold up a cached dashboard.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from cartera.web.analyses import FirmAnalysis
 from cartera.web.deps import FirmContext, app_state, db, require
 from cartera.web.firmdata import SORTABLE, ClientQuery, current_analysis
 from cartera.web.followup import assessments
+from cartera.web.offload import offload
 from cartera.web.pages.client import client_data
 from cartera.web.pages.clients import clients_data, export_clients
 from cartera.web.pages.followup import client_followup
@@ -68,23 +73,33 @@ def _with_recommendation(fa: FirmAnalysis, query: ClientQuery) -> ClientQuery:
 
 
 @router.get("/f/{firm}/clients")
-def clients(request: Request, state: State, session: Db, ctx: Reader, query: Clients) -> Response:
-    fa = analysis_or_404(state, session, ctx)
-    data = clients_data(fa, _with_recommendation(fa, query))
-    data["rec"] = query.ids[0] if query.ids else ""
-    return respond(request, state, "clients.html", data, ctx=ctx, fragment="_clients_table.html")
+async def clients(
+    request: Request, state: State, session: Db, ctx: Reader, query: Clients
+) -> Response:
+    def work() -> Response:
+        fa = analysis_or_404(state, session, ctx)
+        data = clients_data(fa, _with_recommendation(fa, query))
+        data["rec"] = query.ids[0] if query.ids else ""
+        return respond(request, state, "clients.html", data, ctx=ctx,
+                       fragment="_clients_table.html")  # fmt: skip
+
+    return await offload(request, work)
 
 
 @router.get("/f/{firm}/clients/export")
-def export(
+async def export(
+    request: Request,
     state: State,
     session: Db,
     ctx: Reader,
     query: Clients,
     format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
-    fa = analysis_or_404(state, session, ctx)
-    body = export_clients(fa, _with_recommendation(fa, query), format)
+    def work() -> bytes:
+        fa = analysis_or_404(state, session, ctx)
+        return export_clients(fa, _with_recommendation(fa, query), format)
+
+    body = await offload(request, work)
     media = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,19 +110,23 @@ def export(
 
 
 @router.get("/f/{firm}/clients/{client_id}")
-def client(request: Request, state: State, session: Db, ctx: Reader, client_id: str) -> Response:
-    fa = analysis_or_404(state, session, ctx)
-    with state.heavy:
+async def client(
+    request: Request, state: State, session: Db, ctx: Reader, client_id: str
+) -> Response:
+    def work() -> Response:
+        fa = analysis_or_404(state, session, ctx)
         data = client_data(fa, client_id)
-    if data is None:
-        raise HTTPException(404, "Unknown client")
-    fp = firm_plan_or_404(state, session, ctx)
-    with state.heavy:
-        version = F.log_version(session, ctx.firm.id)  # health moves with each logged answer
-        assessed = fa.remember(("assessed", version), lambda: assessments(fp))
-    data["follow_up"] = client_followup(session, ctx, fp, client_id, assessed)
-    data["today"] = dt.date.today().isoformat()
-    return respond(request, state, "client.html", data, ctx=ctx)
+        if data is None:
+            raise HTTPException(404, "Unknown client")
+        fp = firm_plan_or_404(state, session, ctx)
+        with state.heavy:
+            version = F.log_version(session, ctx.firm.id)  # health moves with each logged answer
+            assessed = fa.remember(("assessed", version), lambda: assessments(fp))
+        data["follow_up"] = client_followup(session, ctx, fp, client_id, assessed)
+        data["today"] = dt.date.today().isoformat()
+        return respond(request, state, "client.html", data, ctx=ctx)
+
+    return await offload(request, work)
 
 
 def whatif_query(
@@ -121,15 +140,17 @@ def whatif_query(
 
 
 @router.get("/f/{firm}/whatif")
-def whatif(
+async def whatif(
     request: Request,
     state: State,
     session: Db,
     ctx: Reader,
     query: Annotated[WhatIfQuery, Depends(whatif_query)],
 ) -> Response:
-    fa = analysis_or_404(state, session, ctx)
-    with state.heavy:
+    def work() -> Response:
+        fa = analysis_or_404(state, session, ctx)
         data = whatif_data(fa, query)
-    # HTMX picks the parts it swaps (hx-select) from the whole page.
-    return respond(request, state, "whatif.html", data, ctx=ctx)
+        # HTMX picks the parts it swaps (hx-select) from the whole page.
+        return respond(request, state, "whatif.html", data, ctx=ctx)
+
+    return await offload(request, work)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from cartera.web.simulate import adjust_frame
+from cartera.scenarios.simulate import adjust_frame
 
 FRAME = pl.DataFrame(
     {
