@@ -10,10 +10,16 @@ from __future__ import annotations
 from cartera.i18n import _
 from cartera.web.study_texts import study_texts
 
-__all__ = ["texts"]
+__all__ = ["base_texts", "texts"]
 
 
 def texts() -> dict[str, str]:
+    """Every page text, in the current language (the study pages' own texts included)."""
+    return {**base_texts(), **study_texts()}
+
+
+def base_texts() -> dict[str, str]:
+    """The texts of every page but the study pages (their keys must not repeat these)."""
     return {
         "app": _("Cartera"),
         "skip": _("Skip to content"),
@@ -227,5 +233,4 @@ def texts() -> dict[str, str]:
         "survey_comment": _("Anything you would like to tell us (optional)"),
         "survey_send": _("Send"),
         "survey_thanks": _("Thank you! Your answer has been recorded."),
-        **study_texts(),
     }
