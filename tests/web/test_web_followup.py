@@ -14,6 +14,7 @@ from icalendar import Calendar
 from web_helpers import FirmApp
 
 from cartera.assistant.texts import ROW_COLUMNS
+from cartera.i18n import fmt_date
 from cartera.store import people
 from cartera.store.models import SurveyToken
 from cartera.store.secrets import hash_token
@@ -50,6 +51,8 @@ def test_agenda_page_lists_items_ranked_with_why_and_exports(firm_app: FirmApp) 
     html = client.get("/f/alfa/agenda").text
     assert items[0]["name"] in html and items[0]["why"] in html
     assert "Hecha: registrarla" not in html  # a viewer reads only
+    start, end = (dt.date.fromisoformat(data[k]) for k in ("week_start", "week_end"))
+    assert f"Del {fmt_date(start, 'es')} al {fmt_date(end, 'es')}" in html  # dates as words
     csv = client.get("/f/alfa/agenda/export?format=csv")
     assert csv.status_code == 200 and csv.text.splitlines()[0] == ",".join(ROW_COLUMNS)
     assert len(csv.text.splitlines()) == len(items) + len(data["booked"]) + 1

@@ -75,6 +75,7 @@ def agenda_data(
         "as_of": fp.as_of.isoformat(),
         "week_start": start.isoformat(),
         "week_end": end.isoformat(),
+        "week_text": (fmt_date(start), fmt_date(end)),
         "week": week or "",
         "owner": owner or "",
         "me": member_label(ctx.user),
