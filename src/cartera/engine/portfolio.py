@@ -21,7 +21,14 @@ from cartera.engine.window import AGING_BUCKETS
 from cartera.result import SEGMENTS, AgingBucket, CurvePoint, Pareto, Portfolio, SegmentFigures
 from cartera.settings import Settings
 
-__all__ = ["MAX_CURVE_POINTS", "curves", "pareto_band", "summarise", "totals_expr"]
+__all__ = [
+    "MAX_CURVE_POINTS",
+    "SUMMARY_COLUMNS",
+    "curves",
+    "pareto_band",
+    "summarise",
+    "totals_expr",
+]
 
 #: Charts never need more points than this; curves are sampled by rank.
 MAX_CURVE_POINTS = 500
@@ -40,6 +47,8 @@ _NEEDED = (
     "service_hours",
     *(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS),
 )
+#: Every per-client column :func:`summarise` reads (``rank`` only breaks revenue ties).
+SUMMARY_COLUMNS = (*_NEEDED, "rank")
 
 
 def _ordered(clients: ir.Table) -> ir.Table:
