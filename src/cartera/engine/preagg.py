@@ -82,6 +82,7 @@ def write_aggregates(folder: Path) -> dict[str, Any]:
 
     con = connect("duckdb", memory_limit=_IMPORT_MEMORY)
     try:
+        con.raw_sql("SET enable_progress_bar = false")  # the import prints its own summary
         tables = load_tables(con, folder)
         row = to_arrow(data_profile(tables.documents, tables.activities), con).to_pylist()[0]
         if not row["lines"] or row["last_date"] is None:

@@ -31,6 +31,8 @@ __all__ = ["USUAL_TERMS", "LetGoPlan", "Renegotiation", "let_go_plan", "renegoti
 
 #: Payment terms offered when renegotiating, in days (longest first); 0 is cash.
 USUAL_TERMS = (120, 90, 60, 45, 30, 15, 0)
+#: The per-client columns :func:`renegotiation` reads.
+_ROW_COLUMNS = ("id", "name", "revenue", "net_contribution", "financing_cost", "days_to_pay")
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ def let_go_plan(
         chosen = chosen.filter(losing)
     elif only == "contributing":
         chosen = pl.concat([chosen.filter(~losing), renegotiate_clients(frame)])
-    rows = chosen.sort("net_contribution", nulls_last=True).to_dicts()
+    # Only the columns a renegotiation reads become Python values.
+    wanted = [c for c in _ROW_COLUMNS if c in chosen.columns]
+    rows = chosen.select(wanted).sort("net_contribution", nulls_last=True).to_dicts()
     ids = [str(r["id"]) for r in rows]
     contribution = chosen["net_contribution"]
     profit_change: float | None = 0.0
