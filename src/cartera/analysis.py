@@ -22,7 +22,13 @@ import pyarrow as pa
 from pydantic import TypeAdapter
 
 from cartera.engine.connect import Tables, connect, from_arrow, load_tables, to_arrow
-from cartera.engine.metrics import DataProfile, client_metrics, data_profile, rank_and_share
+from cartera.engine.metrics import (
+    DataProfile,
+    client_metrics,
+    data_profile,
+    document_aggregates,
+    rank_and_share,
+)
 from cartera.engine.portfolio import curves, summarise
 from cartera.engine.preagg import Aggregates, load_aggregates
 from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
@@ -203,7 +209,7 @@ def analyze_tables(
     window = AnalysisWindow(as_of=as_of, months=settings.window_months)
     stored = None
     if aggregates is not None and aggregates.window == window:
-        stored = (aggregates.documents, aggregates.hours)
+        stored = (_as_computed(aggregates.documents, tables, window, profile), aggregates.hours)
     table = _client_table(tables, settings, window, profile, stored)
     frame = _to_frame(table)
     # The engine's own Arrow result, not a copy of the frame: DuckDB reads it in place.
@@ -227,6 +233,20 @@ def analyze_tables(
     analysis._settings = settings
     del analysis.__dict__["clients"]  # built from the frame on first use
     return analysis
+
+
+def _as_computed(
+    stored: ir.Table, tables: Tables, window: AnalysisWindow, profile: DataProfile
+) -> ir.Table:
+    """The stored per-client sums with the types the grouped pass gives them.
+
+    Parquet has no 128-bit integers: DuckDB writes its integer sums as doubles,
+    which would turn the frame's integer columns (``orders``) into floats.
+    """
+    expected = document_aggregates(tables.documents, window, profile).schema()
+    found = stored.schema()
+    changed = {name: dtype for name, dtype in expected.items() if found.get(name) != dtype}
+    return stored.cast(changed) if changed else stored
 
 
 def client_frame(

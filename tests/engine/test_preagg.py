@@ -38,7 +38,11 @@ def _one_thread() -> Any:
 
 
 def _contract(path: Path, settings: Settings) -> str:
-    return json.dumps(analyze(path, settings=settings).to_contract(), sort_keys=True)
+    analysis = analyze(path, settings=settings)
+    frame = analysis.clients_frame
+    # The frame too (its dtypes: the library's and the reports' view), then the contract.
+    schema = json.dumps({k: str(v) for k, v in frame.schema.items()})
+    return schema + frame.write_csv() + json.dumps(analysis.to_contract(), sort_keys=True)
 
 
 def _without_aggregates(ws: Path, into: Path) -> Path:
