@@ -16,13 +16,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, get_args
 
+import ibis.expr.types as ir
 import polars as pl
 import pyarrow as pa
 from pydantic import TypeAdapter
 
 from cartera.engine.connect import Tables, connect, from_arrow, load_tables, to_arrow
-from cartera.engine.metrics import DataProfile, client_metrics, data_profile, rank_and_share
+from cartera.engine.metrics import (
+    DataProfile,
+    client_metrics,
+    data_profile,
+    document_aggregates,
+    rank_and_share,
+)
 from cartera.engine.portfolio import curves, summarise
+from cartera.engine.preagg import Aggregates, load_aggregates
 from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
 from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
@@ -131,7 +139,8 @@ def analyze(
     tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
     tables = mark_image_clients(tables, settings.image_clients)
     summary = InputSummary(tables=workspace.input_summary())
-    analysis = analyze_tables(tables, settings, input_summary=summary)
+    aggregates = load_aggregates(tables.con, workspace.path, workspace.manifest)
+    analysis = analyze_tables(tables, settings, input_summary=summary, aggregates=aggregates)
     if no_image_column(workspace.manifest) and not settings.image_clients:
         analysis.notes.append(NOTE_NO_IMAGE)
     return enrich(analysis, settings)
@@ -177,15 +186,31 @@ def mark_image_clients(tables: Tables, listed: list[str]) -> Tables:
 
 
 def analyze_tables(
-    tables: Tables, settings: Settings, *, input_summary: InputSummary | None = None
+    tables: Tables,
+    settings: Settings,
+    *,
+    input_summary: InputSummary | None = None,
+    aggregates: Aggregates | None = None,
 ) -> PortfolioAnalysis:
-    """The analysis of canonical tables already bound to a backend (no enrichment)."""
+    """The analysis of canonical tables already bound to a backend (no enrichment).
+
+    ``aggregates`` are the workspace's pre-aggregates of these tables
+    (:mod:`cartera.engine.preagg`): their data profile replaces the profile
+    scan, and when the analysis window is theirs, their per-client sums
+    replace the grouped pass over the lines. The result is the same.
+    """
     con = tables.con
-    prof = to_arrow(data_profile(tables.documents, tables.activities), con).to_pylist()[0]
+    if aggregates is not None:
+        prof = dict(aggregates.profile)
+    else:
+        prof = to_arrow(data_profile(tables.documents, tables.activities), con).to_pylist()[0]
     profile = DataProfile.from_counts(prof)
     as_of = settings.as_of or prof["last_date"] or dt.date.today()
     window = AnalysisWindow(as_of=as_of, months=settings.window_months)
-    table = _client_table(tables, settings, window, profile)
+    stored = None
+    if aggregates is not None and aggregates.window == window:
+        stored = (_as_computed(aggregates.documents, tables, window, profile), aggregates.hours)
+    table = _client_table(tables, settings, window, profile, stored)
     frame = _to_frame(table)
     # The engine's own Arrow result, not a copy of the frame: DuckDB reads it in place.
     per_client = from_arrow(table, con, "cartera_per_client")
@@ -210,6 +235,20 @@ def analyze_tables(
     return analysis
 
 
+def _as_computed(
+    stored: ir.Table, tables: Tables, window: AnalysisWindow, profile: DataProfile
+) -> ir.Table:
+    """The stored per-client sums with the types the grouped pass gives them.
+
+    Parquet has no 128-bit integers: DuckDB writes its integer sums as doubles,
+    which would turn the frame's integer columns (``orders``) into floats.
+    """
+    expected = document_aggregates(tables.documents, window, profile).schema()
+    found = stored.schema()
+    changed = {name: dtype for name, dtype in expected.items() if found.get(name) != dtype}
+    return stored.cast(changed) if changed else stored
+
+
 def client_frame(
     tables: Tables, settings: Settings, window: AnalysisWindow, profile: DataProfile
 ) -> pl.DataFrame:
@@ -224,12 +263,22 @@ def client_frame(
 
 
 def _client_table(
-    tables: Tables, settings: Settings, window: AnalysisWindow, profile: DataProfile
+    tables: Tables,
+    settings: Settings,
+    window: AnalysisWindow,
+    profile: DataProfile,
+    aggregates: tuple[ir.Table, ir.Table] | None = None,
 ) -> pa.Table:
     """:func:`client_frame` as the engine's Arrow result, ordered by rank in the query."""
     con = tables.con
     metrics = client_metrics(
-        tables.documents, tables.clients, tables.activities, window, settings, profile=profile
+        tables.documents,
+        tables.clients,
+        tables.activities,
+        window,
+        settings,
+        profile=profile,
+        aggregates=aggregates,
     )
     base = from_arrow(to_arrow(metrics, con), con, "cartera_metrics")
     row = to_arrow(totals_expr(base), con).to_pylist()[0]

@@ -19,6 +19,7 @@ def test_layout_schema_and_order(tmp_path: Path, options: ReadOptions) -> None:
     ws = import_files([DEMO], into=tmp_path / "ws", options=options).workspace
     assert sorted(p.name for p in ws.path.iterdir()) == [
         "activities.parquet",
+        "aggregates",
         "clients.parquet",
         "documents.parquet",
         "manifest.json",
@@ -59,10 +60,14 @@ def test_reimport_changes_nothing(tmp_path: Path, options: ReadOptions) -> None:
 
 def test_failed_import_leaves_the_workspace_as_it_was(tmp_path: Path, options: ReadOptions) -> None:
     ws = import_files([DEMO], into=tmp_path / "ws", options=options).workspace
-    before = {p.name: p.read_bytes() for p in ws.path.iterdir()}
+
+    def files() -> dict[Path, bytes]:
+        return {p.relative_to(ws.path): p.read_bytes() for p in ws.path.rglob("*") if p.is_file()}
+
+    before = files()
     with pytest.raises(InputError):
         import_files([BAD / "bad_rows.csv"], into=tmp_path / "ws", options=options)
-    assert {p.name: p.read_bytes() for p in ws.path.iterdir()} == before
+    assert files() == before
     assert sorted(os.listdir(tmp_path)) == ["ws"]
 
 

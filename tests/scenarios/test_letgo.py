@@ -83,3 +83,42 @@ def test_worst_single_loss_without_cost_is_the_largest_client() -> None:
     )
     assert worst_client(df) == "L"
     assert worst_client(df.head(0)) is None
+
+
+_VALUES = [None, 0.0, -0.0, 1.0, -1.0, 30.0, -30.0, 45.5, 130.0, 1e-9, float("nan")]
+
+
+def test_renegotiations_equal_the_row_by_row_function() -> None:
+    import itertools
+
+    import polars as pl
+
+    from cartera.scenarios.letgo import renegotiations
+
+    rows = [
+        {
+            "id": f"C{i}",
+            "name": None if i % 3 else f"N{i}",
+            "revenue": r,
+            "net_contribution": c,
+            "days_to_pay": d,
+            "financing_cost": f,
+        }
+        for i, (r, c, d, f) in enumerate(itertools.product(_VALUES, repeat=4))
+    ]
+    table = pl.DataFrame(rows, schema={"id": pl.String, "name": pl.String, "revenue": pl.Float64,
+                                       "net_contribution": pl.Float64, "days_to_pay": pl.Float64,
+                                       "financing_cost": pl.Float64})  # fmt: skip
+
+    def key(alt: object) -> str:  # NaN != NaN: compare texts, which keep -0.0 and nan apart
+        return repr(alt)
+
+    for target in (0, 60):
+        fast = renegotiations(table, target)
+        slow = [renegotiation(r, target) for r in table.to_dicts()]
+        assert [key(a) for a in fast] == [key(a) for a in slow]
+    # A frame without the optional columns reads them as missing, as the row function does.
+    bare = table.select("id")
+    assert [key(a) for a in renegotiations(bare, 60)] == [
+        key(renegotiation(r, 60)) for r in bare.to_dicts()
+    ]

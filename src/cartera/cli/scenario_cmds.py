@@ -203,7 +203,13 @@ def _rows(before: Portfolio, after: Portfolio, cur: str) -> list[tuple[str, str,
 
 def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Console) -> None:
     """The before → after table of a what-if, with the lost clients and hours freed."""
-    names = {c.id: c.name for c in analysis.clients}
+    import polars as pl
+
+    # The names of the lost clients shown, from the frame (not one object per client).
+    names: dict[str, str] = {}
+    if result.lost:
+        shown = analysis.clients_frame.filter(pl.col("id").is_in(result.lost[:10]))
+        names = dict(zip(shown["id"].to_list(), shown["name"].to_list(), strict=True))
     table = Table(title=_("What if these clients leave"), title_justify="left")
     for i, header in enumerate((_("Figure"), _("Before"), _("After"), _("Change"))):
         table.add_column(header, justify="left" if i == 0 else "right")

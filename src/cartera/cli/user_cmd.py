@@ -12,7 +12,6 @@ from rich.console import Console
 from cartera.cli.serve_cmd import data_dir, data_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _
-from cartera.store import ROLES
 
 __all__ = ["PASSWORD_ENV", "register"]
 
@@ -46,7 +45,7 @@ def register(app: typer.Typer) -> None:
         ),
         data: Path | None = data_option(),
     ) -> None:
-        from cartera.store import open_store, people
+        from cartera.store import ROLES, open_store, people
         from cartera.store.engine import database_url
 
         if role not in ROLES:

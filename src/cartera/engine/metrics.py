@@ -27,8 +27,10 @@ __all__ = [
     "ABC_CUTS",
     "FULL",
     "DataProfile",
+    "activity_hours",
     "client_metrics",
     "data_profile",
+    "document_aggregates",
     "rank_and_share",
 ]
 
@@ -165,7 +167,7 @@ def _count_active(t: ir.Table, months: int) -> ir.IntegerValue:
     return sum((t[f"month_{k}"].fill_null(0) for k in range(months)), start=zero)
 
 
-def _document_aggregates(
+def document_aggregates(
     documents: ir.Table, window: AnalysisWindow, profile: DataProfile
 ) -> ir.Table:
     """``documents`` → one row per ``client_key`` with window and history sums."""
@@ -207,7 +209,7 @@ def _ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
     return ibis.ifelse(den > 0, num / den, ibis.null("float64"))
 
 
-def _activity_hours(activities: ir.Table, window: AnalysisWindow) -> ir.Table:
+def activity_hours(activities: ir.Table, window: AnalysisWindow) -> ir.Table:
     """``activities`` → ``client_key, service_hours`` (hours inside the window)."""
     a = activities
     inside = (a.date >= ibis.literal(window.start)) & (a.date <= ibis.literal(window.as_of))
@@ -222,6 +224,7 @@ def client_metrics(
     settings: Settings,
     *,
     profile: DataProfile = FULL,
+    aggregates: tuple[ir.Table, ir.Table] | None = None,
 ) -> ir.Table:
     """Every per-client metric, before shares and segments.
 
@@ -235,6 +238,10 @@ def client_metrics(
         Unit costs and the financing rate.
     profile
         Which optional columns the data fills; without cost, margins are null.
+    aggregates
+        The results of :func:`document_aggregates` and :func:`activity_hours` for
+        this ``window`` and ``profile`` when already computed (the workspace's
+        pre-aggregates, :mod:`cartera.engine.preagg`): the lines are then not read.
 
     Returns
     -------
@@ -245,8 +252,11 @@ def client_metrics(
         activity and payment figures, the cost-to-serve parts and aging
         columns. :func:`rank_and_share` adds the shares and ranks.
     """
-    docs = _document_aggregates(documents, window, profile)
-    hours = _activity_hours(activities, window)
+    if aggregates is None:
+        docs = document_aggregates(documents, window, profile)
+        hours = activity_hours(activities, window)
+    else:
+        docs, hours = aggregates
     c = clients.select(
         "client_key",
         id=clients.client_id,

@@ -24,6 +24,7 @@ from cartera.settings import Settings
 
 __all__ = [
     "MAX_CURVE_POINTS",
+    "SUMMARY_COLUMNS",
     "curves",
     "from_totals",
     "pareto_band",
@@ -48,6 +49,8 @@ _NEEDED = (
     "service_hours",
     *(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS),
 )
+#: Every per-client column :func:`summarise` reads (``rank`` only breaks revenue ties).
+SUMMARY_COLUMNS = (*_NEEDED, "rank")
 
 
 def _ordered(clients: ir.Table) -> ir.Table:

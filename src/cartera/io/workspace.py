@@ -5,6 +5,7 @@ Layout (docs/input-formats.md)::
     DIR/
       documents.parquet  payments.parquet  clients.parquet  activities.parquet
       manifest.json      what was read: files, hashes, rows, roles, conventions, notes
+      aggregates/        per-client sums for the default window (cartera.engine.preagg)
       rejects/           rejected rows with their reasons (only with --skip-bad-rows)
 
 A workspace is written aside (``.DIR.tmp-<pid>-…``) and swapped in by renames,
@@ -199,6 +200,7 @@ def write_workspace(
     try:
         _write_tables(tmp, tables, rejects)
         manifest = {"format": WORKSPACE_FORMAT, "version": WORKSPACE_VERSION, **manifest}
+        manifest.update(_aggregates(tmp))
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
         )
@@ -209,6 +211,14 @@ def write_workspace(
             raise OutputError.writing(into, exc) from exc
         raise
     return Workspace(into, manifest)
+
+
+def _aggregates(folder: Path) -> dict[str, Any]:
+    """The pre-aggregates of the tables just written (:mod:`cartera.engine.preagg`)."""
+    from cartera.engine.preagg import write_aggregates
+
+    entry = write_aggregates(folder)
+    return {"aggregates": entry} if entry else {}
 
 
 def _write_tables(

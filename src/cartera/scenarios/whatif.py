@@ -87,10 +87,12 @@ def portfolio_without(frame: pl.DataFrame, ids: Iterable[str], settings: Any) ->
     """
     import ibis
 
-    from cartera.engine.portfolio import summarise
+    from cartera.engine.portfolio import SUMMARY_COLUMNS, summarise
 
     lost = list(ids)
-    kept = frame.filter(~pl.col("id").is_in(lost)) if lost else frame
+    # Only the columns the summary reads: the engine copies a fraction of the frame.
+    kept = frame.select(c for c in SUMMARY_COLUMNS if c in frame.columns)
+    kept = kept.filter(~pl.col("id").is_in(lost)) if lost else kept
     return summarise(ibis.memtable(kept), settings)
 
 

@@ -1,0 +1,213 @@
+"""Analysis from the import's pre-aggregates equals analysis from the lines (whole contract)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import D, activity, frames, line
+
+import cartera.analysis
+import cartera.engine.connect
+import cartera.engine.metrics as metrics
+from cartera.analysis import analyze
+from cartera.demo import write_demo
+from cartera.engine.preagg import AGGREGATES
+from cartera.io import import_files
+from cartera.io.workspace import MANIFEST, write_workspace
+from cartera.settings import Settings
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread() -> Any:
+    """DuckDB on one thread: its parallel sums add the same numbers in a varying order
+    (the last bits of a float sum differ from run to run, from the lines as from the
+    pre-aggregates); one thread makes both paths exactly reproducible."""
+    real = cartera.engine.connect.connect
+
+    def single(engine: str = "duckdb", **kwargs: Any) -> Any:
+        return real(engine, **{**kwargs, "threads": 1})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cartera.engine.connect, "connect", single)
+        patch.setattr(cartera.analysis, "connect", single)
+        yield
+
+
+def _contract(path: Path, settings: Settings) -> str:
+    analysis = analyze(path, settings=settings)
+    frame = analysis.clients_frame
+    # The frame too (its dtypes: the library's and the reports' view), then the contract.
+    schema = json.dumps({k: str(v) for k, v in frame.schema.items()})
+    return schema + frame.write_csv() + json.dumps(analysis.to_contract(), sort_keys=True)
+
+
+def _without_aggregates(ws: Path, into: Path) -> Path:
+    """A copy of ``ws`` as a workspace written before pre-aggregates existed."""
+    shutil.copytree(ws, into)
+    shutil.rmtree(into / AGGREGATES)
+    manifest = json.loads((into / MANIFEST).read_text("utf-8"))
+    del manifest["aggregates"]
+    (into / MANIFEST).write_text(json.dumps(manifest), "utf-8")
+    return into
+
+
+class _Counter:
+    """Counts the grouped passes over the lines."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        real = metrics.document_aggregates
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(metrics, "document_aggregates", counted)
+
+
+def _check(ws: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+           *, fast: bool) -> None:  # fmt: skip
+    old = _without_aggregates(ws, tmp_path / "old")
+    counter = _Counter(monkeypatch)
+    from_lines = _contract(old, settings)
+    assert counter.calls == 1
+    from_aggregates = _contract(ws, settings)
+    # The default window reads the pre-aggregates; any other reads the lines again.
+    assert counter.calls == (1 if fast else 2)
+    assert from_aggregates == from_lines
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder / "data", clients=120, lines=8_000, seed=11)
+    return import_files([folder / "data"], into=folder / "ws").workspace.path
+
+
+def test_import_writes_the_default_window(demo_ws: Path) -> None:
+    entry = json.loads((demo_ws / MANIFEST).read_text("utf-8"))["aggregates"]
+    assert entry["window_months"] == Settings().window_months
+    assert entry["profile"]["lines"] > 0
+    assert all((demo_ws / AGGREGATES / f).is_file() for f in entry["files"])
+
+
+@pytest.mark.parametrize(
+    ("settings", "fast"),
+    [
+        (Settings(), True),
+        (Settings(fixed_costs=250_000, hourly_cost=55.0, annual_rate=0.09), True),
+        (Settings(window_months=6), False),
+        (Settings(as_of=D(2026, 3, 15)), False),
+    ],
+    ids=["default", "other-costs", "six-months", "earlier-as-of"],
+)
+def test_demo_contract_is_the_same(
+    demo_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, fast: bool
+) -> None:
+    _check(demo_ws, tmp_path, settings, monkeypatch, fast=fast)
+
+
+def _edge_documents(*, cost: bool) -> list[dict[str, Any]]:
+    c = (lambda v: v) if cost else (lambda v: None)
+    return [
+        # several lines of one invoice, paid late, with list prices
+        line(
+            "A",
+            "F1",
+            D(2025, 1, 10),
+            1000.0,
+            cost=c(600.0),
+            list_amount=1100.0,
+            due=D(2025, 2, 9),
+            paid=D(2025, 4, 1),
+        ),
+        line(
+            "A",
+            "F1",
+            D(2025, 1, 10),
+            250.5,
+            cost=c(100.0),
+            first_line=False,
+            due=D(2025, 2, 9),
+            paid=D(2025, 4, 1),
+        ),
+        line("A", "F7", D(2025, 6, 30), 80.0, cost=c(50.0), due=D(2025, 7, 30)),
+        # a return (credit note) in the window and one in the previous window
+        line("A", "R1", D(2025, 3, 3), -200.0, cost=c(-120.0)),
+        line("A", "F0", D(2024, 3, 3), 500.0, cost=c(300.0)),
+        line("A", "R0", D(2024, 4, 3), -50.0, cost=c(-30.0)),
+        # partly paid, overdue in different aging buckets, no cost on one line
+        line("B", "F2", D(2025, 2, 1), 700.0, cost=c(500.0), due=D(2025, 3, 1), paid_amount=300.0),
+        line("B", "F3", D(2025, 5, 1), 90.0, due=D(2025, 5, 31)),
+        line("B", "F4", D(2025, 6, 1), 40.0, cost=c(30.0), due=D(2025, 2, 15), total=48.4),
+        # only credit notes: negative revenue
+        line("C", "R2", D(2025, 4, 4), -75.0, cost=c(-40.0)),
+        # a client seen only before the window (dormant)
+        line("D", "F5", D(2023, 5, 5), 60.0, cost=c(20.0), paid=D(2023, 6, 1)),
+        # paid in cash on the day, several months active
+        *[
+            line(
+                "E",
+                f"E{m}",
+                D(2025, m, 12),
+                100.0 + m,
+                cost=c(70.0),
+                due=D(2025, m, 12),
+                paid=D(2025, m, 12),
+            )
+            for m in range(1, 7)
+        ],
+    ]
+
+
+def _edge_activities() -> list[dict[str, Any]]:
+    return [
+        activity("A", D(2025, 2, 2), 3.5),
+        activity("A", D(2023, 2, 2), 8.0),  # outside the window
+        activity("F", D(2025, 5, 5), 2.0),  # hours but no documents
+    ]
+
+
+@pytest.mark.parametrize("cost", [True, False], ids=["with-cost", "no-cost"])
+@pytest.mark.parametrize(
+    ("settings", "fast"),
+    [
+        (Settings(), True),
+        (Settings(fixed_costs=1_000.0), True),
+        (Settings(window_months=3), False),
+        (Settings(as_of=D(2025, 4, 30)), False),
+    ],
+    ids=["default", "fixed-costs", "three-months", "earlier-as-of"],
+)
+def test_edge_contract_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cost: bool, settings: Settings, fast: bool
+) -> None:
+    fs = frames(
+        _edge_documents(cost=cost),
+        _edge_activities(),
+        clients={"A": {"image": True, "terms_days": 30}, "G": {}},
+    )
+    ws = write_workspace(tmp_path / "ws", fs, {}, {}).path
+    assert (ws / AGGREGATES / "documents.parquet").is_file()
+    _check(ws, tmp_path, settings, monkeypatch, fast=fast)
+
+
+def test_no_documents_writes_no_aggregates(tmp_path: Path) -> None:
+    ws = write_workspace(tmp_path / "ws", frames([], [activity("A", D(2025, 1, 1), 1.0)]), {}, {})
+    assert "aggregates" not in json.loads((ws.path / MANIFEST).read_text("utf-8"))
+    assert analyze(ws.path).portfolio.revenue == 0.0  # analysed from the (empty) lines
+
+
+def test_unreadable_aggregates_fall_back_to_the_lines(
+    demo_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_ws, ws)
+    (ws / AGGREGATES / "hours.parquet").unlink()
+    counter = _Counter(monkeypatch)
+    assert _contract(ws, Settings()) == _contract(demo_ws, Settings())
+    assert counter.calls == 1
