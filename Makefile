@@ -104,6 +104,10 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_demo.py --lines 10000000 --clients 200000
 	$(PY) benchmarks/bench_commands.py --clients 100000 --lines 2000000 --repeat 3 --fresh
 	$(PY) benchmarks/bench_commands.py --clients 500000 --lines 10000000 --repeat 2 --cluster
+	$(PY) benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 --repeat 2
+	$(PY) benchmarks/bench_reports.py --repeat 2 --profile \
+	  --workspace $${TMPDIR:-/tmp}/cartera-bench/500000-10000000/ws
+	$(PY) benchmarks/bench_cluster.py --clients 500000 --lines 10000000 --scales 1,10 --repeat 2
 	$(PY) benchmarks/gather.py
 
 # A Spark standalone cluster on this machine (master spark://127.0.0.1:7077, two workers).

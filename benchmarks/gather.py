@@ -11,7 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["commands", "import", "analysis", "stress", "demo", "reports", "web", "web_whatif"]
+ORDER = [
+    "commands",
+    "import",
+    "import_scale",
+    "analysis",
+    "stress",
+    "demo",
+    "reports",
+    "cluster",
+    "web",
+    "web_whatif",
+]
 HEADLINE = HERE / "headline.md"
 
 
