@@ -147,7 +147,7 @@ def write(
         "Targets: each report ≤ 15 s and ≤ 1.5 GB. CPU is user + system of all threads.",
         "",
         "```bash",
-        "python benchmarks/bench_reports.py --clients 500000 --lines 10000000 --repeat 2 --profile",
+        "python benchmarks/bench_reports.py " + " ".join(sys.argv[1:]),
         "```",
         "",
         f"Run {started} on {os.cpu_count()} cores; load average (1/5/15 min) "
