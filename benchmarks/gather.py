@@ -14,10 +14,12 @@ HERE = Path(__file__).resolve().parent
 ORDER = [
     "commands",
     "import",
+    "import_scale",
     "analysis",
     "stress",
     "demo",
     "reports",
+    "cluster",
     "web",
     "web_whatif",
     "web_whatif_500k",

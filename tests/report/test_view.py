@@ -193,3 +193,20 @@ def test_the_terminal_names_the_options_a_report_does_not(analysis: PortfolioAna
     note = next(f for f in terminal.headline if f.key == "profit").note
     assert "--fixed-costs" in note and "--fixed-costs" in " ".join(terminal.notes)
     assert "--" not in " ".join(report.notes)
+
+
+def test_recommendation_names_only_for_the_clients_a_report_shows(
+    analysis: PortfolioAnalysis,
+) -> None:
+    """With a limit, names are looked up for the first clients only; ids and count stay whole."""
+    from cartera.report.view_parts import recommendation_views
+
+    chosen = analysis.clients[:7]
+    analysis.recommendations[0].clients = [c.id for c in chosen]
+    code = analysis.recommendations[0].code
+    cut = next(r for r in recommendation_views(analysis, 3) if r.code == code)
+    whole = next(r for r in recommendation_views(analysis) if r.code == code)
+    assert cut.clients == [c.name or c.id for c in chosen[:3]]
+    assert whole.clients == [c.name or c.id for c in chosen]
+    assert cut.client_ids == whole.client_ids == [c.id for c in chosen]
+    assert cut.client_count == whole.client_count == 7

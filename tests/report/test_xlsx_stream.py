@@ -62,3 +62,28 @@ def test_needs_constant_memory(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="constant_memory"):
         sheet.write_xml_rows(0, 0, 0, "")
     book.close()
+
+
+def test_workbooks_are_zipped_at_level_one(tmp_path: Path) -> None:
+    """XlsxWriter's ZipFile is FastZip: the sheet is deflated as zlib level 1 does it."""
+    import zipfile
+    import zlib
+
+    import cartera.report.xlsx_stream as stream
+
+    path = tmp_path / "z.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for r in range(3000):
+        sheet.write_row(r, 0, [f"cliente {r % 97}", r * 1.25, r % 13])
+    book.close()
+
+    def deflated(data: bytes, level: int) -> int:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(packer.compress(data) + packer.flush())
+
+    assert xlsxwriter.workbook.ZipFile is stream.FastZip
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        data = archive.read(info)
+    assert info.compress_size == deflated(data, 1) != deflated(data, 6)

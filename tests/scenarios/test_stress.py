@@ -287,3 +287,25 @@ def test_without_fixed_costs_the_stress_speaks_of_contribution_not_profit() -> N
     assert not any("rofit" in k or "loss" in k or "covered" in k for k in none)
     assert none["Contribution at risk (today − worst 5%)"].replace("\xa0", " ") == "€40,000"
     assert "Chance of a loss" in some and "Profit today" in some
+
+
+def test_a_scenario_wider_than_a_step_is_summed_over_column_tiles() -> None:
+    # 230,000 clients: one scenario's product is past STEP_MULTIPLY_ADDS, so it is summed
+    # over column tiles; the profits equal the full draws' (as in the replay test above).
+    from dataclasses import replace
+
+    n, scenarios = 230_000, 6
+    rng = np.random.default_rng(3)
+    base = stress_inputs(_random_frame(8), _settings(fixed=0.0))
+    inputs = replace(
+        base,
+        contribution=rng.normal(100.0, 40.0, n),
+        margin=rng.normal(150.0, 40.0, n),
+        leave=rng.uniform(0.0, 0.4, n),
+    )
+    sim = simulate(inputs, scenarios, seed=6)
+    t = np.minimum(np.round(inputs.leave * 65536), 65535).astype(np.uint16)
+    stream = np.random.PCG64(np.random.SeedSequence(6).spawn(1)[0])
+    left = stream.random_raw(scenarios * n // 4).view(np.uint16).reshape(scenarios, n) < t
+    expected = inputs.contribution.sum() - left.astype(np.float64) @ inputs.contribution
+    np.testing.assert_allclose(sim.profit, expected, rtol=1e-6)

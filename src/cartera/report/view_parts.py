@@ -81,8 +81,9 @@ class ChartData:
 class RecommendationView:
     """One recommendation as a short item.
 
-    ``clients`` are the names of every client it concerns and ``client_ids`` their
-    ids; ``client_table`` holds the first rows of them (``client_count`` in all);
+    ``clients`` are the names of the clients it concerns (the first ones when the view
+    was built with a limit) and ``client_ids`` the ids of every one; ``client_table``
+    holds the first rows of them (``client_count`` in all);
     ``impact`` the figures behind it, ``money`` the main money figure (label, text).
     ``text`` names no more than a few clients: a longer list is ``client_table``.
     """
@@ -264,20 +265,26 @@ def recommendation_views(
 ) -> list[RecommendationView]:
     """Recommendations by priority (1 first) as titled items with their figures and clients.
 
-    ``limit`` bounds nothing here but is kept for the caller's client tables.
+    ``clients`` names the first ``limit`` clients of each (all when ``None``): a report
+    shows that many, so at 500,000 clients the names of the rest are not looked up;
+    ``client_ids`` and ``client_count`` stay complete.
     """
-    every_id = [cid for rec in analysis.recommendations for cid in rec.clients]
+    shown = {
+        id(rec): rec.clients if limit is None else rec.clients[:limit]
+        for rec in analysis.recommendations
+    }
+    every_id = [cid for ids in shown.values() for cid in ids]
     known = names_of(analysis, every_id) if every_id else {}
     out = []
     for rec in sorted(analysis.recommendations, key=lambda r: r.priority):
-        names = {**known, **{k: v for k, v in rec.params.get("names", {}).items() if v}}
+        own = rec.params.get("names", {})
         out.append(
             RecommendationView(
                 code=rec.code,
                 priority=rec.priority,
                 title=texts.title(rec.code),
                 text=_sentence(rec),
-                clients=[names.get(cid, cid) for cid in rec.clients],
+                clients=[own.get(cid) or known.get(cid, cid) for cid in shown[id(rec)]],
                 priority_label=_(_PRIORITIES[rec.priority]) if rec.priority in _PRIORITIES else "",
                 money=_money_figure(rec, analysis.currency),
                 impact=[

@@ -7,18 +7,36 @@ mode a worksheet writes each finished row's ``<row>`` XML to a temporary file;
 column-wise by polars in the same form XlsxWriter writes (inline strings, the
 cell's format index, numbers as numbers), then lets XlsxWriter go on as usual.
 The rest of the workbook (formats, filters, panes, charts) is XlsxWriter's.
+
+XlsxWriter zips the sheets at zlib's default level (6): ~40 % of the CPU of a
+500,000-client workbook. :class:`FastZip` (level 1: a third of the time, a quarter
+more bytes) takes the place of the ``ZipFile`` XlsxWriter's workbook module uses.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["StreamingSheet", "rows_xml"]
+__all__ = ["FastZip", "StreamingSheet", "rows_xml"]
+
+
+class FastZip(zipfile.ZipFile):
+    """A ``ZipFile`` whose members are deflated at level 1 unless told otherwise."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("compresslevel", 1)
+        super().__init__(*args, **kwargs)
+
+
+# Every workbook of the process (only cartera's write them) is zipped by FastZip.
+xlsxwriter.workbook.ZipFile = FastZip
 
 
 class StreamingSheet(Worksheet):
