@@ -140,6 +140,15 @@ def texts() -> dict[str, str]:
         ),
         "general": _("General"),
         "thresholds": _("Rule thresholds"),
+        "assistant_settings": _("Follow-up assistant: cadences by segment"),
+        "dunning_settings": _("Follow-up assistant: dunning levels"),
+        "health_settings": _("Follow-up assistant: health score"),
+        "churn_settings": _("Follow-up assistant: churn risk"),
+        "smtp_settings": _("Follow-up assistant: e-mail server (SMTP)"),
+        "smtp_password_note": _(
+            "The password is never stored or shown here: it is read, when a message is sent, "
+            "from the environment variable named in password_env."
+        ),
         "default": _("Default: {value}"),
         "save": _("Save"),
         "tokens_intro": _(
