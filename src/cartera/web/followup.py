@@ -27,7 +27,7 @@ from cartera.assistant import (
     plan,
 )
 from cartera.assistant.interactions import INTERACTION_SCHEMA
-from cartera.assistant.settings import load_assistant_settings
+from cartera.assistant.settings import SmtpSettings, load_assistant_settings
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date, language
 from cartera.result import PortfolioAnalysis
@@ -43,6 +43,7 @@ __all__ = [
     "agenda_items",
     "assessments",
     "assistant_settings",
+    "client_email",
     "client_names",
     "firm_plan",
     "import_activities",
@@ -55,6 +56,9 @@ __all__ = [
     "save_assistant_file",
     "scheduled_calendar",
     "scheduled_rows",
+    "send_survey_mail",
+    "smtp_configured",
+    "survey_mail_text",
 ]
 
 
@@ -115,6 +119,80 @@ def client_names(workspace: Path) -> dict[str, str]:
 
     clients = Workspace.open(workspace).read("clients").select("client_id", "name")
     return {cid: (name or cid) for cid, name in clients.iter_rows() if cid is not None}
+
+
+def client_email(workspace: Path, client_id: str) -> str | None:
+    """The client's e-mail from the workspace's clients table (None: no column or empty)."""
+    from cartera.io.workspace import Workspace
+
+    clients = Workspace.open(workspace).read("clients")
+    if "email" not in clients.columns:
+        return None
+    found = clients.filter(pl.col("client_id") == client_id).get_column("email").to_list()
+    address = str(found[0]).strip() if found and found[0] else ""
+    return address if "@" in address else None
+
+
+def smtp_configured(session: Session, firm_id: int) -> bool:
+    """Whether the firm saved an e-mail server (an ``[assistant.smtp]`` table): the default
+    sender ``cartera@localhost`` is no address a client should get mail from."""
+    return bool(F.assistant_values(session, firm_id).get("smtp"))
+
+
+def survey_mail_text(url: str, expires: dt.date, firm: str, lang: str) -> tuple[str, str]:
+    """Subject and body of the survey e-mail, in the client's language ``lang``."""
+    with language(lang):
+        subject = _("A question about our service")
+        body = "\n\n".join([
+            _("Could you tell us how we are doing? It takes ten seconds: {url}").format(url=url),
+            _("The link works once, until {date}.").format(date=fmt_date(expires)),
+            firm,
+        ])  # fmt: skip
+    return subject, body
+
+
+#: The sent ledger's key of a survey link (its token hash: the link itself is never kept).
+SURVEY_KEY: Final = "survey/{token_hash}"
+
+
+def send_survey_mail(
+    session: Session,
+    firm_id: int,
+    *,
+    token_hash: str,
+    to: str,
+    subject: str,
+    body: str,
+    lang: str,
+    smtp: SmtpSettings,
+    now: dt.datetime,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Send one survey link by e-mail, once: False when it was already sent.
+
+    The send is claimed in the sent ledger (committed) before the server is asked, and
+    only the first claim of the token goes on, so two clicks never send two messages;
+    a refused send drops the claim and raises :class:`ReminderError`.
+    """
+    from cartera.assistant.messages import Message
+    from cartera.assistant.reminders import ReminderError, build_email, send
+
+    key = SURVEY_KEY.format(token_hash=token_hash)
+    claim = F.record_sent(session, firm_id, key=key, channel="email",
+                          fingerprint=token_hash[:16], sequence=0, sent_at=now)  # fmt: skip
+    session.commit()
+    if F.sent_ids(session, firm_id, key, "email")[0] != claim.id:
+        session.delete(claim)
+        session.commit()
+        return False
+    mail = build_email(Message("survey", lang, subject, body), sender=smtp.sender, to=to)
+    try:
+        send([mail], smtp, environ)
+    except ReminderError:
+        session.delete(claim)
+        session.commit()
+        raise
+    return True
 
 
 def resolve_client(names: Mapping[str, str], text: str) -> str:

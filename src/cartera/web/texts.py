@@ -227,6 +227,7 @@ def texts() -> dict[str, str]:
             "client is."
         ),
         "survey_mail": _("Write it in an e-mail"),
+        "survey_send_email": _("Send it by e-mail to {email}"),
         "back_to_client": _("Back to the client"),
         "survey_title": _("Your opinion"),
         "survey_csat": _("How satisfied are you with our service?"),
