@@ -8,6 +8,7 @@ calls the pure rules (:mod:`cartera.assistant`) and saves what they return.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -43,6 +44,8 @@ __all__ = [
     "agenda_items",
     "assessments",
     "assistant_settings",
+    "booked_fingerprint",
+    "booked_mail",
     "client_email",
     "client_names",
     "firm_plan",
@@ -376,6 +379,46 @@ def reminder_mail(
     return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
 
 
+def booked_fingerprint(item: ScheduledItem) -> str:
+    """A digest of what a booked item's reminder says: a change (day, time, owner, summary)
+    makes it differ, so ``remind`` sends the update once."""
+    at = item.at.isoformat() if item.at is not None else ""
+    text = (f"{item.key}|{item.due.isoformat()}|{at}|{item.owner_user_id}|{item.kind}|"
+            f"{item.summary}|{item.sequence}")  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def booked_mail(
+    item: ScheduledItem, *, to: list[User], firm: str, sender: str, stamp: dt.datetime
+) -> EmailMessage:
+    """A booked item's reminder to ``to`` (in the first recipient's language) with its own
+    ``.ics`` invitation (the item's UID and SEQUENCE, as in the calendar feed)."""
+    from cartera.assistant.messages import Message
+    from cartera.assistant.reminders import build_email
+    from cartera.assistant.texts import kind_label
+
+    lang = to[0].language if to and to[0].language in ("es", "en") else "es"
+    name = item.subject_name or item.subject_id
+    with language(lang):
+        what = item.summary or kind_label(item.kind)
+        when = fmt_date(item.due)
+        if item.at is not None:
+            when = f"{when} {item.at.strftime('%H:%M')} UTC"
+        subject = _("Booked: {what} — {name}").format(what=what, name=name)
+        body = (
+            _("{what}: {name} ({id}), {when}.").format(
+                what=what, name=name, id=item.subject_id, when=when
+            )
+            + "\n"
+            + _("Booked by: {source}.").format(source=_source_label(item.source))
+            + f"\n\n{firm} · Cartera\n"
+        )
+    ics = scheduled_calendar([item], stamp, "REQUEST", organizer=sender,
+                             attendee=to[0].email if to else None)  # fmt: skip
+    message = Message("booked", lang, subject, body)
+    return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
+
+
 @dataclass(frozen=True)
 class Assessed:
     """Churn risk and health of every client, and what recent interactions moved."""
@@ -418,9 +461,16 @@ def assessments(fp: FirmPlan, today: dt.date | None = None) -> Assessed:
     return Assessed(churn, health, moved)
 
 
-def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: str) -> bytes:
-    """Scheduled items as an iCalendar (their own UID and SEQUENCE; timed when ``at`` is set)."""
-    from icalendar import Calendar, Event
+def scheduled_calendar(
+    items: list[ScheduledItem],
+    stamp: dt.datetime,
+    method: str,
+    organizer: str | None = None,
+    attendee: str | None = None,
+) -> bytes:
+    """Scheduled items as an iCalendar (their own UID and SEQUENCE; timed when ``at`` is set);
+    an invitation (``REQUEST``) names its ``organizer`` and ``attendee`` when given."""
+    from icalendar import Calendar, Event, vCalAddress, vText
 
     cal = Calendar()
     cal.add("prodid", "-//Cartera//Follow-up assistant//EN")
@@ -441,6 +491,12 @@ def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: s
             "summary", f"{item.summary or item.kind} — {item.subject_name or item.subject_id}"
         )
         event.add("categories", ["scheduled"])
+        if organizer:
+            event["organizer"] = vCalAddress(f"mailto:{organizer}")
+        if attendee:
+            person = vCalAddress(f"mailto:{attendee}")
+            person.params["ROLE"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", person, encode=False)
         cal.add_component(event)
     return bytes(cal.to_ical())
 
