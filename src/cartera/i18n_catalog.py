@@ -30,6 +30,7 @@ def source_messages(paths: Iterable[Path] | None = None) -> Iterator[tuple[str, 
 
 
 def settings_descriptions() -> Iterator[str]:
+    from cartera.assistant.settings import AssistantSettings, DunningLevel
     from cartera.settings import Settings
 
     def walk(model: type[BaseModel]) -> Iterator[str]:
@@ -41,6 +42,8 @@ def settings_descriptions() -> Iterator[str]:
                 yield from walk(ann)
 
     yield from walk(Settings)
+    yield from walk(AssistantSettings)
+    yield from walk(DunningLevel)  # a tuple of levels: not reached by the walk
 
 
 def catalog_ids(lang: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from cartera.i18n import language
 from cartera.store import followup as F
 from cartera.store import open_store, people
 from cartera.store.engine import database_url
+from cartera.store.models import ScheduledItem
 
 
 @pytest.fixture(scope="module")
@@ -184,11 +185,13 @@ def test_remind_sends_once_per_item_in_each_language_and_resumes_after_a_failure
         assert bob is not None
         F.reassign_item(s, 1, cadence[1]["key"], bob.id, None)
         s.commit()
+        booked = F.scheduled_items(s, 1)  # the next step booked for Bob: e-mailed too, last
+        assert [b.summary for b in booked] == ["Enviar oferta"]
     store.dispose()
     base = ["remind", "--firm", "alfa", "--settings", str(settings), "--data", str(data)]
     capsys.readouterr()
     assert run([*base, "--dry-run"]) == 0
-    assert f"{len(cadence)} recordatorios por enviar" in capsys.readouterr().out
+    assert f"{len(cadence) + 1} recordatorios por enviar" in capsys.readouterr().out
     assert run([*base, "--dry-run", "--limit", "2"]) == 0
     assert "2 recordatorios por enviar" in capsys.readouterr().out
     assert inbox.messages == []
@@ -199,15 +202,16 @@ def test_remind_sends_once_per_item_in_each_language_and_resumes_after_a_failure
     assert len(inbox.messages) == 1
     inbox.refuse = ""
     assert run(base) == 0
-    assert f"{len(cadence) - 1} recordatorios enviados" in capsys.readouterr().out
+    assert f"{len(cadence)} recordatorios enviados" in capsys.readouterr().out
     assert run(base) == 0
     assert "0 recordatorios enviados" in capsys.readouterr().out
 
     mails = [(rcpt, _parsed(raw)) for rcpt, raw in inbox.messages]
-    assert len(mails) == len(cadence)
+    assert len(mails) == len(cadence) + 1
     subjects = [m["Subject"] for _r, m in mails]
     assert len(set(subjects)) == len(subjects)  # nothing twice
-    to_bob = [m for rcpt, m in mails if rcpt == ["bob@alfa.es"]]
+    assert subjects[-1].startswith("Booked: Enviar oferta — ")
+    to_bob = [m for rcpt, m in mails if rcpt == ["bob@alfa.es"] and m["Subject"] != subjects[-1]]
     assert len(to_bob) == 1 and to_bob[0]["Content-Language"] == "en"
     assert (
         to_bob[0]["Subject"] == f"Reminder: {_rule_en(cadence[1]['rule'])} — {cadence[1]['name']}"
@@ -343,4 +347,86 @@ def test_firm_import_saves_the_assistant_settings_remind_uses(
                 "mail.alfa.es", 465, "agenda")  # fmt: skip
             assert settings.structure_call_days == 20
     finally:
+        store.dispose()
+
+
+def test_remind_sends_booked_items_once_with_their_invitation(
+    data: Path, tmp_path: Path, smtp: tuple[_Inbox, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A booked meeting goes to its owner as soon as it is booked (not on its day), with its
+    own .ics (the UID and SEQUENCE of the calendar feed); a change goes once more."""
+    inbox, port = smtp
+    settings = tmp_path / "smtp.toml"
+    settings.write_text(f'[assistant.smtp]\nhost = "127.0.0.1"\nport = {port}\n'
+                        'security = "none"\nsender = "agenda@alfa.es"\n')  # fmt: skip
+    base = ["remind", "--firm", "alfa", "--settings", str(settings), "--data", str(data)]
+    assert run(base) == 0  # what the other tests left pending goes first
+    inbox.messages.clear()
+    store = open_store(database_url(data, env={}))
+    with store.session() as s:
+        ana, bob = people.find_user(s, "ana@alfa.es"), people.find_user(s, "bob@alfa.es")
+        assert ana is not None and bob is not None
+        bob_id = bob.id
+        item = F.add_scheduled_item(
+            s, 1, subject_kind="prospect", subject_id="P0042", subject_name="Ferretería Sol, S.L.",
+            due=dt.date(2027, 1, 14), at=dt.datetime(2027, 1, 14, 9, 30, tzinfo=dt.UTC),
+            kind="meeting", summary="Reunión de presentación", owner_user_id=ana.id,
+            source="campaign:3",
+        )  # fmt: skip
+        s.commit()
+        item_id, uid = item.id, item.calendar_uid
+
+    def sent_now() -> list[tuple[list[str], EmailMessage]]:
+        got = [(rcpt, _parsed(raw)) for rcpt, raw in inbox.messages]
+        inbox.messages.clear()
+        return got
+
+    def event_of(mail: EmailMessage) -> Any:
+        [attachment] = list(mail.iter_attachments())
+        cal = Calendar.from_ical(attachment.get_payload(decode=True))
+        assert str(cal["METHOD"]) == "REQUEST"
+        [event] = cal.walk("VEVENT")
+        return event
+
+    try:
+        capsys.readouterr()
+        assert run(base) == 0
+        assert "1 recordatorios enviados" in capsys.readouterr().out
+        [(rcpt, mail)] = sent_now()
+        assert rcpt == ["ana@alfa.es"] and mail["Content-Language"] == "es"
+        assert mail["Subject"] == "Cita: Reunión de presentación — Ferretería Sol, S.L."
+        assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == (  # type: ignore[union-attr]
+            "Reunión de presentación: Ferretería Sol, S.L. (P0042), 14 ene 2027 09:30 UTC.\n"
+            "Reservada por: campaña de estudio 3.\n\nAlfa · Cartera\n"
+        )
+        event = event_of(mail)
+        assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 0
+        assert event.decoded("DTSTART") == dt.datetime(2027, 1, 14, 9, 30, tzinfo=dt.UTC)
+        assert str(event["ATTENDEE"]) == "mailto:ana@alfa.es"
+
+        assert run(base) == 0  # nothing changed: nothing sent
+        assert "0 recordatorios enviados" in capsys.readouterr().out and sent_now() == []
+
+        with store.session() as s:  # moved, and handed to Bob: sent again, once, in English
+            row = s.get(ScheduledItem, item_id)
+            assert row is not None
+            moved = dt.datetime(2027, 1, 14, 11, 0, tzinfo=dt.UTC)
+            F.update_scheduled_item(s, row, {"at": moved, "owner_user_id": bob_id})
+            s.commit()
+        assert run(base) == 0 and run(base) == 0
+        [(rcpt, mail)] = sent_now()
+        assert rcpt == ["bob@alfa.es"] and mail["Content-Language"] == "en"
+        assert mail["Subject"] == "Booked: Reunión de presentación — Ferretería Sol, S.L."
+        assert mail.get_body(("plain",)).get_content().replace("\r\n", "\n") == (  # type: ignore[union-attr]
+            "Reunión de presentación: Ferretería Sol, S.L. (P0042), 14 Jan 2027 11:00 UTC.\n"
+            "Booked by: study campaign 3.\n\nAlfa · Cartera\n"
+        )
+        event = event_of(mail)
+        assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    finally:
+        with store.session() as s:
+            row = s.get(ScheduledItem, item_id)
+            assert row is not None
+            row.done_at = dt.datetime.now(dt.UTC)
+            s.commit()
         store.dispose()

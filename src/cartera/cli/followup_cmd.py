@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -25,7 +26,11 @@ from cartera.cli.serve_cmd import data_dir, data_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date
 from cartera.result import PortfolioAnalysis
-from cartera.store.models import Firm
+from cartera.store.models import Firm, ScheduledItem, User
+
+if TYPE_CHECKING:
+    from cartera.assistant.reminders import LedgerEntry
+    from cartera.assistant.settings import SmtpSettings
 
 __all__ = ["FirmData", "open_firm", "parse_day", "register"]
 
@@ -230,10 +235,13 @@ def _remind(
             skipped += 1
         else:
             todo.append(p)
-    if limit is not None:
-        todo = todo[:limit]  # the agenda's order: the largest stake first
-    if dry_run or not todo:
-        return 0, len(todo), skipped
+    booked, booked_skipped = _booked_pending(fd, ledger, owners)
+    skipped += booked_skipped
+    if limit is not None:  # the agenda's order: the largest stake first; booked ones stake 0
+        todo = todo[:limit]
+        booked = booked[: max(limit - len(todo), 0)]
+    if dry_run or not (todo or booked):
+        return 0, len(todo) + len(booked), skipped
     stamp = utcnow()
     firm_key = f"firm-{fd.firm.id}"
 
@@ -252,5 +260,64 @@ def _remind(
         )  # fmt: skip
         fd.session.commit()  # at once: a crash after this send must not send it again
 
-    sent = deliver(todo, compose, settings.smtp, record, stamp)
-    return sent, len(todo), skipped
+    sent = deliver(todo, compose, settings.smtp, record, stamp) if todo else 0
+    if booked:
+        sent += _deliver_booked(fd, booked, settings.smtp, owners, stamp)
+    return sent, len(todo) + len(booked), skipped
+
+
+def _booked_pending(
+    fd: FirmData, ledger: list[LedgerEntry], owners: list[User]
+) -> tuple[list[tuple[ScheduledItem, str]], int]:
+    """Open booked items (campaign meetings, dated next steps) whose current version was not
+    e-mailed yet, with their fingerprints; and how many have nobody to send them to.
+
+    A booked item goes out as soon as it is booked, not on its day: an invitation must
+    arrive before the meeting. A change (day, time, owner) sends it again, once.
+    """
+    from cartera.store import followup as F
+    from cartera.web import followup as W
+
+    last = {e.key: e.fingerprint for e in ledger if e.channel == "email"}
+    out: list[tuple[ScheduledItem, str]] = []
+    skipped = 0
+    for item in F.scheduled_items(fd.session, fd.firm.id):
+        mark = W.booked_fingerprint(item)
+        if last.get(item.key) == mark:
+            continue
+        if item.owner_user_id is None and not owners:
+            skipped += 1
+            continue
+        out.append((item, mark))
+    return out, skipped
+
+
+def _deliver_booked(
+    fd: FirmData,
+    booked: list[tuple[ScheduledItem, str]],
+    smtp: SmtpSettings,
+    owners: list[User],
+    stamp: dt.datetime,
+) -> int:
+    """Send the booked items' reminders, recording each in the sent ledger once accepted."""
+    from cartera.assistant.reminders import send
+    from cartera.store import followup as F
+    from cartera.web import followup as W
+
+    mails = []
+    for item, _mark in booked:
+        user = fd.session.get(User, item.owner_user_id) if item.owner_user_id else None
+        mails.append(W.booked_mail(item, to=[user] if user is not None else owners,
+                                   firm=fd.firm.name, sender=smtp.sender, stamp=stamp))  # fmt: skip
+    sent = 0
+
+    def done(i: int) -> None:
+        nonlocal sent
+        item, mark = booked[i]
+        F.record_sent(fd.session, fd.firm.id, key=item.key, channel="email", fingerprint=mark,
+                      sequence=item.sequence, sent_at=stamp)  # fmt: skip
+        fd.session.commit()  # at once: a crash after this send must not send it again
+        sent += 1
+
+    send(mails, smtp, on_sent=done)
+    return sent

@@ -58,6 +58,7 @@ __all__ = [
     "record_sent",
     "save_assistant_values",
     "scheduled_items",
+    "sent_ids",
     "sent_ledger",
     "snooze_item",
     "survey_token",
@@ -524,6 +525,16 @@ def record_sent(
     session.add(row)
     session.flush()
     return row
+
+
+def sent_ids(session: Session, firm_id: int, key: str, channel: str) -> list[int]:
+    """Ids of the ledger rows of one item and channel, oldest claim first."""
+    query = select(SentReminder.id).where(
+        SentReminder.firm_id == firm_id,
+        SentReminder.item_key == key,
+        SentReminder.channel == channel,
+    )
+    return list(session.scalars(query.order_by(SentReminder.id)))
 
 
 def sent_ledger(session: Session, firm_id: int) -> list[SentReminder]:

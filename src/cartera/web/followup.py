@@ -8,6 +8,7 @@ calls the pure rules (:mod:`cartera.assistant`) and saves what they return.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -27,7 +28,7 @@ from cartera.assistant import (
     plan,
 )
 from cartera.assistant.interactions import INTERACTION_SCHEMA
-from cartera.assistant.settings import load_assistant_settings
+from cartera.assistant.settings import SmtpSettings, load_assistant_settings
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date, language
 from cartera.result import PortfolioAnalysis
@@ -43,6 +44,9 @@ __all__ = [
     "agenda_items",
     "assessments",
     "assistant_settings",
+    "booked_fingerprint",
+    "booked_mail",
+    "client_email",
     "client_names",
     "firm_plan",
     "import_activities",
@@ -55,6 +59,9 @@ __all__ = [
     "save_assistant_file",
     "scheduled_calendar",
     "scheduled_rows",
+    "send_survey_mail",
+    "smtp_configured",
+    "survey_mail_text",
 ]
 
 
@@ -115,6 +122,80 @@ def client_names(workspace: Path) -> dict[str, str]:
 
     clients = Workspace.open(workspace).read("clients").select("client_id", "name")
     return {cid: (name or cid) for cid, name in clients.iter_rows() if cid is not None}
+
+
+def client_email(workspace: Path, client_id: str) -> str | None:
+    """The client's e-mail from the workspace's clients table (None: no column or empty)."""
+    from cartera.io.workspace import Workspace
+
+    clients = Workspace.open(workspace).read("clients")
+    if "email" not in clients.columns:
+        return None
+    found = clients.filter(pl.col("client_id") == client_id).get_column("email").to_list()
+    address = str(found[0]).strip() if found and found[0] else ""
+    return address if "@" in address else None
+
+
+def smtp_configured(session: Session, firm_id: int) -> bool:
+    """Whether the firm saved an e-mail server (an ``[assistant.smtp]`` table): the default
+    sender ``cartera@localhost`` is no address a client should get mail from."""
+    return bool(F.assistant_values(session, firm_id).get("smtp"))
+
+
+def survey_mail_text(url: str, expires: dt.date, firm: str, lang: str) -> tuple[str, str]:
+    """Subject and body of the survey e-mail, in the client's language ``lang``."""
+    with language(lang):
+        subject = _("A question about our service")
+        body = "\n\n".join([
+            _("Could you tell us how we are doing? It takes ten seconds: {url}").format(url=url),
+            _("The link works once, until {date}.").format(date=fmt_date(expires)),
+            firm,
+        ])  # fmt: skip
+    return subject, body
+
+
+#: The sent ledger's key of a survey link (its token hash: the link itself is never kept).
+SURVEY_KEY: Final = "survey/{token_hash}"
+
+
+def send_survey_mail(
+    session: Session,
+    firm_id: int,
+    *,
+    token_hash: str,
+    to: str,
+    subject: str,
+    body: str,
+    lang: str,
+    smtp: SmtpSettings,
+    now: dt.datetime,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Send one survey link by e-mail, once: False when it was already sent.
+
+    The send is claimed in the sent ledger (committed) before the server is asked, and
+    only the first claim of the token goes on, so two clicks never send two messages;
+    a refused send drops the claim and raises :class:`ReminderError`.
+    """
+    from cartera.assistant.messages import Message
+    from cartera.assistant.reminders import ReminderError, build_email, send
+
+    key = SURVEY_KEY.format(token_hash=token_hash)
+    claim = F.record_sent(session, firm_id, key=key, channel="email",
+                          fingerprint=token_hash[:16], sequence=0, sent_at=now)  # fmt: skip
+    session.commit()
+    if F.sent_ids(session, firm_id, key, "email")[0] != claim.id:
+        session.delete(claim)
+        session.commit()
+        return False
+    mail = build_email(Message("survey", lang, subject, body), sender=smtp.sender, to=to)
+    try:
+        send([mail], smtp, environ)
+    except ReminderError:
+        session.delete(claim)
+        session.commit()
+        raise
+    return True
 
 
 def resolve_client(names: Mapping[str, str], text: str) -> str:
@@ -298,6 +379,46 @@ def reminder_mail(
     return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
 
 
+def booked_fingerprint(item: ScheduledItem) -> str:
+    """A digest of what a booked item's reminder says: a change (day, time, owner, summary)
+    makes it differ, so ``remind`` sends the update once."""
+    at = item.at.isoformat() if item.at is not None else ""
+    text = (f"{item.key}|{item.due.isoformat()}|{at}|{item.owner_user_id}|{item.kind}|"
+            f"{item.summary}|{item.sequence}")  # fmt: skip
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def booked_mail(
+    item: ScheduledItem, *, to: list[User], firm: str, sender: str, stamp: dt.datetime
+) -> EmailMessage:
+    """A booked item's reminder to ``to`` (in the first recipient's language) with its own
+    ``.ics`` invitation (the item's UID and SEQUENCE, as in the calendar feed)."""
+    from cartera.assistant.messages import Message
+    from cartera.assistant.reminders import build_email
+    from cartera.assistant.texts import kind_label
+
+    lang = to[0].language if to and to[0].language in ("es", "en") else "es"
+    name = item.subject_name or item.subject_id
+    with language(lang):
+        what = item.summary or kind_label(item.kind)
+        when = fmt_date(item.due)
+        if item.at is not None:
+            when = f"{when} {item.at.strftime('%H:%M')} UTC"
+        subject = _("Booked: {what} — {name}").format(what=what, name=name)
+        body = (
+            _("{what}: {name} ({id}), {when}.").format(
+                what=what, name=name, id=item.subject_id, when=when
+            )
+            + "\n"
+            + _("Booked by: {source}.").format(source=_source_label(item.source))
+            + f"\n\n{firm} · Cartera\n"
+        )
+    ics = scheduled_calendar([item], stamp, "REQUEST", organizer=sender,
+                             attendee=to[0].email if to else None)  # fmt: skip
+    message = Message("booked", lang, subject, body)
+    return build_email(message, sender=sender, to=", ".join(u.email for u in to), ics=ics)
+
+
 @dataclass(frozen=True)
 class Assessed:
     """Churn risk and health of every client, and what recent interactions moved."""
@@ -340,9 +461,16 @@ def assessments(fp: FirmPlan, today: dt.date | None = None) -> Assessed:
     return Assessed(churn, health, moved)
 
 
-def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: str) -> bytes:
-    """Scheduled items as an iCalendar (their own UID and SEQUENCE; timed when ``at`` is set)."""
-    from icalendar import Calendar, Event
+def scheduled_calendar(
+    items: list[ScheduledItem],
+    stamp: dt.datetime,
+    method: str,
+    organizer: str | None = None,
+    attendee: str | None = None,
+) -> bytes:
+    """Scheduled items as an iCalendar (their own UID and SEQUENCE; timed when ``at`` is set);
+    an invitation (``REQUEST``) names its ``organizer`` and ``attendee`` when given."""
+    from icalendar import Calendar, Event, vCalAddress, vText
 
     cal = Calendar()
     cal.add("prodid", "-//Cartera//Follow-up assistant//EN")
@@ -363,6 +491,12 @@ def scheduled_calendar(items: list[ScheduledItem], stamp: dt.datetime, method: s
             "summary", f"{item.summary or item.kind} — {item.subject_name or item.subject_id}"
         )
         event.add("categories", ["scheduled"])
+        if organizer:
+            event["organizer"] = vCalAddress(f"mailto:{organizer}")
+        if attendee:
+            person = vCalAddress(f"mailto:{attendee}")
+            person.params["ROLE"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", person, encode=False)
         cal.add_component(event)
     return bytes(cal.to_ical())
 

@@ -146,6 +146,15 @@ def base_texts() -> dict[str, str]:
         ),
         "general": _("General"),
         "thresholds": _("Rule thresholds"),
+        "assistant_settings": _("Follow-up assistant: cadences by segment"),
+        "dunning_settings": _("Follow-up assistant: dunning levels"),
+        "health_settings": _("Follow-up assistant: health score"),
+        "churn_settings": _("Follow-up assistant: churn risk"),
+        "smtp_settings": _("Follow-up assistant: e-mail server (SMTP)"),
+        "smtp_password_note": _(
+            "The password is never stored or shown here: it is read, when a message is sent, "
+            "from the environment variable named in password_env."
+        ),
         "default": _("Default: {value}"),
         "save": _("Save"),
         "tokens_intro": _(
@@ -224,6 +233,7 @@ def base_texts() -> dict[str, str]:
             "client is."
         ),
         "survey_mail": _("Write it in an e-mail"),
+        "survey_send_email": _("Send it by e-mail to {email}"),
         "back_to_client": _("Back to the client"),
         "survey_title": _("Your opinion"),
         "survey_csat": _("How satisfied are you with our service?"),

@@ -359,8 +359,77 @@ def send_survey(
         subject = _("A question about our service")
         body = _("Could you tell us how we are doing? It takes ten seconds: {url}").format(url=url)
     data = {"survey_url": url, "client_id": client_id, "expires": record.expires.isoformat(),
-            "mail_subject": subject, "mail_body": body}  # fmt: skip
+            "mail_subject": subject, "mail_body": body, "token": raw,
+            "mail_to": _survey_address(state, session, ctx, client_id)}  # fmt: skip
     return respond(request, state, "survey_link.html", data, ctx=ctx)
+
+
+def _survey_address(
+    state: AppState, session: Session, ctx: FirmContext, client_id: str
+) -> str | None:
+    """Where the survey may be e-mailed: the client's address when the firm has a mail
+    server (None: only the mailto: link is offered)."""
+    if not W.smtp_configured(session, ctx.firm.id):
+        return None
+    fa = current_analysis(state, session, ctx)
+    return W.client_email(fa.workspace, client_id) if fa is not None else None
+
+
+@router.post("/f/{firm}/clients/{client_id}/survey/email")
+def email_survey(
+    request: Request,
+    state: State,
+    session: Db,
+    ctx: Writer,
+    client_id: str,
+    token: Annotated[str, Form(min_length=10, max_length=200)],
+) -> Response:
+    """Send a survey link just created to the client, through the firm's mail server, once."""
+    from cartera.assistant.reminders import ReminderError
+
+    row = F.survey_token(session, surveys.hash_token(token))
+    if row is None or row.firm_id != ctx.firm.id or row.client_id != client_id:
+        raise HTTPException(404, "Unknown survey link")
+    if row.used_at is not None or row.expires_at <= utcnow():
+        return _survey_mail_page(request, state, ctx, client_id,
+                                 _("This survey link was already answered or has expired."),
+                                 409)  # fmt: skip
+    to = _survey_address(state, session, ctx, client_id)
+    if to is None:
+        return _survey_mail_page(request, state, ctx, client_id,
+                                 _("No mail server, or no e-mail address for this client."),
+                                 409)  # fmt: skip
+    url = str(request.url_for("survey_page", slug=ctx.firm.slug, token=token))
+    row = F.survey_token(session, surveys.hash_token(token))  # the session was closed
+    assert row is not None
+    subject, body = W.survey_mail_text(url, row.expires_at.date(), ctx.firm.name, row.language)
+    scale, lang, token_hash = row.scale, row.language, row.token_hash
+    settings = W.assistant_settings(session, ctx.firm.id)
+    try:
+        sent = W.send_survey_mail(session, ctx.firm.id, token_hash=token_hash, to=to,
+                                  subject=subject, body=body, lang=lang, smtp=settings.smtp,
+                                  now=utcnow())  # fmt: skip
+    except ReminderError as exc:
+        return _survey_mail_page(request, state, ctx, client_id, exc.render(), 502)
+    if not sent:
+        already = _("This survey link was already sent by e-mail.")
+        return _survey_mail_page(request, state, ctx, client_id, already, 200)
+    note = _("Survey link ({scale}) sent by e-mail to {email}.").format(
+        scale=scale.upper(), email=to
+    )
+    F.add_interaction(session, ctx.firm.id, client_id=client_id, when=utcnow().date(),
+                      kind="email", channel="email", outcome=f"survey_sent:{scale}", note=note,
+                      user_id=ctx.user.id)  # fmt: skip
+    session.commit()
+    done = _("Survey link sent by e-mail to {email}.").format(email=to)
+    return _survey_mail_page(request, state, ctx, client_id, done, 200)
+
+
+def _survey_mail_page(
+    request: Request, state: AppState, ctx: FirmContext, client_id: str, message: str, status: int
+) -> Response:
+    data = {"client_id": client_id, "message": message, "ok": status == 200}
+    return page(request, state, "survey_mailed.html", data, ctx=ctx, status=status)
 
 
 def _survey_record(
