@@ -7,6 +7,7 @@ are computed here by hand; every format and both languages are read back.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
@@ -183,3 +184,27 @@ def test_analyze_keeps_the_clients_attributes(tmp_path: Path) -> None:
     with language("en"):
         view = profile_view(full)
     assert view is not None and not view.note
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_section_reads_in_chromium(
+    page: Any, analysis: PortfolioAnalysis, tmp_path: Path, artifacts: Path, width: int
+) -> None:
+    """Each segment a visible card with its sentences; no sideways scroll on a phone."""
+    path = render("html", with_attributes(analysis), tmp_path / "r.html", lang="es")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path.as_uri())
+    section = page.locator("#profile")
+    section.scroll_into_view_if_needed()
+    assert section.is_visible()
+    cards = section.locator(".profile-segment")
+    assert cards.count() == 6
+    structure = section.locator(".profile-segment[data-segment='structure']")
+    box = structure.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 40
+    assert _flat(structure.inner_text()).endswith(EXPECTED["es"][0])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    section.screenshot(path=str(artifacts / f"report-profile-es-{width}.png"))
