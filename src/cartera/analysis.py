@@ -78,6 +78,9 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "terms_days",
 )
 
+#: Columns of the clients table kept on the analysis for the reports' client profile.
+CLIENT_ATTRIBUTE_COLUMNS: tuple[str, ...] = ("client_id", "sector", "region", "size", "terms_days")
+
 NOTE_NO_DOCUMENTS = N_("There are no documents to analyse; every figure is zero.")
 NOTE_EMPTY_WINDOW = N_("No invoice falls in the analysis window; every client is dormant.")
 NOTE_NO_COST = N_(
@@ -143,7 +146,11 @@ def analyze(
     analysis = analyze_tables(tables, settings, input_summary=summary, aggregates=aggregates)
     if no_image_column(workspace.manifest) and not settings.image_clients:
         analysis.notes.append(NOTE_NO_IMAGE)
-    return enrich(analysis, settings)
+    analysis = enrich(analysis, settings)
+    analysis._client_attributes = pl.read_parquet(
+        workspace.table_path("clients"), columns=list(CLIENT_ATTRIBUTE_COLUMNS)
+    )
+    return analysis
 
 
 def _unknown_id(listed: str) -> Problem:

@@ -209,6 +209,10 @@ class PortfolioAnalysis(_Model):
     input_summary: InputSummary = Field(default_factory=InputSummary)
     _frame: pl.DataFrame | None = PrivateAttr(default=None)
     _settings: Any = PrivateAttr(default=None)
+    #: The clients file's attribute columns (``client_id, sector, region, size, terms_days``)
+    #: as :func:`cartera.analyze` read them, for the reports' client profile; ``None`` when
+    #: the analysis was built without a clients table.
+    _client_attributes: pl.DataFrame | None = PrivateAttr(default=None)
 
     def to_contract(self) -> dict[str, Any]:
         """The JSON contract (docs/json-contract.md): English keys, no NaN."""

@@ -69,7 +69,7 @@ def test_demo_html(demo: Any, lang: str) -> None:
 def test_demo_xlsx(demo: Any, lang: str) -> None:
     analysis, _stress, paths = demo
     book = openpyxl.load_workbook(paths["xlsx", lang], read_only=True)
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 8  # with the client profile: the demo clients have attributes
     rows = list(book[book.sheetnames[1]].iter_rows(values_only=True))
     book.close()
     assert len(rows) - 1 == len(analysis.clients)
@@ -107,3 +107,32 @@ def test_demo_html_in_chromium(page: Any, demo: Any, artifacts: Path, lang: str)
         assert_chart_visible(page, chart)
     assert errors == [] and requests == []
     page.screenshot(path=str(artifacts / f"demo-report-{lang}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_demo_profile_in_every_format(demo: Any, lang: str) -> None:
+    """The demo's planted traits give structure clients rules; each format says them alike."""
+    from cartera.study import client_attributes, profile, rule_sentence
+
+    analysis, _stress, paths = demo
+    assert analysis._client_attributes is not None
+    result = profile(client_attributes(analysis.clients_frame, analysis._client_attributes))
+    with language(lang):
+        sentences = [_text(rule_sentence(r)) for s in result.segments for r in s.rules]
+    assert result.segment("structure").rules and sentences
+    html = _text(paths["html", lang].read_text(encoding="utf-8"))
+    pdf = _text(" ".join(p.extract_text() or "" for p in PdfReader(paths["pdf", lang]).pages))
+    book = openpyxl.load_workbook(paths["xlsx", lang], read_only=True)
+    cells = [_text(c) for row in book[book.sheetnames[5]].iter_rows(values_only=True) for c in row
+             if c is not None]  # fmt: skip
+    book.close()
+    title = {
+        "en": "Who your clients of each kind are",
+        "es": "Quiénes son sus clientes de cada tipo",
+    }
+    for text in (html, pdf, " ".join(cells)):
+        assert title[lang] in text
+    for sentence in sentences:
+        assert sentence in html
+        assert sentence in pdf
+        assert sentence in cells

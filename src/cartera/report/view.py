@@ -23,6 +23,7 @@ from cartera.report.labels import (
     reason_text,
     segment_label,
 )
+from cartera.report.profile_view import ProfileView, profile_view
 from cartera.report.view_parts import (
     ChartData,
     InputTable,
@@ -128,6 +129,8 @@ class ReportView:
     let_go_count: int = 0
     renegotiate_count: int = 0
     assumptions: list[Assumption] = field(default_factory=list)
+    #: Who the clients of each kind are (the ideal-client profile); ``None``: not shown.
+    profile: ProfileView | None = None
 
 
 def money(value: float | None, currency: str) -> Cell:
@@ -197,6 +200,7 @@ def build_view(
         let_go_count=counts.get("let_go", 0),
         renegotiate_count=counts.get("renegotiate", 0),
         assumptions=assumptions(analysis, stress),
+        profile=None if terminal else profile_view(analysis),
     )
 
 

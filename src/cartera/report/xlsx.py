@@ -4,8 +4,9 @@ Sheets, in order: summary (headline, segment mix and, when given, the stress
 test), clients (every client; autofilter, frozen header, number formats in the
 locale's currency style, rows tinted by segment), Pareto (the curve's points
 and a native scatter chart with the 80% line and the 80/10–80/20–80/40
-points), recommendations, the clients of each recommendation (every one),
-assumptions, and what was read. Cells that hold numbers store numbers; formats
+points), recommendations, the clients of each recommendation (every one), the
+client profile (when the analysis read a clients table), assumptions, and what
+was read. Cells that hold numbers store numbers; formats
 only change how they look. The workbook is written in XlsxWriter's
 ``constant_memory`` mode (each row goes to disk as it is written), and the
 client rows stream from the analysis' frame, so 500,000 clients fit in bounded
@@ -44,6 +45,7 @@ def sheet_names() -> dict[str, str]:
         "pareto": _("Pareto"),
         "recommendations": _("Recommendations"),
         "rec_clients": _("Recommendation clients"),
+        "profile": _("Client profile"),
         "assumptions": _("Assumptions"),
         "inputs": _("What was read"),
     }
@@ -360,6 +362,33 @@ def recommendation_clients_sheet(
     sheet.autofilter(0, 0, max(row - 1, 1), len(labels) - 1)
 
 
+def profile_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+    """Who the clients of each kind are: one row per rule with its counts, shares and lift."""
+    profile = view.profile
+    if profile is None:
+        return
+    sheet = book.add_worksheet(name)
+    sheet.write_string(0, 0, profile.title, fmt.heading)
+    sheet.write_string(1, 0, profile.note or profile.intro, fmt.subtitle)
+    if profile.note:
+        sheet.set_column(0, 0, 110)
+        return
+    kinds = ("text", "text", "text", "int", "int", "pct", "pct", "number", "text")
+    for col, width in enumerate((18, 16, 30, 12, 12, 10, 12, 8, 90)):
+        sheet.set_column(col, col, width)
+    sheet.set_row(3, 30)
+    sheet.write_row(3, 0, profile.columns, fmt.header)
+    for r, row in enumerate(profile.rows, start=4):
+        for c, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            if kind == "text":
+                sheet.write_string(r, c, str(value), fmt.wrap)
+            else:
+                sheet.write_number(r, c, value, fmt.cell(kind))
+    if not profile.rows:
+        sheet.write_string(4, 0, view.labels["none"])
+    sheet.freeze_panes(4, 0)
+
+
 def assumptions_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
     """The settings behind the figures: label, value (a number where it is one), note."""
     sheet = book.add_worksheet(name)
@@ -409,6 +438,7 @@ def write(analysis: PortfolioAnalysis, out: Path, stress: StressResult | None = 
     pareto_sheet(book, fmt, view, names["pareto"])
     recommendations_sheet(book, fmt, view, names["recommendations"])
     recommendation_clients_sheet(book, fmt, view, names["rec_clients"], analysis)
+    profile_sheet(book, fmt, view, names["profile"])
     assumptions_sheet(book, fmt, view, names["assumptions"])
     inputs_sheet(book, fmt, view, names["inputs"])
     book.close()
