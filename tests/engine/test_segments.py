@@ -8,6 +8,7 @@ gross margin ≥ 3 × 3,000 = 9,000 (the defaults of :class:`Thresholds`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ibis
@@ -409,6 +410,65 @@ def test_reason_values_carry_the_numbers() -> None:
     assert row["service_burden"] == pytest.approx(2_000 / 3_000)
     assert row["declining"] == pytest.approx(0.4)
     assert row["price_pressure"] == 0.0  # no discount data reads as 0
+
+
+def test_reason_values_every_code_its_threshold_and_the_edges_of_each_ratio() -> None:
+    # One row per edge: a missing number reads as 0 (and -0.0 as 0.0, not a negative zero);
+    # a ratio over a margin or a previous revenue of 0 (or less) is 0, not a division by zero;
+    # just above 0 it is the ratio; a value of exactly 1 is kept.
+    cols = (
+        "days_to_pay",
+        "return_rate",
+        "revenue_share",
+        "service_cost",
+        "gross_margin",
+        "discount",
+        "net_contribution",
+        "revenue",
+        "previous_revenue",
+    )
+    rows = {
+        "full": (172.0, 0.07, 0.3, 2_000.0, 3_000.0, 0.12, -500.0, 4_000.0, 10_000.0),
+        "unknown": (None, None, 0.0, 0.0, None, None, None, 0.0, None),
+        "negative_zero": (-0.0, -0.0, 0.0, 0.0, 0.0, -0.0, -0.0, 0.0, 0.0),
+        "zero_base": (1.0, 1.0, 1.0, 100.0, 0.0, 1.0, 1.0, 50.0, 0.0),
+        "below_zero": (3.0, 0.2, 0.01, 100.0, -20.0, 0.3, 7.0, 50.0, -5.0),
+        "small_base": (2.0, 0.5, 0.5, 1.0, 0.5, 0.5, 2.0, 1.0, 0.5),
+    }  # fmt: skip
+    frame = pl.DataFrame(
+        [dict(zip(("id", *cols), (cid, *vals), strict=True)) for cid, vals in rows.items()],
+        schema={"id": pl.String, **dict.fromkeys(cols, pl.Float64)},
+    )
+    values = reason_values(Settings())
+    assert {code: threshold for code, (_expr, threshold) in values.items()} == {
+        "late_payment": 120.0, "high_returns": 0.12, "low_volume": 0.001,
+        "service_burden": 0.5, "price_pressure": 0.15, "negative_contribution": 0.0,
+        "dependence": 0.25, "declining": 0.5,
+    }  # fmt: skip
+    out = frame.select("id", **{code: expr for code, (expr, _t) in values.items()})
+    got = {r.pop("id"): r for r in out.iter_rows(named=True)}
+    order = (
+        "late_payment",
+        "high_returns",
+        "low_volume",
+        "service_burden",
+        "price_pressure",
+        "negative_contribution",
+        "dependence",
+        "declining",
+    )
+    expected = {
+        "full": (172.0, 0.07, 0.3, 2_000 / 3_000, 0.12, -500.0, 0.3, 0.4),
+        "unknown": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        "negative_zero": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        "zero_base": (1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0),
+        "below_zero": (3.0, 0.2, 0.01, 0.0, 0.3, 7.0, 0.01, 0.0),
+        "small_base": (2.0, 0.5, 0.5, 2.0, 0.5, 2.0, 0.5, 2.0),
+    }  # fmt: skip
+    for cid, numbers in expected.items():
+        assert got[cid] == pytest.approx(dict(zip(order, numbers, strict=True))), cid
+    for code in ("late_payment", "high_returns", "price_pressure", "negative_contribution"):
+        assert math.copysign(1.0, got["negative_zero"][code]) == 1.0, code
 
 
 def test_the_typical_client_counts_only_clients_that_sold() -> None:
