@@ -15,7 +15,13 @@ import ibis
 import polars as pl
 import pytest
 
-from cartera.segments import PortfolioTotals, classify, reason_values, typical_expr
+from cartera.segments import (
+    PortfolioTotals,
+    classify,
+    reason_values,
+    totals_expr,
+    typical_expr,
+)
 from cartera.settings import Settings
 
 BASE: dict[str, Any] = {
@@ -469,6 +475,18 @@ def test_reason_values_every_code_its_threshold_and_the_edges_of_each_ratio() ->
         assert got[cid] == pytest.approx(dict(zip(order, numbers, strict=True))), cid
     for code in ("late_payment", "high_returns", "price_pressure", "negative_contribution"):
         assert math.copysign(1.0, got["negative_zero"][code]) == 1.0, code
+
+
+def test_totals_sum_all_clients_and_the_positive_parts_apart() -> None:
+    # A fully credited client (negative revenue) and a loss-making one (negative margin) lower
+    # the sums but not the positive sums; a figure just above 0 counts as it is.
+    rows = [(-300.0, -40.0), (1_000.0, 0.25), (0.5, 200.0), (2_000.0, -10.0)]
+    table = ibis.memtable(pl.DataFrame(rows, schema=["revenue", "gross_margin"], orient="row"))
+    got = totals_expr(table).to_pyarrow().to_pylist()[0]
+    assert got == pytest.approx({
+        "revenue": 2_700.5, "gross_margin": 150.25,
+        "positive_margin": 200.25, "positive_revenue": 3_000.5,
+    })  # fmt: skip
 
 
 def test_the_typical_client_counts_only_clients_that_sold() -> None:
