@@ -135,6 +135,31 @@ def test_structure_without_cost_data_ignores_fixed_costs() -> None:
     assert {out[c]["segment"] for c in "ABC"} == {"structure"}
 
 
+@pytest.mark.parametrize(("fixed_costs", "expected"), [(0.0, "ABC"), (1.0, "A")])
+def test_structure_ranking_starts_with_any_fixed_cost(fixed_costs: float, expected: str) -> None:
+    # Without fixed costs every large steady client is structure; with fixed costs of 1 € a
+    # year (0.8 € to carry) A alone carries them.
+    out = _classify(BIG, settings=_fixed(fixed_costs))
+    assert "".join(c for c in "ABC" if out[c]["segment"] == "structure") == expected
+
+
+def test_structure_carried_margin_is_the_known_positive_margin_of_large_steady_clients() -> None:
+    # 0.8 € to carry. Before A: N, larger but occasional (not large), carries nothing. A's
+    # margin is unknown and B's negative: neither carries anything, so C is still structure
+    # and D, 50 cents below C, comes after C's 20,000.
+    rows = {
+        "N": {"revenue": 900_000.0, "gross_margin": 50_000.0, "active_months": 3},
+        "A": {"revenue": 500_000.0, "gross_margin": None, "active_months": 12},
+        "B": {"revenue": 400_000.0, "gross_margin": -0.5, "active_months": 12},
+        "C": {"revenue": 300_000.0, "gross_margin": 20_000.0, "active_months": 12},
+        "D": {"revenue": 299_999.5, "gross_margin": 20_000.0, "active_months": 12},
+    }
+    out = _classify(rows, settings=_fixed(1.0))
+    assert {c: out[c]["segment"] for c in rows} == {
+        "N": "regular", "A": "structure", "B": "structure", "C": "structure", "D": "regular",
+    }  # fmt: skip
+
+
 MARGIN = {"gross_margin": 20_000.0, "margin_pct": 0.55, "active_months": 3}
 
 
@@ -277,6 +302,34 @@ def test_declining_edge() -> None:
     })  # fmt: skip
     assert (out["b"]["reasons"], out["b"]["action"]) == ("declining", "keep")
     assert out["a"]["reasons"] == "" and out["gone"]["reasons"] == ""
+
+
+def test_one_order_makes_a_client_active() -> None:
+    # One order in the window: not dormant, and its volume, contribution and decline are
+    # judged (no service hours, so only the order makes it active).
+    out = _classify({"once": {"orders": 1, "revenue": 100.0, "revenue_share": 0.0005,
+                              "net_contribution": -10.0, "service_hours": 0.0}})  # fmt: skip
+    assert out["once"]["segment"] == "regular"
+    assert out["once"]["reasons"] == "low_volume,negative_contribution,declining"
+
+
+@pytest.mark.parametrize(("hours", "expected"), [(0.0, ""), (0.5, "negative_contribution")])
+def test_hours_on_a_client_without_sales_make_its_loss_a_reason(
+    hours: float, expected: str
+) -> None:
+    row = {"orders": 0, "revenue": 0.0, "revenue_share": 0.0, "gross_margin": 0.0,
+           "net_contribution": -25.0, "service_hours": hours, "previous_revenue": 0.0}  # fmt: skip
+    assert _classify({"idle": row})["idle"]["reasons"] == expected
+
+
+def test_ratio_reasons_just_above_a_zero_base() -> None:
+    # A gross margin or previous revenue of 50 cents is a base like any other.
+    out = _classify({
+        "burden": {"gross_margin": 0.5, "service_cost": 0.26},
+        "decline": {"revenue": 0.2, "previous_revenue": 0.5},
+    })  # fmt: skip
+    assert out["burden"]["reasons"] == "service_burden"
+    assert out["decline"]["reasons"] == "declining"
 
 
 # --- actions: let go only when it pays ------------------------------------------------------
