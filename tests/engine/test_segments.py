@@ -542,6 +542,17 @@ def test_totals_sum_all_clients_and_the_positive_parts_apart() -> None:
     })  # fmt: skip
 
 
+@pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
+def test_classify_adds_segment_action_and_reasons_only(literal: bool) -> None:
+    settings = Settings()
+    table = ibis.memtable(_frame({}).to_arrow())
+    totals = None
+    if literal:
+        totals = PortfolioTotals(**typical_expr(table, settings).to_pyarrow().to_pylist()[0])
+    out = classify(table, settings, has_cost=True, totals=totals)
+    assert out.columns == (*table.columns, "segment", "action", "reasons")
+
+
 def test_the_typical_client_counts_only_clients_that_sold() -> None:
     # Sold = orders > 0 and revenue > 0. 30 one-order buyers of 0.50 make the median 0.50, so the
     # cut is 20 × 0.50 = 10: the steady fillers (10,000) are structure, a steady client of 5 is
