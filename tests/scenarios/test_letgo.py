@@ -192,3 +192,15 @@ def test_image_flag_without_the_column_is_read_from_the_segment() -> None:
     assert let_go_clients(frame(_plan_rows()), exclude_image=False).height == 4
     assert renegotiate_clients(df)["id"].to_list() == ["R"]
     assert let_go_clients(df.head(0)).height == renegotiate_clients(df.head(0)).height == 0
+
+
+def test_one_client_frames_and_an_unknown_image_flag() -> None:
+    # A client file without the flag for some rows: unknown reads as "not image".
+    one = frame([{"id": "K", "action": "keep", "revenue": 10.0}])
+    assert let_go_clients(one).height == renegotiate_clients(one).height == 0
+    unknown = frame([
+        {"id": "L", "action": "let_go", "revenue": 10.0, "image": None},
+        {"id": "R", "action": "renegotiate", "revenue": 5.0, "image": None},
+    ])  # fmt: skip
+    assert let_go_clients(unknown)["id"].to_list() == ["L"]
+    assert renegotiate_clients(unknown)["id"].to_list() == ["R"]
