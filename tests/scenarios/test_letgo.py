@@ -101,9 +101,14 @@ def test_worst_single_loss_without_cost_is_the_largest_client() -> None:
         ({"days_to_pay": 120.0, "financing_cost": 0.0}, 0.3, None, None),
         # Half a day to pay and a financing cost of 40: cash saves all 40, which covers 30.
         ({"days_to_pay": 0.5, "financing_cost": 40.0}, 0.3, 0, 40.0),
-        # A financing cost of 50 cents covers a gap of 25 cents at 60 instead of 120 days.
-        ({"net_contribution": -0.25, "days_to_pay": 120.0, "financing_cost": 0.5},
-         0.0025, 60, 0.25),
+        # A financing cost of 50 cents covers a gap of 40 cents at ≤ 24 days (15) instead of 120.
+        ({"net_contribution": -0.4, "days_to_pay": 120.0, "financing_cost": 0.5},
+         0.004, 15, 0.5 * (1 - 15 / 120)),
+        # Breaking even late but with no financing cost: shorter terms would save nothing.
+        ({"net_contribution": 50.0, "days_to_pay": 160.0, "financing_cost": 0.0},
+         0.0, None, None),
+        # No payment data: no terms.
+        ({"financing_cost": 40.0}, 0.3, None, None),
         # The gap equals the whole financing cost: cash payment just closes it.
         ({"days_to_pay": 90.0, "financing_cost": 30.0}, 0.3, 0, 30.0),
         # Exactly at break-even: like a client above it (target terms when later than them).
@@ -134,6 +139,8 @@ def test_renegotiation_parameters_for_the_texts() -> None:
         "terms_days": 60, "current_days": 120.0, "gain": 20.0,
     }  # fmt: skip
     assert alt.revenue == 200.0
+    named = renegotiation(_row(name="Acme", days_to_pay=None), target_terms=60)
+    assert (named.name, named.current_days, named.contribution) == ("Acme", None, -30.0)
 
 
 def _plan_rows() -> list[dict[str, object]]:
