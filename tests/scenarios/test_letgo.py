@@ -150,7 +150,7 @@ def _plan_rows() -> list[dict[str, object]]:
         {**late, "id": "L", "gross_margin": 10.0, "cost_to_serve": 40.0, "service_hours": 3.0,
          "overdue": 7.0},
         {**late, "id": "P", "gross_margin": 60.0, "cost_to_serve": 40.0, "service_hours": None,
-         "overdue": None},
+         "overdue": None, "days_to_pay": 150.0, "financing_cost": 10.0},
         {**late, "id": "U", "gross_margin": None, "revenue": 80.0},
         {**late, "id": "I", "gross_margin": 0.0, "cost_to_serve": 5.0, "image": True},
         {"id": "R", "action": "renegotiate", "revenue": 90.0, "gross_margin": 30.0},
@@ -183,13 +183,18 @@ def test_let_go_plan_parts(
     assert plan.profit_change == pytest.approx(profit_change)
     assert (plan.hours_freed, plan.overdue_freed) == (pytest.approx(hours), pytest.approx(overdue))
     assert [x.client for x in plan.alternatives] == clients
+    # P breaks even but pays in 150 days: the alternative is the settings' target terms.
+    terms = {x.client: x.terms_days for x in plan.alternatives}
+    assert terms.get("P") == (60 if "P" in clients else None)
 
 
 def test_let_go_plan_of_unknown_contributions_only_has_no_profit_change() -> None:
-    rows = [*TINY[:2], {"id": "U", "action": "let_go", "revenue": 80.0, "gross_margin": None}]
+    # U sold nothing in the window (only hours were spent on it): no revenue is lost.
+    rows = [*TINY[:2], {"id": "U", "action": "let_go", "revenue": 0.0, "gross_margin": None}]
     a = analysis(rows, TINY_SETTINGS)
     plan = let_go_plan(a.clients_frame, a.portfolio, TINY_SETTINGS)
     assert plan.clients == ["U"] and plan.profit_change is None
+    assert plan.revenue_lost == 0.0
 
 
 def test_image_flag_without_the_column_is_read_from_the_segment() -> None:
