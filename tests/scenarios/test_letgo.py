@@ -152,6 +152,8 @@ def _plan_rows() -> list[dict[str, object]]:
         {**late, "id": "P", "gross_margin": 60.0, "cost_to_serve": 40.0, "service_hours": None,
          "overdue": None, "days_to_pay": 150.0, "financing_cost": 10.0},
         {**late, "id": "U", "gross_margin": None, "revenue": 80.0},
+        {**late, "id": "Z0", "gross_margin": 40.0, "cost_to_serve": 40.0},
+        {**late, "id": "Zh", "gross_margin": 40.5, "cost_to_serve": 40.0},
         {**late, "id": "I", "gross_margin": 0.0, "cost_to_serve": 5.0, "image": True},
         {"id": "R", "action": "renegotiate", "revenue": 90.0, "gross_margin": 30.0},
         {"id": "S", "segment": "structure", "action": "renegotiate", "revenue": 900.0,
@@ -164,12 +166,13 @@ def _plan_rows() -> list[dict[str, object]]:
 @pytest.mark.parametrize(
     ("only", "clients", "profit_change", "hours", "overdue"),
     [
-        # L loses 30, P contributes 20, U's contribution is unknown: losing counts it too.
-        ("all", ["L", "P", "U"], 10.0, 3.0, 7.0),
+        # L loses 30, Z0 breaks even, Zh and P contribute 0.50 and 20, U's contribution is
+        # unknown: losing counts it too.
+        ("all", ["L", "Z0", "Zh", "P", "U"], 9.5, 3.0, 7.0),
         ("losing", ["L", "U"], 30.0, 3.0, 7.0),
-        # The contributing let-go client and the renegotiated one that is neither structure
-        # nor image: letting them go costs their contribution.
-        ("contributing", ["P", "R"], -50.0, 0.0, 0.0),
+        # The let-go clients that do not lose money and the renegotiated one that is neither
+        # structure nor image: letting them go costs their contribution.
+        ("contributing", ["Z0", "Zh", "P", "R"], -50.5, 0.0, 0.0),
     ],
 )
 def test_let_go_plan_parts(
@@ -199,9 +202,9 @@ def test_let_go_plan_of_unknown_contributions_only_has_no_profit_change() -> Non
 
 def test_image_flag_without_the_column_is_read_from_the_segment() -> None:
     df = frame(_plan_rows()).drop("image")
-    assert sorted(let_go_clients(df)["id"]) == ["I", "L", "P", "U"]
-    assert sorted(let_go_clients(frame(_plan_rows()))["id"]) == ["L", "P", "U"]
-    assert let_go_clients(frame(_plan_rows()), exclude_image=False).height == 4
+    assert sorted(let_go_clients(df)["id"]) == ["I", "L", "P", "U", "Z0", "Zh"]
+    assert sorted(let_go_clients(frame(_plan_rows()))["id"]) == ["L", "P", "U", "Z0", "Zh"]
+    assert let_go_clients(frame(_plan_rows()), exclude_image=False).height == 6
     assert renegotiate_clients(df)["id"].to_list() == ["R"]
     assert let_go_clients(df.head(0)).height == renegotiate_clients(df.head(0)).height == 0
 
