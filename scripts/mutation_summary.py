@@ -1,6 +1,6 @@
 """Per-module summary of a mutmut 3 run (``make mutation``).
 
-    python scripts/mutation_summary.py [--mutants DIR] [--equivalent FILE] [--min PCT]
+    python scripts/mutation_summary.py [--mutants DIR] [--equivalent FILE] [--min PCT] [--markdown]
 
 Reads the verdicts mutmut keeps next to each mutated file (``mutants/<path>.meta``,
 key ``exit_code_by_key``) and prints, per mutated source file and in total: mutants,
@@ -144,11 +144,26 @@ def render(rows: list[Tally]) -> str:
     )
 
 
+def render_markdown(rows: list[Tally]) -> str:
+    """The summary as a Markdown table (for docs/quality.md)."""
+    head = ("module", "mutants", "killed", "survived", "equivalent", "timeout", "no tests",
+            "not run", "kill rate")  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for r in rows:
+        rate = "–" if r.rate is None else f"{100 * r.rate:.1f} %"
+        name = f"`{r.module.removeprefix('src/cartera/')}`" if r.module != "all" else "all"
+        cells = (name, r.total, r.get("killed"), r.get("survived"), r.equivalent,
+                 r.get("timeout"), r.get("no_tests"), r.get("not_run"), rate)  # fmt: skip
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"))
     parser.add_argument("--equivalent", type=Path, default=Path("docs/quality.md"))
     parser.add_argument("--min", type=float, default=None, dest="minimum")
+    parser.add_argument("--markdown", action="store_true", help="a Markdown table")
     args = parser.parse_args(argv)
     verdicts = read_verdicts(args.mutants)
     if not verdicts:
@@ -156,7 +171,7 @@ def main(argv: list[str]) -> int:
         return 1
     listed = args.equivalent.read_text(encoding="utf-8") if args.equivalent.exists() else ""
     rows = tally(verdicts, equivalent_names(listed))
-    print(render(rows))
+    print(render_markdown(rows) if args.markdown else render(rows))
     if args.minimum is None:
         return 0
     short = [

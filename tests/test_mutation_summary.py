@@ -79,6 +79,9 @@ def test_rate_leaves_out_equivalent_and_not_run_and_counts_the_rest(
     assert by["all"].rate == pytest.approx(4 / 8)
     table = summary.render(rows)
     assert "60.0 %" in table and "33.3 %" in table and "50.0 %" in table
+    markdown = summary.render_markdown(rows).splitlines()
+    assert markdown[2] == "| `io/parse.py` | 3 | 1 | 0 | 0 | 0 | 1 | 0 | 33.3 % |"
+    assert markdown[3] == "| `segments.py` | 8 | 3 | 1 | 2 | 1 | 0 | 1 | 60.0 % |"
 
 
 def test_an_equivalent_listed_mutant_that_a_test_kills_counts_as_killed(
