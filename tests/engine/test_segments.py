@@ -8,13 +8,20 @@ gross margin ≥ 3 × 3,000 = 9,000 (the defaults of :class:`Thresholds`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ibis
 import polars as pl
 import pytest
 
-from cartera.segments import PortfolioTotals, classify, reason_values, typical_expr
+from cartera.segments import (
+    PortfolioTotals,
+    classify,
+    reason_values,
+    totals_expr,
+    typical_expr,
+)
 from cartera.settings import Settings
 
 BASE: dict[str, Any] = {
@@ -126,6 +133,31 @@ def test_structure_with_fixed_costs_still_needs_size() -> None:
 def test_structure_without_cost_data_ignores_fixed_costs() -> None:
     out = _classify(BIG, settings=_fixed(1.0), has_cost=False)
     assert {out[c]["segment"] for c in "ABC"} == {"structure"}
+
+
+@pytest.mark.parametrize(("fixed_costs", "expected"), [(0.0, "ABC"), (1.0, "A")])
+def test_structure_ranking_starts_with_any_fixed_cost(fixed_costs: float, expected: str) -> None:
+    # Without fixed costs every large steady client is structure; with fixed costs of 1 € a
+    # year (0.8 € to carry) A alone carries them.
+    out = _classify(BIG, settings=_fixed(fixed_costs))
+    assert "".join(c for c in "ABC" if out[c]["segment"] == "structure") == expected
+
+
+def test_structure_carried_margin_is_the_known_positive_margin_of_large_steady_clients() -> None:
+    # 0.8 € to carry. Before A: N, larger but occasional (not large), carries nothing. A's
+    # margin is unknown and B's negative: neither carries anything, so C is still structure
+    # and D, 50 cents below C, comes after C's 20,000.
+    rows = {
+        "N": {"revenue": 900_000.0, "gross_margin": 50_000.0, "active_months": 3},
+        "A": {"revenue": 500_000.0, "gross_margin": None, "active_months": 12},
+        "B": {"revenue": 400_000.0, "gross_margin": -0.5, "active_months": 12},
+        "C": {"revenue": 300_000.0, "gross_margin": 20_000.0, "active_months": 12},
+        "D": {"revenue": 299_999.5, "gross_margin": 20_000.0, "active_months": 12},
+    }
+    out = _classify(rows, settings=_fixed(1.0))
+    assert {c: out[c]["segment"] for c in rows} == {
+        "N": "regular", "A": "structure", "B": "structure", "C": "structure", "D": "regular",
+    }  # fmt: skip
 
 
 MARGIN = {"gross_margin": 20_000.0, "margin_pct": 0.55, "active_months": 3}
@@ -272,6 +304,34 @@ def test_declining_edge() -> None:
     assert out["a"]["reasons"] == "" and out["gone"]["reasons"] == ""
 
 
+def test_one_order_makes_a_client_active() -> None:
+    # One order in the window: not dormant, and its volume, contribution and decline are
+    # judged (no service hours, so only the order makes it active).
+    out = _classify({"once": {"orders": 1, "revenue": 100.0, "revenue_share": 0.0005,
+                              "net_contribution": -10.0, "service_hours": 0.0}})  # fmt: skip
+    assert out["once"]["segment"] == "regular"
+    assert out["once"]["reasons"] == "low_volume,negative_contribution,declining"
+
+
+@pytest.mark.parametrize(("hours", "expected"), [(0.0, ""), (0.5, "negative_contribution")])
+def test_hours_on_a_client_without_sales_make_its_loss_a_reason(
+    hours: float, expected: str
+) -> None:
+    row = {"orders": 0, "revenue": 0.0, "revenue_share": 0.0, "gross_margin": 0.0,
+           "net_contribution": -25.0, "service_hours": hours, "previous_revenue": 0.0}  # fmt: skip
+    assert _classify({"idle": row})["idle"]["reasons"] == expected
+
+
+def test_ratio_reasons_just_above_a_zero_base() -> None:
+    # A gross margin or previous revenue of 50 cents is a base like any other.
+    out = _classify({
+        "burden": {"gross_margin": 0.5, "service_cost": 0.26},
+        "decline": {"revenue": 0.2, "previous_revenue": 0.5},
+    })  # fmt: skip
+    assert out["burden"]["reasons"] == "service_burden"
+    assert out["decline"]["reasons"] == "declining"
+
+
 # --- actions: let go only when it pays ------------------------------------------------------
 
 
@@ -409,6 +469,88 @@ def test_reason_values_carry_the_numbers() -> None:
     assert row["service_burden"] == pytest.approx(2_000 / 3_000)
     assert row["declining"] == pytest.approx(0.4)
     assert row["price_pressure"] == 0.0  # no discount data reads as 0
+
+
+def test_reason_values_every_code_its_threshold_and_the_edges_of_each_ratio() -> None:
+    # One row per edge: a missing number reads as 0 (and -0.0 as 0.0, not a negative zero);
+    # a ratio over a margin or a previous revenue of 0 (or less) is 0, not a division by zero;
+    # just above 0 it is the ratio; a value of exactly 1 is kept.
+    cols = (
+        "days_to_pay",
+        "return_rate",
+        "revenue_share",
+        "service_cost",
+        "gross_margin",
+        "discount",
+        "net_contribution",
+        "revenue",
+        "previous_revenue",
+    )
+    rows = {
+        "full": (172.0, 0.07, 0.3, 2_000.0, 3_000.0, 0.12, -500.0, 4_000.0, 10_000.0),
+        "unknown": (None, None, 0.0, 0.0, None, None, None, 0.0, None),
+        "negative_zero": (-0.0, -0.0, 0.0, 0.0, 0.0, -0.0, -0.0, 0.0, 0.0),
+        "zero_base": (1.0, 1.0, 1.0, 100.0, 0.0, 1.0, 1.0, 50.0, 0.0),
+        "below_zero": (3.0, 0.2, 0.01, 100.0, -20.0, 0.3, 7.0, 50.0, -5.0),
+        "small_base": (2.0, 0.5, 0.5, 1.0, 0.5, 0.5, 2.0, 1.0, 0.5),
+    }  # fmt: skip
+    frame = pl.DataFrame(
+        [dict(zip(("id", *cols), (cid, *vals), strict=True)) for cid, vals in rows.items()],
+        schema={"id": pl.String, **dict.fromkeys(cols, pl.Float64)},
+    )
+    values = reason_values(Settings())
+    assert {code: threshold for code, (_expr, threshold) in values.items()} == {
+        "late_payment": 120.0, "high_returns": 0.12, "low_volume": 0.001,
+        "service_burden": 0.5, "price_pressure": 0.15, "negative_contribution": 0.0,
+        "dependence": 0.25, "declining": 0.5,
+    }  # fmt: skip
+    out = frame.select("id", **{code: expr for code, (expr, _t) in values.items()})
+    got = {r.pop("id"): r for r in out.iter_rows(named=True)}
+    order = (
+        "late_payment",
+        "high_returns",
+        "low_volume",
+        "service_burden",
+        "price_pressure",
+        "negative_contribution",
+        "dependence",
+        "declining",
+    )
+    expected = {
+        "full": (172.0, 0.07, 0.3, 2_000 / 3_000, 0.12, -500.0, 0.3, 0.4),
+        "unknown": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        "negative_zero": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+        "zero_base": (1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0),
+        "below_zero": (3.0, 0.2, 0.01, 0.0, 0.3, 7.0, 0.01, 0.0),
+        "small_base": (2.0, 0.5, 0.5, 2.0, 0.5, 2.0, 0.5, 2.0),
+    }  # fmt: skip
+    for cid, numbers in expected.items():
+        assert got[cid] == pytest.approx(dict(zip(order, numbers, strict=True))), cid
+    for code in ("late_payment", "high_returns", "price_pressure", "negative_contribution"):
+        assert math.copysign(1.0, got["negative_zero"][code]) == 1.0, code
+
+
+def test_totals_sum_all_clients_and_the_positive_parts_apart() -> None:
+    # A fully credited client (negative revenue) and a loss-making one (negative margin) lower
+    # the sums but not the positive sums; a figure just above 0 counts as it is.
+    rows = [(-300.0, -40.0), (1_000.0, 0.25), (0.5, 200.0), (2_000.0, -10.0)]
+    table = ibis.memtable(pl.DataFrame(rows, schema=["revenue", "gross_margin"], orient="row"))
+    got = totals_expr(table).to_pyarrow().to_pylist()[0]
+    assert got == pytest.approx({
+        "revenue": 2_700.5, "gross_margin": 150.25,
+        "positive_margin": 200.25, "positive_revenue": 3_000.5,
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("literal", [False, True], ids=["windows", "literals"])
+def test_classify_adds_segment_action_and_reasons_only(literal: bool) -> None:
+    settings = Settings()
+    table = ibis.memtable(_frame({}).to_arrow())
+    totals = None
+    if literal:
+        totals = PortfolioTotals(**typical_expr(table, settings).to_pyarrow().to_pylist()[0])
+    out = classify(table, settings, has_cost=True, totals=totals)
+    assert out.columns == (*table.columns, "segment", "action", "reasons")
 
 
 def test_the_typical_client_counts_only_clients_that_sold() -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cartera.scenarios.dependence import worst_client, worst_single_loss
-from cartera.scenarios.letgo import let_go_plan, renegotiation
+from cartera.scenarios.letgo import (
+    let_go_clients,
+    let_go_plan,
+    renegotiate_clients,
+    renegotiation,
+)
 
 from .portfolios import TINY, TINY_SETTINGS, analysis, frame
 
@@ -122,3 +127,134 @@ def test_renegotiations_equal_the_row_by_row_function() -> None:
     assert [key(a) for a in renegotiations(bare, 60)] == [
         key(renegotiation(r, 60)) for r in bare.to_dicts()
     ]
+
+
+@pytest.mark.parametrize(
+    ("row", "price_rise", "terms", "gain"),
+    [
+        # No revenue: no price rise to compute; 50 cents of revenue: the gap over it.
+        ({"revenue": 0.0, "financing_cost": 0.0}, None, None, None),
+        ({"revenue": 0.5, "financing_cost": 0.0}, 60.0, None, None),
+        # Paying at once (0 days) or without a financing cost: terms cannot help.
+        ({"days_to_pay": 0.0, "financing_cost": 40.0}, 0.3, None, None),
+        ({"days_to_pay": 120.0, "financing_cost": 0.0}, 0.3, None, None),
+        # Half a day to pay and a financing cost of 40: cash saves all 40, which covers 30.
+        ({"days_to_pay": 0.5, "financing_cost": 40.0}, 0.3, 0, 40.0),
+        # A financing cost of 50 cents covers a gap of 40 cents at ≤ 24 days (15) instead of 120.
+        ({"net_contribution": -0.4, "days_to_pay": 120.0, "financing_cost": 0.5},
+         0.004, 15, 0.5 * (1 - 15 / 120)),
+        # Breaking even late but with no financing cost: shorter terms would save nothing.
+        ({"net_contribution": 50.0, "days_to_pay": 160.0, "financing_cost": 0.0},
+         0.0, None, None),
+        # No payment data: no terms.
+        ({"financing_cost": 40.0}, 0.3, None, None),
+        # The gap equals the whole financing cost: cash payment just closes it.
+        ({"days_to_pay": 90.0, "financing_cost": 30.0}, 0.3, 0, 30.0),
+        # Exactly at break-even: like a client above it (target terms when later than them).
+        ({"net_contribution": 0.0, "days_to_pay": 160.0, "financing_cost": 16.0},
+         0.0, 60, 10.0),
+        # Already paying on the target terms: nothing to change.
+        ({"net_contribution": 50.0, "days_to_pay": 60.0, "financing_cost": 16.0},
+         0.0, None, None),
+    ],
+)  # fmt: skip
+def test_renegotiation_edges(
+    row: dict[str, float], price_rise: float | None, terms: int | None, gain: float | None
+) -> None:
+    alt = renegotiation(_row(**row), target_terms=60)
+    assert alt.price_rise == (None if price_rise is None else pytest.approx(price_rise))
+    assert alt.terms_days == terms
+    assert alt.gain == (None if gain is None else pytest.approx(gain))
+
+
+def test_renegotiation_parameters_for_the_texts() -> None:
+    alt = renegotiation(
+        {"id": 7, "name": None, "revenue": 200.0, "net_contribution": -20.0,
+         "financing_cost": 40.0, "days_to_pay": 120.0},
+        target_terms=60,
+    )  # fmt: skip
+    assert alt.as_params() == {
+        "client": "7", "name": "", "contribution": -20.0, "price_rise": 0.1,
+        "terms_days": 60, "current_days": 120.0, "gain": 20.0,
+    }  # fmt: skip
+    assert alt.revenue == 200.0
+    named = renegotiation(_row(name="Acme", days_to_pay=None), target_terms=60)
+    assert (named.name, named.current_days, named.contribution) == ("Acme", None, -30.0)
+
+
+def _plan_rows() -> list[dict[str, object]]:
+    late = {"action": "let_go", "reasons": "late_payment", "revenue": 100.0}
+    return [
+        *TINY[:2],
+        {**late, "id": "L", "gross_margin": 10.0, "cost_to_serve": 40.0, "service_hours": 3.0,
+         "overdue": 7.0},
+        {**late, "id": "P", "gross_margin": 60.0, "cost_to_serve": 40.0, "service_hours": None,
+         "overdue": None, "days_to_pay": 150.0, "financing_cost": 10.0},
+        {**late, "id": "U", "gross_margin": None, "revenue": 80.0},
+        {**late, "id": "Z0", "gross_margin": 40.0, "cost_to_serve": 40.0},
+        {**late, "id": "Zh", "gross_margin": 40.5, "cost_to_serve": 40.0},
+        {**late, "id": "I", "gross_margin": 0.0, "cost_to_serve": 5.0, "image": True},
+        {"id": "R", "action": "renegotiate", "revenue": 90.0, "gross_margin": 30.0},
+        {"id": "S", "segment": "structure", "action": "renegotiate", "revenue": 900.0,
+         "gross_margin": 100.0},
+        {"id": "G", "segment": "image", "action": "renegotiate", "revenue": 70.0,
+         "gross_margin": 1.0},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("only", "clients", "profit_change", "hours", "overdue"),
+    [
+        # L loses 30, Z0 breaks even, Zh and P contribute 0.50 and 20, U's contribution is
+        # unknown: losing counts it too.
+        ("all", ["L", "Z0", "Zh", "P", "U"], 9.5, 3.0, 7.0),
+        ("losing", ["L", "U"], 30.0, 3.0, 7.0),
+        # The let-go clients that do not lose money and the renegotiated one that is neither
+        # structure nor image: letting them go costs their contribution.
+        ("contributing", ["Z0", "Zh", "P", "R"], -50.5, 0.0, 0.0),
+    ],
+)
+def test_let_go_plan_parts(
+    only: str, clients: list[str], profit_change: float, hours: float, overdue: float
+) -> None:
+    # Unknown hours and overdue amounts (P) count as 0.
+    before = analysis([{**r, "service_hours": 0.0, "overdue": 0.0} for r in _plan_rows()],
+                      TINY_SETTINGS).portfolio  # fmt: skip
+    plan = let_go_plan(frame(_plan_rows()), before, TINY_SETTINGS, only=only)  # type: ignore[arg-type]
+    assert plan.clients == clients
+    assert plan.profit_change == pytest.approx(profit_change)
+    assert (plan.hours_freed, plan.overdue_freed) == (pytest.approx(hours), pytest.approx(overdue))
+    assert [x.client for x in plan.alternatives] == clients
+    # P breaks even but pays in 150 days: the alternative is the settings' target terms.
+    terms = {x.client: x.terms_days for x in plan.alternatives}
+    assert terms.get("P") == (60 if "P" in clients else None)
+
+
+def test_let_go_plan_of_unknown_contributions_only_has_no_profit_change() -> None:
+    # U sold nothing in the window (only hours were spent on it): no revenue is lost.
+    rows = [*TINY[:2], {"id": "U", "action": "let_go", "revenue": 0.0, "gross_margin": None}]
+    a = analysis(rows, TINY_SETTINGS)
+    plan = let_go_plan(a.clients_frame, a.portfolio, TINY_SETTINGS)
+    assert plan.clients == ["U"] and plan.profit_change is None
+    assert plan.revenue_lost == 0.0
+
+
+def test_image_flag_without_the_column_is_read_from_the_segment() -> None:
+    df = frame(_plan_rows()).drop("image")
+    assert sorted(let_go_clients(df)["id"]) == ["I", "L", "P", "U", "Z0", "Zh"]
+    assert sorted(let_go_clients(frame(_plan_rows()))["id"]) == ["L", "P", "U", "Z0", "Zh"]
+    assert let_go_clients(frame(_plan_rows()), exclude_image=False).height == 6
+    assert renegotiate_clients(df)["id"].to_list() == ["R"]
+    assert let_go_clients(df.head(0)).height == renegotiate_clients(df.head(0)).height == 0
+
+
+def test_one_client_frames_and_an_unknown_image_flag() -> None:
+    # A client file without the flag for some rows: unknown reads as "not image".
+    one = frame([{"id": "K", "action": "keep", "revenue": 10.0}])
+    assert let_go_clients(one).height == renegotiate_clients(one).height == 0
+    unknown = frame([
+        {"id": "L", "action": "let_go", "revenue": 10.0, "image": None},
+        {"id": "R", "action": "renegotiate", "revenue": 5.0, "image": None},
+    ])  # fmt: skip
+    assert let_go_clients(unknown)["id"].to_list() == ["L"]
+    assert renegotiate_clients(unknown)["id"].to_list() == ["R"]
