@@ -181,3 +181,36 @@ def test_every_help_screen_in_spanish(capsys: pytest.CaptureFixture[str]) -> Non
         assert "Uso: cartera" in out and "Opciones" in out, path
         for word in CLICK_WORDS:
             assert word not in out, f"English «{word}» in `cartera {' '.join(path)} --help`"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "TOML settings file whose [assistant] table to use."),
+     ("es", "Archivo de ajustes TOML cuya tabla [assistant] se usa.")],
+)  # fmt: skip
+def test_help_keeps_square_brackets(
+    lang: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A help text is plain text: a TOML table name in brackets is not a Rich style tag."""
+    assert run(["remind", "--help", "--lang", lang]) == 0
+    out = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert text in out
+
+
+def test_every_command_takes_lang() -> None:
+    """The README promises ``--lang es|en`` on every command, including the web app's."""
+    import typer
+
+    from cartera.cli.app import build_app
+
+    def leaves(command: object, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+        subs = getattr(command, "commands", None)
+        if not subs:
+            return [(path, command)]
+        return [leaf for name, sub in subs.items() for leaf in leaves(sub, (*path, name))]
+
+    found = leaves(typer.main.get_command(build_app()), ())
+    assert len(found) > 15
+    lacking = [" ".join(path) for path, command in found
+               if not any("--lang" in (p.opts or []) for p in command.params)]  # type: ignore[attr-defined]  # fmt: skip
+    assert lacking == []

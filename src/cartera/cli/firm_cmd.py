@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from cartera.cli.serve_cmd import data_dir, data_option
+from cartera.cli.serve_cmd import data_dir, data_option, lang_option
 from cartera.errors import CarteraError, SettingsError
 from cartera.i18n import N_, _
 
@@ -150,6 +150,7 @@ def register(app: typer.Typer) -> None:
             [], "--do-not-call", help=_("Do-not-call list (e.g. a Robinson-list export).")
         ),
         data: Path | None = data_option(),
+        lang: str | None = lang_option(),
     ) -> None:
         name, run_id, rows, counts = import_into_firm(
             data_dir(data), firm, files, settings_file, prospects, do_not_call

@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from cartera.cli.serve_cmd import data_dir, data_option
+from cartera.cli.serve_cmd import data_dir, data_option, lang_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date
 from cartera.result import PortfolioAnalysis
@@ -122,6 +122,7 @@ def register(app: typer.Typer) -> None:
         ),
         by: str | None = typer.Option(None, "--by", help=_("E-mail of the member who did it.")),
         data: Path | None = data_option(),
+        lang: str | None = lang_option(),
     ) -> None:  # fmt: skip
         day = parse_day(when, "--when") or dt.date.today()
         next_day = parse_day(next_on, "--next-on")
@@ -148,6 +149,7 @@ def register(app: typer.Typer) -> None:
             help=_("Send at most N reminders this run (largest stake first); the rest next run."),
         ),
         data: Path | None = data_option(),
+        lang: str | None = lang_option(),
     ) -> None:  # fmt: skip
         day = parse_day(as_of, "--as-of")
         with open_firm(data, firm) as fd:

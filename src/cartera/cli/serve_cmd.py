@@ -11,7 +11,7 @@ from rich.console import Console
 
 from cartera.i18n import _
 
-__all__ = ["DEFAULT_DATA", "data_option", "register"]
+__all__ = ["DEFAULT_DATA", "data_option", "lang_option", "register"]
 
 #: Where the web app keeps its store, uploads and workspaces unless --data or CARTERA_DATA says.
 DEFAULT_DATA = Path("~/.cartera")
@@ -26,6 +26,12 @@ def data_option() -> Any:
     )  # fmt: skip
 
 
+def lang_option() -> Any:
+    """``--lang``: read from the command line before parsing (``cli.app.run``); declared so
+    that every command accepts it."""
+    return typer.Option(None, "--lang", help=_("Language: es or en."))
+
+
 def data_dir(value: Path | None) -> Path:
     return value or Path(os.environ.get("CARTERA_DATA", "") or DEFAULT_DATA).expanduser()
 
@@ -34,6 +40,7 @@ def register(app: typer.Typer) -> None:
     @app.command("serve", help=_("Run the web app: the firm's portfolio shared by its team."))
     def serve(
         data: Path | None = data_option(),
+        lang: str | None = lang_option(),
         host: str = typer.Option("127.0.0.1", "--host", help=_("Address to listen on.")),
         port: int = typer.Option(8000, "--port", min=1, max=65535, help=_("Port to listen on.")),
     ) -> None:

@@ -162,7 +162,18 @@ def _parameter_help(original: Callable[..., Any]) -> Callable[..., Any]:
     def parameter_help(*, param: Any, ctx: Any, markup_mode: Any) -> Any:
         if getattr(param, "help", None) in (HELP_OPTION, _(HELP_OPTION)):
             param.help = _(HELP_OPTION)
-        return original(param=param, ctx=ctx, markup_mode=markup_mode)
+        text = getattr(param, "help", None)
+        if markup_mode != "rich" or not text:
+            return original(param=param, ctx=ctx, markup_mode=markup_mode)
+        # Help texts are plain text: "[assistant]" is a TOML table, not a Rich style tag
+        # (Rich would drop it). Escaped for this rendering only.
+        from rich.markup import escape
+
+        param.help = escape(text)
+        try:
+            return original(param=param, ctx=ctx, markup_mode=markup_mode)
+        finally:
+            param.help = text
 
     return parameter_help
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from cartera.cli.serve_cmd import data_dir, data_option
+from cartera.cli.serve_cmd import data_dir, data_option, lang_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _
 
@@ -44,6 +44,7 @@ def register(app: typer.Typer) -> None:
             False, "--generate-password", help=_("Make up a password and print it.")
         ),
         data: Path | None = data_option(),
+        lang: str | None = lang_option(),
     ) -> None:
         from cartera.store import ROLES, open_store, people
         from cartera.store.engine import database_url
