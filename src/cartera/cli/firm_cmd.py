@@ -15,9 +15,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from cartera.cli.serve_cmd import data_dir, data_option, lang_option
-from cartera.errors import CarteraError, SettingsError
-from cartera.i18n import N_, _
+from cartera.cli.serve_cmd import data_dir, data_option, existing_firm, lang_option
+from cartera.errors import CarteraError
+from cartera.i18n import _
 
 __all__ = ["firm_prospects", "import_into_firm", "register"]
 
@@ -41,7 +41,7 @@ def import_into_firm(
     import's own :class:`CarteraError` (the failed run recorded, nothing left staged).
     """
     from cartera.settings import load_settings
-    from cartera.store import open_store, people, runs
+    from cartera.store import open_store, runs
     from cartera.study.prospects import read_do_not_call, read_prospects
     from cartera.web.config import load_web_settings
     from cartera.web.followup import save_assistant_file
@@ -54,11 +54,7 @@ def import_into_firm(
     store = open_store(web.database_url)
     try:
         with store.session() as session:
-            target = people.firm_by_slug(session, people.slugify(firm))
-            if target is None:
-                raise SettingsError(
-                    N_("Unknown firm «{firm}»; add it with `cartera user add`."), firm=firm
-                )
+            target = existing_firm(session, firm)
             if settings is not None:
                 runs.save_firm_settings(session, target.id, settings, None)
                 assert settings_file is not None
@@ -85,18 +81,14 @@ def import_into_firm(
 
 def firm_prospects(data: Path, firm: str) -> Any:
     """The prospects of ``firm`` in the web app's data folder ``data``, as a prospect book."""
-    from cartera.store import open_store, people
+    from cartera.store import open_store
     from cartera.web import campaigns
     from cartera.web.config import load_web_settings
 
     store = open_store(load_web_settings(data).database_url)
     try:
         with store.session() as session:
-            target = people.firm_by_slug(session, people.slugify(firm))
-            if target is None:
-                raise SettingsError(
-                    N_("Unknown firm «{firm}»; add it with `cartera user add`."), firm=firm
-                )
+            target = existing_firm(session, firm)
             return campaigns.prospect_book(session, target.id)
     finally:
         store.dispose()

@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from cartera.cli.serve_cmd import data_dir, data_option, lang_option
+from cartera.cli.serve_cmd import data_dir, data_option, existing_firm, lang_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date
 from cartera.result import PortfolioAnalysis
@@ -70,18 +70,14 @@ class FirmData:
 @contextmanager
 def open_firm(data: Path | None, firm: str) -> Iterator[FirmData]:
     """The firm named ``firm`` (name or URL name) in the web app's store at ``data``."""
-    from cartera.store import open_store, people
+    from cartera.store import open_store
     from cartera.web.config import load_web_settings
 
     web = load_web_settings(data_dir(data))
     store = open_store(web.database_url)
     try:
         with store.session() as session:
-            target = people.firm_by_slug(session, people.slugify(firm))
-            if target is None:
-                raise SettingsError(
-                    N_("Unknown firm «{firm}»; add it with `cartera user add`."), firm=firm
-                )
+            target = existing_firm(session, firm)
             yield FirmData(session, target, web.data_dir)
     finally:
         store.dispose()

@@ -9,9 +9,9 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from cartera.i18n import _
+from cartera.i18n import N_, _
 
-__all__ = ["DEFAULT_DATA", "data_option", "lang_option", "register"]
+__all__ = ["DEFAULT_DATA", "data_option", "existing_firm", "lang_option", "register"]
 
 #: Where the web app keeps its store, uploads and workspaces unless --data or CARTERA_DATA says.
 DEFAULT_DATA = Path("~/.cartera")
@@ -24,6 +24,17 @@ def data_option() -> Any:
         help=_("Folder of the web app's data (store, uploads, imports). Default: $CARTERA_DATA "
         "or ~/.cartera."),
     )  # fmt: skip
+
+
+def existing_firm(session: Any, firm: str) -> Any:
+    """The firm named ``firm`` (its name or URL name) in the store, or a clear error."""
+    from cartera.errors import SettingsError
+    from cartera.store import people
+
+    found = people.firm_by_slug(session, people.slugify(firm))
+    if found is None:
+        raise SettingsError(N_("Unknown firm «{firm}»; add it with `cartera user add`."), firm=firm)
+    return found
 
 
 def lang_option() -> Any:
