@@ -17,6 +17,7 @@ is unknown) — null while a document is only partly paid.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Final
 
 import polars as pl
@@ -30,6 +31,7 @@ __all__ = [
     "IDS_SCHEMA",
     "PAID_TOLERANCE",
     "build_tables",
+    "build_tables_out_of_core",
     "duplicate_client_issues",
     "duplicate_issues",
     "unknown_payment_issues",
@@ -425,6 +427,86 @@ def build_tables(
 
     ``complete`` says that no row was rejected, so every client of ``ids`` is used.
     """
+    docs, tables = _build_unsorted(docs, payments, clients, acts, ids, payment_amounts, complete)
+    return {"documents": _sorted_canonical(docs, DOCUMENTS), **tables}
+
+
+def build_tables_out_of_core(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool,
+    complete: bool,
+    folder: Path,
+) -> tuple[Path, int, dict[str, pl.DataFrame]]:
+    """:func:`build_tables` with the documents written sorted to a Parquet file in ``folder``
+    (decision 0280): their canonical columns are spilled unsorted and DuckDB sorts them into
+    ``documents.parquet`` within :data:`SORT_MEMORY`, so the sorted copy is never in memory.
+
+    Returns the file, its rows and the other three tables. The file holds the rows, columns
+    and order of :func:`build_tables`' documents.
+    """
+    docs, tables = _build_unsorted(docs, payments, clients, acts, ids, payment_amounts, complete)
+    unsorted = folder / "documents.unsorted.parquet"
+    canonical = docs.with_columns(pl.col("__row").alias("source_row")).select(
+        *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
+    )
+    del docs
+    rows = canonical.height
+    canonical.write_parquet(unsorted, compression="lz4", statistics=False)
+    del canonical
+    out = folder / "documents.parquet"
+    _sort_out_of_core(unsorted, out, folder)
+    unsorted.unlink()
+    return out, rows, tables
+
+
+#: DuckDB's memory for sorting the documents of a large import; beyond it, it spills.
+SORT_MEMORY: Final = "1GB"
+
+
+def _sort_out_of_core(source: Path, out: Path, folder: Path) -> None:
+    """``source`` (canonical columns, ``__file``, ``__row``) sorted as :func:`_sorted_canonical`
+    sorts (nulls first, ties in file and row order), without them, into ``out``."""
+    import duckdb
+
+    columns = ", ".join(f'"{c}"' for c in DOCUMENTS)
+    con = duckdb.connect(
+        config={
+            "memory_limit": SORT_MEMORY,
+            "temp_directory": str(folder / "duckdb"),
+            "preserve_insertion_order": True,
+        }
+    )
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(
+            f"COPY (SELECT {columns} FROM read_parquet({_quoted(source)}) ORDER BY client_key "
+            f'NULLS FIRST, "date" NULLS FIRST, __file, __row) TO {_quoted(out)} '
+            "(FORMAT parquet, COMPRESSION lz4_raw)"
+        )
+    finally:
+        con.close()
+
+
+def _quoted(path: Path) -> str:
+    """``path`` as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _build_unsorted(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool,
+    complete: bool,
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The documents with their figures and keys, not yet canonical nor sorted; the payments,
+    clients and activities tables."""
     docs = docs if docs is not None else _EMPTY_DOCS
     acts = acts if acts is not None else _EMPTY_ACTS
     # The per-document figures do not depend on client identity: they are worked out in a
@@ -436,14 +518,12 @@ def build_tables(
         docs = figures.result()
     # One integer join per table gives both the client id and its key.
     docs = docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left")
-    docs = _sorted_canonical(docs, DOCUMENTS)
     acts = _sorted_canonical(
         acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
     )
     listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
     pay = payments if payments is not None else _EMPTY_PAYMENTS
-    return {
-        "documents": docs,
+    return docs, {
         "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
         "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
         "activities": acts,
