@@ -137,3 +137,26 @@ def test_the_bound_is_a_large_export(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _out_of_core_lines() == OUT_OF_CORE_LINES >= 1_000_000
     monkeypatch.setenv(OUT_OF_CORE_ENV, "12")
     assert _out_of_core_lines() == 12
+
+
+def test_a_full_scratch_disk_is_an_error_naming_the_folder(
+    tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from cartera.errors import OutputError
+    from cartera.i18n import language
+    from cartera.io import importer
+
+    def full(*args: object) -> None:
+        raise duckdb.IOException('Could not write file "x": No space left on device')
+
+    monkeypatch.setattr(importer, "build_tables_out_of_core", full)
+    ws = _import(tmp_path / "ws", CASES["demo folder"], options, monkeypatch, None)
+    before = (ws / MANIFEST).read_bytes()
+    with pytest.raises(OutputError) as caught:
+        _import(ws, CASES["holded"], options, monkeypatch, "0")
+    with language("en"):
+        text = caught.value.render()
+    assert "cartera-sort-" in text and "disk is full" in text
+    assert (ws / MANIFEST).read_bytes() == before

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from cartera.errors import InputError
+from cartera.errors import InputError, OutputError
 from cartera.i18n import N_, _, fmt_number
 from cartera.io.assemble import build_tables, build_tables_out_of_core
 from cartera.io.load import (
@@ -191,20 +191,26 @@ def _out_of_core_lines() -> int:
 
 
 def _build_out_of_core(loaded: Loaded, folder: Path) -> tuple[Path, int, dict[str, pl.DataFrame]]:
-    """:func:`_build` with the documents sorted into a Parquet file in ``folder``."""
+    """:func:`_build` with the documents sorted into a Parquet file in ``folder`` (a failed
+    write there, a full disk say, is an :class:`OutputError` naming the folder)."""
+    import duckdb
+
     frames = {t: loaded.frame(t) for t in TABLES}
     ids = loaded.ids()
     loaded.parts.clear()
-    return build_tables_out_of_core(
-        frames.pop("documents"),
-        frames.pop("payments"),
-        frames.pop("clients"),
-        frames.pop("activities"),
-        ids,
-        loaded.payment_amounts,
-        not loaded.rejects,
-        folder,
-    )
+    try:
+        return build_tables_out_of_core(
+            frames.pop("documents"),
+            frames.pop("payments"),
+            frames.pop("clients"),
+            frames.pop("activities"),
+            ids,
+            loaded.payment_amounts,
+            not loaded.rejects,
+            folder,
+        )
+    except (OSError, pl.exceptions.PolarsError, duckdb.Error) as exc:
+        raise OutputError.writing(folder, exc) from exc
 
 
 def _document_lines(loaded: Loaded) -> int:
