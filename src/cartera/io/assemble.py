@@ -16,9 +16,10 @@ is unknown) — null while a document is only partly paid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 import polars as pl
 
@@ -36,6 +37,8 @@ __all__ = [
     "duplicate_issues",
     "unknown_payment_issues",
 ]
+
+T = TypeVar("T")
 
 #: Payments within 1 % of a document's total settle it (rounding, bank fees).
 PAID_TOLERANCE: Final = 0.01
@@ -427,8 +430,17 @@ def build_tables(
 
     ``complete`` says that no row was rejected, so every client of ``ids`` is used.
     """
-    docs, tables = _build_unsorted(docs, payments, clients, acts, ids, payment_amounts, complete)
-    return {"documents": _sorted_canonical(docs, DOCUMENTS), **tables}
+
+    def finish(frame: pl.DataFrame) -> pl.DataFrame:
+        return _sorted_canonical(frame, DOCUMENTS)
+
+    # Through a list, so that this frame holds no reference to the documents (_build frees them).
+    given = [docs]
+    del docs
+    docs_out, tables = _build(
+        given.pop(), payments, clients, acts, ids, payment_amounts, complete, finish
+    )
+    return {"documents": docs_out, **tables}
 
 
 def build_tables_out_of_core(
@@ -448,15 +460,19 @@ def build_tables_out_of_core(
     Returns the file, its rows and the other three tables. The file holds the rows, columns
     and order of :func:`build_tables`' documents.
     """
-    docs, tables = _build_unsorted(docs, payments, clients, acts, ids, payment_amounts, complete)
     unsorted = folder / "documents.unsorted.parquet"
-    canonical = docs.with_columns(pl.col("__row").alias("source_row")).select(
-        *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
-    )
+
+    def spill(frame: pl.DataFrame) -> int:
+        frame.with_columns(pl.col("__row").alias("source_row")).select(
+            *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
+        ).write_parquet(unsorted, compression="lz4", statistics=False)
+        return frame.height
+
+    given = [docs]  # as in build_tables: _build holds the only reference
     del docs
-    rows = canonical.height
-    canonical.write_parquet(unsorted, compression="lz4", statistics=False)
-    del canonical
+    rows, tables = _build(
+        given.pop(), payments, clients, acts, ids, payment_amounts, complete, spill
+    )
     out = folder / "documents.parquet"
     _sort_out_of_core(unsorted, out, folder)
     unsorted.unlink()
@@ -496,7 +512,7 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _build_unsorted(
+def _build(
     docs: pl.DataFrame | None,
     payments: pl.DataFrame | None,
     clients: pl.DataFrame | None,
@@ -504,9 +520,11 @@ def _build_unsorted(
     ids: dict[str, pl.DataFrame],
     payment_amounts: bool,
     complete: bool,
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """The documents with their figures and keys, not yet canonical nor sorted; the payments,
-    clients and activities tables."""
+    finish: Callable[[pl.DataFrame], T],
+) -> tuple[T, dict[str, pl.DataFrame]]:
+    """``finish`` of the documents with their figures and keys (sorted into the canonical
+    table, or spilled), called before the other tables are built so that the documents'
+    working columns are freed first; and the payments, clients and activities tables."""
     docs = docs if docs is not None else _EMPTY_DOCS
     acts = acts if acts is not None else _EMPTY_ACTS
     # The per-document figures do not depend on client identity: they are worked out in a
@@ -516,14 +534,16 @@ def _build_unsorted(
         figures = pool.submit(_documents, docs, payments, payment_amounts)
         keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
         docs = figures.result()
+    del figures  # it holds the figures' frame too
     # One integer join per table gives both the client id and its key.
-    docs = docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left")
+    finished = finish(docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left"))
+    del docs
     acts = _sorted_canonical(
         acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
     )
     listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
     pay = payments if payments is not None else _EMPTY_PAYMENTS
-    return docs, {
+    return finished, {
         "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
         "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
         "activities": acts,
