@@ -16,8 +16,10 @@ is unknown) — null while a document is only partly paid.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Final
+from pathlib import Path
+from typing import Final, TypeVar
 
 import polars as pl
 
@@ -30,10 +32,13 @@ __all__ = [
     "IDS_SCHEMA",
     "PAID_TOLERANCE",
     "build_tables",
+    "build_tables_out_of_core",
     "duplicate_client_issues",
     "duplicate_issues",
     "unknown_payment_issues",
 ]
+
+T = TypeVar("T")
 
 #: Payments within 1 % of a document's total settle it (rounding, bank fees).
 PAID_TOLERANCE: Final = 0.01
@@ -425,6 +430,101 @@ def build_tables(
 
     ``complete`` says that no row was rejected, so every client of ``ids`` is used.
     """
+
+    def finish(frame: pl.DataFrame) -> pl.DataFrame:
+        return _sorted_canonical(frame, DOCUMENTS)
+
+    # Through a list, so that this frame holds no reference to the documents (_build frees them).
+    given = [docs]
+    del docs
+    docs_out, tables = _build(
+        given.pop(), payments, clients, acts, ids, payment_amounts, complete, finish
+    )
+    return {"documents": docs_out, **tables}
+
+
+def build_tables_out_of_core(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool,
+    complete: bool,
+    folder: Path,
+) -> tuple[Path, int, dict[str, pl.DataFrame]]:
+    """:func:`build_tables` with the documents written sorted to a Parquet file in ``folder``
+    (decision 0280): their canonical columns are spilled unsorted and DuckDB sorts them into
+    ``documents.parquet`` within :data:`SORT_MEMORY`, so the sorted copy is never in memory.
+
+    Returns the file, its rows and the other three tables. The file holds the rows, columns
+    and order of :func:`build_tables`' documents.
+    """
+    unsorted = folder / "documents.unsorted.parquet"
+
+    def spill(frame: pl.DataFrame) -> int:
+        frame.with_columns(pl.col("__row").alias("source_row")).select(
+            *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
+        ).write_parquet(unsorted, compression="lz4", statistics=False)
+        return frame.height
+
+    given = [docs]  # as in build_tables: _build holds the only reference
+    del docs
+    rows, tables = _build(
+        given.pop(), payments, clients, acts, ids, payment_amounts, complete, spill
+    )
+    out = folder / "documents.parquet"
+    _sort_out_of_core(unsorted, out, folder)
+    unsorted.unlink()
+    return out, rows, tables
+
+
+#: DuckDB's memory for sorting the documents of a large import; beyond it, it spills.
+SORT_MEMORY: Final = "1GB"
+
+
+def _sort_out_of_core(source: Path, out: Path, folder: Path) -> None:
+    """``source`` (canonical columns, ``__file``, ``__row``) sorted as :func:`_sorted_canonical`
+    sorts (nulls first, ties in file and row order), without them, into ``out``."""
+    import duckdb
+
+    columns = ", ".join(f'"{c}"' for c in DOCUMENTS)
+    con = duckdb.connect(
+        config={
+            "memory_limit": SORT_MEMORY,
+            "temp_directory": str(folder / "duckdb"),
+            "preserve_insertion_order": True,
+        }
+    )
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(
+            f"COPY (SELECT {columns} FROM read_parquet({_quoted(source)}) ORDER BY client_key "
+            f'NULLS FIRST, "date" NULLS FIRST, __file, __row) TO {_quoted(out)} '
+            "(FORMAT parquet, COMPRESSION lz4_raw)"
+        )
+    finally:
+        con.close()
+
+
+def _quoted(path: Path) -> str:
+    """``path`` as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _build(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool,
+    complete: bool,
+    finish: Callable[[pl.DataFrame], T],
+) -> tuple[T, dict[str, pl.DataFrame]]:
+    """``finish`` of the documents with their figures and keys (sorted into the canonical
+    table, or spilled), called before the other tables are built so that the documents'
+    working columns are freed first; and the payments, clients and activities tables."""
     docs = docs if docs is not None else _EMPTY_DOCS
     acts = acts if acts is not None else _EMPTY_ACTS
     # The per-document figures do not depend on client identity: they are worked out in a
@@ -434,16 +534,16 @@ def build_tables(
         figures = pool.submit(_documents, docs, payments, payment_amounts)
         keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
         docs = figures.result()
+    del figures  # it holds the figures' frame too
     # One integer join per table gives both the client id and its key.
-    docs = docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left")
-    docs = _sorted_canonical(docs, DOCUMENTS)
+    finished = finish(docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left"))
+    del docs
     acts = _sorted_canonical(
         acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
     )
     listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
     pay = payments if payments is not None else _EMPTY_PAYMENTS
-    return {
-        "documents": docs,
+    return finished, {
         "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
         "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
         "activities": acts,

@@ -10,6 +10,7 @@ the existing workspace untouched (unless it is damaged, or ``force`` is given).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import weakref
 from collections.abc import Iterable, Sequence
@@ -19,9 +20,9 @@ from typing import Any, Final
 
 import polars as pl
 
-from cartera.errors import InputError
+from cartera.errors import InputError, OutputError
 from cartera.i18n import N_, _, fmt_number
-from cartera.io.assemble import build_tables
+from cartera.io.assemble import build_tables, build_tables_out_of_core
 from cartera.io.load import (
     FileReport,
     Loaded,
@@ -31,7 +32,7 @@ from cartera.io.load import (
     prefetch_hash,
 )
 from cartera.io.options import ReadOptions
-from cartera.io.scratch import scratch_path
+from cartera.io.scratch import scratch_folder, scratch_path
 from cartera.io.workspace import Workspace, damage, write_workspace
 from cartera.schema import TABLES
 
@@ -136,8 +137,9 @@ def _fingerprint(inputs: list[tuple[Path, str | None]], options: ReadOptions) ->
 
 
 def _manifest(
-    loaded: Loaded, built: dict[str, pl.DataFrame], fingerprint: dict[str, Any]
+    loaded: Loaded, built: dict[str, pl.DataFrame], fingerprint: dict[str, Any], spilled: int = 0
 ) -> dict[str, Any]:
+    """The manifest; ``spilled`` is the number of documents written apart (not in ``built``)."""
     from cartera import __version__
 
     tables: dict[str, Any] = {}
@@ -150,7 +152,7 @@ def _manifest(
             "rows_read": read,
             "rows_accepted": read - rejected,
             "rows_rejected": rejected,
-            "rows_written": built[name].height,
+            "rows_written": built[name].height if name in built else spilled,
         }
     return {
         "cartera": __version__,
@@ -174,6 +176,45 @@ def _build(loaded: Loaded) -> dict[str, pl.DataFrame]:
         loaded.payment_amounts,
         complete=not loaded.rejects,
     )
+
+
+#: Above this many accepted document lines an import sorts and writes the documents table
+#: out of core (decision 0280); below it, in memory. ``CARTERA_OUT_OF_CORE_LINES`` sets
+#: another bound (the tests force the out-of-core path on small files with it).
+OUT_OF_CORE_LINES: Final = 2_000_000
+OUT_OF_CORE_ENV: Final = "CARTERA_OUT_OF_CORE_LINES"
+
+
+def _out_of_core_lines() -> int:
+    value = os.environ.get(OUT_OF_CORE_ENV, "")
+    return int(value) if value.strip().isdigit() else OUT_OF_CORE_LINES
+
+
+def _build_out_of_core(loaded: Loaded, folder: Path) -> tuple[Path, int, dict[str, pl.DataFrame]]:
+    """:func:`_build` with the documents sorted into a Parquet file in ``folder`` (a failed
+    write there, a full disk say, is an :class:`OutputError` naming the folder)."""
+    import duckdb
+
+    frames = {t: loaded.frame(t) for t in TABLES}
+    ids = loaded.ids()
+    loaded.parts.clear()
+    try:
+        return build_tables_out_of_core(
+            frames.pop("documents"),
+            frames.pop("payments"),
+            frames.pop("clients"),
+            frames.pop("activities"),
+            ids,
+            loaded.payment_amounts,
+            not loaded.rejects,
+            folder,
+        )
+    except (OSError, pl.exceptions.PolarsError, duckdb.Error) as exc:
+        raise OutputError.writing(folder, exc) from exc
+
+
+def _document_lines(loaded: Loaded) -> int:
+    return sum(part.frame.height for _i, part in loaded.parts.get("documents", []))
 
 
 def import_files(
@@ -212,10 +253,18 @@ def import_files(
     loaded = load_inputs(inputs, options)
     # On a fresh import the hashes were computed while the files were read.
     fingerprint = fingerprint or _fingerprint(inputs, options)
-    built = _build(loaded)
-    workspace = write_workspace(
-        target, built, _manifest(loaded, built, fingerprint), loaded.rejects
-    )
+    if _document_lines(loaded) <= _out_of_core_lines():
+        built = _build(loaded)
+        workspace = write_workspace(
+            target, built, _manifest(loaded, built, fingerprint), loaded.rejects
+        )
+        return _summary(workspace, unchanged=False)
+    with scratch_folder("sort") as folder:
+        sorted_docs, rows, built = _build_out_of_core(loaded, Path(folder))
+        manifest = _manifest(loaded, built, fingerprint, spilled=rows)
+        workspace = write_workspace(
+            target, {"documents": sorted_docs, **built}, manifest, loaded.rejects
+        )
     return _summary(workspace, unchanged=False)
 
 

@@ -34,10 +34,10 @@ SHM_BOUND: Final = 512 << 20
 #: Headroom left free in shared memory for other programs.
 _SHM_RESERVE: Final = 64 << 20
 #: Scratch folder names: ``cartera-<kind>-<pid>-<random>``.
-_SCRATCH: Final = re.compile(r"^cartera-(?:read|inspect|ws)-(\d+)-")
+_SCRATCH: Final = re.compile(r"^cartera-(?:read|inspect|ws|sort)-(\d+)-")
 #: Folders from before owners were recorded: removed once this old.
 _LEGACY_AGE: Final = 24 * 3600
-_LEGACY: Final = re.compile(r"^cartera-(?:read|inspect|ws)-(?!\d+-)")
+_LEGACY: Final = re.compile(r"^cartera-(?:read|inspect|ws|sort)-(?!\d+-)")
 
 
 def owner_alive(pid: int) -> bool:
@@ -70,7 +70,7 @@ def scratch_dir(sizes: Iterable[int]) -> str | None:
 
 
 def scratch_folder(kind: str, where: str | None = None) -> tempfile.TemporaryDirectory[str]:
-    """A scratch folder named after this process (``kind``: read, inspect or ws), after
+    """A scratch folder named after this process (``kind``: read, inspect, ws or sort), after
     sweeping away the scratch folders of dead processes in the same place."""
     for folder in {_SHM, Path(tempfile.gettempdir()), Path(where or tempfile.gettempdir())}:
         sweep_scratch(folder)

@@ -25,6 +25,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -174,11 +175,14 @@ def _note_text(note: dict[str, Any]) -> str:
 
 def write_workspace(
     into: Path,
-    tables: dict[str, pl.DataFrame],
+    tables: Mapping[str, pl.DataFrame | Path],
     manifest: dict[str, Any],
     rejects: dict[str, pl.DataFrame],
 ) -> Workspace:
-    """Write a complete workspace aside, then swap it in for ``into``."""
+    """Write a complete workspace aside, then swap it in for ``into``.
+
+    A table given as a path is a Parquet file already written with the table's columns and
+    order (the out-of-core documents, decision 0280): it is moved in as it is."""
     into = into.absolute()
     if into.exists() and not into.is_dir():
         raise InputError(N_("{path} exists and is not a folder."), path=str(into))
@@ -222,9 +226,12 @@ def _aggregates(folder: Path) -> dict[str, Any]:
 
 
 def _write_tables(
-    tmp: Path, tables: dict[str, pl.DataFrame], rejects: dict[str, pl.DataFrame]
+    tmp: Path, tables: Mapping[str, pl.DataFrame | Path], rejects: dict[str, pl.DataFrame]
 ) -> None:
     for name, frame in tables.items():
+        if isinstance(frame, Path):
+            shutil.move(frame, tmp / f"{name}.parquet")
+            continue
         # lz4: twice as fast to write as zstd for a third more bytes, read as fast. No
         # min/max statistics: documents are sorted by client, so they would prune nothing.
         frame.write_parquet(tmp / f"{name}.parquet", compression="lz4", statistics=False)
