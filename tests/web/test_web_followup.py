@@ -370,3 +370,32 @@ def test_a_campaign_meeting_shows_on_the_agenda_and_in_its_calendar(firm_app: Fi
                                                  "csrf_token": csrf})  # fmt: skip
     assert r.status_code == 200
     assert key not in [b["key"] for b in _agenda(client, week=TOMORROW)["booked"]]
+
+
+def test_the_cached_interaction_log_follows_every_logged_interaction(firm_app: FirmApp) -> None:
+    """The agenda keeps the firm's interaction log per log version: an interaction logged
+    elsewhere (here straight into the store, as ``cartera log --firm`` does) moves it at once,
+    and only the latest version is kept."""
+    from cartera.store import followup as F
+
+    client, _csrf = firm_app.as_role("assistant")
+    items = [i for i in _agenda(client)["items"] if i["rule"] != "scheduled"]
+    first, second = items[0], items[1]
+    assert _agenda(client)["items"] == _agenda(client)["items"]  # served from the cached log
+    store = firm_app.app.state.cartera.store
+    for item in (first, second):
+        with store.session() as s:
+            F.add_interaction(s, 1, client_id=item["client_id"], when=dt.date.today(),
+                              kind="call", channel="phone", outcome="ok", note="", next_step="",
+                              user_id=None, rule=item["rule"], source="cli")  # fmt: skip
+            s.commit()
+        keys = [i["key"] for i in _agenda(client)["items"]]
+        assert item["key"] not in keys
+    with store.session() as s:
+        version, logged = F.log_version(s, 1), len(F.firm_interactions(s, 1))
+    for fa in firm_app.app.state.cartera.cache._items.values():  # one log at most per analysis
+        cached = [v for k, v in fa.views.items() if k == ("interactions", "1")]
+        assert len(cached) <= 1
+    current = next(reversed(firm_app.app.state.cartera.cache._items.values()))
+    ((v, log),) = [v for k, v in current.views.items() if k == ("interactions", "1")]
+    assert (v, log.height) == (version, logged)

@@ -13,6 +13,7 @@ from cartera.cli.common import (
     print_json,
 )
 from cartera.cli.prospects_cmd import read_book
+from cartera.cli.serve_cmd import data_option
 from cartera.i18n import N_, _, fmt_number
 
 __all__ = ["register"]
@@ -48,13 +49,21 @@ def register(app: typer.Typer) -> None:
 
     status_help = _(
         "Replay a campaign's call log over a prospect book: whom to call now, booked meetings "
-        "(.ics) and the funnel."
+        "(.ics) and the funnel. With --firm: the firm's campaigns and their funnel."
+    )
+
+    kind_help = _(
+        "Target kind: structure, margin or image (with --firm: only the campaigns of that kind)."
     )
 
     @group.command("status", help=status_help)
     def status_cmd(
-        book: Path = typer.Argument(..., help=_("The prospect book (a Parquet file).")),
-        kind: str = kind_opt,
+        book: Path | None = typer.Argument(None, help=_("The prospect book (a Parquet file).")),
+        kind: str | None = typer.Option(None, "--kind", help=kind_help),
+        firm: str | None = typer.Option(
+            None, "--firm", help=_("A firm of the web app: its campaigns instead of a book.")
+        ),
+        data: Path | None = data_option(),
         calls: Path | None = typer.Option(None, "--calls", help=_("Call log (CSV or Excel).")),
         name: str = typer.Option("", "--name", help=_("Campaign name.")),
         attempts: int = typer.Option(3, "--attempts", help=_("Calls before giving up.")),
@@ -70,13 +79,33 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         import datetime as dt
 
+        from cartera.errors import SettingsError
         from cartera.study import Campaign, RetryRule, book_prospects, to_ics
         from cartera.study.calls import read_calls
         from cartera.study.status import campaign_status
 
         del lang
         check_output_format(fmt)
-        _check_kind(kind)
+        if kind is not None:
+            _check_kind(kind)
+        if (book is None) == (firm is None):
+            raise SettingsError(N_("Give either a prospect book or --firm, not both or neither."))
+        if firm is not None:
+            if calls is not None or ics is not None or now is not None or name:
+                raise SettingsError(N_("--calls, --ics, --now and --name go with a prospect "
+                                       "book, not with --firm."))  # fmt: skip
+            from cartera.cli.firm_cmd import firm_campaigns
+            from cartera.cli.serve_cmd import data_dir
+
+            found = firm_campaigns(data_dir(data), firm, kind)
+            if fmt == "json":
+                print_json(found)
+            else:
+                _print_campaigns(found, Console(highlight=False, soft_wrap=True))
+            return
+        assert book is not None
+        if kind is None:
+            raise SettingsError(N_("--kind is required with a prospect book."))
         moment = _moment(now)
         campaign = Campaign(book.stem, name or book.stem, kind, retry=RetryRule(attempts, gap_days))
         status = campaign_status(campaign, book_prospects(read_book(book, must_exist=True)),
@@ -170,7 +199,27 @@ def _print_status(status: Any, console: Console) -> None:
             rate="–" if rate is None else fmt_pct(rate)))  # fmt: skip
 
 
+def _print_campaigns(found: list[dict[str, Any]], console: Console) -> None:
+    from cartera.i18n import fmt_pct
+    from cartera.study import kind_name
+    from cartera.web.pages.study import CAMPAIGN_STATUS_NAMES
+
+    if not found:
+        console.print(_("No campaigns yet."))
+        return
+    steps = ("enrolled", "called", "reached", "meeting", "proposal", "client")
+    for c in found:
+        status = _(CAMPAIGN_STATUS_NAMES[c["status"]])
+        console.print(f"{c['name']} ({kind_name(c['kind'])}, {status})")
+        console.print("  " + " → ".join(f"{_(_STEP_NAMES[k])} {fmt_number(c.get(k) or 0)}"
+                                         for k in steps))  # fmt: skip
+        rate = c.get("client_rate")
+        console.print("  " + _("Clients won per prospect called: {rate}").format(
+            rate="–" if rate is None else fmt_pct(rate)))  # fmt: skip
+
+
 _STEP_NAMES = {
+    "enrolled": N_("enrolled"),
     "called": N_("called"),
     "reached": N_("reached"),
     "meeting": N_("meeting"),

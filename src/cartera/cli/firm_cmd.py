@@ -17,9 +17,16 @@ from rich.console import Console
 
 from cartera.cli.serve_cmd import data_dir, data_option, existing_firm, lang_option
 from cartera.errors import CarteraError
-from cartera.i18n import _
+from cartera.i18n import N_, _
 
-__all__ = ["firm_prospects", "import_into_firm", "register"]
+__all__ = [
+    "firm_campaigns",
+    "firm_prospects",
+    "firm_ranking",
+    "import_into_firm",
+    "import_prospect_lists",
+    "register",
+]
 
 
 def import_into_firm(
@@ -90,6 +97,118 @@ def firm_prospects(data: Path, firm: str) -> Any:
         with store.session() as session:
             target = existing_firm(session, firm)
             return campaigns.prospect_book(session, target.id)
+    finally:
+        store.dispose()
+
+
+_NO_IMPORT = N_("The firm «{firm}» has no import yet; import its files with `cartera firm import`.")
+
+
+def import_prospect_lists(
+    data: Path, firm: str, prospects: Sequence[Path], do_not_call: Sequence[Path] = ()
+) -> tuple[Any, dict[str, int]]:
+    """Add prospect lists to ``firm``'s prospects, as its Prospects page's import does.
+
+    The do-not-call lists first (so the new prospects get their flag), then each
+    list deduplicated against the clients of the firm's latest import (none
+    without an import) and the firm's earlier prospects. Everything is read
+    before the store is written, so a bad list changes nothing. Returns (the
+    firm, the summed counts of :func:`cartera.study.book.add_to_book` plus
+    ``do_not_call_keys``: phones or e-mails added to the do-not-call list).
+    """
+    from cartera.io import Workspace
+    from cartera.store import open_store, runs
+    from cartera.study.prospects import read_do_not_call, read_prospects
+    from cartera.web import campaigns
+    from cartera.web.config import load_web_settings
+    from cartera.web.pages.study import firm_clients
+
+    web = load_web_settings(data)
+    lists = [read_prospects(p) for p in prospects]
+    keys = [(p.name, read_do_not_call(p)) for p in do_not_call]
+    store = open_store(web.database_url)
+    try:
+        with store.session() as session:
+            target = existing_firm(session, firm)
+            run = runs.latest_run(session, target.id)
+            clients = (
+                firm_clients(None)
+                if run is None
+                else Workspace.open(web.data_dir / run.workspace).read("clients")
+            )
+            dnc = sum(campaigns.import_do_not_call(session, target.id, k, n) for n, k in keys)
+            counts: dict[str, int] = {"do_not_call_keys": dnc}
+            for frame in lists:
+                added = campaigns.add_prospects(session, target.id, frame, clients, user_id=None)
+                for key, value in added.items():
+                    counts[key] = counts.get(key, 0) + value
+            session.commit()
+            return target, counts
+    finally:
+        store.dispose()
+
+
+def firm_ranking(data: Path, firm: str) -> Any:
+    """The call list of ``firm``'s open prospects, as its Call list page ranks them.
+
+    Scored against the analysis of the firm's latest import under its saved
+    settings; a clear error when the firm has no import yet.
+    """
+    from cartera.analysis import analyze
+    from cartera.errors import SettingsError
+    from cartera.io import Workspace
+    from cartera.store import open_store, runs
+    from cartera.study.ranking import rank_prospects
+    from cartera.web import campaigns
+    from cartera.web.config import load_web_settings
+    from cartera.web.pages.study import open_prospects
+
+    web = load_web_settings(data)
+    store = open_store(web.database_url)
+    try:
+        with store.session() as session:
+            target = existing_firm(session, firm)
+            run = runs.latest_run(session, target.id)
+            if run is None:
+                raise SettingsError(_NO_IMPORT, firm=target.name)
+            settings = runs.firm_settings(session, target.id)
+            book = open_prospects(session, target.id)
+            dnc = campaigns.do_not_call_frame(session, target.id)
+            workspace = web.data_dir / run.workspace
+    finally:
+        store.dispose()
+    analysis = analyze(workspace, settings=settings)
+    clients = Workspace.open(workspace).read("clients")
+    return rank_prospects(analysis.clients_frame, analysis.portfolio, clients, book, settings, dnc)
+
+
+def firm_campaigns(data: Path, firm: str, kind: str | None = None) -> list[dict[str, Any]]:
+    """``firm``'s campaigns (of one ``kind``, or all) with their funnel, as its Funnel page counts.
+
+    One dict per campaign: ``id, name, kind, status`` and the funnel's steps and rates.
+    """
+    from cartera.store import open_store
+    from cartera.store import study as db
+    from cartera.web import campaigns
+    from cartera.web.config import load_web_settings
+
+    store = open_store(load_web_settings(data).database_url)
+    try:
+        with store.session() as session:
+            target = existing_firm(session, firm)
+            funnel = {
+                row["campaign"]: row
+                for row in campaigns.campaign_funnel(session, target.id).iter_rows(named=True)
+            }
+            out = []
+            for c in db.firm_campaigns(session, target.id):
+                if kind is not None and c.kind != kind:
+                    continue
+                row = funnel.get(str(c.id), {})
+                steps = {k: v for k, v in row.items() if k not in ("campaign", "kind")}
+                out.append({"id": c.id, "name": c.name, "kind": c.kind, "status": c.status,
+                            **steps})  # fmt: skip
+            return out
     finally:
         store.dispose()
 

@@ -123,24 +123,52 @@ def register(app: typer.Typer) -> None:
         None, "--do-not-call", help=_("Do-not-call list (e.g. a Robinson-list export).")
     )
 
-    @group.command("import", help=_("Add prospect lists to a book, without clients or repeats."))
+    @group.command("import", help=_("Add prospect lists to a book, or to a firm of the web app, "
+                                    "without clients or repeats."))  # fmt: skip
     def import_cmd(
         files: list[Path] = typer.Argument(..., help=_("Prospect lists (CSV or Excel).")),
-        workspace: Path = typer.Option(..., "--workspace", help=_("The firm's workspace.")),
-        into: Path = typer.Option(..., "--into", help=_("The prospect book (a Parquet file).")),
+        workspace: Path | None = typer.Option(None, "--workspace", help=_("The firm's workspace.")),
+        into: Path | None = typer.Option(
+            None, "--into", help=_("The prospect book (a Parquet file).")
+        ),
+        firm: str | None = typer.Option(
+            None, "--firm", help=_("A firm of the web app: add to its prospects instead of a book.")
+        ),
+        data: Path | None = data_option(),
         do_not_call: Path | None = dnc_opt,
         lang: str | None = lang_opt,
     ) -> None:
+        from cartera.errors import SettingsError
         from cartera.io import Workspace
         from cartera.study.book import add_to_book
         from cartera.study.prospects import read_do_not_call
 
         del lang
+        console = Console(highlight=False, soft_wrap=True)
+        if firm is not None:
+            if workspace is not None or into is not None:
+                raise SettingsError(N_("Give either --workspace and --into (a prospect book) "
+                                       "or --firm, not both."))  # fmt: skip
+            from cartera.cli.firm_cmd import import_prospect_lists
+            from cartera.cli.serve_cmd import data_dir
+
+            target, counts = import_prospect_lists(
+                data_dir(data), firm, files, [do_not_call] if do_not_call else []
+            )
+            console.print(_("Prospects of {firm}: {added} added; {dnc} phones or e-mails added "
+                            "to the do-not-call list.").format(
+                firm=target.name, added=fmt_number(counts.get("added", 0)),
+                dnc=fmt_number(counts["do_not_call_keys"])))  # fmt: skip
+            for key, label in _FIRM_COUNT_LABELS.items():
+                console.print(f"  {_(label)}: {fmt_number(counts.get(key, 0))}")
+            return
+        if workspace is None or into is None:
+            raise SettingsError(N_("Give either --workspace and --into (a prospect book) "
+                                   "or --firm, not both."))  # fmt: skip
         clients = Workspace.open(workspace).read("clients")
         dnc = read_do_not_call(do_not_call) if do_not_call else None
         book, counts = add_to_book(read_book(into), _read_lists(files), clients, dnc)
         write_book(book, into)
-        console = Console(highlight=False, soft_wrap=True)
         console.print(_("Prospect book {path}: {total} prospects.").format(
             path=into, total=fmt_number(book.height)))  # fmt: skip
         for key, label in _COUNT_LABELS.items():
@@ -172,13 +200,22 @@ def register(app: typer.Typer) -> None:
         _print_frame(frame, fmt, ["id", "name", "tax_id", "sector", "region", "size", "phone",
                                   "source", "consent", "do_not_call"])  # fmt: skip
 
+    score_firm_help = _(
+        "A firm of the web app: score its prospects against its latest import, under its saved "
+        "settings."
+    )
+
     @group.command("score", help=_("Rank prospects by the gap of the portfolio they would close, "
                                    "with explained fit scores."))  # fmt: skip
     def score_cmd(
-        workspace: Path = typer.Argument(..., help=_("A workspace folder (cartera import).")),
-        prospects: list[Path] = typer.Argument(
-            ..., help=_("Prospect lists (CSV or Excel) or a prospect book.")
+        workspace: Path | None = typer.Argument(
+            None, help=_("A workspace folder (cartera import).")
         ),
+        prospects: list[Path] | None = typer.Argument(
+            None, help=_("Prospect lists (CSV or Excel) or a prospect book.")
+        ),
+        firm: str | None = typer.Option(None, "--firm", help=score_firm_help),
+        data: Path | None = data_option(),
         do_not_call: Path | None = dnc_opt,
         top: int = typer.Option(20, "--top", help=_("How many prospects to show in the table.")),
         fmt: str = typer.Option("table", "--format", help=_("Output: table, json or csv.")),
@@ -193,17 +230,30 @@ def register(app: typer.Typer) -> None:
         annual_rate: float | None = so["annual_rate"],
         currency: str | None = so["currency"],
     ) -> None:
+        from cartera.cli.common import SETTINGS_FLAGS
+        from cartera.errors import SettingsError
         from cartera.study.prospects import read_do_not_call
         from cartera.study.ranking import rank_prospects
 
         check_format(fmt, ("table", "json", "csv"))
         params = locals()
-        analysis, clients = analysis_and_clients(workspace, params)
-        dnc = read_do_not_call(do_not_call) if do_not_call else None
-        ranking = rank_prospects(
-            analysis.clients_frame, analysis.portfolio, clients, _read_lists(prospects),
-            settings_from_params(params), dnc,
-        )  # fmt: skip
+        if firm is not None:
+            given = [workspace, do_not_call, settings_file, *(params[k] for k in SETTINGS_FLAGS)]
+            if prospects or any(v is not None for v in given):
+                raise SettingsError(_FIRM_SCORE_ERROR)
+            from cartera.cli.firm_cmd import firm_ranking
+            from cartera.cli.serve_cmd import data_dir
+
+            ranking = firm_ranking(data_dir(data), firm)
+        else:
+            if workspace is None or not prospects:
+                raise SettingsError(N_("Give a workspace and prospect lists, or --firm."))
+            analysis, clients = analysis_and_clients(workspace, params)
+            dnc = read_do_not_call(do_not_call) if do_not_call else None
+            ranking = rank_prospects(
+                analysis.clients_frame, analysis.portfolio, clients, _read_lists(prospects),
+                settings_from_params(params), dnc,
+            )  # fmt: skip
         if fmt == "json":
             print_json(ranking.to_dict())
             return
@@ -223,6 +273,20 @@ _COUNT_LABELS = {
     "no_consent": N_("added without consent recorded"),
     "no_source": N_("added without a source"),
 }
+#: ``prospects import --firm``: the counts of the web's Prospects import.
+_FIRM_COUNT_LABELS = {
+    "read": N_("rows read"),
+    "client": N_("already clients (left out)"),
+    "earlier": N_("already among the firm's prospects (left out)"),
+    "repeat": N_("repeated in the lists (left out)"),
+    "do_not_call": N_("added but on the do-not-call list"),
+    "no_consent": N_("added without consent recorded"),
+    "no_source": N_("added without a source"),
+}
+_FIRM_SCORE_ERROR = N_(
+    "With --firm the firm's prospects, do-not-call list and saved settings are used: leave out "
+    "the workspace, the prospect lists, --do-not-call and the settings options."
+)
 _CSV_COLUMNS = [
     "rank", "name", "tax_id", "phone", "kind", "probability", "gap", "expected_revenue",
     "expected_margin", "closes", "why", "callable", "refused",

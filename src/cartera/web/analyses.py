@@ -62,6 +62,26 @@ class FirmAnalysis:
                 self.views.popitem(last=False)
         return value
 
+    def latest(self, key: tuple[str, str], version: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per ``version`` of ``key``, only the latest version kept.
+
+        For data beside the analysis that grows (a firm's interaction log): the caller
+        names its current version (``store.followup.log_version``); a new version replaces
+        the old value rather than piling up next to it.
+        """
+        with self._lock:
+            found = self.views.get(key)
+            if found is not None and found[0] == version:
+                self.views.move_to_end(key)
+                return found[1]
+        value = compute()
+        with self._lock:
+            self.views[key] = (version, value)
+            self.views.move_to_end(key)
+            while len(self.views) > REMEMBERED:
+                self.views.popitem(last=False)
+        return value
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of the shared connection, for one thread."""
         return self.db.cursor()

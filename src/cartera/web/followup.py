@@ -243,16 +243,19 @@ def firm_plan(
     workspace: Path,
     settings: AssistantSettings,
     documents: pl.DataFrame | None = None,
+    log: pl.DataFrame | None = None,
 ) -> FirmPlan:
     """The due contacts of the firm from its analysis, documents and logged interactions.
 
-    ``documents`` is the workspace's documents table when the caller has it already.
+    ``documents`` is the workspace's documents table and ``log`` the firm's
+    :func:`interaction_log` when the caller has them already.
     """
     from cartera.io.workspace import Workspace
 
     if documents is None:
         documents = Workspace.open(workspace).read("documents")
-    log = interaction_log(session, firm_id)
+    if log is None:
+        log = interaction_log(session, firm_id)
     due = plan(analysis.clients_frame, documents, log, settings, analysis.as_of)
     return FirmPlan(analysis, documents, log, settings, due)
 

@@ -53,6 +53,7 @@ __all__ = [
     "campaigns_data",
     "firm_clients",
     "funnel_data",
+    "open_prospects",
     "prospect_data",
     "prospects_data",
     "ranking",
@@ -151,7 +152,7 @@ def study_data(fa: FirmAnalysis, session: Session, firm_id: int) -> dict[str, An
     }
 
 
-def _book(session: Session, firm_id: int) -> pl.DataFrame:
+def open_prospects(session: Session, firm_id: int) -> pl.DataFrame:
     """The firm's prospects that may still be offered (not won, not "not interested")."""
     book = glue.prospect_book(session, firm_id)
     closed = {p.code for p in db.prospects_of(session, firm_id) if p.status != "open"}
@@ -160,7 +161,7 @@ def _book(session: Session, firm_id: int) -> pl.DataFrame:
 
 def ranking(fa: FirmAnalysis, session: Session, firm_id: int) -> Ranking:
     """The call list of the firm's open prospects (kept per analysis, book and language)."""
-    book = _book(session, firm_id)
+    book = open_prospects(session, firm_id)
     dnc = glue.do_not_call_frame(session, firm_id)
     digest = hashlib.sha256(book.write_csv().encode() + dnc.write_csv().encode()).hexdigest()
 

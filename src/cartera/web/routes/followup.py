@@ -58,8 +58,16 @@ def firm_plan_or_404(state: AppState, session: Session, ctx: FirmContext) -> W.F
     documents = fa.remember(
         ("documents", ""), lambda: Workspace.open(fa.workspace).read("documents")
     )
+    # The interaction log only changes when an interaction is logged, imported or edited:
+    # read it again only then (its version is one aggregate query; the log, 100,000 rows).
+    version = F.log_version(session, ctx.firm.id)
+    log = fa.latest(
+        ("interactions", str(ctx.firm.id)), version, lambda: W.interaction_log(session, ctx.firm.id)
+    )
     with state.heavy:
-        return W.firm_plan(session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents)
+        return W.firm_plan(
+            session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents, log
+        )
 
 
 def _back(ctx: FirmContext, where: str = "agenda") -> RedirectResponse:
