@@ -72,6 +72,9 @@ class Interaction(Base):
         CheckConstraint(_in("kind", INTERACTION_KINDS), name="kind"),
         UniqueConstraint("firm_id", "import_key", name="uq_interactions_firm_import_key"),
         Index("ix_interactions_firm_client", "firm_id", "client_id"),
+        # The log's version (store.followup.log_version) is two index seeks, not a count.
+        Index("ix_interactions_firm_id", "firm_id", "id"),
+        Index("ix_interactions_firm_updated", "firm_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -64,10 +64,16 @@ def firm_plan_or_404(state: AppState, session: Session, ctx: FirmContext) -> W.F
     log = fa.latest(
         ("interactions", str(ctx.firm.id)), version, lambda: W.interaction_log(session, ctx.firm.id)
     )
-    with state.heavy:
-        return W.firm_plan(
-            session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents, log
-        )
+    # The due contacts change with the log and the settings only: computed once for each.
+    key = f"{version}|{settings.model_dump_json()}"
+
+    def compute() -> W.FirmPlan:
+        with state.heavy:
+            return W.firm_plan(
+                session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents, log
+            )
+
+    return fa.latest(("plan", str(ctx.firm.id)), key, compute)
 
 
 def _back(ctx: FirmContext, where: str = "agenda") -> RedirectResponse:
