@@ -20,17 +20,18 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 
 from cartera.cli.serve_cmd import data_dir, data_option, existing_firm, lang_option
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_date
 from cartera.result import PortfolioAnalysis
-from cartera.store.models import Firm, ScheduledItem, User
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only when a command uses it
+    from sqlalchemy.orm import Session
+
     from cartera.assistant.reminders import LedgerEntry
     from cartera.assistant.settings import SmtpSettings
+    from cartera.store.models import Firm, ScheduledItem, User
 
 __all__ = ["FirmData", "open_firm", "parse_day", "register"]
 
@@ -300,6 +301,7 @@ def _deliver_booked(
     """Send the booked items' reminders, recording each in the sent ledger once accepted."""
     from cartera.assistant.reminders import send
     from cartera.store import followup as F
+    from cartera.store.models import User
     from cartera.web import followup as W
 
     mails = []
