@@ -226,6 +226,8 @@ class FirmPlan:
     log: pl.DataFrame
     settings: AssistantSettings
     due: pl.DataFrame
+    #: The interaction log's version and the settings it was computed for (a cache key).
+    version: str = ""
 
     @property
     def as_of(self) -> dt.date:

@@ -14,7 +14,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cartera.result import ACTIONS, SEGMENTS
-from cartera.store import followup as F
 from cartera.web.analyses import FirmAnalysis
 from cartera.web.deps import FirmContext, app_state, db, require
 from cartera.web.firmdata import SORTABLE, ClientQuery, current_analysis
@@ -119,9 +118,9 @@ async def client(
         if data is None:
             raise HTTPException(404, "Unknown client")
         fp = firm_plan_or_404(state, session, ctx)
-        with state.heavy:
-            version = F.log_version(session, ctx.firm.id)  # health moves with each logged answer
-            assessed = fa.remember(("assessed", version), lambda: assessments(fp))
+        with state.heavy:  # health moves with each logged answer and with the settings
+            assessed = fa.latest(("assessed", str(ctx.firm.id)), fp.version,
+                                 lambda: assessments(fp))  # fmt: skip
         data["follow_up"] = client_followup(session, ctx, fp, client_id, assessed)
         data["today"] = dt.date.today().isoformat()
         return respond(request, state, "client.html", data, ctx=ctx)

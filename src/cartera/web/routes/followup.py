@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import nullcontext
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
@@ -69,9 +70,10 @@ def firm_plan_or_404(state: AppState, session: Session, ctx: FirmContext) -> W.F
 
     def compute() -> W.FirmPlan:
         with state.heavy:
-            return W.firm_plan(
+            found = W.firm_plan(
                 session, ctx.firm.id, fa.analysis, fa.workspace, settings, documents, log
             )
+        return replace(found, version=key)
 
     return fa.latest(("plan", str(ctx.firm.id)), key, compute)
 
