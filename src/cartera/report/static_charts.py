@@ -116,7 +116,7 @@ def _bubbles(ax: Axes, data: ChartData, fmt: Any) -> None:
             linewidths=1,
             label=data.segment_names[code],
         )
-    ax.set_xscale("log")
+    _revenue_axis(ax, [b.revenue for b in data.bubbles])
     ax.xaxis.set_major_formatter(fmt(_money_fmt(data)))
     ax.yaxis.set_major_formatter(fmt(_pct_fmt))
     ax.set_xlabel(t["bubbles_axis_x"], fontsize=8)
@@ -125,6 +125,24 @@ def _bubbles(ax: Axes, data: ChartData, fmt: Any) -> None:
     legend.set_title(t["bubbles_negative"], prop={"size": 7})
     for handle in legend.legend_handles:  # same-size keys, whatever the first bubble's size
         handle.set_sizes([30])
+
+
+def _revenue_axis(ax: Axes, revenues: list[float]) -> None:
+    """Revenue on a log scale when the clients shown span a decade or more, else linear.
+
+    Within one decade a log axis has no major tick, and matplotlib then labels its minor
+    ticks in scientific notation, one over the other (the top clients of a large
+    portfolio all sell about the same). Only major ticks are labelled, a few of them.
+    """
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+
+    positive = [r for r in revenues if r > 0]
+    if positive and max(positive) >= 10 * min(positive):
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=6))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _whale(ax: Axes, data: ChartData, fmt: Any) -> None:

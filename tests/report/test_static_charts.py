@@ -1,0 +1,42 @@
+"""The PDF's bubble chart: revenue ticks readable whatever the clients' spread."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from cartera.report.static_charts import _revenue_axis
+
+
+def _labels(revenues: list[float]) -> tuple[str, list[tuple[float, float]]]:
+    fig = Figure(figsize=(4, 2.5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.scatter(revenues, [0.15] * len(revenues))
+    _revenue_axis(ax, revenues)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    left, right = ax.get_xlim()
+    shown = [t for t in ax.get_xticklabels(minor=False) + ax.get_xticklabels(minor=True)
+             if t.get_text() and left <= t.get_position()[0] <= right]  # fmt: skip
+    spans = sorted((b.x0, b.x1) for b in (t.get_window_extent(renderer) for t in shown))
+    return ax.get_xscale(), spans
+
+
+@pytest.mark.parametrize(
+    ("revenues", "scale"),
+    [
+        ([280_000.0 + 2_500 * i for i in range(30)], "linear"),  # top clients of a big firm
+        ([100.0, 5_000.0, 40_000.0, 900_000.0], "log"),  # a small firm's whole range
+        ([1_000.0, 9_999.0], "linear"),  # just under a decade
+        ([1_000.0, 10_000.0], "log"),  # a decade
+    ],
+)
+def test_revenue_ticks_are_labelled_without_overlap(revenues: list[float], scale: str) -> None:
+    got, spans = _labels(revenues)
+    assert got == scale
+    assert len(spans) >= 2
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
