@@ -1,26 +1,35 @@
-"""The JSON contract written in streaming chunks, its ``clients`` straight from the frame.
+"""The JSON contract written in streaming chunks, its ``clients`` by polars' JSON writer.
 
 ``json.dumps(analysis.to_contract(), indent=2)`` builds one dict per client and
 then runs the standard library's pure-Python encoder (the C encoder is only
 used without ``indent``) over every key and value: at 500,000 clients that is
-most of the command's time and memory. Here the head of the contract is
-written by :func:`_pretty` (the same text as :mod:`json`, by joins instead of
-token generators), and the ``clients`` array slice by slice
-(``chunk_rows`` clients at a time) from the polars frame: each column is turned
-into JSON texts once per slice (C-level ``repr`` and string escaping), and each
-client is one ``%``-template filled with its row. The template is derived from
-``json.dumps`` itself, so the text is the same, byte for byte, as
-``json.dumps(to_contract(), ensure_ascii=False, indent=2, allow_nan=False)``.
+most of the command's time and memory. Here the head of the contract (every
+key but ``clients``) is written by :func:`_pretty`, the same text as
+``json.dumps(..., ensure_ascii=False, indent=2, allow_nan=False)``, and the
+``clients`` array slice by slice (``chunk_rows`` clients at a time): each slice
+becomes a polars frame shaped like the contract's client objects (``reasons`` a
+list of structs, ``metrics`` a struct, the keys in the contract's order) and
+polars writes it as NDJSON, one compact client object per line, which becomes
+the array's items by turning the newlines into ``",\\n    "`` (a newline inside
+a string is escaped, so the only raw ones separate clients). No Python object
+is made per client or per value.
+
+The output parses to the same values as ``to_contract()`` (floats in their
+shortest round-trip form, integers as integers, dates as ISO strings, NaN
+metrics as ``null``), but is not the same text: every client is one line.
+An infinite metric, or a NaN or infinite reason value, raises ``ValueError`` as
+:func:`json.dumps` with ``allow_nan=False`` does.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import io
 import json
 import math
-import re
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO, get_args
+from typing import Any, BinaryIO, TextIO, cast, get_args
 
 import polars as pl
 
@@ -28,13 +37,20 @@ from cartera.result import ClientMetrics, PortfolioAnalysis
 from cartera.segments import reason_values
 from cartera.settings import Settings
 
-__all__ = ["CHUNK_ROWS", "client_chunks", "write_contract"]
+__all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "write_contract"]
 
-#: Clients per slice: a slice's texts take a few tens of MB at most.
-CHUNK_ROWS = 20_000
+#: Clients per slice: a slice's frame and text take a few tens of MB at most.
+CHUNK_ROWS = 50_000
 _METRICS = tuple(ClientMetrics.model_fields)
 _MARK = "\x00cartera-clients\x00"
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring
+#: Lists and objects with more members than this are written one compact member per line.
+WIDE = 100
+_compact: Callable[[Any], str] = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":")
+).encode
+#: Between two clients of the array: the contract's indentation, two levels deep.
+_SEPARATOR = b",\n    "
 
 
 def _dumps(data: Any) -> str:
@@ -62,26 +78,113 @@ def _kind(name: str) -> str:
     return "str"
 
 
-def _texts(series: pl.Series, kind: str) -> list[str]:
-    """One column as JSON value texts (``null`` for nulls; NaN is null for floats).
+_KINDS = {name: _kind(name) for name in _METRICS}
 
-    Columns without nulls are mapped by a C-level ``repr``/escape per value.
-    """
+
+def _metric(name: str) -> pl.Expr:
+    """One metric column as the contract types it (NaN is null for floats)."""
+    kind, column = _KINDS[name], pl.col(name)
     if kind == "float":
-        series = series.cast(pl.Float64).fill_nan(None)
-        if series.is_infinite().any():
-            _float_text(series.filter(series.is_infinite())[0])  # raises as json.dumps does
-        encode: Callable[[Any], str] = float.__repr__
-    elif kind == "int":
-        series, encode = series.cast(pl.Int64), int.__repr__
-    else:
-        if kind == "date":
-            series = series.cast(pl.Date).dt.to_string("%Y-%m-%d")
-        encode = _encode_str
-    values = series.to_list()
-    if not series.null_count():
-        return list(map(encode, values))
-    return ["null" if v is None else encode(v) for v in values]
+        return column.cast(pl.Float64).fill_nan(None)
+    if kind == "int":
+        return column.cast(pl.Int64)
+    if kind == "date":
+        return column.cast(pl.Date).dt.to_string("%Y-%m-%d")
+    return column.cast(pl.String)
+
+
+def _refuse_infinite(part: pl.DataFrame) -> None:
+    """Raise as ``json.dumps`` does when a float metric of ``part`` is infinite."""
+    floats = [name for name in _METRICS if _KINDS[name] == "float"]
+    found = part.select(pl.col(n).cast(pl.Float64).is_infinite().any() for n in floats).row(0)
+    for name, infinite in zip(floats, found, strict=True):
+        if infinite:
+            column = part[name].cast(pl.Float64)
+            _float_text(column.filter(column.is_infinite())[0])
+
+
+def _reasons(part: pl.DataFrame, numbers: dict[str, tuple[pl.Expr, float]]) -> pl.Series:
+    """Each client's ``reasons`` as a list of ``{code, value, threshold}`` structs.
+
+    ``part`` has ``reasons`` (comma-joined codes, in the contract's order) and the
+    columns :func:`reason_values` reads; the list keeps the codes' order and is
+    empty for a client without reasons.
+    """
+    values = {f"_v{i}": expr.cast(pl.Float64) for i, (expr, _) in enumerate(numbers.values())}
+    rows = part.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+        pl.col("reasons").cast(pl.String).fill_null("").str.split(",").alias("code"),
+        **values,
+    ).explode("code")
+    listed = pl.col("code") != ""
+    unknown = rows.filter(listed & ~pl.col("code").is_in(list(numbers)))
+    if unknown.height:
+        raise ValueError(f"Unknown reason code: {unknown['code'][0]!r}")
+    value = pl.lit(None, dtype=pl.Float64)
+    for i, code in reversed(list(enumerate(numbers))):
+        value = pl.when(pl.col("code") == code).then(pl.col(f"_v{i}")).otherwise(value)
+    thresholds = {code: threshold for code, (_, threshold) in numbers.items()}
+    rows = rows.select(
+        "_row",
+        "code",
+        value.alias("value"),
+        pl.col("code").replace_strict(thresholds, default=None, return_dtype=pl.Float64)
+        .alias("threshold"),
+    )  # fmt: skip
+    bad = rows.filter(listed & (pl.col("value").is_nan() | pl.col("value").is_infinite()))
+    if bad.height:
+        _float_text(bad["value"][0])  # raises as json.dumps does on the NaN or infinity
+    for _, threshold in numbers.values():
+        _float_text(threshold)
+    grouped = rows.group_by("_row", maintain_order=True).agg(
+        pl.struct("code", "value", "threshold").filter(listed).alias("reasons")
+    )
+    return grouped["reasons"]
+
+
+def _clients(part: pl.DataFrame, numbers: dict[str, tuple[pl.Expr, float]]) -> pl.DataFrame:
+    """``part`` shaped as the contract's client objects: one column per key, in order.
+
+    Output columns ``id, name, segment, action`` (strings), ``reasons`` (list of
+    structs), ``metrics`` (a struct of the :class:`ClientMetrics` fields, in order)
+    and ``image_candidate`` (always false, as :class:`ClientResult` defaults it).
+    """
+    _refuse_infinite(part)
+    return part.select(
+        *(pl.col(key).cast(pl.String) for key in ("id", "name", "segment", "action")),
+        _reasons(part, numbers).alias("reasons"),
+        pl.struct(*(_metric(name) for name in _METRICS)).alias("metrics"),
+        pl.lit(False).alias("image_candidate"),
+    )
+
+
+def client_chunks(
+    frame: pl.DataFrame, settings: Settings, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[bytes]:
+    """The contract's ``clients`` items as UTF-8 JSON, ``chunk_rows`` clients per chunk.
+
+    Parameters
+    ----------
+    frame
+        ``PortfolioAnalysis.clients_frame``: one row per client, sorted by rank,
+        with ``id, name, segment, action, reasons`` (comma-joined codes), the
+        :class:`ClientMetrics` columns and the columns :func:`reason_values` reads.
+    settings
+        The analysis settings (the reasons' thresholds).
+
+    Yields
+    ------
+    bytes
+        One compact JSON object per client, joined by ``",\\n    "`` inside a
+        chunk (the caller joins chunks the same way); no empty chunk.
+    """
+    numbers = reason_values(settings)
+    for part in frame.iter_slices(chunk_rows):
+        if not part.height:
+            continue
+        buffer = io.BytesIO()
+        _clients(part, numbers).write_ndjson(buffer)
+        yield buffer.getvalue().rstrip(b"\n").replace(b"\n", _SEPARATOR)
 
 
 def _scalar(value: Any) -> str:
@@ -97,11 +200,14 @@ def _scalar(value: Any) -> str:
 
 
 def _pretty(data: Any, level: int = 0) -> str:
-    """``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)``, ``level`` deep.
+    """``data`` as JSON indented two spaces per level, ``level`` deep (no NaN, UTF-8 text).
 
-    Written by joins rather than the standard library's token generators (which
-    ``indent`` forces to pure Python): the contract's head holds lists that grow
-    with the clients (the let-go alternatives, the clients of a recommendation).
+    The text of ``json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)``,
+    except that a list or object with more than :data:`WIDE` members (the ones
+    that grow with the clients: the let-go alternatives and names, the clients of
+    a recommendation) has one compact member per line, written by the standard
+    library's C encoder; written by joins rather than the token generators that
+    ``indent`` forces to pure Python.
     """
     if isinstance(data, dict):
         if not data:
@@ -109,90 +215,18 @@ def _pretty(data: Any, level: int = 0) -> str:
         if not all(isinstance(key, str) for key in data):  # json's key coercions
             return _dumps(data).replace("\n", "\n" + "  " * level)
         inner = "\n" + "  " * (level + 1)
-        items = (_encode_str(k) + ": " + _pretty(v, level + 1) for k, v in data.items())
+        if len(data) > WIDE:
+            items = (_encode_str(k) + ": " + _compact(v) for k, v in data.items())
+        else:
+            items = (_encode_str(k) + ": " + _pretty(v, level + 1) for k, v in data.items())
         return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
     if isinstance(data, list | tuple):
         if not data:
             return "[]"
         inner = "\n" + "  " * (level + 1)
-        items = (_pretty(v, level + 1) for v in data)
-        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+        members = map(_compact, data) if len(data) > WIDE else (_pretty(v, level + 1) for v in data)
+        return "[" + inner + ("," + inner).join(members) + "\n" + "  " * level + "]"
     return _scalar(data)
-
-
-def _template(level: int, sample: dict[str, Any]) -> str:
-    """The ``%s`` template of ``sample`` as ``json.dumps`` indents it ``level`` deep.
-
-    The sample's values are marker strings ``"\\x00<n>\\x00"``; each becomes a ``%s``.
-    """
-    text = _dumps(sample).replace("%", "%%")
-    text = text.replace("\n", "\n" + "  " * level)
-    return re.sub(r'"\\u0000\d+\\u0000"', "%s", text)
-
-
-def _marks(keys: tuple[str, ...], start: int = 0) -> dict[str, str]:
-    return {key: f"\x00{n}\x00" for n, key in enumerate(keys, start)}
-
-
-_CLIENT_KEYS = ("id", "name", "segment", "action", "reasons", "metrics", "image_candidate")
-_CLIENT = _template(2, {**_marks(_CLIENT_KEYS[:5]), "metrics": _marks(_METRICS, 7),
-                        "image_candidate": "\x006\x00"})  # fmt: skip
-_REASON = _template(4, _marks(("code", "value", "threshold")))
-_REASONS_OPEN, _REASONS_SEP, _REASONS_CLOSE = (
-    "[\n" + "  " * 4,
-    ",\n" + "  " * 4,
-    "\n" + "  " * 3 + "]",
-)
-
-
-def _reasons(codes: list[str], numbers: dict[str, tuple[list[float], str]]) -> list[str]:
-    """The ``reasons`` arrays' texts, one per client (``[]`` when it has none)."""
-    out: list[str] = []
-    for i, listed in enumerate(codes):
-        if not listed:
-            out.append("[]")
-            continue
-        items = [
-            _REASON % (_encode_str(code), _float_text(numbers[code][0][i]), numbers[code][1])
-            for code in listed.split(",")
-            if code
-        ]
-        out.append(_REASONS_OPEN + _REASONS_SEP.join(items) + _REASONS_CLOSE if items else "[]")
-    return out
-
-
-def client_chunks(
-    frame: pl.DataFrame, settings: Settings, *, chunk_rows: int = CHUNK_ROWS
-) -> Iterator[str]:
-    """The contract's ``clients`` items as JSON texts, ``chunk_rows`` clients per string.
-
-    Parameters
-    ----------
-    frame
-        ``PortfolioAnalysis.clients_frame``: one row per client, sorted by rank,
-        with ``id, name, segment, action, reasons`` (comma-joined codes), the
-        :class:`ClientMetrics` columns and the columns :func:`reason_values` reads.
-    settings
-        The analysis settings (the reasons' thresholds).
-
-    Yields
-    ------
-    str
-        Items indented for the contract's ``clients`` array, joined by ``",\\n    "``
-        inside a chunk; the caller joins chunks the same way.
-    """
-    numbers = reason_values(settings)
-    kinds = {name: _kind(name) for name in _METRICS}
-    for part in frame.iter_slices(chunk_rows):
-        reason_numbers = {  # raw: a NaN value fails as it does in json.dumps
-            code: (part.select(expr.cast(pl.Float64)).to_series().to_list(), _float_text(threshold))
-            for code, (expr, threshold) in numbers.items()
-        }
-        columns = [_texts(part[key], "str") for key in _CLIENT_KEYS[:4]]
-        columns.append(_reasons(part["reasons"].fill_null("").to_list(), reason_numbers))
-        columns.extend(_texts(part[name], kinds[name]) for name in _METRICS)
-        columns.append(["false"] * part.height)  # the template's order: metrics, then this
-        yield ",\n    ".join(_CLIENT % row for row in zip(*columns, strict=True))
 
 
 def _head(analysis: PortfolioAnalysis) -> str:
@@ -212,15 +246,27 @@ def _head(analysis: PortfolioAnalysis) -> str:
     return _pretty(data)
 
 
+def _binary(out: TextIO) -> BinaryIO | None:
+    """``out``'s binary buffer when ``out`` encodes UTF-8 (flushed first), else ``None``."""
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is None or not encoding or codecs.lookup(encoding).name != "utf-8":
+        return None
+    out.flush()  # what was written as text goes first
+    return cast(BinaryIO, buffer)
+
+
 def write_contract(
     analysis: PortfolioAnalysis, out: TextIO, *, chunk_rows: int = CHUNK_ROWS
 ) -> None:
-    """Write ``analysis``' JSON contract to ``out`` as ``print_json`` would, plus a newline.
+    """Write ``analysis``' JSON contract to ``out``, plus a newline.
 
-    The text equals ``json.dumps(analysis.to_contract(), ensure_ascii=False,
-    indent=2, allow_nan=False) + "\\n"``; memory beyond the analysis is one
-    slice of ``chunk_rows`` clients. Raises ``ValueError`` on an infinite or
-    NaN reason value, as :func:`json.dumps` does.
+    The text parses to ``analysis.to_contract()``: the head is indented as
+    ``json.dumps(..., indent=2)`` indents it, and the ``clients`` array holds one
+    compact object per line. Memory beyond the analysis is one slice of
+    ``chunk_rows`` clients. Raises ``ValueError`` on an infinite metric or an
+    infinite or NaN reason value, as :func:`json.dumps` does. A result built
+    from objects (no clients frame) is written whole, as ``json.dumps`` would.
     """
     settings = analysis._settings
     if analysis._frame is None or settings is None:  # built from objects: nothing to stream
@@ -230,12 +276,14 @@ def write_contract(
     mark = "[\n    " + _encode_str(_MARK) + "\n  ]"
     before, after = head.split(mark)
     out.write(before)
+    binary = _binary(out)
+    write = binary.write if binary else lambda data: out.write(data.decode("utf-8"))
     first = True
     for chunk in client_chunks(analysis.clients_frame, settings, chunk_rows=chunk_rows):
-        if not chunk:
-            continue
-        out.write("[\n    " if first else ",\n    ")
-        out.write(chunk)
+        write(b"[\n    " if first else _SEPARATOR)
+        write(chunk)
         first = False
-    out.write("[]" if first else "\n  ]")
-    out.write(after + "\n")
+    write(b"[]" if first else b"\n  ]")
+    write((after + "\n").encode("utf-8"))
+    if binary:
+        binary.flush()

@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
         if fmt == "json":
             from cartera.contract_stream import write_contract
 
-            # the same text as print_json(analysis.to_contract()), without per-client dicts
+            # parses to print_json(analysis.to_contract())'s, without per-client objects
             write_contract(analysis, sys.stdout)
             sys.stdout.flush()
             return
