@@ -106,6 +106,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_demo.py --lines 10000000 --clients 200000
 	$(PY) benchmarks/bench_commands.py --clients 100000 --lines 2000000 --repeat 3 --fresh
 	$(PY) benchmarks/bench_commands.py --clients 500000 --lines 10000000 --repeat 2 --cluster
+	$(PY) benchmarks/bench_json.py --repeat 3 \
+	  --workspace $${TMPDIR:-/tmp}/cartera-bench/500000-10000000/ws
 	$(PY) benchmarks/bench_whatif.py --clients 10000 --lines 110000 --repeat 30 --write
 	$(PY) benchmarks/bench_whatif.py --clients 500000 --lines 5500000 --repeat 20 \
 		--out benchmarks/results/web_whatif_500k.md --write

@@ -13,6 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = [
     "commands",
+    "json_contract",
+    "json_writer",
     "import",
     "import_scale",
     "analysis",

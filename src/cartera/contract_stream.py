@@ -28,7 +28,9 @@ import datetime as dt
 import io
 import json
 import math
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, BinaryIO, TextIO, cast, get_args
 
 import polars as pl
@@ -49,6 +51,8 @@ WIDE = 100
 _compact: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":")
 ).encode
+#: Threads encoding slices of clients while the previous one is written.
+WORKERS = 2
 #: Between two clients of the array: the contract's indentation, two levels deep.
 _SEPARATOR = b",\n    "
 
@@ -158,6 +162,13 @@ def _clients(part: pl.DataFrame, numbers: dict[str, tuple[pl.Expr, float]]) -> p
     )
 
 
+def _encoded(part: pl.DataFrame, numbers: dict[str, tuple[pl.Expr, float]]) -> bytes:
+    """``part``'s clients as compact JSON objects joined by :data:`_SEPARATOR` (UTF-8)."""
+    buffer = io.BytesIO()
+    _clients(part, numbers).write_ndjson(buffer)
+    return buffer.getvalue().rstrip(b"\n").replace(b"\n", _SEPARATOR)
+
+
 def client_chunks(
     frame: pl.DataFrame, settings: Settings, *, chunk_rows: int = CHUNK_ROWS
 ) -> Iterator[bytes]:
@@ -176,15 +187,21 @@ def client_chunks(
     ------
     bytes
         One compact JSON object per client, joined by ``",\\n    "`` inside a
-        chunk (the caller joins chunks the same way); no empty chunk.
+        chunk (the caller joins chunks the same way); no empty chunk, in order.
+        :data:`WORKERS` threads encode the next slices while the caller writes
+        one (polars releases the interpreter lock), so at most ``WORKERS + 1``
+        slices' texts exist at a time.
     """
     numbers = reason_values(settings)
-    for part in frame.iter_slices(chunk_rows):
-        if not part.height:
-            continue
-        buffer = io.BytesIO()
-        _clients(part, numbers).write_ndjson(buffer)
-        yield buffer.getvalue().rstrip(b"\n").replace(b"\n", _SEPARATOR)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        pending: deque[Future[bytes]] = deque()
+        for part in frame.iter_slices(chunk_rows):
+            if part.height:
+                pending.append(pool.submit(_encoded, part, numbers))
+            if len(pending) > WORKERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _scalar(value: Any) -> str:

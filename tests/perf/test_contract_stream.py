@@ -301,3 +301,9 @@ def test_pretty_rejects_what_json_rejects(bad: float) -> None:
 def test_pretty_coerces_keys_like_json() -> None:
     data = {"x": {1: "a", 2.5: None, False: [()]}}
     assert _pretty(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_the_docs_state_the_layout() -> None:
+    docs = (SCHEMA.parents[1] / "json-contract.md").read_text(encoding="utf-8")
+    assert f"more than {WIDE} members" in " ".join(docs.split())
+    assert "one compact client object per line" in " ".join(docs.split())
