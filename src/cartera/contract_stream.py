@@ -42,7 +42,7 @@ from cartera.settings import Settings
 __all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "write_contract"]
 
 #: Clients per slice: a slice's frame and text take a few tens of MB at most.
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 _METRICS = tuple(ClientMetrics.model_fields)
 _MARK = "\x00cartera-clients\x00"
 _encode_str: Callable[[str], str] = json.encoder.encode_basestring
