@@ -39,7 +39,7 @@ from cartera.result import ClientMetrics, PortfolioAnalysis
 from cartera.segments import reason_values
 from cartera.settings import Settings
 
-__all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "write_contract"]
+__all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "contract_parts", "write_contract"]
 
 #: Clients per slice: a slice's frame and text take a few tens of MB at most.
 CHUNK_ROWS = 20_000
@@ -273,6 +273,29 @@ def _binary(out: TextIO) -> BinaryIO | None:
     return cast(BinaryIO, buffer)
 
 
+def contract_parts(analysis: PortfolioAnalysis, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """``analysis``' JSON contract as UTF-8 parts, the last one ending in a newline.
+
+    The parts joined are the text :func:`write_contract` writes: the head, then
+    the ``clients`` array ``chunk_rows`` clients at a time, then the tail. The web
+    API streams them, so a response holds one slice of clients at a time. Raises
+    ``ValueError`` (while iterating) as :func:`write_contract` does.
+    """
+    settings = analysis._settings
+    if analysis._frame is None or settings is None:  # built from objects: nothing to stream
+        yield (_pretty(analysis.to_contract()) + "\n").encode("utf-8")
+        return
+    head = _head(analysis)
+    mark = "[\n    " + _encode_str(_MARK) + "\n  ]"
+    before, after = head.split(mark)
+    yield before.encode("utf-8")
+    first = True
+    for chunk in client_chunks(analysis.clients_frame, settings, chunk_rows=chunk_rows):
+        yield (b"[\n    " if first else _SEPARATOR) + chunk
+        first = False
+    yield (b"[]" if first else b"\n  ]") + (after + "\n").encode("utf-8")
+
+
 def write_contract(
     analysis: PortfolioAnalysis, out: TextIO, *, chunk_rows: int = CHUNK_ROWS
 ) -> None:
@@ -285,22 +308,9 @@ def write_contract(
     infinite or NaN reason value, as :func:`json.dumps` does. A result built
     from objects (no clients frame) is written whole, as ``json.dumps`` would.
     """
-    settings = analysis._settings
-    if analysis._frame is None or settings is None:  # built from objects: nothing to stream
-        out.write(_pretty(analysis.to_contract()) + "\n")
-        return
-    head = _head(analysis)
-    mark = "[\n    " + _encode_str(_MARK) + "\n  ]"
-    before, after = head.split(mark)
-    out.write(before)
     binary = _binary(out)
     write = binary.write if binary else lambda data: out.write(data.decode("utf-8"))
-    first = True
-    for chunk in client_chunks(analysis.clients_frame, settings, chunk_rows=chunk_rows):
-        write(b"[\n    " if first else _SEPARATOR)
-        write(chunk)
-        first = False
-    write(b"[]" if first else b"\n  ]")
-    write((after + "\n").encode("utf-8"))
+    for part in contract_parts(analysis, chunk_rows=chunk_rows):
+        write(part)
     if binary:
         binary.flush()

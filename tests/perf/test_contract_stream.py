@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cartera.analysis import analyze
-from cartera.contract_stream import WIDE, _pretty, client_chunks, write_contract
+from cartera.contract_stream import WIDE, _pretty, client_chunks, contract_parts, write_contract
 from cartera.demo import write_demo
 from cartera.io import import_files
 from cartera.result import ClientMetrics, PortfolioAnalysis, ReasonCode
@@ -72,6 +72,14 @@ def test_same_values_as_json_dumps(analysis: PortfolioAnalysis, chunk_rows: int)
     assert any(c["reasons"] for c in parsed["clients"])  # the reasons' layout is covered
     assert any(not c["reasons"] for c in parsed["clients"])
     assert streamed.endswith("}\n")
+
+
+@pytest.mark.parametrize("chunk_rows", [7, 150, 151])
+def test_parts_are_the_written_text(analysis: PortfolioAnalysis, chunk_rows: int) -> None:
+    """What the web API streams, part by part, is what the command writes."""
+    parts = list(contract_parts(analysis, chunk_rows=chunk_rows))
+    assert b"".join(parts).decode("utf-8") == _streamed(analysis, chunk_rows)
+    assert len(parts) == 2 + -(-150 // chunk_rows)  # head, one part per slice, tail
 
 
 def test_one_client_per_line(analysis: PortfolioAnalysis) -> None:

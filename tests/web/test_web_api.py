@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
@@ -66,7 +68,11 @@ def test_bad_and_revoked_tokens_get_401(firm_app: FirmApp) -> None:
 
 
 def test_analysis_is_the_json_contract(api: TestClient, firm_app: FirmApp) -> None:
-    data = api.get("/api/v1/firms/alfa/analysis").json()
+    response = api.get("/api/v1/firms/alfa/analysis")
+    assert response.headers["content-type"] == "application/json"
+    data = response.json()
+    schema = Path(__file__).resolve().parents[2] / "docs" / "schema" / "analysis.schema.json"
+    jsonschema.validate(data, json.loads(schema.read_text(encoding="utf-8")))
     from cartera.result import SCHEMA_VERSION
 
     assert data["schema"] == SCHEMA_VERSION == 2

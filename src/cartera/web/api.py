@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from cartera.contract_stream import contract_parts
 from cartera.errors import CarteraError
 from cartera.store import people, runs
 from cartera.web.analyses import FirmAnalysis
@@ -104,9 +105,16 @@ def _routes(api: FastAPI, state: AppState) -> None:
             raise
         return {"id": run.id, "status": run.status, "files": run.files, "manifest": run.manifest}
 
-    @api.get("/firms/{firm}/analysis", summary="The analysis (JSON contract)")
-    def analysis(session: Db, ctx: Reader) -> dict[str, Any]:
-        return _analysis(state, session, ctx).analysis.to_contract()
+    @api.get(
+        "/firms/{firm}/analysis",
+        summary="The analysis (JSON contract)",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+    )
+    def analysis(session: Db, ctx: Reader) -> StreamingResponse:
+        # Streamed slice by slice (one slice of clients in memory), not one dict per client.
+        parts = contract_parts(_analysis(state, session, ctx).analysis)
+        return StreamingResponse(parts, media_type="application/json")
 
     @api.get("/firms/{firm}/clients", summary="Clients, filtered, sorted and paged")
     def clients(
