@@ -53,7 +53,7 @@ def test_rows_xml_form() -> None:
     assert xml == (
         '<row r="10"><c r="A10" s="3"><v>2.5</v></c>'
         '<c r="B10" s="4" t="inlineStr"><is><t>a&lt;b</t></is></c></row>'
-    )
+    ).encode()
 
 
 def test_needs_constant_memory(tmp_path: Path) -> None:
