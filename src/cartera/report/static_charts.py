@@ -15,7 +15,7 @@ from typing import Any
 
 from cartera.errors import MissingExtraError
 from cartera.i18n import fmt_money, fmt_pct
-from cartera.report.charts import whale_range
+from cartera.report.charts import stress_range, whale_range
 from cartera.report.palette import ACCENT, BAD, GOOD, GRID, MUTED, SEGMENT_COLOURS
 from cartera.report.view_parts import ChartData
 
@@ -195,17 +195,34 @@ def _stress(ax: Axes, data: ChartData, fmt: Any) -> None:
     xs, ys = zip(*data.stress, strict=True)
     width = (xs[1] - xs[0]) * 0.95 if len(xs) > 1 else 1.0
     ax.bar(xs, ys, width=width, color=[BAD if x < 0 else ACCENT for x in xs])
+    low, high, today_inside = stress_range(data)
     for value, label, colour, style in (
         (data.stress_p5, t["p5"], BAD, "--"),
         (data.stress_expected, t["expected"], ACCENT, ":"),
         (data.stress_baseline, t["baseline"], GOOD, ":"),
     ):
-        if value is not None:
-            ax.axvline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
+        if value is None:
+            continue
+        if value is data.stress_baseline and not today_inside:
+            # Far beyond the simulated years: named at the edge, not drawn (stress_range).
+            text = f"{label}: {fmt_money(value, data.currency, digits=0)}"
+            right = value > high
+            ax.annotate(
+                f"{text} →" if right else f"← {text}",
+                xy=(0.99 if right else 0.01, 0.97),
+                xycoords="axes fraction",
+                ha="right" if right else "left",
+                va="top",
+                color=colour,
+                fontsize=7,
+            )
+            continue
+        ax.axvline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
+    ax.set_xlim(low, high)
     ax.xaxis.set_major_formatter(fmt(_money_fmt(data)))
     ax.yaxis.set_major_formatter(fmt(_pct_fmt))
     ax.tick_params(axis="x", labelsize=7, rotation=15)
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
 
 
 _DRAW = {
