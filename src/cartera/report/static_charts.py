@@ -236,21 +236,51 @@ _DRAW = {
 }
 
 
+#: Left margin (share of the figure's width) for tick labels of up to 6 characters; each
+#: more character of the widest y label takes ~0.0125 (8-point labels on 5.6 inches).
+LEFT, LEFT_PER_CHAR = 0.15, 0.0125
+
+
+def _fit_left_margin(fig: Any, ax: Axes, formatter: Any) -> None:
+    """Widen the left margin to the widest y tick label (and the axis title, if any).
+
+    The margins are fixed (a constrained layout would double the drawing time), and at
+    500,000 clients the money axes read ``800.000.000 €``: cut at the page's edge.
+    """
+    fmt = ax.yaxis.get_major_formatter()
+    if not isinstance(fmt, formatter):
+        return
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    widest = max((len(fmt(t, i)) for i, t in enumerate(ticks)), default=0)
+    title = 0.04 if ax.get_ylabel() else 0.0
+    left = max(LEFT, 0.03 + LEFT_PER_CHAR * widest + title)
+    if left > LEFT:
+        fig.subplots_adjust(left=left)
+
+
+def figure(data: ChartData, key: str) -> Any:
+    """The matplotlib figure of chart ``key`` (``pareto``, ``stress``…), not yet drawn."""
+    _matplotlib_mod, figure_cls, formatter = _matplotlib()
+    fig = figure_cls(figsize=(WIDTH, HEIGHT))
+    # Fixed margins: a constrained layout would double the drawing time.
+    fig.subplots_adjust(left=LEFT, right=0.97, top=0.95, bottom=0.2)
+    ax = fig.add_subplot()
+    _style(ax)
+    _DRAW[key](ax, data, formatter)
+    _fit_left_margin(fig, ax, formatter)
+    return fig
+
+
 def svg_figures(data: ChartData, ids: list[str]) -> dict[str, str]:
     """``{chart id: SVG text}`` for the charts named ``chart-<key>`` in ``ids``."""
-    matplotlib, figure_cls, formatter = _matplotlib()
+    matplotlib, _figure_cls, _formatter = _matplotlib()
     out: dict[str, str] = {}
     for cid in ids:
-        key = cid.removeprefix("chart-")
         with matplotlib.rc_context(
             {"svg.fonttype": "none", "svg.hashsalt": cid, "font.family": "DejaVu Sans"}
         ):
-            fig = figure_cls(figsize=(WIDTH, HEIGHT))
-            # Fixed margins: a constrained layout would double the drawing time.
-            fig.subplots_adjust(left=0.15, right=0.97, top=0.95, bottom=0.2)
-            ax = fig.add_subplot()
-            _style(ax)
-            _DRAW[key](ax, data, formatter)
+            fig = figure(data, cid.removeprefix("chart-"))
             buf = io.StringIO()
             fig.savefig(buf, format="svg")
         svg = buf.getvalue()
