@@ -10,6 +10,7 @@ matplotlib is part of the ``pdf`` extra; without it a clear error says so.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -180,8 +181,13 @@ def _worst(ax: Axes, data: ChartData, fmt: Any) -> None:
     assert data.worst is not None
     client, now, after = data.worst
     values = [now or 0.0, after or 0.0]
+    # A client's name can be long: wrapped, it stays under its bar instead of off the page.
+    labels = [
+        textwrap.fill(t["profit_now"], 32),
+        textwrap.fill(t["profit_after"].format(client=client), 32),
+    ]
     ax.bar(
-        [t["profit_now"], t["profit_after"].format(client=client)],
+        labels,
         values,
         color=[GOOD if v >= 0 else BAD for v in values],
         width=0.5,
@@ -219,9 +225,13 @@ def _stress(ax: Axes, data: ChartData, fmt: Any) -> None:
             continue
         ax.axvline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
     ax.set_xlim(low, high)
-    ax.xaxis.set_major_formatter(fmt(_money_fmt(data)))
     ax.yaxis.set_major_formatter(fmt(_pct_fmt))
-    ax.tick_params(axis="x", labelsize=7, rotation=15)
+    # Slanted money labels end at their tick, so the last one stays on the page.
+    money = _money_fmt(data)
+    ticks = [x for x in ax.get_xticks() if low <= x <= high]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([money(x, None) for x in ticks], rotation=15, ha="right",
+                       rotation_mode="anchor", fontsize=7)  # fmt: skip
     ax.legend(fontsize=7, frameon=False, loc="upper left")
 
 
@@ -264,7 +274,7 @@ def figure(data: ChartData, key: str) -> Any:
     _matplotlib_mod, figure_cls, formatter = _matplotlib()
     fig = figure_cls(figsize=(WIDTH, HEIGHT))
     # Fixed margins: a constrained layout would double the drawing time.
-    fig.subplots_adjust(left=LEFT, right=0.97, top=0.95, bottom=0.2)
+    fig.subplots_adjust(left=LEFT, right=0.96, top=0.95, bottom=0.2)
     ax = fig.add_subplot()
     _style(ax)
     _DRAW[key](ax, data, formatter)
