@@ -148,6 +148,15 @@ def main() -> None:
     write(args, runs, parts, started, load_before)
 
 
+def _counts(workspace: Path) -> str:
+    """``500,000 clients / 10,128,993 lines`` from the workspace's manifest."""
+    import json
+
+    tables = json.loads((workspace / "manifest.json").read_text("utf-8"))["tables"]
+    rows = {name: t.get("rows_written", 0) for name, t in tables.items()}
+    return f"{rows.get('clients', 0):,} clients / {rows.get('documents', 0):,} lines"
+
+
 def write(
     args: argparse.Namespace,
     runs: dict[str, list[tuple[float, float, float, float, float]]],
@@ -155,7 +164,11 @@ def write(
     started: str,
     load_before: tuple[float, float, float],
 ) -> None:
-    size = f"{args.clients:,} clients / {args.lines:,} lines" if not args.workspace else "reused"
+    size = (
+        f"{args.clients:,} clients / {args.lines:,} lines"
+        if not args.workspace
+        else f"the imported workspace {args.workspace}: {_counts(args.workspace)}"
+    )
     load = os.getloadavg()
     rounds = min(len(v) for v in runs.values())
     lines = [
