@@ -81,3 +81,65 @@ def test_aging_labels_get_room_for_their_tilt(analysis: PortfolioAnalysis) -> No
     figure = aging_chart(chart_data(analysis, None))
     assert figure["layout"]["xaxis"]["automargin"] is True
     assert figure["data"][0]["x"][-1] == "Más de 120 días"
+
+
+def _stress_data(analysis: PortfolioAnalysis, stress, today: float):  # type: ignore[no-untyped-def]
+    """The chart data of a histogram of 40 bins from 470 to 478 (million) and ``today``."""
+    from dataclasses import replace
+
+    data = chart_data(analysis, stress)
+    bins = [(470e6 + 0.2e6 * (i + 0.5), 1 / 40) for i in range(40)]
+    return replace(data, stress=bins, stress_p5=471e6, stress_expected=474e6,
+                   stress_baseline=today)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("today", "inside"),
+    [
+        (486e6, True),  # exactly one band's width (8 million) beyond the band: drawn
+        (486.01e6, False),  # just beyond: named at the edge
+        (815e6, False),  # 500,000 clients: today 340 million above the simulated years
+        (462e6, True),  # one width below
+        (461.99e6, False),
+    ],
+)
+def test_stress_axis_keeps_the_histogram_readable(
+    analysis: PortfolioAnalysis, stress, today: float, inside: bool
+) -> None:
+    from cartera.report.charts import stress_chart, stress_range
+
+    data = _stress_data(analysis, stress, today)
+    low, high, drawn = stress_range(data)
+    assert drawn is inside
+    assert low < 470e6 and high > 478e6
+    assert (low <= today <= high) is inside
+    fig = stress_chart(data)
+    assert fig["layout"]["xaxis"]["range"] == [low, high]
+    lines = [s["x0"] for s in fig["layout"]["shapes"]]
+    assert lines == ([471e6, 474e6, today] if inside else [471e6, 474e6])
+    notes = {n["text"].strip("→← "): n for n in fig["layout"]["annotations"]}
+    p5, expected = (notes[data.text[k]] for k in ("p5", "expected"))
+    assert (p5["xanchor"], expected["xanchor"]) == ("right", "left")  # never on each other
+    if not inside:
+        edge = next(n for n in fig["layout"]["annotations"] if n.get("xref") == "paper")
+        assert edge["x"] == (1.0 if today > high else 0.0)
+        assert ("→" in edge["text"]) is (today > high)
+
+
+def test_pdf_stress_axis_matches(analysis: PortfolioAnalysis, stress) -> None:  # type: ignore[no-untyped-def]
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from cartera.report.charts import stress_range
+    from cartera.report.static_charts import _stress
+
+    data = _stress_data(analysis, stress, 815e6)
+    ax = Figure().add_subplot()
+    _stress(ax, data, FuncFormatter)
+    low, high, _inside = stress_range(data)
+    assert ax.get_xlim() == pytest.approx((low, high))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        data.text["p5"],
+        data.text["expected"],
+    ]
+    assert any("→" in t.get_text() for t in ax.texts)

@@ -51,8 +51,8 @@ def test_rows_xml_form() -> None:
     frame = pl.DataFrame({"v": [2.5], "t": ["a<b"]})
     xml = rows_xml(frame, [("v", "number", 3), ("t", "text", 4)], 9)
     assert xml == (
-        '<row r="10"><c r="A10" s="3"><v>2.5</v></c>'
-        '<c r="B10" s="4" t="inlineStr"><is><t>a&lt;b</t></is></c></row>'
+        b'<row r="10"><c r="A10" s="3"><v>2.5</v></c>'
+        b'<c r="B10" s="4" t="inlineStr"><is><t>a&lt;b</t></is></c></row>'
     )
 
 

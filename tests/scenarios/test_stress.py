@@ -289,12 +289,15 @@ def test_without_fixed_costs_the_stress_speaks_of_contribution_not_profit() -> N
     assert "Chance of a loss" in some and "Profit today" in some
 
 
-def test_a_scenario_wider_than_a_step_is_summed_over_column_tiles() -> None:
-    # 230,000 clients: one scenario's product is past STEP_MULTIPLY_ADDS, so it is summed
-    # over column tiles; the profits equal the full draws' (as in the replay test above).
+def test_a_portfolio_wider_than_a_tile_is_summed_over_column_tiles() -> None:
+    # One client more than a tile (its last column tile is 3 clients and one padding
+    # column wide) and one scenario more than a step: the profits equal the full draws'.
     from dataclasses import replace
 
-    n, scenarios = 230_000, 6
+    from cartera.scenarios.stress import TILE_COLUMNS, TILE_ROWS
+
+    n, scenarios = TILE_COLUMNS + 3, TILE_ROWS + 1
+    width = TILE_COLUMNS + 4
     rng = np.random.default_rng(3)
     base = stress_inputs(_random_frame(8), _settings(fixed=0.0))
     inputs = replace(
@@ -306,6 +309,9 @@ def test_a_scenario_wider_than_a_step_is_summed_over_column_tiles() -> None:
     sim = simulate(inputs, scenarios, seed=6)
     t = np.minimum(np.round(inputs.leave * 65536), 65535).astype(np.uint16)
     stream = np.random.PCG64(np.random.SeedSequence(6).spawn(1)[0])
-    left = stream.random_raw(scenarios * n // 4).view(np.uint16).reshape(scenarios, n) < t
+    draws = stream.random_raw(scenarios * width // 4).view(np.uint16).reshape(scenarios, width)
+    left = draws[:, :n] < t
     expected = inputs.contribution.sum() - left.astype(np.float64) @ inputs.contribution
     np.testing.assert_allclose(sim.profit, expected, rtol=1e-6)
+    margin = inputs.margin.sum() - left.astype(np.float64) @ inputs.margin
+    np.testing.assert_allclose(sim.margin, margin, rtol=1e-6)

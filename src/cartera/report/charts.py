@@ -350,6 +350,29 @@ def worst_chart(data: ChartData) -> Fig:
     return {"data": traces, "layout": layout}
 
 
+def stress_range(data: ChartData) -> tuple[float, float, bool]:
+    """The x range of the stress histogram and whether today's profit is drawn inside it.
+
+    A large portfolio's simulated years spread over a narrow band far from today's profit
+    (500,000 clients: a few million wide, 340 million below today): an axis reaching
+    today would squeeze the histogram into one bar. When today lies more than the band's
+    own width beyond it, the axis covers the band (and the worst-5% and expected lines)
+    and today is named at the edge instead.
+    """
+    xs = [x for x, _y in data.stress]
+    width = xs[1] - xs[0] if len(xs) > 1 else max(1.0, abs(xs[0]) * 0.01)
+    lines = [v for v in (data.stress_p5, data.stress_expected) if v is not None]
+    low = min(xs[0] - width / 2, *lines)
+    high = max(xs[-1] + width / 2, *lines)
+    span = high - low
+    today = data.stress_baseline
+    inside = today is None or not math.isfinite(today) or low - span <= today <= high + span
+    if inside and today is not None and math.isfinite(today):
+        low, high = min(low, today), max(high, today)
+    pad = (high - low) * 0.04
+    return low - pad, high + pad, inside
+
+
 def stress_chart(data: ChartData) -> Fig:
     """Histogram of simulated yearly profit with the worst-5% line."""
     t = data.text
@@ -366,27 +389,40 @@ def stress_chart(data: ChartData) -> Fig:
             "name": t["stress_axis"],
         }
     ]
+    low, high, today_inside = stress_range(data)
     shapes, notes = [], []
-    for value, label, colour, dash in (
-        (data.stress_p5, t["p5"], BAD, "dash"),
-        (data.stress_expected, t["expected"], ACCENT, "dot"),
-        (data.stress_baseline, t["baseline"], GOOD, "dot"),
+    # The worst 5% is named left of its line and the expected year right of its own, so the
+    # two never overlap however close they are; today goes one line lower.
+    for value, label, colour, dash, side, shift in (
+        (data.stress_p5, t["p5"], BAD, "dash", "right", 0),
+        (data.stress_expected, t["expected"], ACCENT, "dot", "left", 0),
+        (data.stress_baseline, t["baseline"], GOOD, "dot", "left", -16),
     ):
         if value is None or not math.isfinite(value):
             continue
-        shapes.append(_vline(value, colour, dash))
-        notes.append(
-            {
-                "x": value,
-                "y": 1.0,
-                "yref": "paper",
-                "text": label,
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"color": colour},
+        note = {
+            "x": value,
+            "y": 1.0,
+            "yref": "paper",
+            "text": label,
+            "showarrow": False,
+            "xanchor": side,
+            "yanchor": "bottom",
+            "yshift": shift,
+            "font": {"color": colour},
+        }
+        if value is data.stress_baseline and not today_inside:
+            arrow = "→" if value > high else "←"
+            text = f"{label}: {fmt_money(value, data.currency, digits=0)}"
+            note |= {
+                "x": 1.0 if value > high else 0.0,
+                "xref": "paper",
+                "text": f"{text} {arrow}" if value > high else f"{arrow} {text}",
+                "xanchor": "right" if value > high else "left",
             }
-        )
+        else:
+            shapes.append(_vline(value, colour, dash))
+        notes.append(note)
     layout = _layout(
         data,
         t["stress"],
@@ -394,7 +430,7 @@ def stress_chart(data: ChartData) -> Fig:
         bargap=0.02,
         shapes=shapes,
         annotations=notes,
-        xaxis=_money_axis(data, t["profit"]),
+        xaxis=_money_axis(data, t["profit"], range=[low, high]),
         yaxis=_axis(t["stress_axis"], tickformat=".0%"),
     )
     return {"data": traces, "layout": layout}

@@ -10,12 +10,13 @@ matplotlib is part of the ``pdf`` extra; without it a clear error says so.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from cartera.errors import MissingExtraError
 from cartera.i18n import fmt_money, fmt_pct
-from cartera.report.charts import whale_range
+from cartera.report.charts import stress_range, whale_range
 from cartera.report.palette import ACCENT, BAD, GOOD, GRID, MUTED, SEGMENT_COLOURS
 from cartera.report.view_parts import ChartData
 
@@ -180,8 +181,13 @@ def _worst(ax: Axes, data: ChartData, fmt: Any) -> None:
     assert data.worst is not None
     client, now, after = data.worst
     values = [now or 0.0, after or 0.0]
+    # A client's name can be long: wrapped, it stays under its bar instead of off the page.
+    labels = [
+        textwrap.fill(t["profit_now"], 32),
+        textwrap.fill(t["profit_after"].format(client=client), 32),
+    ]
     ax.bar(
-        [t["profit_now"], t["profit_after"].format(client=client)],
+        labels,
         values,
         color=[GOOD if v >= 0 else BAD for v in values],
         width=0.5,
@@ -195,17 +201,38 @@ def _stress(ax: Axes, data: ChartData, fmt: Any) -> None:
     xs, ys = zip(*data.stress, strict=True)
     width = (xs[1] - xs[0]) * 0.95 if len(xs) > 1 else 1.0
     ax.bar(xs, ys, width=width, color=[BAD if x < 0 else ACCENT for x in xs])
+    low, high, today_inside = stress_range(data)
     for value, label, colour, style in (
         (data.stress_p5, t["p5"], BAD, "--"),
         (data.stress_expected, t["expected"], ACCENT, ":"),
         (data.stress_baseline, t["baseline"], GOOD, ":"),
     ):
-        if value is not None:
-            ax.axvline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
-    ax.xaxis.set_major_formatter(fmt(_money_fmt(data)))
+        if value is None:
+            continue
+        if value is data.stress_baseline and not today_inside:
+            # Far beyond the simulated years: named at the edge, not drawn (stress_range).
+            text = f"{label}: {fmt_money(value, data.currency, digits=0)}"
+            right = value > high
+            ax.annotate(
+                f"{text} →" if right else f"← {text}",
+                xy=(0.99 if right else 0.01, 0.97),
+                xycoords="axes fraction",
+                ha="right" if right else "left",
+                va="top",
+                color=colour,
+                fontsize=7,
+            )
+            continue
+        ax.axvline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
+    ax.set_xlim(low, high)
     ax.yaxis.set_major_formatter(fmt(_pct_fmt))
-    ax.tick_params(axis="x", labelsize=7, rotation=15)
-    ax.legend(fontsize=7, frameon=False)
+    # Slanted money labels end at their tick, so the last one stays on the page.
+    money = _money_fmt(data)
+    ticks = [x for x in ax.get_xticks() if low <= x <= high]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([money(x, None) for x in ticks], rotation=15, ha="right",
+                       rotation_mode="anchor", fontsize=7)  # fmt: skip
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
 
 
 _DRAW = {
@@ -219,21 +246,51 @@ _DRAW = {
 }
 
 
+#: Left margin (share of the figure's width) for tick labels of up to 6 characters; each
+#: more character of the widest y label takes ~0.0125 (8-point labels on 5.6 inches).
+LEFT, LEFT_PER_CHAR = 0.15, 0.0125
+
+
+def _fit_left_margin(fig: Any, ax: Axes, formatter: Any) -> None:
+    """Widen the left margin to the widest y tick label (and the axis title, if any).
+
+    The margins are fixed (a constrained layout would double the drawing time), and at
+    500,000 clients the money axes read ``800.000.000 €``: cut at the page's edge.
+    """
+    fmt = ax.yaxis.get_major_formatter()
+    if not isinstance(fmt, formatter):
+        return
+    low, high = sorted(ax.get_ylim())
+    ticks = [t for t in ax.get_yticks() if low <= t <= high]
+    widest = max((len(fmt(t, i)) for i, t in enumerate(ticks)), default=0)
+    title = 0.04 if ax.get_ylabel() else 0.0
+    left = max(LEFT, 0.03 + LEFT_PER_CHAR * widest + title)
+    if left > LEFT:
+        fig.subplots_adjust(left=left)
+
+
+def figure(data: ChartData, key: str) -> Any:
+    """The matplotlib figure of chart ``key`` (``pareto``, ``stress``…), not yet drawn."""
+    _matplotlib_mod, figure_cls, formatter = _matplotlib()
+    fig = figure_cls(figsize=(WIDTH, HEIGHT))
+    # Fixed margins: a constrained layout would double the drawing time.
+    fig.subplots_adjust(left=LEFT, right=0.96, top=0.95, bottom=0.2)
+    ax = fig.add_subplot()
+    _style(ax)
+    _DRAW[key](ax, data, formatter)
+    _fit_left_margin(fig, ax, formatter)
+    return fig
+
+
 def svg_figures(data: ChartData, ids: list[str]) -> dict[str, str]:
     """``{chart id: SVG text}`` for the charts named ``chart-<key>`` in ``ids``."""
-    matplotlib, figure_cls, formatter = _matplotlib()
+    matplotlib, _figure_cls, _formatter = _matplotlib()
     out: dict[str, str] = {}
     for cid in ids:
-        key = cid.removeprefix("chart-")
         with matplotlib.rc_context(
             {"svg.fonttype": "none", "svg.hashsalt": cid, "font.family": "DejaVu Sans"}
         ):
-            fig = figure_cls(figsize=(WIDTH, HEIGHT))
-            # Fixed margins: a constrained layout would double the drawing time.
-            fig.subplots_adjust(left=0.15, right=0.97, top=0.95, bottom=0.2)
-            ax = fig.add_subplot()
-            _style(ax)
-            _DRAW[key](ax, data, formatter)
+            fig = figure(data, cid.removeprefix("chart-"))
             buf = io.StringIO()
             fig.savefig(buf, format="svg")
         svg = buf.getvalue()
