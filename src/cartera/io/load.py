@@ -317,6 +317,9 @@ def read_file(
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
     issues = file_issues(pl.concat(found), part)
+    # The part's issue queries are collected: dropped, they no longer hold the frames they
+    # were built on (the typed file, its client and text columns) to the end of the build.
+    part.issues = []
     notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
     notes += [
         Note(
