@@ -88,7 +88,7 @@ def stage():
                 name += " " + Path(frame.f_locals.get("path", "?")).name
             names.append(name)
         frame = frame.f_back
-    return " > ".join(names[::-1][:3]) or "start"
+    return " > ".join(names[::-1][:3]) or "(between stages)"
 def sample():
     t0 = time.perf_counter()
     while not done.is_set():
