@@ -112,7 +112,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_whatif.py --clients 500000 --lines 5500000 --repeat 20 \
 		--out benchmarks/results/web_whatif_500k.md --write
 	$(PY) benchmarks/bench_web.py --clients 100000 --lines 1100000 --users 50 --seconds 60 --write
-	$(PY) benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 --repeat 2
+	$(PY) benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 --repeat 2 --profile
 	$(PY) benchmarks/bench_reports.py --repeat 2 --profile \
 	  --workspace $${TMPDIR:-/tmp}/cartera-bench/500000-10000000/ws
 	$(PY) benchmarks/bench_cluster.py --clients 500000 --lines 10000000 --scales 1,10 --repeat 2

@@ -23,7 +23,7 @@ and ``bench_cluster.py`` (``--work``).
 Usage::
 
     .venv/bin/python benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 \\
-        --repeat 2
+        --repeat 2 --profile
 
 Results: benchmarks/results/import_scale.md (rewritten by each run; a ``## Notes``
 section written by hand is kept).
@@ -33,11 +33,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -63,6 +66,48 @@ con.execute(f\"\"\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim=';', head
     all_varchar=true, encoding='latin-1')) TO '{sys.argv[2]}' (FORMAT parquet,
     COMPRESSION lz4)\"\"\")
 """
+#: One import in a process that samples its own RSS and its main thread's stack every
+#: 50 ms; prints, per stage (the cartera functions below ``import_files``, the file being
+#: read), when it started, its seconds and the highest RSS seen in it, as JSON lines.
+PROFILE = r"""
+import json, sys, threading, time, traceback
+from pathlib import Path
+main, samples, done = threading.main_thread(), [], threading.Event()
+STAGES = ("read_file", "_cross_issues", "_payment_checks", "_build", "_build_out_of_core",
+          "write_workspace", "type_columns", "type_in_segments", "build_part",
+          "_sort_out_of_core", "_aggregates", "_write_tables", "duplicate_issues",
+          "unknown_payment_issues", "_keyed_clients", "_clients", "spill")
+def stage():
+    frame = sys._current_frames().get(main.ident)
+    names = []
+    while frame is not None:
+        code = frame.f_code
+        if "cartera" in code.co_filename and code.co_name in STAGES:
+            name = code.co_name
+            if name == "read_file":
+                name += " " + Path(frame.f_locals.get("path", "?")).name
+            names.append(name)
+        frame = frame.f_back
+    return " > ".join(names[::-1][:3]) or "(between stages)"
+def sample():
+    t0 = time.perf_counter()
+    while not done.is_set():
+        with open("/proc/self/statm") as fh:
+            rss = int(fh.read().split()[1]) * 4096 / 2**20
+        samples.append((time.perf_counter() - t0, rss, stage()))
+        done.wait(0.05)
+threading.Thread(target=sample, daemon=True).start()
+from cartera.io import import_files
+import_files([sys.argv[1]], into=sys.argv[2], force=True)
+done.set()
+stages = {}
+for t, rss, name in samples:
+    s = stages.setdefault(name, {"stage": name, "start": t, "seconds": 0.0, "peak_mb": 0.0})
+    s["seconds"] += 0.05
+    s["peak_mb"] = max(s["peak_mb"], rss)
+for s in stages.values():
+    print(json.dumps(s))
+"""
 LABELS = {
     "read_csv": "`polars.read_csv` of the documents file (baseline)",
     "import": "`cartera import` of the four files",
@@ -78,6 +123,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cartera-bench")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/import_scale.md")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the rounds, one more import sampling its RSS by stage (table in the results)",
+    )
     args = parser.parse_args()
     work = args.work / f"{args.clients}-{args.lines}"
     data, _ws = prepare(work, args.clients, args.lines)
@@ -101,7 +151,24 @@ def main() -> None:
             series.setdefault(name, Series(name)).runs.append(run)
             print(f"  round {i + 1} {name}: {run.seconds:.1f} s, {run.rss_mb:,.0f} MB", flush=True)
         write(args, docs, series, started, load_before, i + 1)
+    if args.profile:
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        stages = profile(data, out / "ws")
+        write(args, docs, series, started, load_before, args.repeat, stages)
     shutil.rmtree(out, ignore_errors=True)
+
+
+def profile(data: Path, ws: Path) -> list[dict[str, Any]]:
+    """The stages of one import (:data:`PROFILE`), in the order they started."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROFILE, str(data), str(ws)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return sorted(stages, key=lambda s: s["start"])
 
 
 def write(
@@ -111,6 +178,7 @@ def write(
     started: dt.datetime,
     load_before: tuple[float, float, float],
     rounds: int,
+    stages: list[dict[str, Any]] | None = None,
 ) -> None:
     load = os.getloadavg()
     size = docs.stat().st_size / 2**20
@@ -120,7 +188,7 @@ def write(
         (__doc__ or "").split("\n\nUsage")[0].split("\n\n", 1)[1],
         "",
         f"Command: `python benchmarks/bench_import_scale.py --clients {args.clients} "
-        f"--lines {args.lines} --repeat {args.repeat}`  ",
+        f"--lines {args.lines} --repeat {args.repeat}{' --profile' if args.profile else ''}`  ",
         f"Run {started:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average "
         f"(1/5/15 min) {'/'.join(f'{x:.1f}' for x in load_before)} at the start, "
         f"{'/'.join(f'{x:.1f}' for x in load)} at the last write. Rounds done: {rounds} "
@@ -142,6 +210,20 @@ def write(
         lines.append(
             f"| {label} | {median:.1f} | {min(secs):.1f}–{max(secs):.1f} | {rss:,.0f} | {ratio} |"
         )
+    if stages:
+        lines += [
+            "",
+            "Memory by stage of one more import (``--profile``: RSS and the main thread's stack "
+            "sampled every 50 ms; stages of under 0.5 s left out):",
+            "",
+            "| stage | from (s) | seconds | highest RSS (MB) |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {s['stage']} | {s['start']:.1f} | {s['seconds']:.1f} | {s['peak_mb']:,.0f} |"
+            for s in stages
+            if s["seconds"] >= 0.5
+        ]
     old = args.out.read_text("utf-8") if args.out.exists() else ""
     notes = old[old.find("## Notes") :] if "## Notes" in old else ""
     args.out.write_text("\n".join(lines) + "\n\n" + notes, "utf-8")

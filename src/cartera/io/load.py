@@ -40,6 +40,7 @@ from cartera.io.reading import (
 )
 from cartera.io.recognise import Recognition, missing_roles, recognise
 from cartera.io.scratch import scratch_dir, scratch_folder
+from cartera.io.segments import segment_rows, segmented, type_in_segments
 from cartera.io.source import ROW, RawTable, open_source
 from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
@@ -293,7 +294,12 @@ def read_file(
         return _unmatched_payments(path, raw, rec, index)
     filter_notes = apply_filter(raw, mapping.table(rec.table))
     try:
-        typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
+        if segmented(raw):
+            typed = type_in_segments(
+                raw, rec, options, mapping.table(rec.table), today, workdir, segment_rows()
+            )
+        else:
+            typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
     except pl.exceptions.PolarsError as exc:
         raise unreadable_error(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
@@ -311,6 +317,9 @@ def read_file(
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
     issues = file_issues(pl.concat(found), part)
+    # The part's issue queries are collected: dropped, they no longer hold the frames they
+    # were built on (the typed file, its client and text columns) to the end of the build.
+    part.issues = []
     notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
     notes += [
         Note(
@@ -556,6 +565,11 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame, tolerance: float) ->
     return out.sort("__file", "row", maintain_order=True)
 
 
+#: The most buckets the payment checks are split into (one per segment's worth of payments,
+#: :func:`cartera.io.segments.segment_rows`).
+PAYMENT_BUCKETS: Final = 64
+
+
 def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     """Payments that cannot be (negative, before the document, far over it): payment_checks."""
     from cartera.io.payment_checks import payment_issues
@@ -571,7 +585,18 @@ def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.D
     pay = pay if "__doc" in pay.columns else pay.with_columns(tables.doc_key())
     keep = [c for c in ("__file", ROW, "__doc", "date", "amount") if c in pay.columns]
     cols = [c for c in ("__doc", "date", "amount", "total") if c in docs.columns]
-    return payment_issues(pay.select(keep), _without(docs, bad).select(cols), headers, tolerance)
+    pay, docs = pay.select(keep), _without(docs, bad).select(cols)
+    buckets = min(PAYMENT_BUCKETS, -(-pay.height // segment_rows()))
+    if buckets <= 1:
+        return payment_issues(pay, docs, headers, tolerance)
+    # Every check is per document: a bucket of documents (by their number's hash) at a time
+    # holds a bucket's working frames only, and finds the same issues.
+    bucket = pl.col("__doc") % buckets
+    found = [
+        payment_issues(pay.filter(bucket == b), docs.filter(bucket == b), headers, tolerance)
+        for b in range(buckets)
+    ]
+    return pl.concat(found, how="vertical").sort("__file", "row", maintain_order=True)
 
 
 def problems_of(

@@ -354,16 +354,17 @@ def _date_values(col: _Distinct, decision: DateDecision, today: dt.date) -> pl.D
     )
 
 
-def type_columns(
-    raw: RawTable, rec: Recognition, options: ReadOptions, tmap: TableMapping, today: dt.date
-) -> Typed:
-    """Typed role columns and issues of one file (see the module docstring).
-
-    Numbers and dates are parsed once per distinct text and mapped back, so a
-    million rows with a few thousand distinct dates cost a few thousand parses.
-    """
-    base = _collect_base(raw, rec)
-    numbers_cols, date_cols = _distinct(base, raw, rec)
+def _decide(
+    numbers_cols: list[_Distinct],
+    date_cols: list[_Distinct],
+    raw: RawTable,
+    options: ReadOptions,
+    tmap: TableMapping,
+    today: dt.date,
+) -> tuple[dict[str, DateDecision], dict[str, pl.DataFrame], dict[str, str]]:
+    """The file's conventions from its columns' distinct texts: the date decisions, each
+    number and date role's ``raw → value`` (with issue messages) and the conventions as the
+    manifest shows them (header → ``1.234,56``, ``dd/mm/yyyy``...)."""
     numbers = _number_decisions(numbers_cols, raw, options, tmap)
     comma = any(d.decimal == "comma" and d.how in ("votes", "mixed") for d in numbers.values())
     dates = _date_decisions(date_cols, raw, options, tmap, comma)
@@ -375,19 +376,64 @@ def type_columns(
     for col in date_cols:
         mapped[col.role] = _date_values(col, dates[col.header], today)
         conventions[col.header] = dates[col.header].label()
+    return dates, mapped, conventions
+
+
+def type_columns(
+    raw: RawTable, rec: Recognition, options: ReadOptions, tmap: TableMapping, today: dt.date
+) -> Typed:
+    """Typed role columns and issues of one file (see the module docstring).
+
+    Numbers and dates are parsed once per distinct text and mapped back, so a
+    million rows with a few thousand distinct dates cost a few thousand parses.
+    """
+    base = _collect_base(raw, rec)
+    numbers_cols, date_cols = _distinct(base, raw, rec)
+    dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
+    headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
+    direct = _direct(raw, rec, mapped, dates, headers)
+    frame, found = _type_base(base, raw, rec, mapped, direct, headers)
+    issues = list(found.values())
+    issue_df = pl.concat(issues, how="vertical") if issues else pl.DataFrame(schema=ISSUE_SCHEMA)
+    return Typed(frame, issue_df, conventions, [], base.height)
+
+
+def _direct(
+    raw: RawTable,
+    rec: Recognition,
+    mapped: dict[str, pl.DataFrame],
+    dates: dict[str, DateDecision],
+    headers: dict[str, str],
+) -> dict[str, pl.Expr | None]:
+    """Per number and date role, its typed column as an expression over the text when one
+    reads it (:func:`_direct_number`, :func:`_direct_date`), else None (joined back)."""
+    return {
+        role: _direct_number(raw.col(idx), mapped[role])
+        if role in NUMBER_ROLES
+        else _direct_date(raw.col(idx), mapped[role], dates[headers[role]])
+        for role, idx in rec.roles.items()
+        if role in mapped
+    }
+
+
+def _type_base(
+    base: pl.DataFrame,
+    raw: RawTable,
+    rec: Recognition,
+    mapped: dict[str, pl.DataFrame],
+    direct: dict[str, pl.Expr | None],
+    headers: dict[str, str],
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The typed frame of the text rows ``base`` and, per role with bad cells, their issues."""
     fast: list[pl.Expr] = [pl.col(ROW)]
     slow: list[pl.Series] = []
-    issues: list[pl.DataFrame] = []
-    by_role = {c.role: c for c in (*numbers_cols, *date_cols)}
+    issues: dict[str, pl.DataFrame] = {}
     for role, idx in rec.roles.items():
         src = raw.col(idx)
         if role not in mapped:
             fast.append(pl.col(src).alias(role))
             continue
-        if role in NUMBER_ROLES:
-            expr = _direct_number(src, mapped[role])
-        else:
-            expr = _direct_date(src, mapped[role], dates[by_role[role].header])
+        expr = direct[role]
         if expr is not None:
             fast.append(expr.alias(role))
         elif role in NUMBER_ROLES:
@@ -396,11 +442,9 @@ def type_columns(
             slow.append(_joined(base, src, mapped[role], role))
         bad = mapped[role].filter(pl.col("message").is_not_null())
         if bad.height:
-            issues.append(_issue_rows(base, src, by_role[role].header, bad))
+            issues[role] = _issue_rows(base, src, headers[role], bad)
     # One select: polars parses the columns in parallel.
-    frame = base.select(fast).with_columns(slow).select([ROW, *rec.roles])
-    issue_df = pl.concat(issues, how="vertical") if issues else pl.DataFrame(schema=ISSUE_SCHEMA)
-    return Typed(frame, issue_df, conventions, [], base.height)
+    return base.select(fast).with_columns(slow).select([ROW, *rec.roles]), issues
 
 
 #: Up to this many distinct texts, a number column is looked up from its parsed distinct

@@ -1,0 +1,141 @@
+"""Type a large CSV in segments of rows, with the file's conventions decided over all of it.
+
+:func:`cartera.io.parse.type_columns` holds the text of every used column and the typed
+columns side by side: at 10M lines that was the import's peak (decision 0281). Here
+polars' streaming engine spills the used columns' text (blank rows dropped, ``__row``
+kept) once to a Parquet file in the read's scratch folder; the distinct texts of every
+number and date column are gathered segment by segment, in order of first appearance,
+so the conventions are decided from exactly the distinct texts ``type_columns`` sees
+(the same votes, decisions, examples and errors); then each segment is typed with those
+decisions and the typed segments are put together in row order. The result, issues
+included, equals ``type_columns``'s; only the text of one segment is held at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from cartera.io.aliases import DATE_ROLES, NUMBER_ROLES
+from cartera.io.mapping import TableMapping
+from cartera.io.options import ReadOptions
+from cartera.io.parse import (
+    ISSUE_SCHEMA,
+    Typed,
+    _decide,
+    _direct,
+    _distinct,
+    _type_base,
+    distinct_texts,
+)
+from cartera.io.recognise import Recognition
+from cartera.io.source import ROW, RawTable
+
+__all__ = ["SEGMENT_ENV", "SEGMENT_ROWS", "segment_rows", "segmented", "type_in_segments"]
+
+#: Rows typed at a time. A CSV is typed in segments when it has more than
+#: :data:`SEGMENTS_FROM` segments' worth of lines (estimated from its size and its first
+#: lines), so the 1M-line import and every smaller one keep the single pass.
+#: ``CARTERA_SEGMENT_ROWS`` sets another size (the tests use a few rows).
+SEGMENT_ROWS: Final = 1_000_000
+SEGMENT_ENV: Final = "CARTERA_SEGMENT_ROWS"
+SEGMENTS_FROM: Final = 2
+_HEAD_BYTES: Final = 1 << 16
+
+
+def segment_rows() -> int:
+    value = os.environ.get(SEGMENT_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else SEGMENT_ROWS
+
+
+def _estimated_lines(paths: tuple[Path, ...]) -> float:
+    """Lines of the text: its size over the mean length of the first lines."""
+    size = sum(p.stat().st_size for p in paths)
+    with open(paths[0], "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    lines = head.count(b"\n")
+    return size / (len(head) / lines) if lines else 1.0
+
+
+def segmented(raw: RawTable) -> bool:
+    """Whether ``raw`` is a CSV long enough to be typed in segments."""
+    if raw.kind != "csv" or not raw.text_paths or raw.delimiter is None:
+        return False
+    return _estimated_lines(raw.text_paths) > SEGMENTS_FROM * segment_rows()
+
+
+def _spill(raw: RawTable, rec: Recognition, target: Path) -> int:
+    """The used columns' text without blank rows (as ``_collect_base`` keeps them) written
+    to ``target``; returns the number of rows."""
+    every = [raw.col(i) for i in range(len(raw.headers))]
+    used = [raw.col(i) for i in sorted(set(rec.roles.values()))]
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in every])
+    raw.frame.filter(~blank).select([ROW, *used]).sink_parquet(
+        target, compression="lz4", row_group_size=64 * 1024
+    )
+    return int(pl.scan_parquet(target).select(pl.len()).collect().item())
+
+
+def _distinct_base(raw: RawTable, rec: Recognition, segments: list[pl.LazyFrame]) -> pl.DataFrame:
+    """The distinct texts of the number and date columns over every segment, in order of
+    first appearance, as columns padded with nulls (``_distinct`` leaves nulls out)."""
+    wanted = sorted({idx for role, idx in rec.roles.items() if role in NUMBER_ROLES | DATE_ROLES})
+    cols = [raw.col(i) for i in wanted]
+    found: dict[str, list[pl.Series]] = {c: [] for c in cols}
+    for segment in segments:
+        seg = segment.select(cols).collect()
+        for c in cols:
+            found[c].append(seg.select(distinct_texts(c)).to_series())
+    whole = {
+        c: pl.DataFrame({c: pl.concat(parts)}).select(distinct_texts(c)).to_series()
+        for c, parts in found.items()
+        if parts
+    }
+    height = max((s.len() for s in whole.values()), default=0)
+    return pl.DataFrame(
+        [s.extend(pl.Series(c, [None] * (height - s.len()), pl.String)) for c, s in whole.items()]
+    )
+
+
+def type_in_segments(
+    raw: RawTable,
+    rec: Recognition,
+    options: ReadOptions,
+    tmap: TableMapping,
+    today: dt.date,
+    folder: Path,
+    rows: int,
+) -> Typed:
+    """:func:`cartera.io.parse.type_columns` of ``raw`` with ``rows`` rows of text held at a
+    time; the spilled text is written in ``folder`` and removed before returning."""
+    spill = folder / f"{raw.path.stem}.{os.getpid()}.{id(raw)}.text.parquet"
+    try:
+        total = _spill(raw, rec, spill)
+        segments = [
+            pl.scan_parquet(spill).slice(start, rows) for start in range(0, max(total, 1), rows)
+        ]
+        numbers_cols, date_cols = _distinct(_distinct_base(raw, rec, segments), raw, rec)
+        dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
+        headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
+        direct = _direct(raw, rec, mapped, dates, headers)
+        frames: list[pl.DataFrame] = []
+        issues: dict[str, list[pl.DataFrame]] = {}
+        for segment in segments:
+            frame, found = _type_base(segment.collect(), raw, rec, mapped, direct, headers)
+            frames.append(frame)
+            for role, bad in found.items():
+                issues.setdefault(role, []).append(bad)
+    finally:
+        spill.unlink(missing_ok=True)
+    typed = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    found_issues = [pl.concat(issues[r], how="vertical") for r in rec.roles if r in issues]
+    issue_df = (
+        pl.concat(found_issues, how="vertical")
+        if found_issues
+        else pl.DataFrame(schema=ISSUE_SCHEMA)
+    )
+    return Typed(typed, issue_df, conventions, [], total)
