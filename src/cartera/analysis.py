@@ -4,7 +4,9 @@ Orchestration only: :mod:`cartera.io` prepares a workspace; the engine's Ibis
 expressions compute the per-client frame on the chosen backend (the grouped
 pass over the documents, then shares, ranks and the segment rules of
 :mod:`cartera.segments`; docs/decisions/0203-engine-execution.md);
-:mod:`cartera.engine.portfolio` summarises it; and
+the portfolio figures and curves are numpy sums over that frame
+(:class:`cartera.scenarios.simulate.Simulator`, held equal to
+:mod:`cartera.engine.portfolio`'s summary by tests); and
 :func:`cartera.scenarios.enrich` adds the worst loss and recommendations.
 """
 
@@ -29,7 +31,7 @@ from cartera.engine.metrics import (
     document_aggregates,
     rank_and_share,
 )
-from cartera.engine.portfolio import curves, summarise
+from cartera.engine.portfolio import MAX_CURVE_POINTS
 from cartera.engine.preagg import Aggregates, load_aggregates
 from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
 from cartera.errors import Problem, SettingsError
@@ -43,6 +45,7 @@ from cartera.result import (
     PortfolioAnalysis,
     Window,
 )
+from cartera.scenarios.simulate import Simulator
 from cartera.segments import (
     PortfolioTotals,
     classify,
@@ -217,19 +220,19 @@ def analyze_tables(
     stored = None
     if aggregates is not None and aggregates.window == window:
         stored = (_as_computed(aggregates.documents, tables, window, profile), aggregates.hours)
-    table = _client_table(tables, settings, window, profile, stored)
-    frame = _to_frame(table)
-    # The engine's own Arrow result, not a copy of the frame: DuckDB reads it in place.
-    per_client = from_arrow(table, con, "cartera_per_client")
-    del table
-    pareto, whale = curves(per_client, con=con, n=frame.height)
+    frame = _to_frame(_client_table(tables, settings, window, profile, stored))
+    # The portfolio and the curves from the frame's columns with numpy (the what-if's
+    # sums, held equal to the engine's summary and curves by tests): the frame is
+    # local whatever the engine, and each engine query would cost more than its sums.
+    simulator = Simulator(frame, settings)
+    pareto, whale = simulator.curves(MAX_CURVE_POINTS)
     analysis = _LazyAnalysis(
         schema=SCHEMA_VERSION,
         as_of=as_of,
         window=Window(start=window.start, end=window.as_of),
         currency=settings.currency,
         has_cost=profile.has_cost,
-        portfolio=summarise(per_client, settings, con=con),
+        portfolio=simulator.portfolio(settings),
         clients=[],
         notes=_notes(prof, frame, settings),
         pareto_curve=pareto,
@@ -239,6 +242,7 @@ def analyze_tables(
     analysis._frame = frame
     analysis._settings = settings
     del analysis.__dict__["clients"]  # built from the frame on first use
+    simulator.keep(analysis)  # the enrichment's and later what-ifs' simulator
     return analysis
 
 
