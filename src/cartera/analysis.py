@@ -23,7 +23,7 @@ import polars as pl
 import pyarrow as pa
 from pydantic import TypeAdapter
 
-from cartera.engine.connect import Tables, connect, from_arrow, load_tables, to_arrow
+from cartera.engine.connect import Tables, connect, from_arrow, load_tables, release, to_arrow
 from cartera.engine.metrics import (
     DataProfile,
     client_metrics,
@@ -147,6 +147,12 @@ def analyze(
     summary = InputSummary(tables=workspace.input_summary())
     aggregates = load_aggregates(tables.con, workspace.path, workspace.manifest)
     analysis = analyze_tables(tables, settings, input_summary=summary, aggregates=aggregates)
+    if tables.con.name == "duckdb":
+        # The analysis holds its own frame: an in-process DuckDB's buffers, cached
+        # reads and registered intermediate tables (hundreds of MB at 500k clients)
+        # are released now rather than when the caller drops the analysis. A Spark
+        # session is left running: it may be the caller's, shared with other work.
+        tables.con.disconnect()
     if no_image_column(workspace.manifest) and not settings.image_clients:
         analysis.notes.append(NOTE_NO_IMAGE)
     analysis = enrich(analysis, settings)
@@ -299,7 +305,9 @@ def _client_table(
     classified = classify(ranked, settings, has_cost=profile.has_cost, totals=totals)
     classified = classified.mutate(previous_revenue=classified.previous_revenue.fill_null(0.0))
     # Sorting in the query spares a sorted copy of the whole frame in polars.
-    return to_arrow(classified.select(*FRAME_COLUMNS).order_by("rank"), con)
+    result = to_arrow(classified.select(*FRAME_COLUMNS).order_by("rank"), con)
+    release(base, con)
+    return result
 
 
 def _to_frame(table: pa.Table) -> pl.DataFrame:

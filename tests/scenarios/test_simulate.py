@@ -111,6 +111,7 @@ def test_simulator_equals_the_engine(
     same(fast.model_dump(), engine(df, lost, chosen, cut).model_dump())
 
 
+@hsettings(max_examples=40, deadline=None)  # two SQL windows an example: slow when loaded
 @given(df=portfolios(), points=st.sampled_from([4, 5, 7, 500]))
 def test_simulator_curves_equal_the_engine(df: pl.DataFrame, points: int) -> None:
     """The analysis' Pareto and whale curves (numpy) equal the engine's (SQL windows):
