@@ -286,7 +286,7 @@ def _client_table(
     profile: DataProfile,
     aggregates: tuple[ir.Table, ir.Table] | None = None,
 ) -> pa.Table:
-    """:func:`client_frame` as the engine's Arrow result, ordered by rank in the query."""
+    """:func:`client_frame` as the engine's Arrow result (in the engine's row order)."""
     con = tables.con
     metrics = client_metrics(
         tables.documents,
@@ -304,14 +304,16 @@ def _client_table(
     ranked = rank_and_share(base, total_positive=row["positive_revenue"] or 0.0)
     classified = classify(ranked, settings, has_cost=profile.has_cost, totals=totals)
     classified = classified.mutate(previous_revenue=classified.previous_revenue.fill_null(0.0))
-    # Sorting in the query spares a sorted copy of the whole frame in polars.
-    result = to_arrow(classified.select(*FRAME_COLUMNS).order_by("rank"), con)
+    # Unsorted: _to_frame sorts by rank in polars. An ORDER BY here would hold a sorted
+    # copy in DuckDB while the result is converted (measured at 500k clients: ~75 MB
+    # more peak memory for the same CPU time).
+    result = to_arrow(classified.select(*FRAME_COLUMNS), con)
     release(base, con)
     return result
 
 
 def _to_frame(table: pa.Table) -> pl.DataFrame:
-    """The Arrow result as the polars frame, sorted by rank (it already is when kept in order)."""
+    """The Arrow result as the polars frame, sorted by rank (ranks are unique: one order)."""
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame if frame["rank"].is_sorted() else frame.sort("rank")
