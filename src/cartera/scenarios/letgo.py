@@ -148,8 +148,9 @@ def renegotiations(frame: pl.DataFrame, target_terms: int) -> list[Renegotiation
         has_terms = closing | target
         gain = financing * (1.0 - terms / days)
 
-    def nullable(values: np.ndarray, null: np.ndarray, dtype: Any = pl.Float64) -> pl.Series:
-        return pl.Series(values, dtype=dtype).scatter(np.flatnonzero(null), None)
+    def nullable(column: np.ndarray, null: np.ndarray, dtype: Any = pl.Float64) -> pl.Series:
+        """``column`` as a polars Series with nulls (Python ``None``) where ``null``."""
+        return pl.Series(column, dtype=dtype).scatter(np.flatnonzero(null), None)
 
     has_names = "name" in frame.columns
     names = frame["name"].cast(pl.String) if has_names else pl.repeat("", n, eager=True)
