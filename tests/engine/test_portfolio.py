@@ -109,3 +109,43 @@ def test_curves_are_sampled() -> None:
     ys = [p.y for p in pareto]
     assert ys == sorted(ys)
     assert whale[-1].y == pytest.approx(sum(i - 500 for i in range(2000)))
+
+
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """Nested dicts and lists as one flat dict of path → value."""
+    if isinstance(value, dict | list):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        return {k: v for key, item in items for k, v in _leaves(item, f"{path}/{key}").items()}
+    return {path: value}
+
+
+@pytest.mark.parametrize("fixed", [0.0, 1_135_000.0])
+def test_the_analysis_portfolio_and_curves_equal_the_engine_summary(fixed: float) -> None:
+    """The analysis takes its portfolio and curves from numpy sums over its frame (the
+    what-if simulator); the engine's SQL summary and windows over that frame agree."""
+    from demo_canonical import canonical
+
+    from cartera.analysis import analyze_tables
+    from cartera.demo import generate
+    from cartera.engine.connect import Tables, connect
+    from cartera.scenarios.simulate import Simulator
+
+    demo = generate(clients=300, lines=20_000, seed=11)
+    tables = {k: ibis.memtable(v.to_arrow()) for k, v in canonical(demo).items()}
+    settings = Settings(fixed_costs=fixed)
+    result = analyze_tables(Tables(con=connect(), **tables), settings)
+    table = ibis.memtable(result.clients_frame.to_arrow())
+    # numpy and SQL add in different orders: floats equal to rounding, the rest exactly
+    ours, engine = (_leaves(p.model_dump()) for p in (result.portfolio, summarise(table, settings)))
+    floats = {k for k, v in engine.items() if isinstance(v, float)}
+    assert {k: v for k, v in ours.items() if k not in floats} == {
+        k: v for k, v in engine.items() if k not in floats
+    }
+    assert [ours[k] for k in sorted(floats)] == pytest.approx(
+        [engine[k] for k in sorted(floats)], rel=1e-9, abs=1e-6
+    )
+    pareto, whale = curves(table)
+    for mine, theirs in ((result.pareto_curve, pareto), (result.whale_curve, whale)):
+        assert [p.x for p in mine] == [p.x for p in theirs]
+        assert [p.y for p in mine] == pytest.approx([p.y for p in theirs], rel=1e-9, abs=1e-6)
+    assert Simulator.of(result).frame is result.clients_frame  # kept for the what-ifs

@@ -258,3 +258,24 @@ def test_one_client_frames_and_an_unknown_image_flag() -> None:
     ])  # fmt: skip
     assert let_go_clients(unknown)["id"].to_list() == ["L"]
     assert renegotiate_clients(unknown)["id"].to_list() == ["R"]
+
+
+def test_worst_client_is_the_first_row_of_the_full_sort() -> None:
+    """The selection without a sort equals the first row of the sort it replaces, on ties
+    in both keys, ±0, NaN and nulls (a null key sorts last, NaN above every number)."""
+    import itertools
+
+    import polars as pl
+
+    values = [None, 0.0, -0.0, 5.0, -5.0, float("nan")]
+    for keys in itertools.product(values, repeat=3):
+        for revenues in itertools.product([None, 1.0, 2.0], repeat=3):
+            df = pl.DataFrame(
+                {"id": ["B", "A", "C"], "net_contribution": list(keys), "revenue": list(revenues)},
+                schema={"id": pl.String, "net_contribution": pl.Float64, "revenue": pl.Float64},
+            )
+            has = df["net_contribution"].null_count() < df.height
+            key = "net_contribution" if has else "revenue"
+            order = [key, "revenue", "id"]
+            ranked = df.sort(order, descending=[True, True, False], nulls_last=True)
+            assert worst_client(df) == ranked["id"][0], (keys, revenues)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from cartera.engine.portfolio import summarise
+from cartera.engine.portfolio import curves, summarise
 from cartera.errors import UnknownClientError
 from cartera.result import SEGMENTS, Portfolio
 from cartera.scenarios.simulate import Simulator, adjust_frame
@@ -109,6 +109,31 @@ def test_simulator_equals_the_engine(
     sim = Simulator(df, Settings(hourly_cost=BASE_HOURLY))
     fast = sim.portfolio(chosen, lost=lost, price_cut=cut)
     same(fast.model_dump(), engine(df, lost, chosen, cut).model_dump())
+
+
+@hsettings(max_examples=40, deadline=None)  # two SQL windows an example: slow when loaded
+@given(df=portfolios(), points=st.sampled_from([4, 5, 7, 500]))
+def test_simulator_curves_equal_the_engine(df: pl.DataFrame, points: int) -> None:
+    """The analysis' Pareto and whale curves (numpy) equal the engine's (SQL windows):
+    the same sampled ranks (every step-th, the first and the last client, and rank n of
+    the whale curve only when every client has a contribution), values to rounding."""
+    fast = Simulator(df, Settings()).curves(points)
+    full = curves(ibis.memtable(df.to_arrow()), points=points)
+    for mine, theirs in zip(fast, full, strict=True):
+        assert [p.x for p in mine] == [p.x for p in theirs]
+        for a, b in zip(mine, theirs, strict=True):
+            assert math.isclose(a.y, b.y, rel_tol=1e-9, abs_tol=1e-6), (a, b)
+
+
+def test_whale_curve_samples_the_last_client_only_among_all() -> None:
+    """Rank n (every client) is sampled; a whale curve of fewer clients ends at its own step."""
+    rows = [{"id": f"C{i}", "revenue": 10.0 * (i + 1), "gross_margin": 1.0} for i in range(6)]
+    df = frame(rows).with_columns(
+        net_contribution=pl.when(pl.col("id") == "C0").then(None).otherwise(pl.col("gross_margin"))
+    )
+    pareto, whale = Simulator(df, Settings()).curves(5)  # step ceil(6 / 2) = 3
+    assert [p.x for p in pareto] == [0.0, 1 / 6, 3 / 6, 6 / 6]
+    assert [p.x for p in whale] == [0.0, 1 / 6, 3 / 6]  # 5 contributions: rank 5 is not n
 
 
 def test_rows_in_any_order_give_the_same_portfolio() -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "connect",
     "from_arrow",
     "load_tables",
+    "release",
     "spark_session",
     "to_arrow",
 ]
@@ -160,6 +161,20 @@ def from_arrow(table: pa.Table, con: BaseBackend, name: str) -> ir.Table:
         with _quiet():
             return con.table(view)
     return ibis.memtable(table)
+
+
+def release(table: ir.Table, con: BaseBackend) -> None:
+    """Forget an intermediate table of :func:`from_arrow` once its queries have run.
+
+    The backend otherwise keeps it (and so its Arrow memory: ~170 MB of metrics at
+    500k clients) registered until the connection closes.
+    """
+    name = table.op().name
+    if con.name == "pyspark":
+        con._session.catalog.dropTempView(name)
+    elif con.name == "duckdb":
+        with contextlib.suppress(Exception):  # never registered: no query ran on it
+            con.con.unregister(name)
 
 
 def load_tables(con: BaseBackend, folder: str | Path) -> Tables:

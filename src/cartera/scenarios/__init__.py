@@ -18,7 +18,7 @@ from cartera.scenarios.dependence import worst_single_loss
 from cartera.scenarios.letgo import LetGoPlan, let_go_plan
 from cartera.scenarios.recommend import CODES, recommend
 from cartera.scenarios.simulate import Simulator
-from cartera.scenarios.stress import named_scenarios, run_stress, stress_inputs
+from cartera.scenarios.stress import crisis_profit, run_stress
 from cartera.scenarios.texts import describe, title
 from cartera.scenarios.whatif import what_if
 
@@ -47,25 +47,41 @@ def enrich(analysis: PortfolioAnalysis, settings: Any) -> PortfolioAnalysis:
         The :class:`cartera.settings.Settings` of the analysis.
     """
     frame = analysis.clients_frame
-    worst = worst_single_loss(frame, settings)
+    simulator = _simulator(analysis, settings)
+    worst = worst_single_loss(frame, settings, simulator=simulator)
     analysis.portfolio.worst_single_loss = worst
-    analysis.recommendations = recommendations(analysis, settings)
+    analysis.recommendations = recommendations(analysis, settings, simulator=simulator)
     return analysis
 
 
-def recommendations(analysis: PortfolioAnalysis, settings: Any) -> list[Recommendation]:
-    """The recommendations of an analysis (see :mod:`cartera.scenarios.recommend`)."""
+def _simulator(analysis: PortfolioAnalysis, settings: Any) -> Simulator:
+    """The analysis' simulator (kept for later what-ifs) when built with these settings."""
+    if analysis._settings is settings:
+        return Simulator.of(analysis)
+    return Simulator(analysis.clients_frame, settings)
+
+
+def recommendations(
+    analysis: PortfolioAnalysis, settings: Any, *, simulator: Simulator | None = None
+) -> list[Recommendation]:
+    """The recommendations of an analysis (see :mod:`cartera.scenarios.recommend`).
+
+    The let-go plans' portfolios after are the ``simulator``'s when given (the
+    what-if's sums with numpy), else the engine's summaries.
+    """
     frame = analysis.clients_frame
     crisis: float | None = None
     if analysis.portfolio.net_contribution is not None and frame.height:
-        crisis = named_scenarios(frame, stress_inputs(frame, settings))["crisis"]
+        crisis = crisis_profit(frame, settings)
     return recommend(
         frame,
         analysis.portfolio,
         settings,
         plans=(
-            let_go_plan(frame, analysis.portfolio, settings, only="losing"),
-            let_go_plan(frame, analysis.portfolio, settings, only="contributing"),
+            let_go_plan(frame, analysis.portfolio, settings, only="losing", simulator=simulator),
+            let_go_plan(
+                frame, analysis.portfolio, settings, only="contributing", simulator=simulator
+            ),
         ),
         worst=analysis.portfolio.worst_single_loss,
         crisis_profit=crisis,

@@ -10,11 +10,15 @@ without it, so they match a ``cartera whatif --lose`` of that client.
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from cartera.result import WorstLoss
+
+if TYPE_CHECKING:
+    from cartera.scenarios.simulate import Simulator
 
 __all__ = ["worst_client", "worst_single_loss"]
 
@@ -32,21 +36,38 @@ def worst_client(frame: pl.DataFrame) -> str | None:
         return None
     has_contribution = frame["net_contribution"].null_count() < frame.height
     key = "net_contribution" if has_contribution else "revenue"
-    # Three columns sorted, not the whole frame (hundreds of thousands of rows × every metric).
-    ranked = frame.select(list(dict.fromkeys((key, "revenue", "id")))).sort(
-        [key, "revenue", "id"], descending=[True, True, False], nulls_last=True
-    )
-    return str(ranked["id"][0])
+    # The first row of that order without sorting every client: the largest key, then
+    # among its ties the largest revenue, then the first id (a null key or revenue
+    # sorts last, as in a sort with nulls last; NaN sorts above every number).
+    ranked = frame.select(list(dict.fromkeys((key, "revenue", "id"))))
+    for name in (key, "revenue"):
+        column = ranked[name]
+        if column.null_count() < ranked.height:
+            ranked = ranked.filter(pl.col(name).is_not_null())
+            top = column.drop_nulls().sort(descending=True)[0]
+            nan = isinstance(top, float) and math.isnan(top)
+            ranked = ranked.filter(pl.col(name).is_nan() if nan else pl.col(name) == top)
+    return str(ranked["id"].sort()[0])
 
 
-def worst_single_loss(frame: pl.DataFrame, settings: Any) -> WorstLoss | None:
-    """The worst single loss with profit and coverage after it (``None`` without clients)."""
+def worst_single_loss(
+    frame: pl.DataFrame, settings: Any, *, simulator: Simulator | None = None
+) -> WorstLoss | None:
+    """The worst single loss with profit and coverage after it (``None`` without clients).
+
+    ``simulator``, the frame's :class:`~cartera.scenarios.simulate.Simulator` when
+    the caller has one, computes the portfolio after (what ``cartera whatif
+    --lose`` shows) instead of the engine's summary over a copy of the frame.
+    """
     from cartera.scenarios.whatif import portfolio_without
 
     client = worst_client(frame)
     if client is None:
         return None
-    after = portfolio_without(frame, [client], settings)
+    if simulator is not None:
+        after = simulator.portfolio(settings, lost=[client])
+    else:
+        after = portfolio_without(frame, [client], settings)
     return WorstLoss(
         client=client, profit_after=after.profit, coverage_after=after.fixed_cost_coverage
     )

@@ -67,7 +67,6 @@ def recommend(
         single loss and the profit of the named ``crisis`` scenario (``None`` without
         cost data).
     """
-    names = dict(zip(frame["id"].cast(pl.String).to_list(), _names(frame), strict=True))
     recs: list[Recommendation] = []
     recs += _single_loss(portfolio, worst)
     recs += _dependence(frame, portfolio, settings)
@@ -84,16 +83,25 @@ def recommend(
     recs += _keep_image(frame, portfolio, settings)
     recs += _seek_image(frame, settings)
     recs += _follow_up(frame, settings)
+    # The plans name their clients already (most of the listed ones); the frame the rest.
+    names = {a.client: a.name for plan in plans for a in plan.alternatives}
+    names.update(_names(frame, {c for rec in recs for c in rec.clients} - names.keys()))
     for rec in recs:
         rec.params.setdefault("currency", currency)
         rec.params.setdefault("names", {c: names.get(c, "") for c in rec.clients})
     return sorted(recs, key=lambda r: r.priority)
 
 
-def _names(frame: pl.DataFrame) -> list[str]:
+def _names(frame: pl.DataFrame, ids: set[str]) -> dict[str, str]:
+    """Client id → name (``""`` when none) of the clients ``ids``, looked up in the frame."""
+    if not ids:
+        return {}
+    key = frame["id"].cast(pl.String)
+    rows = frame.filter(key.is_in(list(ids)))
+    found = rows["id"].cast(pl.String).to_list()
     if "name" not in frame.columns:
-        return [""] * frame.height
-    return [str(x or "") for x in frame["name"].to_list()]
+        return dict.fromkeys(found, "")
+    return dict(zip(found, (str(x or "") for x in rows["name"].to_list()), strict=True))
 
 
 def _single_loss(portfolio: Portfolio, worst: WorstLoss | None) -> list[Recommendation]:
@@ -396,7 +404,7 @@ def _keep_one(rows: list[dict[str, Any]], average: float, *, flagged: bool) -> R
 def _collect(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     if not all(c in frame.columns for c in _OVERDUE_BUCKETS):
         return []
-    late = frame.with_columns(_late=pl.sum_horizontal(*_OVERDUE_BUCKETS).fill_null(0.0))
+    late = frame.select("id", _late=pl.sum_horizontal(*_OVERDUE_BUCKETS).fill_null(0.0))
     late = late.filter(pl.col("_late") > 0).sort("_late", descending=True)
     if late.height == 0:
         return []
@@ -418,9 +426,14 @@ def _collect(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
 def _follow_up(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     if "reasons" not in frame.columns or "previous_revenue" not in frame.columns:
         return []
-    falling = frame.filter(
-        pl.col("reasons").fill_null("").str.contains("declining") & (pl.col("action") != "let_go")
-    ).with_columns(_drop=pl.col("previous_revenue").fill_null(0.0) - pl.col("revenue"))
+    falling = (
+        frame.select("id", "reasons", "action", "previous_revenue", "revenue")
+        .filter(
+            pl.col("reasons").fill_null("").str.contains("declining")
+            & (pl.col("action") != "let_go")
+        )
+        .with_columns(_drop=pl.col("previous_revenue").fill_null(0.0) - pl.col("revenue"))
+    )
     if falling.height == 0:
         return []
     falling = falling.sort("_drop", descending=True)

@@ -30,7 +30,7 @@ import polars as pl
 from cartera.engine.portfolio import from_totals
 from cartera.engine.window import AGING_BUCKETS
 from cartera.errors import UnknownClientError
-from cartera.result import SEGMENTS, Portfolio, PortfolioAnalysis, WhatIfResult
+from cartera.result import SEGMENTS, CurvePoint, Portfolio, PortfolioAnalysis, WhatIfResult
 from cartera.settings import Settings
 
 __all__ = ["Simulator", "adjust_frame"]
@@ -117,6 +117,13 @@ def _segment_sums(values: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.n
             np.bincount(inside, minlength=_N_SEG))  # fmt: skip
 
 
+def _sampled(count: int, step: int, n: int) -> list[int]:
+    """Positions (0-based) among ``count`` ranks of rank 1, every ``step``-th and rank ``n``."""
+    if count == 0:
+        return []
+    return sorted({0, *range(step - 1, count, step), *([n - 1] if n <= count else [])})
+
+
 def _forget(key: int, simulator: Simulator) -> None:
     with _KEPT_LOCK:
         if key in _KEPT and _KEPT[key][1] is simulator:
@@ -173,16 +180,49 @@ class Simulator:
     def of(cls, analysis: PortfolioAnalysis) -> Simulator:
         """The simulator of ``analysis``, built on first use and kept while it lives."""
         frame = analysis.clients_frame
-        key = id(analysis)
         with _KEPT_LOCK:
-            kept = _KEPT.get(key)
+            kept = _KEPT.get(id(analysis))
         if kept is not None and kept[0]() is analysis and kept[1].frame is frame:
             return kept[1]
-        simulator = cls(frame, analysis._settings or Settings())
+        return cls(frame, analysis._settings or Settings()).keep(analysis)
+
+    def keep(self, analysis: PortfolioAnalysis) -> Simulator:
+        """Keep this simulator as ``analysis``' own (what :meth:`of` returns) while it lives.
+
+        For the analysis that built it from its frame and settings (the
+        analysis' portfolio and curves come from it).
+        """
+        key = id(analysis)
         with _KEPT_LOCK:
-            _KEPT[key] = (weakref.ref(analysis), simulator)
-        weakref.finalize(analysis, _forget, key, simulator)
-        return simulator
+            _KEPT[key] = (weakref.ref(analysis), self)
+        weakref.finalize(analysis, _forget, key, self)
+        return self
+
+    def curves(self, points: int) -> tuple[list[CurvePoint], list[CurvePoint]]:
+        """The Pareto and whale curves, as :func:`cartera.engine.portfolio.curves` samples them.
+
+        Pareto: cumulative share of the positive revenue by revenue rank; whale:
+        cumulative net contribution by contribution rank (ties by id), each
+        sampled every ``ceil(n / (points - 3))`` ranks plus the first and last.
+        """
+        n = self.size
+        if n == 0:
+            return [], []
+        step = max(1, math.ceil(n / (points - 3)))  # + first, last and the origin
+        ranked = np.maximum(self._cols["revenue"][self._order], 0.0)
+        running = np.cumsum(ranked)
+        total = float(running[-1])
+        shares = running / total if total > 0 else np.zeros(n)
+        pareto = [CurvePoint(x=0.0, y=0.0)] + [
+            CurvePoint(x=(i + 1) / n, y=float(shares[i])) for i in _sampled(n, step, n)
+        ]
+        net = pl.DataFrame({"id": self.ids, "nc": self._cols["net_contribution"]})
+        net = net.filter(pl.col("nc").is_not_nan()).sort(["nc", "id"], descending=[True, False])
+        cumulative = np.cumsum(net["nc"].to_numpy())
+        whale = [
+            CurvePoint(x=(i + 1) / n, y=float(cumulative[i])) for i in _sampled(net.height, step, n)
+        ]
+        return pareto, ([CurvePoint(x=0.0, y=0.0), *whale] if whale else [])
 
     # -- which clients -------------------------------------------------------
 

@@ -43,6 +43,7 @@ from cartera.settings import Settings, StressSettings
 __all__ = [
     "BLOCK",
     "StressInputs",
+    "crisis_profit",
     "leave_probabilities",
     "named_scenarios",
     "run_stress",
@@ -250,6 +251,25 @@ def _tail_rate(
         np.add(left, below, out=left)
     count = left[:n].astype(np.float64) + np.where(sure, len(rows), 0)
     return count / max(1, len(rows))
+
+
+def crisis_profit(frame: pl.DataFrame, settings: Settings) -> float:
+    """The profit of the named ``crisis`` scenario, without the simulation's per-client lists.
+
+    ``named_scenarios(frame, stress_inputs(frame, settings))["crisis"]`` computed
+    with the same array operations in the same order (the same float), from the
+    columns alone: the recommendations need this one figure.
+    """
+    if frame.height and frame["net_contribution"].null_count() == frame.height:
+        raise InputError(
+            N_("The stress test needs each client's gross margin: the data has no cost column.")
+        )
+    segment = frame["segment"]
+    structure = (segment == "structure").fill_null(False).to_numpy().astype(np.float64)
+    drop = settings.stress.structure_price_drop * _column(frame, "revenue", 0.0) * structure
+    contribution = _column(frame, "net_contribution", 0.0) - drop
+    margin_mask = (segment == "margin").fill_null(False).to_numpy()
+    return float(contribution[~margin_mask].sum()) - float(settings.fixed_costs)
 
 
 def named_scenarios(frame: pl.DataFrame, inputs: StressInputs) -> dict[str, float]:

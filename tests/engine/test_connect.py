@@ -1,0 +1,24 @@
+"""Intermediate tables on a backend are forgotten once their queries ran."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from cartera.engine.connect import connect, from_arrow, release, to_arrow
+
+
+def _registered(con: object) -> set[str]:
+    return {row[0] for row in con.con.sql("SHOW TABLES").fetchall()}  # type: ignore[attr-defined]
+
+
+def test_release_forgets_an_intermediate_table_and_its_arrow_memory() -> None:
+    con = connect()
+    data = pa.table({"id": ["A", "B"], "revenue": [1.0, 2.0]})
+    table = from_arrow(data, con, "cartera_metrics")
+    assert to_arrow(table.aggregate(total=table.revenue.sum()), con).to_pylist() == [{"total": 3.0}]
+    name = table.op().name
+    assert name in _registered(con)  # the query registered it
+    release(table, con)
+    assert name not in _registered(con)
+    release(table, con)  # twice, or before any query: nothing to forget, no error
+    release(from_arrow(data, con, "cartera_other"), con)
