@@ -128,3 +128,21 @@ def test_shared_memory_is_bounded(
     monkeypatch.setattr(shutil, "disk_usage", lambda _p: Usage(free, 0, free))
     got = scratch.scratch_dir([size])
     assert got == (str(tmp_path) if expected == "shm" else None)
+
+
+def test_half_written_copy_beside_a_whole_workspace_is_cleaned_by_the_next_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Killed while writing its copy: the workspace in place is whole, and the next command
+    that reads it (not only the next import) removes the dead import's copy."""
+    ws = tmp_path / "ws"
+    assert run(["import", str(DEMO / "facturas.csv"), "--into", str(ws)]) == 0
+    capsys.readouterr()
+    dead = tmp_path / f".ws.tmp-{_dead_pid()}-89abcdef"
+    dead.mkdir()
+    (dead / "documents.parquet").write_bytes(b"half")
+    live = tmp_path / f".ws.tmp-{os.getppid()}-00000000"
+    live.mkdir()
+    assert run(["analyze", str(ws), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "ws"]

@@ -64,13 +64,13 @@ class Workspace:
 
     @staticmethod
     def is_workspace(path: Path | str) -> bool:
-        """Whether ``path`` is a folder with a cartera manifest (after putting back a
-        workspace a killed import left renamed aside)."""
+        """Whether ``path`` is a folder with a cartera manifest (after cleaning up what a
+        killed import left aside: its half-written copy, or the workspace it had renamed
+        away, put back)."""
         manifest = Path(path) / MANIFEST
+        recover(Path(path))
         if not manifest.is_file():
-            recover(Path(path))
-            if not manifest.is_file():
-                return False
+            return False
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
