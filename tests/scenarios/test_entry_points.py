@@ -1,0 +1,66 @@
+"""Small public functions of the scenarios at their edges: what they pass on, empty input."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartera.errors import UnknownClientError
+from cartera.scenarios import Simulator, stress_test
+from cartera.scenarios.whatif import resolve_ids
+from cartera.settings import Settings
+
+from .portfolios import frame
+
+_FRAME = frame(
+    [
+        {"id": f"C{i}", "name": f"Client {i}", "revenue": 100.0 + i, "gross_margin": 40.0,
+         "net_contribution": 30.0}
+        for i in range(20)
+    ]
+)  # fmt: skip
+
+
+class _Analysis:
+    clients_frame = _FRAME
+    _settings = Settings(fixed_costs=100.0)
+
+
+def test_stress_test_passes_scenarios_seed_and_settings() -> None:
+    analysis = _Analysis()
+    result = stress_test(analysis, scenarios=300, seed=11)  # type: ignore[arg-type]
+    assert (result.scenarios, result.seed, result.fixed_costs) == (300, 11, 100.0)
+    other = stress_test(analysis, Settings(fixed_costs=250.0), scenarios=300, seed=11)  # type: ignore[arg-type]
+    assert other.fixed_costs == 250.0
+    assert other.baseline_profit == pytest.approx(result.baseline_profit - 150.0)
+    assert stress_test(analysis, scenarios=300, seed=12).seed == 12  # type: ignore[arg-type]
+
+
+def test_stress_test_with_no_churn_risk_given_or_an_empty_one_is_the_same() -> None:
+    analysis = _Analysis()
+    plain = stress_test(analysis, scenarios=500, seed=3)  # type: ignore[arg-type]
+    empty = stress_test(analysis, scenarios=500, seed=3, churn_risk={})  # type: ignore[arg-type]
+    assert empty == plain
+
+
+def test_resolve_ids_skips_blank_ids_and_keeps_the_order_given() -> None:
+    assert resolve_ids(_FRAME, ["C3", "  ", "", " C1 ", "C3"]) == ["C3", "C1"]
+    assert resolve_ids(_FRAME.head(0), ["", "   "]) == []
+    with pytest.raises(UnknownClientError) as info:
+        resolve_ids(_FRAME.head(0), ["C1"])
+    assert info.value.unknown == ["C1"] and info.value.suggestions == {"C1": []}
+
+
+def test_a_client_without_a_name_is_never_suggested_by_name() -> None:
+    nameless = frame([{"id": "N1", "name": None, "revenue": 1.0}, {"id": "B2", "revenue": 2.0}])
+    with pytest.raises(UnknownClientError) as info:
+        resolve_ids(nameless, ["xxxx", "none"])
+    assert info.value.suggestions == {"xxxx": [], "none": []}
+
+
+def test_hours_freed_by_no_client_and_by_some() -> None:
+    hours = frame(
+        [{"id": i, "revenue": 1.0, "service_hours": h} for i, h in (("A", 2.5), ("B", 4.0))]
+    )
+    sim = Simulator(hours, Settings())
+    assert sim.hours([]) == 0.0
+    assert sim.hours(["B"]) == 4.0 and sim.hours(["A", "B"]) == 6.5
