@@ -6,8 +6,9 @@ import pytest
 
 from cartera.errors import UnknownClientError
 from cartera.scenarios import Simulator, stress_test
+from cartera.scenarios.stress import run_stress
 from cartera.scenarios.whatif import resolve_ids
-from cartera.settings import Settings
+from cartera.settings import Settings, StressSettings
 
 from .portfolios import frame
 
@@ -64,3 +65,15 @@ def test_hours_freed_by_no_client_and_by_some() -> None:
     sim = Simulator(hours, Settings())
     assert sim.hours([]) == 0.0
     assert sim.hours(["B"]) == 4.0 and sim.hours(["A", "B"]) == 6.5
+
+
+def test_a_client_that_always_leaves_explains_none_of_the_bad_years() -> None:
+    # ALWAYS leaves in every year, good or bad: it is no more frequent in the tail.
+    rows = [
+        {"id": "BIG", "segment": "margin", "revenue": 1e5, "gross_margin": 5e4},
+        {"id": "ALWAYS", "segment": "structure", "revenue": 5e4, "gross_margin": 2e4},
+    ]
+    stress = StressSettings(leave_structure=1.0, leave_margin=0.5, structure_price_drop=0.0)
+    result = run_stress(frame(rows), Settings(stress=stress), scenarios=2_000, seed=1)
+    assert [t.client for t in result.tail_clients] == ["BIG"]
+    assert result.tail_clients[0].share_of_tail_loss == 1.0
