@@ -311,9 +311,11 @@ def test_reader_note() -> None:
 
 
 #: Each sentence without a number or a parameter: a missing amount reads "—", a missing
-#: count 0, a missing name or share is left out. (renegotiate_or_let_go is left out: it
-#: shows a missing profit change as "-€0", a wording to settle apart.)
+#: count 0, a missing name or share is left out.
 NOTHING_KNOWN = {
+    "renegotiate_or_let_go": "A pay late or return a lot but still contribute —: renegotiate "
+    "first and let go whoever refuses. Letting them all go would free 0.0 service hours and — "
+    "overdue, and change profit by —.",
     "single_loss_risk": "Losing A alone would turn the profit of — into — (fixed-cost coverage —).",
     "reduce_dependence": "Reduce dependence on A: — of revenue (target at most —); — more "
     "sales from other clients would bring it to the target.",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
 import pytest
 
 from cartera.errors import UnknownClientError
 from cartera.scenarios import Simulator, stress_test
-from cartera.scenarios.stress import run_stress
+from cartera.scenarios.stress import histogram, run_stress
 from cartera.scenarios.whatif import resolve_ids
 from cartera.settings import Settings, StressSettings
 
@@ -77,3 +79,60 @@ def test_a_client_that_always_leaves_explains_none_of_the_bad_years() -> None:
     result = run_stress(frame(rows), Settings(stress=stress), scenarios=2_000, seed=1)
     assert [t.client for t in result.tail_clients] == ["BIG"]
     assert result.tail_clients[0].share_of_tail_loss == 1.0
+
+
+def _one_client(contribution: float, margin: float) -> pl.DataFrame:
+    row = {"id": "A", "segment": "margin", "revenue": 1000.0, "gross_margin": margin,
+           "net_contribution": contribution}  # fmt: skip
+    return frame([row])
+
+
+def _stress(p_leave: float, fixed: float, **extra: float) -> Settings:
+    stress = StressSettings(leave_margin=p_leave, structure_price_drop=0.0, **extra)
+    return Settings(fixed_costs=fixed, stress=stress)
+
+
+def test_stress_takes_scenarios_and_seed_from_the_settings_unless_given() -> None:
+    df = _one_client(100.0, 100.0)
+    own = _stress(0.5, 0.0, scenarios=300, seed=9)
+    result = run_stress(df, own)
+    assert (result.scenarios, result.seed) == (300, 9)
+    assert run_stress(df, own, scenarios=200, seed=4).seed == 4
+    assert run_stress(df, _stress(0.5, 40.0), scenarios=200, seed=4).fixed_costs == 40.0
+
+
+def test_a_year_that_breaks_even_is_no_loss_and_covers_the_fixed_costs() -> None:
+    # Staying, the client's contribution and margin are exactly the fixed costs: 0 profit.
+    df = _one_client(100.0, 100.0)
+    result = run_stress(df, _stress(0.5, 100.0), scenarios=2_000, seed=3)
+    assert 0.4 < result.p_loss < 0.6  # only the years it leaves
+    assert result.p_fixed_costs_uncovered == result.p_loss
+    never = run_stress(df, _stress(0.0, 100.0), scenarios=500, seed=3)
+    assert never.p_loss == 0.0 and never.p_fixed_costs_uncovered == 0.0
+
+
+def test_fixed_costs_of_one_euro_are_fixed_costs() -> None:
+    df = _one_client(0.5, 0.5)
+    result = run_stress(df, _stress(0.0, 1.0), scenarios=200, seed=1)
+    assert result.p_fixed_costs_uncovered == 1.0 and result.p_loss == 1.0
+
+
+def test_without_fixed_costs_there_is_no_chance_of_leaving_them_uncovered() -> None:
+    # A negative gross margin would "leave" fixed costs of 0 uncovered: none are given.
+    df = _one_client(-50.0, -50.0)
+    result = run_stress(df, _stress(0.0, 0.0), scenarios=200, seed=1)
+    assert result.p_fixed_costs_uncovered == 0.0 and result.p_loss == 1.0
+
+
+def test_the_worst_five_percent_is_a_year_that_can_happen() -> None:
+    # Profit is 100 or 0: the 5 % quantile is one of them, never between the two.
+    df = _one_client(100.0, 100.0)
+    for seed in range(40):
+        p5 = run_stress(df, _stress(0.05, 0.0), scenarios=20, seed=seed).profit_p5
+        assert p5 in (0.0, 100.0), (seed, p5)
+
+
+def test_histogram_bins_are_centred() -> None:
+    points = histogram(np.array([0.0, 1.0, 1.0, 4.0]), bins=4)
+    assert [(p.x, p.y) for p in points] == [(0.5, 0.25), (1.5, 0.5), (2.5, 0.0), (3.5, 0.25)]
+    assert [(p.x, p.y) for p in histogram(np.array([2.0, 2.0]))] == [(2.0, 1.0)]
