@@ -136,3 +136,12 @@ def test_histogram_bins_are_centred() -> None:
     points = histogram(np.array([0.0, 1.0, 1.0, 4.0]), bins=4)
     assert [(p.x, p.y) for p in points] == [(0.5, 0.25), (1.5, 0.5), (2.5, 0.0), (3.5, 0.25)]
     assert [(p.x, p.y) for p in histogram(np.array([2.0, 2.0]))] == [(2.0, 1.0)]
+
+
+def test_an_analysis_keeps_its_simulator() -> None:
+    from .portfolios import TINY, TINY_SETTINGS, analysis
+
+    tiny, other = analysis(TINY, TINY_SETTINGS), analysis(TINY, TINY_SETTINGS)
+    first, second = Simulator.of(tiny), Simulator.of(other)
+    assert first is not second
+    assert Simulator.of(tiny) is first and Simulator.of(other) is second
