@@ -53,10 +53,21 @@ def test_resolve_ids_skips_blank_ids_and_keeps_the_order_given() -> None:
     assert info.value.unknown == ["C1"] and info.value.suggestions == {"C1": []}
 
 
-def test_a_client_without_a_name_is_never_suggested_by_name() -> None:
+def test_the_simulator_resolves_ids_alike() -> None:
+    sim = Simulator(_FRAME, Settings())
+    assert sim.resolve(["C3", "  ", "", " C1 ", "C3"]) == ["C3", "C1"]
+    assert sim.resolve(["", "   "]) == []
+
+
+@pytest.mark.parametrize("how", ["resolve_ids", "simulator"])
+def test_a_client_without_a_name_is_never_suggested_by_name(how: str) -> None:
     nameless = frame([{"id": "N1", "name": None, "revenue": 1.0}, {"id": "B2", "revenue": 2.0}])
     with pytest.raises(UnknownClientError) as info:
-        resolve_ids(nameless, ["xxxx", "none"])
+        if how == "resolve_ids":
+            resolve_ids(nameless, ["xxxx", "none", "B2"])
+        else:
+            Simulator(nameless, Settings()).resolve(["xxxx", "none", "B2"])
+    assert info.value.unknown == ["xxxx", "none"]
     assert info.value.suggestions == {"xxxx": [], "none": []}
 
 
