@@ -156,3 +156,61 @@ def test_an_analysis_keeps_its_simulator() -> None:
     first, second = Simulator.of(tiny), Simulator.of(other)
     assert first is not second
     assert Simulator.of(tiny) is first and Simulator.of(other) is second
+
+
+def test_a_client_certain_to_leave_leaves_every_year() -> None:
+    # 1.0 is certain: no year in 300,000 keeps it (a 16-bit draw would keep it 1 in 65,536).
+    df = _one_client(100.0, 100.0)
+    result = run_stress(df, _stress(1.0, 0.0), scenarios=300_000, seed=2)
+    assert result.expected_profit == 0.0 and result.p_loss == 0.0
+    assert [(p.x, p.y) for p in result.histogram] == [(0.0, 1.0)]
+
+
+def test_a_client_all_but_certain_to_leave_still_leaves() -> None:
+    # 0.999995 rounds to 65,536/65,536: the threshold stays the largest 16-bit one.
+    df = _one_client(100.0, 100.0)
+    result = run_stress(df, _stress(0.999995, 100.0), scenarios=20_000, seed=2)
+    assert result.p_loss > 0.999
+
+
+def test_what_if_takes_the_settings_given_and_keeps_the_analysis_hourly_cost() -> None:
+    from cartera.scenarios.whatif import what_if
+
+    from .portfolios import TINY, TINY_SETTINGS, analysis
+
+    tiny = analysis(TINY, TINY_SETTINGS)
+    plain = what_if(tiny, ["B"])
+    costly = TINY_SETTINGS.model_copy(update={"fixed_costs": TINY_SETTINGS.fixed_costs + 1000.0})
+    assert what_if(tiny, ["B"], costly).after.profit == pytest.approx(plain.after.profit - 1000.0)
+    hourly = TINY_SETTINGS.model_copy(update={"hourly_cost": TINY_SETTINGS.hourly_cost * 3 + 7})
+    assert what_if(tiny, ["B"], hourly).after == plain.after
+    bare = analysis(TINY, TINY_SETTINGS)
+    bare._settings = None
+    assert what_if(bare, ["B"]).after.net_contribution == plain.after.net_contribution
+
+
+def test_the_simulator_what_if_applies_the_price_cut() -> None:
+    from .portfolios import TINY, TINY_SETTINGS, analysis
+
+    tiny = analysis(TINY, TINY_SETTINGS)
+    sim = Simulator.of(tiny)
+    plain = sim.what_if(tiny.portfolio, ["B"], TINY_SETTINGS)
+    cut = sim.what_if(tiny.portfolio, ["B"], TINY_SETTINGS, price_cut=0.1)
+    assert cut.after.revenue < plain.after.revenue
+
+
+def test_a_simulator_is_let_go_with_its_analysis() -> None:
+    import gc
+
+    from cartera.scenarios import simulate
+
+    from .portfolios import TINY, TINY_SETTINGS, analysis
+
+    gc.collect()
+    kept = len(simulate._KEPT)
+    tiny = analysis(TINY, TINY_SETTINGS)
+    Simulator.of(tiny)
+    assert len(simulate._KEPT) == kept + 1
+    del tiny
+    gc.collect()
+    assert len(simulate._KEPT) == kept
