@@ -214,3 +214,22 @@ def test_a_simulator_is_let_go_with_its_analysis() -> None:
     del tiny
     gc.collect()
     assert len(simulate._KEPT) == kept
+
+
+def test_letting_go_an_analysis_whose_frame_was_replaced_raises_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+    import sys
+
+    from .portfolios import TINY, TINY_SETTINGS, analysis
+
+    raised: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", raised.append)
+    tiny = analysis(TINY, TINY_SETTINGS)
+    first = Simulator.of(tiny)
+    tiny._frame = tiny.clients_frame.head(2)  # as a re-read frame would be
+    assert Simulator.of(tiny) is not first  # a new frame, a new simulator (two finalizers)
+    del tiny, first
+    gc.collect()
+    assert raised == []
