@@ -233,3 +233,10 @@ def test_letting_go_an_analysis_whose_frame_was_replaced_raises_nothing(
     del tiny, first
     gc.collect()
     assert raised == []
+
+
+def test_at_most_three_suggestions() -> None:
+    many = frame([{"id": f"K{i}", "name": f"Client {i}", "revenue": 1.0} for i in range(6)])
+    with pytest.raises(UnknownClientError) as info:
+        resolve_ids(many, ["client"])
+    assert info.value.suggestions == {"client": ["K0", "K1", "K2"]}

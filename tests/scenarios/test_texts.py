@@ -349,3 +349,16 @@ def test_sentences_with_nothing_known(code: str) -> None:
         assert (
             describe(Recommendation(code=code, priority=1, clients=["A"])) == (NOTHING_KNOWN[code])
         )
+
+
+def test_amounts_in_the_recommendation_currency_and_days_from_zero() -> None:
+    dollars = Recommendation(
+        code="collect_overdue", priority=1, clients=["A"], impact={"amount": 10.0},
+        params={"currency": "USD"},
+    )  # fmt: skip
+    cash = _rec("renegotiate", "D", {"contribution": 5.0, "terms_days": 30.0, "current_days": 0.0})
+    with language("en"):
+        assert describe(dollars) == "Collect US$10 open for more than 90 days; start with A."
+        euros = dollars.model_copy(update={"params": {}})
+        assert describe(euros) == "Collect €10 open for more than 90 days; start with A."
+        assert describe(cash).startswith("Renegotiate Delta (D): payment terms from 0 to 30 days")
