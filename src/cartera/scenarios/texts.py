@@ -132,16 +132,17 @@ def _let_go(rec: Recommendation) -> str:
 
 def _renegotiate_or_let_go(rec: Recommendation) -> str:
     i = rec.impact
+    change = i.get("profit_change")
     text = _(
         "{clients} pay late or return a lot but still contribute {contribution}: renegotiate "
         "first and let go whoever refuses. Letting them all go would free {hours} service "
         "hours and {overdue} overdue, and change profit by {profit}."
     ).format(
         clients=client_list(rec),
-        contribution=_money(rec, -(i.get("profit_change") or 0.0)),
+        contribution=_money(rec, None if change is None else -change),
         hours=fmt_number(i.get("hours_freed") or 0, 1),
         overdue=_money(rec, i.get("overdue_freed")),
-        profit=_money(rec, i.get("profit_change"), sign=True),
+        profit=_money(rec, change, sign=True),
     )
     if i.get("financing_saving"):
         text += " " + _(
