@@ -151,7 +151,7 @@ def test_a_full_scratch_disk_is_an_error_naming_the_folder(
     def full(*args: object) -> None:
         raise duckdb.IOException('Could not write file "x": No space left on device')
 
-    monkeypatch.setattr(importer, "build_tables_out_of_core", full)
+    monkeypatch.setattr(importer, "build_in_buckets", full)
     ws = _import(tmp_path / "ws", CASES["demo folder"], options, monkeypatch, None)
     before = (ws / MANIFEST).read_bytes()
     with pytest.raises(OutputError) as caught:

@@ -463,9 +463,7 @@ def build_tables_out_of_core(
     unsorted = folder / "documents.unsorted.parquet"
 
     def spill(frame: pl.DataFrame) -> int:
-        frame.with_columns(pl.col("__row").alias("source_row")).select(
-            *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
-        ).write_parquet(unsorted, compression="lz4", statistics=False)
+        _spill_unsorted(frame, unsorted)
         return frame.height
 
     given = [docs]  # as in build_tables: _build holds the only reference
@@ -477,6 +475,13 @@ def build_tables_out_of_core(
     _sort_out_of_core(unsorted, out, folder)
     unsorted.unlink()
     return out, rows, tables
+
+
+def _spill_unsorted(frame: pl.DataFrame, target: Path) -> None:
+    """The documents' canonical columns, ``__file`` and ``__row``, unsorted, to ``target``."""
+    frame.with_columns(pl.col("__row").alias("source_row")).select(
+        *[pl.col(c).cast(t) for c, t in DOCUMENTS.items()], "__file", "__row"
+    ).write_parquet(target, compression="lz4", statistics=False)
 
 
 #: DuckDB's memory for sorting the documents of a large import; beyond it, it spills.
@@ -538,12 +543,24 @@ def _build(
     # One integer join per table gives both the client id and its key.
     finished = finish(docs.join(keyed["documents"], on="__ck", how="left", maintain_order="left"))
     del docs
+    return finished, _other_tables(payments, clients, acts, keyed, keys, maps)
+
+
+def _other_tables(
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame,
+    keyed: dict[str, pl.DataFrame],
+    keys: pl.DataFrame,
+    maps: dict[str, pl.DataFrame],
+) -> dict[str, pl.DataFrame]:
+    """The payments, clients and activities tables, given :func:`_keyed_clients`' result."""
     acts = _sorted_canonical(
         acts.join(keyed["activities"], on="__ck", how="left", maintain_order="left"), ACTIVITIES
     )
     listed = clients.join(keyed["clients"], on="__ck", how="left") if clients is not None else None
     pay = payments if payments is not None else _EMPTY_PAYMENTS
-    return finished, {
+    return {
         "payments": _canonical(pay, PAYMENTS).sort("doc_number", "date"),
         "clients": _clients(listed, [maps["documents"], maps["activities"]], keys),
         "activities": acts,

@@ -22,7 +22,8 @@ import polars as pl
 
 from cartera.errors import InputError, OutputError
 from cartera.i18n import N_, _, fmt_number
-from cartera.io.assemble import build_tables, build_tables_out_of_core
+from cartera.io.assemble import build_tables
+from cartera.io.buckets import build_in_buckets
 from cartera.io.load import (
     FileReport,
     Loaded,
@@ -199,7 +200,7 @@ def _build_out_of_core(loaded: Loaded, folder: Path) -> tuple[Path, int, dict[st
     ids = loaded.ids()
     loaded.parts.clear()
     try:
-        return build_tables_out_of_core(
+        return build_in_buckets(
             frames.pop("documents"),
             frames.pop("payments"),
             frames.pop("clients"),

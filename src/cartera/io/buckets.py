@@ -1,0 +1,122 @@
+"""The out-of-core build with the documents' figures worked out one bucket of documents at a time.
+
+:func:`cartera.io.assemble.build_tables_out_of_core` works out the per-document figures
+(:func:`~cartera.io.assemble._documents`) and joins the client keys over every document
+line at once: at 10M lines that build was the import's peak, ~1.9 GB above the parts it
+starts from (decision 0281). Here the documents are split by their number's hash
+(``__doc``) into ranges, one segment's worth of lines each
+(:func:`cartera.io.segments.segment_rows`); each range's lines and payments go through
+the same ``_documents`` and the same key join, and are spilled to their own Parquet file;
+DuckDB then sorts the files together as it sorts the one file of the whole build (every
+row has its own ``(__file, __row)``, so the order the parts are written in does not show).
+
+Identical figures, not close ones: every figure is per document, so a range holds all a
+document's lines and payments. The one figure over more than one document is the running
+sum of the payments (``_from_payments`` sums the whole column sorted by document and
+subtracts the sum before each document): a range's payments start with a row of no
+document carrying the sum of the ranges before it, so each addition is the one the whole
+build makes. Documents that are not each one run of lines (the path that groups by hash)
+are built whole, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from cartera.io.assemble import (
+    _EMPTY_ACTS,
+    _documents,
+    _keyed_clients,
+    _other_tables,
+    _runs,
+    _sort_out_of_core,
+    _spill_unsorted,
+    _with_doc_key,
+    build_tables_out_of_core,
+)
+from cartera.io.segments import segment_rows
+
+__all__ = ["MAX_BUCKETS", "bucket_bounds", "build_in_buckets"]
+
+#: The most ranges the documents are split into.
+MAX_BUCKETS: Final = 64
+_SPAN: Final = 1 << 64
+
+
+def bucket_bounds(lines: int, rows: int) -> list[int]:
+    """Lower bounds of the ``__doc`` ranges: one per ``rows`` lines, at most
+    :data:`MAX_BUCKETS`, equal shares of the 64-bit hash."""
+    n = min(MAX_BUCKETS, max(1, -(-lines // max(rows, 1))))
+    return [k * _SPAN // n for k in range(n)]
+
+
+def _in_range(bounds: list[int], k: int) -> pl.Expr:
+    doc = pl.col("__doc")
+    low = doc >= pl.lit(bounds[k], pl.UInt64)
+    return low if k + 1 == len(bounds) else low & (doc < pl.lit(bounds[k + 1], pl.UInt64))
+
+
+def _with_carry(payments: pl.DataFrame, below: int, carry: float | None) -> pl.DataFrame:
+    """``payments`` after a row of document ``below`` (below the range, so none of its
+    documents) whose amount is ``carry``, the running sum of the ranges before."""
+    if carry is None:
+        return payments
+    row = pl.DataFrame(
+        {"__doc": [below], "amount": [carry]}, schema={"__doc": pl.UInt64, "amount": pl.Float64}
+    )
+    return pl.concat([row, payments], how="diagonal_relaxed").select(payments.columns)
+
+
+def _carried(payments: pl.DataFrame, carry: float | None) -> float:
+    """The running sum after ``payments``, added in ``_from_payments``' order from ``carry``."""
+    amounts = payments.sort("__doc", "date", "__row").get_column("amount").fill_null(0.0)
+    start = pl.Series([0.0 if carry is None else carry], dtype=pl.Float64)
+    return float(start.append(amounts.cast(pl.Float64)).cum_sum()[-1])
+
+
+def build_in_buckets(
+    docs: pl.DataFrame | None,
+    payments: pl.DataFrame | None,
+    clients: pl.DataFrame | None,
+    acts: pl.DataFrame | None,
+    ids: dict[str, pl.DataFrame],
+    payment_amounts: bool,
+    complete: bool,
+    folder: Path,
+) -> tuple[Path, int, dict[str, pl.DataFrame]]:
+    """:func:`cartera.io.assemble.build_tables_out_of_core`, the same file and tables, with
+    the documents' figures and keys worked out one range of documents at a time."""
+    docs = _with_doc_key(docs) if docs is not None and docs.height else docs
+    if docs is None or _runs(docs) is None:
+        return build_tables_out_of_core(
+            docs, payments, clients, acts, ids, payment_amounts, complete, folder
+        )
+    acts = acts if acts is not None else _EMPTY_ACTS
+    keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
+    pay = _with_doc_key(payments) if payments is not None and payments.height else None
+    bounds = bucket_bounds(docs.height, segment_rows())
+    carry: float | None = None
+    for k in range(len(bounds)):
+        part = docs.filter(_in_range(bounds, k))
+        paid = pay.filter(_in_range(bounds, k)) if pay is not None else None
+        if paid is not None and payment_amounts and paid.height:
+            carried = _carried(paid, carry)
+            paid = _with_carry(paid, bounds[k] - 1, carry)
+            carry = carried
+        figures = _documents(part, paid, payment_amounts)
+        del part, paid
+        keyed_part = figures.join(keyed["documents"], on="__ck", how="left", maintain_order="left")
+        del figures
+        _spill_unsorted(keyed_part, folder / f"documents.unsorted.{k:02d}.parquet")
+        del keyed_part
+    rows = docs.height
+    del docs, pay
+    tables = _other_tables(payments, clients, acts, keyed, keys, maps)
+    out = folder / "documents.parquet"
+    _sort_out_of_core(folder / "documents.unsorted.*.parquet", out, folder)
+    for k in range(len(bounds)):
+        (folder / f"documents.unsorted.{k:02d}.parquet").unlink()
+    return out, rows, tables
