@@ -21,6 +21,7 @@ ORDER = [
     "stress",
     "demo",
     "reports",
+    "reports_overlap",
     "cluster",
     "web",
     "web_whatif",

@@ -75,3 +75,40 @@ def test_unknown_format_is_a_clear_error(
 def test_help_is_localised(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["report", "--help", "--lang", "es"]) == 0
     assert "Escribe el informe de la cartera" in capsys.readouterr().out
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in book}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_xlsx_with_the_stress_test_alongside_is_the_same_book(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """The command runs the stress test in a thread while the clients sheet is written; the
+    book equals the one written with the finished result, sheet by sheet and cell by cell."""
+    from cartera.analysis import analyze
+    from cartera.i18n import language
+    from cartera.report import xlsx
+    from cartera.scenarios import stress_test
+
+    out = tmp_path / "command.xlsx"
+    code = run(["report", str(workspace), "--format", "xlsx", "--out", str(out), "--lang", lang])
+    assert code == 0, capsys.readouterr().err
+    analysis = analyze(workspace)
+    with language(lang):
+        direct = xlsx.write(analysis, tmp_path / "direct.xlsx", stress_test(analysis))
+        order = list(xlsx.sheet_names().values())
+        called: list[bool] = []
+        deferred = xlsx.write(
+            analysis,
+            tmp_path / "deferred.xlsx",
+            lambda: called.append(True) or stress_test(analysis),
+        )
+    book = _cells(out)
+    assert called == [True]
+    assert list(book) == order  # the summary stays the first sheet
+    assert book == _cells(direct) == _cells(deferred)
+    stress_label = "Prueba de estrés ante una crisis" if lang == "es" else "Crisis stress test"
+    assert any(stress_label in str(cell) for row in book[next(iter(book))] for cell in row)

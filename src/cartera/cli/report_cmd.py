@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import typer
@@ -71,17 +72,29 @@ def register(app: typer.Typer) -> None:
                 activities=activities, options=read_options(mapping, decimal, date_format, sheet),
                 settings=settings,
             )  # fmt: skip
-        result = None
-        if stress:
-            with progress(_("Running the crisis stress test")):
-                result = stress_test(analysis, settings)
-        with progress(_("Writing the report")):
-            if fmt == "all":
-                paths = write_atomically(out, lambda aside: render_all(analysis, aside, result))
-            else:
+        if stress and fmt == "xlsx":
+            # The stress test runs in a thread while the clients sheet, which does not need
+            # it, is written: numpy and polars release the interpreter lock (decision 0407).
+            from cartera.report import xlsx
+
+            with ThreadPoolExecutor(1) as pool, progress(_("Writing the report")):
+                future = pool.submit(stress_test, analysis, settings)
                 paths = write_atomically(
-                    out.parent, lambda aside: [render(fmt, analysis, aside / out.name, result)]
+                    out.parent,
+                    lambda aside: [xlsx.write(analysis, aside / out.name, future.result)],
                 )
+        else:
+            result = None
+            if stress:
+                with progress(_("Running the crisis stress test")):
+                    result = stress_test(analysis, settings)
+            with progress(_("Writing the report")):
+                if fmt == "all":
+                    paths = write_atomically(out, lambda aside: render_all(analysis, aside, result))
+                else:
+                    paths = write_atomically(
+                        out.parent, lambda aside: [render(fmt, analysis, aside / out.name, result)]
+                    )
         for path in paths:
             typer.echo(str(path))
 

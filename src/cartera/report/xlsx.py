@@ -15,7 +15,7 @@ memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -118,8 +118,10 @@ def write_table(
     return row + len(table.rows) + 1
 
 
-def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
-    sheet = book.add_worksheet(name)
+def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str | Worksheet) -> None:
+    """The summary; ``name`` may be the sheet itself, added earlier to keep it first."""
+    sheet = book.add_worksheet(name) if isinstance(name, str) else name
+    name = sheet.name
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 4, 18)
     sheet.write_string(0, 0, view.title, fmt.title)
@@ -213,9 +215,7 @@ def write_client_frames(
     return write_frames(sheet, with_lead, columns, start)
 
 
-def clients_sheet(
-    book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
-) -> None:
+def clients_sheet(book: Workbook, fmt: _Formats, name: str, analysis: PortfolioAnalysis) -> None:
     """Every client by revenue rank, straight from the analysis (not only the view's first)."""
     sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
     columns = client_columns()
@@ -422,19 +422,29 @@ def inputs_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> 
         sheet.write_string(0, 0, view.labels["none"])
 
 
-def write(analysis: PortfolioAnalysis, out: Path, stress: StressResult | None = None) -> Path:
-    """Write the Excel report of ``analysis`` to ``out``; return ``out``."""
-    view = build_view(analysis, stress)
+def write(
+    analysis: PortfolioAnalysis,
+    out: Path,
+    stress: StressResult | Callable[[], StressResult | None] | None = None,
+) -> Path:
+    """Write the Excel report of ``analysis`` to ``out``; return ``out``.
+
+    ``stress`` may be a function that returns the stress test's result (a future's
+    ``result``): it is called only after the clients sheet, which does not need it, is
+    written, so a stress test running in another thread overlaps the longest sheet.
+    """
     names = sheet_names()
     out.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(
         str(out),
         {"strings_to_numbers": False, "strings_to_urls": False, "constant_memory": True},
     )
+    fmt = _Formats(book, analysis.currency)
+    summary = book.add_worksheet(names["summary"])  # first in the book, filled below
+    clients_sheet(book, fmt, names["clients"], analysis)
+    view = build_view(analysis, stress() if callable(stress) else stress)
     book.set_properties({"title": view.title, "subject": view.subtitle, "author": "Cartera"})
-    fmt = _Formats(book, view.currency)
-    summary_sheet(book, fmt, view, names["summary"])
-    clients_sheet(book, fmt, view, names["clients"], analysis)
+    summary_sheet(book, fmt, view, summary)
     pareto_sheet(book, fmt, view, names["pareto"])
     recommendations_sheet(book, fmt, view, names["recommendations"])
     recommendation_clients_sheet(book, fmt, view, names["rec_clients"], analysis)
