@@ -125,3 +125,23 @@ def test_the_tail_is_the_first_of_equally_bad_scenarios() -> None:
     worst = np.flatnonzero(sim.profit == 0.0)
     assert len(worst) > 10
     assert sim.tail_rows.tolist() == worst[:10].tolist()
+
+
+def test_certain_clients_leave_in_the_tail_whatever_their_draws() -> None:
+    # 4,096 certain clients: with seed 3 one of them draws a 16-bit 0 in the tail row,
+    # which must not count twice (a threshold of 1 instead of 0 would).
+    n = 4096
+    sim = simulate(_inputs([1.0] * n, [1.0] * n), scenarios=20, seed=3)
+    assert sim.tail_rate.tolist() == [1.0] * n
+    assert sim.profit.tolist() == [0.0] * 20
+
+
+def test_one_more_65536th_of_probability_is_one_more_draw_that_leaves() -> None:
+    # The same seed draws the same 16-bit numbers: at 65,535/65,536 the client leaves in
+    # every year it leaves at 65,534/65,536, and also on the draws equal to 65,534.
+    def kept(p: float) -> np.ndarray:
+        return simulate(_inputs([1.0], [p]), scenarios=100_000, seed=0).profit
+
+    lower, higher = kept(65534 / 65536), kept(65535 / 65536)
+    assert (higher <= lower).all()
+    assert higher.sum() < lower.sum()  # with seed 0: 2 years kept instead of 5
