@@ -22,3 +22,20 @@ def test_release_forgets_an_intermediate_table_and_its_arrow_memory() -> None:
     assert name not in _registered(con)
     release(table, con)  # twice, or before any query: nothing to forget, no error
     release(from_arrow(data, con, "cartera_other"), con)
+
+
+def test_release_drops_the_spark_temporary_view_by_the_table_name() -> None:
+    # A recording stand-in for a Spark backend: the real one needs a Spark session (slow runs).
+    dropped: list[str] = []
+
+    class _Catalog:
+        def dropTempView(self, name: str) -> None:
+            dropped.append(name)
+
+    class _Spark:
+        name = "pyspark"
+        _session = type("_Session", (), {"catalog": _Catalog()})()
+
+    table = from_arrow(pa.table({"id": ["A"]}), connect(), "cartera_metrics")
+    release(table, _Spark())  # type: ignore[arg-type]
+    assert dropped == [table.op().name]

@@ -1,0 +1,147 @@
+"""Scenario rules at their edges, each found by a mutant that no other test told apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from cartera.scenarios import Simulator
+from cartera.scenarios.simulate import adjust_frame
+from cartera.scenarios.stress import Simulation, StressInputs, _tail_clients, simulate
+from cartera.settings import Settings
+
+from .portfolios import frame
+
+
+def _inputs(contribution: list[float], leave: list[float]) -> StressInputs:
+    n = len(leave)
+    c = np.array(contribution, dtype=np.float64)
+    return StressInputs(
+        ids=[f"C{i}" for i in range(n)], names=[f"Client {i}" for i in range(n)],
+        segments=["regular"] * n, contribution=c, margin=c.copy(),
+        leave=np.array(leave, dtype=np.float64), fixed_costs=0.0,
+        baseline_profit=float(c.sum()),
+    )  # fmt: skip
+
+
+def _sim(tail_rate: list[float]) -> Simulation:
+    empty = np.zeros(1)
+    rows = np.zeros(1, dtype=np.int64)
+    return Simulation(profit=empty, margin=empty, tail_rate=np.array(tail_rate), tail_rows=rows)
+
+
+def test_tail_clients_below_one_euro_of_excess_loss_still_count() -> None:
+    # Excess tail losses 0.2 € (C0) and 0.5 € (C1), 0.7 € in all: small, but real.
+    inputs = _inputs([0.4, 1.0, 5.0], [0.5, 0.1, 0.3])
+    tail = _tail_clients(inputs, _sim([1.0, 0.6, 0.3]))
+    assert [t.client for t in tail] == ["C1", "C0"]
+    assert [t.share_of_tail_loss for t in tail] == pytest.approx([0.5 / 0.7, 0.2 / 0.7])
+    assert [(t.leave_probability, t.tail_leave_rate) for t in tail] == [(0.1, 0.6), (0.5, 1.0)]
+
+
+def test_tail_clients_keep_a_small_excess_next_to_a_large_one() -> None:
+    tail = _tail_clients(_inputs([10.0, 1.0], [0.0, 0.0]), _sim([0.5, 0.5]))
+    assert [(t.client, t.share_of_tail_loss) for t in tail] == [("C0", 5 / 5.5), ("C1", 0.5 / 5.5)]
+
+
+def test_tail_clients_with_equal_losses_come_in_the_frame_order() -> None:
+    # Twenty clients, every other one with twice the excess: ties keep their order.
+    contribution = [1.0, 2.0] * 10
+    tail = _tail_clients(_inputs(contribution, [0.0] * 20), _sim([1.0] * 20))
+    assert [t.client for t in tail] == [f"C{i}" for i in range(1, 20, 2)]
+
+
+@pytest.mark.parametrize("scenarios", [20, 200])
+def test_a_certain_client_left_in_every_tail_scenario(scenarios: int) -> None:
+    # 20 scenarios have one tail row (5 %), 200 have ten.
+    sim = simulate(_inputs([10.0, 5.0, 1.0], [1.0, 0.0, 0.5]), scenarios=scenarios, seed=4)
+    assert len(sim.tail_rows) == scenarios // 20
+    assert sim.tail_rate[0] == 1.0 and sim.tail_rate[1] == 0.0
+
+
+def _costs(revenue: float, service_cost: float | None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"id": ["A"], "segment": ["structure"], "revenue": [revenue], "gross_margin": [0.2],
+         "service_hours": [2.0], "service_cost": [service_cost], "cost_to_serve": [5.0],
+         "net_contribution": [-4.8], "margin_pct": [None]},
+        schema_overrides={"service_cost": pl.Float64, "margin_pct": pl.Float64},
+    )  # fmt: skip
+
+
+def test_adjust_frame_counts_an_unknown_service_cost_as_none() -> None:
+    out = adjust_frame(_costs(1.0, None), hourly_cost=10.0, old_hourly_cost=8.0,
+                       structure_price_cut=0.0)  # fmt: skip
+    assert out.row(0, named=True)["cost_to_serve"] == 25.0  # 5 + 2 h × 10 − 0
+    assert out.row(0, named=True)["net_contribution"] == -24.8
+
+
+def test_adjust_frame_keeps_the_margin_share_of_a_revenue_below_one_euro() -> None:
+    out = adjust_frame(_costs(0.5, 16.0), hourly_cost=8.0, old_hourly_cost=8.0,
+                       structure_price_cut=0.5)  # fmt: skip
+    row = out.row(0, named=True)
+    assert (row["revenue"], row["gross_margin"]) == (0.25, pytest.approx(-0.05))
+    assert row["margin_pct"] == pytest.approx(-0.2)
+
+
+def test_the_pareto_curve_of_a_revenue_below_one_euro() -> None:
+    cents = frame([{"id": "A", "revenue": 0.3}, {"id": "B", "revenue": 0.2}])
+    pareto, _whale = Simulator(cents, Settings()).curves(10)
+    assert [p.y for p in pareto] == [0.0, pytest.approx(0.6), 1.0]
+
+
+def test_the_pareto_curve_without_positive_revenue_is_flat() -> None:
+    none = frame([{"id": "A", "revenue": 0.0}, {"id": "B", "revenue": -2.0}])
+    pareto, _whale = Simulator(none, Settings()).curves(10)
+    assert [(p.x, p.y) for p in pareto] == [(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)]
+
+
+def test_a_price_cut_of_everything_takes_all_structure_revenue() -> None:
+    rows = [{"id": "S", "segment": "structure", "revenue": 300.0, "gross_margin": 200.0},
+            {"id": "R", "revenue": 100.0, "gross_margin": 50.0}]  # fmt: skip
+    sim = Simulator(frame(rows), Settings())
+    assert sim.portfolio(Settings(), price_cut=1.0).revenue == 100.0
+    assert sim.portfolio(Settings(), price_cut=0.5).revenue == 250.0
+
+
+@pytest.mark.parametrize(
+    ("small", "large"),
+    [
+        (0.1 * 1.0 - 1e-9 * 1.0, 1.0 - (0.1 * 1.0 - 1e-9 * 1.0)),  # exactly at the tolerance
+        (100.0 - 1e-7, 900.0 + 1e-7),  # 1e-7 below 10 % of 1,000, within 1e-9 of it
+    ],
+)
+def test_a_client_at_the_large_share_within_the_tolerance_is_large(
+    small: float, large: float
+) -> None:
+    rows = [{"id": "BIG", "revenue": large}, {"id": "TEN", "revenue": small}]
+    sim = Simulator(frame(rows), Settings())
+    assert sim.portfolio(Settings()).large_clients == ["BIG", "TEN"]
+
+
+def test_the_tail_is_the_first_of_equally_bad_scenarios() -> None:
+    # Both clients leave in most scenarios (profit 0): the tail takes the first ten of them.
+    sim = simulate(_inputs([1.0, 1.0], [0.9, 0.9]), scenarios=200, seed=5)
+    worst = np.flatnonzero(sim.profit == 0.0)
+    assert len(worst) > 10
+    assert sim.tail_rows.tolist() == worst[:10].tolist()
+
+
+def test_certain_clients_leave_in_the_tail_whatever_their_draws() -> None:
+    # 4,096 certain clients: with seed 3 one of them draws a 16-bit 0 in the tail row,
+    # which must not count twice (a threshold of 1 instead of 0 would).
+    n = 4096
+    sim = simulate(_inputs([1.0] * n, [1.0] * n), scenarios=20, seed=3)
+    assert sim.tail_rate.tolist() == [1.0] * n
+    assert sim.profit.tolist() == [0.0] * 20
+
+
+def test_one_more_65536th_of_probability_is_one_more_draw_that_leaves() -> None:
+    # The same seed draws the same 16-bit numbers: at 65,535/65,536 the client leaves in
+    # every year it leaves at 65,534/65,536, and also on the draws equal to 65,534.
+    def kept(p: float) -> np.ndarray:
+        return simulate(_inputs([1.0], [p]), scenarios=100_000, seed=0).profit
+
+    lower, higher = kept(65534 / 65536), kept(65535 / 65536)
+    assert (higher <= lower).all()
+    assert higher.sum() < lower.sum()  # with seed 0: 2 years kept instead of 5
