@@ -133,6 +133,28 @@ def test_every_client_of_every_recommendation(
     assert let_go[5] == 3
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_recommendation_clients_follow_the_recommendations_sheet(
+    fixture_report: Callable[[str, str], Path], lang: str
+) -> None:
+    """The client rows are written before the view (from the analysis): their priorities,
+    titles and counts are those of the recommendations sheet, in its order."""
+    path = fixture_report("xlsx", lang)
+    book = openpyxl.load_workbook(path, read_only=True)
+    recommendations, clients = (
+        list(book[s].iter_rows(values_only=True)) for s in SHEETS[lang][3:5]
+    )
+    book.close()
+    listed = [(r[0], r[1], r[5]) for r in recommendations[1:] if r[5]]
+    seen: list[tuple[object, object, int]] = []
+    for priority, title, *_rest in clients[1:]:
+        if seen and seen[-1][:2] == (priority, title):
+            seen[-1] = (priority, title, seen[-1][2] + 1)
+        else:
+            seen.append((priority, title, 1))
+    assert seen == listed and len(listed) >= 2
+
+
 def test_assumptions_sheet(fixture_report: Callable[[str, str], Path]) -> None:
     sheet = openpyxl.load_workbook(fixture_report("xlsx", "en"))["Assumptions"]
     values = {r[0].value: r[1] for r in sheet.iter_rows() if r[0].value}

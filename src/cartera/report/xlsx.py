@@ -27,10 +27,18 @@ from xlsxwriter.worksheet import Worksheet
 from cartera.i18n import _, get_language
 from cartera.report.charts import money_affixes
 from cartera.report.palette import ACCENT, BAD, MUTED, SEGMENT_COLOURS, SEGMENT_TINTS
-from cartera.report.view import Cell, ReportView, Table, build_view, client_columns
+from cartera.report.view import (
+    Cell,
+    ReportView,
+    Table,
+    build_view,
+    client_columns,
+    page_labels,
+)
 from cartera.report.xlsx_rows import CLIENT_KEYS, client_frames
 from cartera.report.xlsx_stream import StreamingSheet, write_frames
 from cartera.result import PortfolioAnalysis, StressResult
+from cartera.scenarios import texts
 
 __all__ = ["sheet_names", "write"]
 
@@ -120,7 +128,7 @@ def write_table(
 
 def summary_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str | Worksheet) -> None:
     """The summary; ``name`` may be the sheet itself, added earlier to keep it first."""
-    sheet = book.add_worksheet(name) if isinstance(name, str) else name
+    sheet = _sheet(book, name)
     name = sheet.name
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 4, 18)
@@ -236,10 +244,16 @@ def _column_widths(sheet: Worksheet, keys: list[str], labels: list[str]) -> None
         sheet.set_column(c, c, _WIDTHS.get(key, max(12, min(len(label) + 2, 22))))
 
 
-def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+def _sheet(book: Workbook, name: str | Worksheet) -> Worksheet:
+    """The sheet ``name``, added now, or the sheet itself (added earlier to keep the order)."""
+    return book.add_worksheet(name) if isinstance(name, str) else name
+
+
+def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str | Worksheet) -> None:
     """Curve points in A:B, the reference points in D:E, and a native chart."""
     data, t = view.charts, view.charts.text
-    sheet = book.add_worksheet(name)
+    sheet = _sheet(book, name)
+    name = sheet.name
     sheet.set_column(0, 1, 20)
     sheet.set_column(3, 4, 16)
     pct = fmt.cell("pct")
@@ -315,9 +329,11 @@ def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> 
     sheet.insert_chart(1, 7, chart, {"x_scale": 1.6, "y_scale": 1.5})
 
 
-def recommendations_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str) -> None:
+def recommendations_sheet(
+    book: Workbook, fmt: _Formats, view: ReportView, name: str | Worksheet
+) -> None:
     """One row per recommendation: priority, title, sentence, main money figure, clients."""
-    sheet = book.add_worksheet(name)
+    sheet = _sheet(book, name)
     headers = [
         view.labels["priority"],
         _("Recommendation"),
@@ -341,22 +357,26 @@ def recommendations_sheet(book: Workbook, fmt: _Formats, view: ReportView, name:
 
 
 def recommendation_clients_sheet(
-    book: Workbook, fmt: _Formats, view: ReportView, name: str, analysis: PortfolioAnalysis
+    book: Workbook, fmt: _Formats, analysis: PortfolioAnalysis, name: str
 ) -> None:
-    """Every client of every recommendation, one row each, with its figures and reasons."""
+    """Every client of every recommendation, one row each, with its figures and reasons.
+
+    Read from the analysis (priority order, as the view lists them), not the view: the
+    sheet does not wait for the stress test the view includes.
+    """
     sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
     columns = client_columns()
-    labels = [view.labels["priority"], _("Recommendation"), *(c.label for c in columns)]
+    labels = [page_labels()["priority"], _("Recommendation"), *(c.label for c in columns)]
     _column_widths(sheet, ["rank", "rec", *(c.key for c in columns)], labels)
     sheet.set_column(1, 1, 28)
     sheet.set_row(0, 30)
     sheet.write_row(0, 0, labels, fmt.header)
     row = 1
-    for rec in view.recommendations:
-        if not rec.client_ids:
+    for rec in sorted(analysis.recommendations, key=lambda r: r.priority):
+        if not rec.clients:
             continue
-        lead = ((rec.priority, "int"), (rec.title, "text"))
-        frames = client_frames(analysis, get_language(), rec.client_ids)
+        lead = ((rec.priority, "int"), (texts.title(rec.code), "text"))
+        frames = client_frames(analysis, get_language(), list(rec.clients))
         row += write_client_frames(sheet, fmt, frames, row, lead)
     sheet.freeze_panes(1, 2)
     sheet.autofilter(0, 0, max(row - 1, 1), len(labels) - 1)
@@ -430,8 +450,8 @@ def write(
     """Write the Excel report of ``analysis`` to ``out``; return ``out``.
 
     ``stress`` may be a function that returns the stress test's result (a future's
-    ``result``): it is called only after the clients sheet, which does not need it, is
-    written, so a stress test running in another thread overlaps the longest sheet.
+    ``result``): it is called only after the sheets of client rows, which do not need
+    it, are written, so a stress test running in another thread overlaps them.
     """
     names = sheet_names()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -440,14 +460,18 @@ def write(
         {"strings_to_numbers": False, "strings_to_urls": False, "constant_memory": True},
     )
     fmt = _Formats(book, analysis.currency)
-    summary = book.add_worksheet(names["summary"])  # first in the book, filled below
+    # The sheets are added in the book's order; those that show the view are filled after
+    # the client rows (a constant-memory sheet is written in row order, sheets in any).
+    summary = book.add_worksheet(names["summary"])
     clients_sheet(book, fmt, names["clients"], analysis)
+    pareto = book.add_worksheet(names["pareto"])
+    recommendations = book.add_worksheet(names["recommendations"])
+    recommendation_clients_sheet(book, fmt, analysis, names["rec_clients"])
     view = build_view(analysis, stress() if callable(stress) else stress)
     book.set_properties({"title": view.title, "subject": view.subtitle, "author": "Cartera"})
     summary_sheet(book, fmt, view, summary)
-    pareto_sheet(book, fmt, view, names["pareto"])
-    recommendations_sheet(book, fmt, view, names["recommendations"])
-    recommendation_clients_sheet(book, fmt, view, names["rec_clients"], analysis)
+    pareto_sheet(book, fmt, view, pareto)
+    recommendations_sheet(book, fmt, view, recommendations)
     profile_sheet(book, fmt, view, names["profile"])
     assumptions_sheet(book, fmt, view, names["assumptions"])
     inputs_sheet(book, fmt, view, names["inputs"])
