@@ -9,7 +9,7 @@ from cartera.errors import SettingsError
 from cartera.i18n import language
 from cartera.report import check_format, render
 from cartera.report.charts import figures, money_affixes
-from cartera.report.view import build_view
+from cartera.report.view import build_view, with_stress
 from cartera.result import PortfolioAnalysis, StressResult
 from cartera.scenarios.texts import FIXED_COSTS_HINT
 
@@ -99,6 +99,20 @@ def test_every_chart_is_a_valid_plotly_figure(
     stress_fig = specs[-1]["figure"]
     assert stress_fig["layout"]["shapes"][0]["x0"] == stress.profit_p5
     assert pareto["layout"]["separators"] == (",." if lang == "es" else ".,")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_stress_test_added_later_gives_the_same_view(
+    analysis: PortfolioAnalysis, stress: StressResult, lang: str
+) -> None:
+    """The Excel writer builds the view while the stress test runs and adds it after."""
+    with language(lang):
+        whole = build_view(analysis, stress, list_limit=3)
+        before = build_view(analysis, list_limit=3)
+        later = with_stress(before, analysis, stress)
+    assert before != whole and before.stress is None and not before.charts.stress
+    assert later == whole
+    assert with_stress(before, analysis, None) is before
 
 
 def test_charts_without_data_are_left_out(analysis: PortfolioAnalysis) -> None:

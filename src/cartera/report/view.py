@@ -32,6 +32,7 @@ from cartera.report.view_parts import (
     chart_data,
     input_tables,
     recommendation_views,
+    stress_series,
     stress_view,
 )
 from cartera.result import SEGMENTS, ClientResult, PortfolioAnalysis, StressResult
@@ -46,6 +47,7 @@ __all__ = [
     "ReportView",
     "Table",
     "build_view",
+    "with_stress",
 ]
 
 Kind = Literal["text", "money", "pct", "number", "int", "days"]
@@ -201,6 +203,24 @@ def build_view(
         renegotiate_count=counts.get("renegotiate", 0),
         assumptions=assumptions(analysis, stress),
         profile=None if terminal else profile_view(analysis),
+    )
+
+
+def with_stress(
+    view: ReportView, analysis: PortfolioAnalysis, stress: StressResult | None
+) -> ReportView:
+    """``view``, built without a stress test, with ``stress``'s parts added.
+
+    The same view as :func:`build_view` with ``stress`` (and the same limits) builds; the
+    rest is not built again, so a writer can build it while the stress test still runs.
+    """
+    if stress is None:
+        return view
+    return replace(
+        view,
+        charts=replace(view.charts, **stress_series(stress)),
+        stress=stress_view(stress, analysis.currency),
+        assumptions=assumptions(analysis, stress),
     )
 
 

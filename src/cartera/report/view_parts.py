@@ -29,6 +29,7 @@ __all__ = [
     "chart_data",
     "input_tables",
     "recommendation_views",
+    "stress_series",
     "stress_view",
 ]
 
@@ -183,11 +184,18 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         bubbles=_bubbles(analysis),
         aging=[(aging_label(b.bucket), b.amount) for b in p.aging],
         worst=worst,
-        stress=[(pt.x, pt.y) for pt in stress.histogram] if stress else [],
-        stress_p5=stress.profit_p5 if stress else None,
-        stress_expected=stress.expected_profit if stress else None,
-        stress_baseline=stress.baseline_profit if stress else None,
+        **stress_series(stress),
     )
+
+
+def stress_series(stress: StressResult | None) -> dict[str, Any]:
+    """The stress test's fields of :class:`ChartData` (empty without a stress test)."""
+    return {
+        "stress": [(pt.x, pt.y) for pt in stress.histogram] if stress else [],
+        "stress_p5": stress.profit_p5 if stress else None,
+        "stress_expected": stress.expected_profit if stress else None,
+        "stress_baseline": stress.baseline_profit if stress else None,
+    }
 
 
 def whale_shares(analysis: PortfolioAnalysis) -> list[tuple[float, float]]:

@@ -34,6 +34,7 @@ from cartera.report.view import (
     build_view,
     client_columns,
     page_labels,
+    with_stress,
 )
 from cartera.report.xlsx_rows import CLIENT_KEYS, client_frames
 from cartera.report.xlsx_stream import StreamingSheet, write_frames
@@ -450,8 +451,9 @@ def write(
     """Write the Excel report of ``analysis`` to ``out``; return ``out``.
 
     ``stress`` may be a function that returns the stress test's result (a future's
-    ``result``): it is called only after the sheets of client rows, which do not need
-    it, are written, so a stress test running in another thread overlaps them.
+    ``result``): it is called only after the sheets of client rows and the view without
+    the stress test, which do not need it, are built, so a stress test running in another
+    thread overlaps them.
     """
     names = sheet_names()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -467,7 +469,7 @@ def write(
     pareto = book.add_worksheet(names["pareto"])
     recommendations = book.add_worksheet(names["recommendations"])
     recommendation_clients_sheet(book, fmt, analysis, names["rec_clients"])
-    view = build_view(analysis, stress() if callable(stress) else stress)
+    view = with_stress(build_view(analysis), analysis, stress() if callable(stress) else stress)
     book.set_properties({"title": view.title, "subject": view.subtitle, "author": "Cartera"})
     summary_sheet(book, fmt, view, summary)
     pareto_sheet(book, fmt, view, pareto)
