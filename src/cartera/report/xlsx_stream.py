@@ -137,9 +137,10 @@ xlsxwriter.workbook.ZipFile = FastZip
 class StreamingSheet(Worksheet):
     """A worksheet that also takes whole rows of cell XML (constant-memory mode only).
 
-    The rows arrive as UTF-8 bytes and go to the row file's binary buffer, and the row
-    file is copied into the sheet's XML as bytes: XlsxWriter's text files would decode
-    and encode the ~500 MB of a 500,000-client workbook's rows twice more.
+    The rows arrive as UTF-8 (bytes, or a polars column that polars writes itself) and go
+    to the row file's binary buffer, and the row file is copied into the sheet's XML as
+    bytes: XlsxWriter's text files would decode and encode the ~500 MB of a
+    500,000-client workbook's rows twice more.
     """
 
     def write_xml_rows(
