@@ -33,6 +33,7 @@ __all__ = [
     "longest_word",
     "rows_with_notes",
     "table_overhead",
+    "table_with_notes",
     "titled_table",
     "words",
     "wrap",
@@ -179,7 +180,7 @@ def table_overhead(columns: int, *, edge: bool = True, pad_edge: bool = True) ->
 def fitted_table(
     cols: Sequence[Col],
     rows: Sequence[Sequence[str]],
-    width: int,
+    width: int | None,
     *,
     edge: bool = True,
     pad_edge: bool = True,
@@ -189,9 +190,10 @@ def fitted_table(
     """A Rich table of ``rows`` whose columns keep their readable minimum within
     ``width`` cells (numbers right-aligned and unbroken, text wrapped at word
     boundaries); ``None`` when they cannot, so that the caller drops a column or lays
-    the rows out otherwise. ``styles`` colours the rows."""
-    room = width - table_overhead(len(cols), edge=edge, pad_edge=pad_edge)
-    widths = fit_widths(cols, room)
+    the rows out otherwise. ``styles`` colours the rows. ``width`` ``None``: every
+    column at its minimum (a last resort; the console wraps what is too wide)."""
+    overhead = table_overhead(len(cols), edge=edge, pad_edge=pad_edge)
+    widths = fit_widths(cols, _room(cols, width, overhead))
     if widths is None:
         return None
     table = Table(show_edge=edge, pad_edge=pad_edge, header_style="bold", show_header=header)
@@ -209,33 +211,64 @@ def titled_table(
     *,
     header: bool = True,
 ) -> RenderableType:
-    """``title`` over :func:`fitted_table`; when the columns do not fit, the last ones
-    give way (down to two), and past that the table is laid out at its minimums."""
+    """``title`` (none when empty) over :func:`fitted_table`; when the columns do not
+    fit, the last ones give way (down to two), and past that the table is laid out at
+    its minimums (and the console wraps it)."""
+    top = [Prose(title, "italic")] if title else []
     for n in range(len(cols), 1, -1):
         kept = [row[:n] for row in rows]
         table = fitted_table(cols[:n], kept, width, header=header)
         if table is not None:
-            return Group(Prose(title, "italic"), table)
-    table = fitted_table(cols[:2], [r[:2] for r in rows], 10**6, header=header, edge=False)
-    return Group(Prose(title, "italic"), table or Text(""))
+            return Group(*top, table)
+    table = fitted_table(cols[:2], [r[:2] for r in rows], None, header=header, edge=False)
+    return Group(*top, table or Text(""))
+
+
+def table_with_notes(
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    note: int,
+) -> RenderableType:
+    """``title`` over the rows, their long text column ``note`` beside the others when it
+    keeps its ``least`` width; else on the lines under each row (the columns after the
+    first two giving way from the last when even that does not fit)."""
+    top = [Prose(title, "italic")] if title else []
+    table = fitted_table(cols, rows, width)
+    if table is not None:
+        return Group(*top, table)
+    keep = [i for i in range(len(cols)) if i != note]
+    notes = [row[note] for row in rows]
+    for n in range(len(keep), 0, -1):
+        kept = [cols[i] for i in keep[:n]]
+        out = rows_with_notes(kept, [[row[i] for i in keep[:n]] for row in rows], notes, width)
+        if out is not None:
+            return Group(*top, out)
+    # Not even the first column fits: at its minimum, and the console wraps it.
+    first = keep[0]
+    out = rows_with_notes([cols[first]], [[row[first]] for row in rows], notes, None)
+    return Group(*top, out or Text(""))
 
 
 def rows_with_notes(
     cols: Sequence[Col],
     rows: Sequence[Sequence[str]],
     notes: Sequence[str],
-    width: int,
+    width: int | None,
     *,
     styles: Sequence[str] = (),
 ) -> RenderableType | None:
     """Like :func:`fitted_table`, with each row's note (dim, indented) on the full-width
     lines under it; the first column takes the width the others leave. ``None`` when
-    the columns do not fit."""
-    room = width - 2 * (len(cols) - 1)
+    the columns do not fit (``width`` ``None``: at their minimums)."""
+    room = _room(cols, width, 2 * (len(cols) - 1))
     widths = fit_widths(cols, room)
     if widths is None:
         return None
     widths[0] = room - sum(widths[1:])
+    width = room + 2 * (len(cols) - 1)
     head = _grid(cols, widths)
     head.add_row(*(Prose(c.header, "bold", justify=_justify(c)) for c in cols))
     parts: list[RenderableType] = [head, Text("─" * width, style="dim")]
@@ -246,6 +279,11 @@ def rows_with_notes(
         if r < len(notes) and notes[r]:
             parts.append(Padding(Prose(notes[r], "dim"), (0, 0, 0, 2)))
     return Group(*parts)
+
+
+def _room(cols: Sequence[Col], width: int | None, overhead: int) -> int:
+    """The cells left for the columns' content; at ``None``, just their minimums."""
+    return sum(c.minimum for c in cols) if width is None else width - overhead
 
 
 def _justify(col: Col) -> JustifyMethod:

@@ -150,13 +150,13 @@ def _segments(table: Table, width: int) -> RenderableType:
         out = _fitted(table, [c.key for c in table.columns[:n]], width, edge=width >= NARROW)
         if out is not None:
             return out
-    return _fitted(table, [c.key for c in table.columns[:2]], 10**6) or Text("")
+    return _fitted(table, [c.key for c in table.columns[:2]], None) or Text("")
 
 
 def _fitted(
     table: Table,
     keys: list[str],
-    width: int,
+    width: int | None,
     *,
     edge: bool = False,
     least: dict[str, int] | None = None,
@@ -215,7 +215,7 @@ def _client_rows(table: Table, width: int) -> RenderableType:
         if out is not None:
             return out
     # Too narrow for any layout: the least columns, and the console wraps them.
-    return _fitted(table, ["name", "revenue"], 10**6, under="reasons") or Text("")
+    return _fitted(table, ["name", "revenue"], None, under="reasons") or Text("")
 
 
 def _recommendations(
@@ -247,7 +247,7 @@ def _stress(title: str, stress: StressView, width: int) -> RenderableType:
             for i, header in enumerate(stress.tail_columns)
         ]
         tail = fitted_table(cols, stress.tail[:10], width, edge=True)
-        tail = tail or fitted_table(cols, stress.tail[:10], 10**6, edge=False, pad_edge=False)
+        tail = tail or fitted_table(cols, stress.tail[:10], None, edge=False, pad_edge=False)
         if tail is not None:
             parts.append(tail)
     return _titled(title, Group(*parts))
