@@ -89,7 +89,7 @@ class Prose:
     line but the first, as under a bullet."""
 
     def __init__(
-        self, text: str, style: str = "", *, justify: JustifyMethod = "left", hang: int = 0
+        self, text: str, style: str = "", *, justify: JustifyMethod = "default", hang: int = 0
     ):
         self.text, self.style, self.justify, self.hang = text, style, justify, hang
 
