@@ -36,7 +36,7 @@ from typing import Any, BinaryIO, TextIO, cast, get_args
 import polars as pl
 
 from cartera.result import ClientMetrics, PortfolioAnalysis
-from cartera.segments import reason_values
+from cartera.segment_rules import reason_values
 from cartera.settings import Settings
 
 __all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "contract_parts", "write_contract"]

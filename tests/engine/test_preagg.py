@@ -1,4 +1,10 @@
-"""Analysis from the import's pre-aggregates equals analysis from the lines (whole contract)."""
+"""Analysis from the import's pre-aggregates equals analysis from the lines (whole contract).
+
+Two paths read the pre-aggregates: the engine's Ibis queries (``--engine spark``,
+and DuckDB when told to), equal to the lines' analysis bit for bit on one thread,
+and the local polars path (the default on DuckDB, decision 0253), equal to 1e-9
+relative for floats and exactly for everything else.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 
 import pytest
 from builders import D, activity, frames, line
+from parity import assert_same_analysis
 
 import cartera.analysis
 import cartera.engine.connect
@@ -18,6 +25,7 @@ from cartera.demo import write_demo
 from cartera.engine.preagg import AGGREGATES
 from cartera.io import import_files
 from cartera.io.workspace import MANIFEST, write_workspace
+from cartera.result import PortfolioAnalysis
 from cartera.settings import Settings
 
 
@@ -33,16 +41,18 @@ def _one_thread() -> Any:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cartera.engine.connect, "connect", single)
-        patch.setattr(cartera.analysis, "connect", single)
         yield
 
 
-def _contract(path: Path, settings: Settings) -> str:
-    analysis = analyze(path, settings=settings)
+def _text(analysis: PortfolioAnalysis) -> str:
     frame = analysis.clients_frame
     # The frame too (its dtypes: the library's and the reports' view), then the contract.
     schema = json.dumps({k: str(v) for k, v in frame.schema.items()})
     return schema + frame.write_csv() + json.dumps(analysis.to_contract(), sort_keys=True)
+
+
+def _contract(path: Path, settings: Settings) -> str:
+    return _text(analyze(path, settings=settings))
 
 
 def _without_aggregates(ws: Path, into: Path) -> Path:
@@ -56,29 +66,41 @@ def _without_aggregates(ws: Path, into: Path) -> Path:
 
 
 class _Counter:
-    """Counts the grouped passes over the lines."""
+    """Counts the grouped passes over the lines, and the local analyses."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = metrics.document_aggregates
+        self.local = 0
+        real = metrics.client_metrics
+        real_local = cartera.analysis.analyze_aggregates
 
         def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
+            self.calls += kwargs.get("aggregates") is None
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(metrics, "document_aggregates", counted)
+        def counted_local(*args: Any, **kwargs: Any) -> Any:
+            self.local += 1
+            return real_local(*args, **kwargs)
+
+        monkeypatch.setattr(metrics, "client_metrics", counted)
+        monkeypatch.setattr(cartera.analysis, "analyze_aggregates", counted_local)
 
 
 def _check(ws: Path, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch,
            *, fast: bool) -> None:  # fmt: skip
     old = _without_aggregates(ws, tmp_path / "old")
     counter = _Counter(monkeypatch)
-    from_lines = _contract(old, settings)
-    assert counter.calls == 1
-    from_aggregates = _contract(ws, settings)
+    from_lines = analyze(old, settings=settings)
+    assert (counter.calls, counter.local) == (1, 0)
+    with monkeypatch.context() as engine_only:  # the engine's queries over the pre-aggregates
+        engine_only.setattr(cartera.analysis, "local_aggregates", lambda *args: None)
+        by_engine = _contract(ws, settings)
     # The default window reads the pre-aggregates; any other reads the lines again.
-    assert counter.calls == (1 if fast else 2)
-    assert from_aggregates == from_lines
+    assert (counter.calls, counter.local) == ((1 if fast else 2), 0)
+    assert by_engine == _text(from_lines)
+    local = analyze(ws, settings=settings)
+    assert (counter.calls, counter.local) == ((1, 1) if fast else (3, 0))
+    assert_same_analysis(local, from_lines)
 
 
 @pytest.fixture(scope="module")
@@ -209,5 +231,5 @@ def test_unreadable_aggregates_fall_back_to_the_lines(
     shutil.copytree(demo_ws, ws)
     (ws / AGGREGATES / "hours.parquet").unlink()
     counter = _Counter(monkeypatch)
-    assert _contract(ws, Settings()) == _contract(demo_ws, Settings())
-    assert counter.calls == 1
+    assert_same_analysis(analyze(ws), analyze(demo_ws))
+    assert (counter.calls, counter.local) == (1, 1)
