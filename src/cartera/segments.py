@@ -50,6 +50,7 @@ __all__ = [
     "typical_expr",
 ]
 
+
 def _sold(t: ir.Table) -> ir.BooleanValue:
     return (t.orders > 0) & (t.revenue > 0)
 
