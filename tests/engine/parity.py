@@ -61,7 +61,8 @@ def analyze_local(tables: Tables, settings: Settings) -> PortfolioAnalysis:
     pass by the engine (what the import writes as pre-aggregates), the rest in polars."""
     con = tables.con
     prof = to_arrow(data_profile(tables.documents, tables.activities), con).to_pylist()[0]
-    window = AnalysisWindow(as_of=settings.as_of or prof["last_date"], months=settings.window_months)
+    as_of = settings.as_of or prof["last_date"]
+    window = AnalysisWindow(as_of=as_of, months=settings.window_months)
     profile = DataProfile.from_counts(prof)
 
     def frame(expr: ibis.Table) -> pl.DataFrame:
