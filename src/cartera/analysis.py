@@ -13,26 +13,22 @@ the portfolio figures and curves are numpy sums over that frame
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-import ibis.expr.types as ir
 import polars as pl
-import pyarrow as pa
 from pydantic import TypeAdapter
 
-from cartera.engine.connect import Tables, connect, from_arrow, load_tables, release, to_arrow
-from cartera.engine.metrics import (
+from cartera.engine.figures import MAX_CURVE_POINTS
+from cartera.engine.local import (
+    CLIENT_COLUMNS,
     DataProfile,
-    client_metrics,
-    data_profile,
-    document_aggregates,
-    rank_and_share,
+    client_metrics_frame,
+    rank_and_share_frame,
 )
-from cartera.engine.portfolio import MAX_CURVE_POINTS
-from cartera.engine.preagg import Aggregates, load_aggregates
+from cartera.engine.preagg import LocalAggregates, read_aggregates
 from cartera.engine.window import AGING_BUCKETS, AnalysisWindow
 from cartera.errors import Problem, SettingsError
 from cartera.i18n import N_
@@ -46,16 +42,24 @@ from cartera.result import (
     Window,
 )
 from cartera.scenarios.simulate import Simulator
-from cartera.segments import (
-    PortfolioTotals,
-    classify,
-    reason_values,
-    totals_expr,
-    typical_expr,
-)
+from cartera.segment_rules import classify_frame, reason_values, typical_values
 from cartera.settings import Settings, load_settings
 
-__all__ = ["FRAME_COLUMNS", "analyze", "analyze_tables", "client_frame", "client_results"]
+if TYPE_CHECKING:  # the Ibis path imports them when it runs (a local analysis never does)
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+    from cartera.engine.connect import Tables
+    from cartera.engine.preagg import Aggregates
+
+__all__ = [
+    "FRAME_COLUMNS",
+    "analyze",
+    "analyze_aggregates",
+    "analyze_tables",
+    "client_frame",
+    "client_results",
+]
 
 _METRICS = tuple(ClientMetrics.model_fields)
 #: Columns of ``PortfolioAnalysis.clients_frame``, in order.
@@ -123,7 +127,10 @@ def analyze(
 
     ``source`` is a workspace folder, an export file, a list of files or a
     folder of export files; the explicit table arguments name files whose
-    table is known. ``engine`` is ``duckdb`` (default) or ``spark``.
+    table is known. ``engine`` is ``duckdb`` (default) or ``spark``. On the
+    local engine, a workspace whose pre-aggregates are of the analysis window
+    is analysed from them with polars (:func:`analyze_aggregates`, no SQL);
+    otherwise the engine's Ibis queries run (:func:`analyze_tables`).
     """
     from cartera.io import prepare_workspace
     from cartera.io.load import detected_currency, no_image_column
@@ -142,9 +149,47 @@ def analyze(
     if detected:
         # The files say their currency (or --currency kept one): it replaces the default.
         settings = settings.model_copy(update={"currency": detected})
+    summary = InputSummary(tables=workspace.input_summary())
+    local = (
+        local_aggregates(workspace.path, workspace.manifest, settings)
+        if engine == "duckdb"
+        else None
+    )
+    # One read of the clients: the local metrics' columns and the reports' client profile.
+    wanted = (
+        dict.fromkeys((*CLIENT_COLUMNS, *CLIENT_ATTRIBUTE_COLUMNS))
+        if local
+        else CLIENT_ATTRIBUTE_COLUMNS
+    )
+    client_table = pl.read_parquet(workspace.table_path("clients"), columns=list(wanted))
+    if local is not None:
+        marked = mark_image_frame(client_table, settings.image_clients)
+        analysis = analyze_aggregates(local, marked, settings, input_summary=summary)
+    else:
+        analysis = _analyze_with_engine(workspace, settings, summary, engine, spark_master)
+    if no_image_column(workspace.manifest) and not settings.image_clients:
+        analysis.notes.append(NOTE_NO_IMAGE)
+    analysis = enrich(analysis, settings)
+    analysis._client_attributes = client_table.select(CLIENT_ATTRIBUTE_COLUMNS)
+    return analysis
+
+
+def local_aggregates(
+    folder: Path, manifest: dict[str, Any], settings: Settings
+) -> LocalAggregates | None:
+    """The workspace's pre-aggregates in memory when they are of ``settings``' window."""
+    return read_aggregates(folder, manifest, as_of=settings.as_of, months=settings.window_months)
+
+
+def _analyze_with_engine(
+    workspace: Any, settings: Settings, summary: InputSummary, engine: str, spark_master: str | None
+) -> PortfolioAnalysis:
+    """The analysis by the engine's Ibis queries (Spark, or no usable pre-aggregates)."""
+    from cartera.engine.connect import connect, load_tables
+    from cartera.engine.preagg import load_aggregates
+
     tables = load_tables(connect(engine, spark_master=spark_master), workspace.path)
     tables = mark_image_clients(tables, settings.image_clients)
-    summary = InputSummary(tables=workspace.input_summary())
     aggregates = load_aggregates(tables.con, workspace.path, workspace.manifest)
     analysis = analyze_tables(tables, settings, input_summary=summary, aggregates=aggregates)
     if tables.con.name == "duckdb":
@@ -153,12 +198,6 @@ def analyze(
         # are released now rather than when the caller drops the analysis. A Spark
         # session is left running: it may be the caller's, shared with other work.
         tables.con.disconnect()
-    if no_image_column(workspace.manifest) and not settings.image_clients:
-        analysis.notes.append(NOTE_NO_IMAGE)
-    analysis = enrich(analysis, settings)
-    analysis._client_attributes = pl.read_parquet(
-        workspace.table_path("clients"), columns=list(CLIENT_ATTRIBUTE_COLUMNS)
-    )
     return analysis
 
 
@@ -166,6 +205,32 @@ def _unknown_id(listed: str) -> Problem:
     return Problem(
         N_("unknown client id"), column="image_clients", value=listed, code="bad_setting"
     )
+
+
+def _image_ids(listed: list[str], found: Callable[[list[str]], Iterable[str]]) -> list[str]:
+    """The client ids the ``image_clients`` setting names (``found`` looks ids up in the data).
+
+    Raises
+    ------
+    SettingsError
+        When a listed id is no client of the data (each such id named).
+    """
+    from cartera.io.identity import listed_forms
+
+    forms = listed_forms(listed)
+    known = set(found(forms.get_column("form").unique().to_list()))
+    matched = set(forms.filter(pl.col("form").is_in(known)).get_column("listed"))
+    unknown = [i for i in listed if i not in matched]
+    if unknown:
+        raise SettingsError(
+            N_(
+                "image_clients: no client of the data has the id {ids}. Use the ids the analysis "
+                "shows (codes, else tax ids, else names)."
+            ),
+            [_unknown_id(i) for i in unknown],
+            ids=", ".join(f"«{i}»" for i in unknown),
+        )
+    return sorted(known)
 
 
 def mark_image_clients(tables: Tables, listed: list[str]) -> Tables:
@@ -179,26 +244,64 @@ def mark_image_clients(tables: Tables, listed: list[str]) -> Tables:
     """
     if not listed:
         return tables
-    from cartera.io.identity import listed_forms
+    from cartera.engine.connect import to_arrow
 
-    forms = listed_forms(listed)
     clients = tables.clients
-    wanted = forms.get_column("form").unique().to_list()
-    found = to_arrow(clients.filter(clients.client_id.isin(wanted)).select("client_id"), tables.con)
-    known = set(found.column("client_id").to_pylist())
-    matched = set(forms.filter(pl.col("form").is_in(known)).get_column("listed"))
-    unknown = [i for i in listed if i not in matched]
-    if unknown:
-        raise SettingsError(
-            N_(
-                "image_clients: no client of the data has the id {ids}. Use the ids the analysis "
-                "shows (codes, else tax ids, else names)."
-            ),
-            [_unknown_id(i) for i in unknown],
-            ids=", ".join(f"«{i}»" for i in unknown),
-        )
-    image = clients.image.fill_null(False) | clients.client_id.isin(sorted(known))
+
+    def found(wanted: list[str]) -> list[str]:
+        rows = clients.filter(clients.client_id.isin(wanted)).select("client_id")
+        return to_arrow(rows, tables.con).column("client_id").to_pylist()
+
+    known = _image_ids(listed, found)
+    image = clients.image.fill_null(False) | clients.client_id.isin(known)
     return replace(tables, clients=clients.mutate(image=image))
+
+
+def mark_image_frame(clients: pl.DataFrame, listed: list[str]) -> pl.DataFrame:
+    """:func:`mark_image_clients` on a clients frame (the local analysis)."""
+    if not listed:
+        return clients
+
+    def found(wanted: list[str]) -> list[str]:
+        return clients.filter(pl.col("client_id").is_in(wanted))["client_id"].to_list()
+
+    known = _image_ids(listed, found)
+    image = pl.col("image").fill_null(False) | pl.col("client_id").is_in(known)
+    return clients.with_columns(image=image)
+
+
+def analyze_aggregates(
+    aggregates: LocalAggregates,
+    clients: pl.DataFrame,
+    settings: Settings,
+    *,
+    input_summary: InputSummary | None = None,
+) -> PortfolioAnalysis:
+    """The analysis (no enrichment) from per-client sums in memory, with polars.
+
+    ``aggregates`` are the grouped pass's sums for the analysis window (the
+    workspace's pre-aggregates, :func:`local_aggregates`) and ``clients`` the
+    clients table (image clients marked). The same result as
+    :func:`analyze_tables` over the lines (sums to the last bits, decision
+    0253), without Ibis or SQL: the metrics (:mod:`cartera.engine.local`), the
+    typical client and the rules (:mod:`cartera.segment_rules`) are column
+    operations on the frame.
+    """
+    prof = dict(aggregates.profile)
+    profile = DataProfile.from_counts(prof)
+    window = aggregates.window
+    metrics = client_metrics_frame(
+        aggregates.documents, aggregates.hours, clients, window, settings,
+        has_cost=profile.has_cost,
+    )  # fmt: skip
+    ranked, _total = rank_and_share_frame(metrics)
+    totals = typical_values(metrics)
+    del metrics
+    classified = classify_frame(ranked, settings, has_cost=profile.has_cost, totals=totals)
+    frame = classified.select(
+        *(pl.col(c).fill_null(0.0) if c == "previous_revenue" else pl.col(c) for c in FRAME_COLUMNS)
+    )
+    return _from_frame(frame, prof, profile, window, settings, input_summary)
 
 
 def analyze_tables(
@@ -215,6 +318,9 @@ def analyze_tables(
     scan, and when the analysis window is theirs, their per-client sums
     replace the grouped pass over the lines. The result is the same.
     """
+    from cartera.engine.connect import to_arrow
+    from cartera.engine.metrics import data_profile
+
     con = tables.con
     if aggregates is not None:
         prof = dict(aggregates.profile)
@@ -227,6 +333,18 @@ def analyze_tables(
     if aggregates is not None and aggregates.window == window:
         stored = (_as_computed(aggregates.documents, tables, window, profile), aggregates.hours)
     frame = _to_frame(_client_table(tables, settings, window, profile, stored))
+    return _from_frame(frame, prof, profile, window, settings, input_summary)
+
+
+def _from_frame(
+    frame: pl.DataFrame,
+    prof: dict[str, Any],
+    profile: DataProfile,
+    window: AnalysisWindow,
+    settings: Settings,
+    input_summary: InputSummary | None,
+) -> PortfolioAnalysis:
+    """The analysis of a per-client frame (:data:`FRAME_COLUMNS`, sorted by rank)."""
     # The portfolio and the curves from the frame's columns with numpy (the what-if's
     # sums, held equal to the engine's summary and curves by tests): the frame is
     # local whatever the engine, and each engine query would cost more than its sums.
@@ -234,7 +352,7 @@ def analyze_tables(
     pareto, whale = simulator.curves(MAX_CURVE_POINTS)
     analysis = _LazyAnalysis(
         schema=SCHEMA_VERSION,
-        as_of=as_of,
+        as_of=window.as_of,
         window=Window(start=window.start, end=window.as_of),
         currency=settings.currency,
         has_cost=profile.has_cost,
@@ -260,6 +378,8 @@ def _as_computed(
     Parquet has no 128-bit integers: DuckDB writes its integer sums as doubles,
     which would turn the frame's integer columns (``orders``) into floats.
     """
+    from cartera.engine.metrics import document_aggregates
+
     expected = document_aggregates(tables.documents, window, profile).schema()
     found = stored.schema()
     changed = {name: dtype for name, dtype in expected.items() if found.get(name) != dtype}
@@ -287,6 +407,10 @@ def _client_table(
     aggregates: tuple[ir.Table, ir.Table] | None = None,
 ) -> pa.Table:
     """:func:`client_frame` as the engine's Arrow result (in the engine's row order)."""
+    from cartera.engine.connect import from_arrow, release, to_arrow
+    from cartera.engine.metrics import client_metrics, rank_and_share
+    from cartera.segments import PortfolioTotals, classify, totals_expr, typical_expr
+
     con = tables.con
     metrics = client_metrics(
         tables.documents,

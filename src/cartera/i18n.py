@@ -18,7 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -38,10 +38,12 @@ __all__ = [
     "fmt_money",
     "fmt_number",
     "fmt_pct",
+    "fmt_share",
     "get_language",
     "language",
     "po_messages",
     "set_language",
+    "share_text",
 ]
 
 LANGUAGES = ("es", "en")
@@ -169,6 +171,25 @@ def fmt_pct(value: float, digits: int = 1, lang: str | None = None) -> str:
     head, sep, tail = base.rpartition("0")
     pattern = head + sep + ("." + "0" * digits if digits > 0 else "") + tail
     return _numbers.format_percent(value, format=pattern, locale=loc)
+
+
+def share_text(value: float, digits: int, pct: Callable[[float], str]) -> str:
+    """``pct(value)``, unless a positive ``value`` would show as zero at ``digits``
+    decimals: then ``'< 0,001 %'`` / ``'< 0.001%'`` (the smallest step shown).
+
+    A share of 0.0002 % is real (a client among 500,000) and "0,000 %" tells the
+    reader nothing; the bound says how small it is without a dozen digits (decision
+    0136). ``pct`` formats a share at ``digits`` decimals (Babel's or a cached one).
+    """
+    text = pct(value)
+    if value > 0 and text == pct(0.0):
+        return "<\xa0" + pct(10.0 ** -(digits + 2))
+    return text
+
+
+def fmt_share(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """A share as :func:`fmt_pct` does, with :func:`share_text`'s bound for tiny ones."""
+    return share_text(value, digits, lambda v: fmt_pct(v, digits, lang))
 
 
 def fmt_date(value: dt.date, lang: str | None = None) -> str:

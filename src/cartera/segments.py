@@ -23,14 +23,21 @@ bought before are ``win_back``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-import polars as pl
 
-from cartera.result import ReasonCode
+from cartera.segment_rules import (
+    LET_GO_CODES,
+    PROFIT_CODES,
+    REASON_CODES,
+    STRUCTURE_EXEMPT,
+    VOLUME_CODES,
+    PortfolioTotals,
+    cut_points,
+    reason_values,
+)
 from cartera.settings import Settings
 
 __all__ = [
@@ -42,34 +49,6 @@ __all__ = [
     "totals_expr",
     "typical_expr",
 ]
-
-#: Reason codes in the order they are listed.
-REASON_CODES: tuple[str, ...] = get_args(ReasonCode)
-#: Codes that make a client a candidate to let go (or to renegotiate, for structure).
-LET_GO_CODES = frozenset(REASON_CODES[:6])
-#: Codes that are about low profit only: an image client is not let go for these.
-_PROFIT_CODES = ("low_volume", "service_burden", "price_pressure", "negative_contribution")
-#: Codes a new client is not judged on (short tenure: volume is still building up).
-_VOLUME_CODES = ("low_volume", "negative_contribution")
-#: Structure clients squeeze prices by nature (the seed): shown, never a reason to renegotiate.
-_STRUCTURE_EXEMPT = ("price_pressure",)
-
-
-@dataclass(frozen=True)
-class PortfolioTotals:
-    """The typical client the segment rules compare each client with (medians).
-
-    Medians, not portfolio totals or revenue-weighted ratios: a few giant
-    low-margin clients do not move them, and a portfolio replicated ``k`` times
-    has the same medians, so every client keeps its segment at any size.
-    """
-
-    #: median revenue of the clients that sold (None: none did)
-    revenue: float | None
-    #: median margin % of the clients that sold (None: none, or no cost data)
-    margin_pct: float | None
-    #: median gross margin of the clients that sold (None: none, or no cost data)
-    gross_margin: float | None
 
 
 def _sold(t: ir.Table) -> ir.BooleanValue:
@@ -128,16 +107,15 @@ def _cuts(
     (DuckDB reads a float literal as a DECIMAL, which a product can overflow),
     else from the window columns of :func:`_with_typical`.
     """
-    th = settings.thresholds
-    factors = (th.structure_min_typical_multiple, 1.0, th.margin_min_typical_multiple)
-    offsets = (0.0, th.margin_min_excess_pp / 100.0, 0.0)
     if totals is None:
+        th = settings.thresholds
+        factors = (th.structure_min_typical_multiple, 1.0, th.margin_min_typical_multiple)
+        offsets = (0.0, th.margin_min_excess_pp / 100.0, 0.0)
         cols = [t[name] * f + o for name, f, o in zip(_TYPICAL, factors, offsets, strict=True)]
         return cols[0], cols[1], cols[2]
-    values = (totals.revenue, totals.margin_pct, totals.gross_margin)
     lit = [
-        ibis.literal(v * f + o, "float64") if v is not None else ibis.null("float64")
-        for v, f, o in zip(values, factors, offsets, strict=True)
+        ibis.literal(v, "float64") if v is not None else ibis.null("float64")
+        for v in cut_points(totals, settings)
     ]
     return lit[0], lit[1], lit[2]
 
@@ -260,9 +238,9 @@ def _action(
     """
     seg = t.segment
     any_let_go = _any(flags, sorted(LET_GO_CODES))
-    not_profit = _any(flags, sorted(LET_GO_CODES - set(_PROFIT_CODES)))
-    not_volume = _any(flags, sorted(LET_GO_CODES - set(_VOLUME_CODES)))
-    structure_issue = _any(flags, sorted(LET_GO_CODES - set(_STRUCTURE_EXEMPT)))
+    not_profit = _any(flags, sorted(LET_GO_CODES - set(PROFIT_CODES)))
+    not_volume = _any(flags, sorted(LET_GO_CODES - set(VOLUME_CODES)))
+    structure_issue = _any(flags, sorted(LET_GO_CODES - set(STRUCTURE_EXEMPT)))
     candidate = ibis.ifelse(seg == "new", not_volume, any_let_go)
     drop = _drop(t, settings)
     bought = t.tenure_days.notnull()
@@ -324,38 +302,3 @@ def classify(
     t = t.mutate(action=_action(t, columns, settings), reasons=joined.substr(1))
     t = t.drop(*(f"_f_{code}" for code in REASON_CODES))
     return t if totals is not None else t.drop(*_TYPICAL)
-
-
-def _or_zero(name: str) -> pl.Expr:
-    """Polars twin of ``row.get(name) or 0.0`` (null and ±0.0 become 0.0)."""
-    col = pl.col(name).cast(pl.Float64)
-    return pl.when(col.is_null() | (col == 0.0)).then(0.0).otherwise(col)
-
-
-def reason_values(settings: Settings) -> dict[str, tuple[pl.Expr, float]]:
-    """The number behind each reason code, for a whole frame: code → (value expression, threshold).
-
-    The expressions read the frame columns ``days_to_pay, return_rate,
-    revenue_share, service_cost, gross_margin, discount, net_contribution,
-    revenue, previous_revenue``; a missing number reads as 0.
-    """
-    th = settings.thresholds
-    share = pl.col("revenue_share").cast(pl.Float64)
-    margin = pl.col("gross_margin").cast(pl.Float64)
-    previous = pl.col("previous_revenue").cast(pl.Float64)
-    return {
-        "late_payment": (_or_zero("days_to_pay"), float(th.late_payment_days)),
-        "high_returns": (_or_zero("return_rate"), float(th.high_return_rate)),
-        "low_volume": (share, float(th.low_volume_share)),
-        "service_burden": (
-            pl.when(margin > 0).then(pl.col("service_cost") / margin).otherwise(0.0),
-            float(th.service_burden_ratio),
-        ),
-        "price_pressure": (_or_zero("discount"), float(th.price_pressure_discount)),
-        "negative_contribution": (_or_zero("net_contribution"), 0.0),
-        "dependence": (share, float(th.dependence_share)),
-        "declining": (
-            pl.when(previous > 0).then(pl.col("revenue") / previous).otherwise(0.0),
-            float(th.declining_ratio),
-        ),
-    }

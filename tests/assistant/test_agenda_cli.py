@@ -81,7 +81,10 @@ def test_first_week_lists_the_planted_situations(
 
 
 def test_owner_filter_and_exports(
-    demo: tuple[Path, pl.DataFrame], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    demo: tuple[Path, pl.DataFrame],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ws, _truth = demo
     assert _agenda(ws, capsys, "--owner", "nobody")["items"] == []
@@ -97,7 +100,11 @@ def test_owner_filter_and_exports(
     capsys.readouterr()
     assert run(["agenda", str(ws), "--lang", "es"]) == 0
     text = capsys.readouterr().out
-    assert "Vence" in text and "Por qué" in text and "tareas." in text
+    # At 80 columns (piped) each reason goes under its row; at 160 in its "Por qué" column.
+    assert "Vence" in text and "Por qué" not in text and "tareas." in text
+    monkeypatch.setenv("COLUMNS", "160")
+    assert run(["agenda", str(ws), "--lang", "es"]) == 0
+    assert "Por qué" in capsys.readouterr().out
 
 
 def test_bad_flags_are_clean_errors(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import ibis
 import pandas as pd
 import polars as pl
 import pytest
 from demo_canonical import canonical
+from parity import analyze_local, assert_same_analysis
 from recovery import SCORED, analyse_demo, scores
 
 from cartera.analysis import analyze_tables
@@ -19,11 +21,32 @@ from cartera.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def demo_run() -> tuple[dict[str, pl.DataFrame], pl.DataFrame, PortfolioAnalysis]:
+def demo_tables() -> tuple[dict[str, pl.DataFrame], pl.DataFrame, Tables]:
     demo = generate(clients=400, lines=30_000, seed=7)
     fs = canonical(demo)
     t = Tables(con=connect(), **{k: ibis.memtable(v.to_arrow()) for k, v in fs.items()})
-    return fs, demo.truth, analyze_tables(t, Settings())
+    return fs, demo.truth, t
+
+
+@pytest.fixture(scope="module", params=["engine", "local"])
+def demo_run(
+    request: pytest.FixtureRequest, demo_tables: tuple[Any, pl.DataFrame, Tables]
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, PortfolioAnalysis]:
+    """The demo analysed by the engine's queries, and by the local path (the grouped
+    pass's sums, then polars: what an analysis from pre-aggregates runs)."""
+    fs, truth, t = demo_tables
+    run = analyze_tables if request.param == "engine" else analyze_local
+    return fs, truth, run(t, Settings())
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(fixed_costs=1_135_000.0, order_cost=12.3, hourly_cost=41.7)],
+    ids=["default", "fixed-costs-odd-rates"],
+)
+def test_both_paths_give_the_same_analysis(demo_tables, settings: Settings) -> None:
+    _fs, _truth, t = demo_tables
+    assert_same_analysis(analyze_local(t, settings), analyze_tables(t, settings))
 
 
 @pytest.fixture(

@@ -1,5 +1,7 @@
 """Segment, action and reason rules on hand-made per-client rows, each at its edge.
 
+Every case runs the Ibis rules and their polars form (:mod:`cartera.segment_rules`).
+
 The filler makes the typical client: 20 steady clients (10 of 12 months) of
 revenue 10,000, margin 30 % and gross margin 3,000. So a structure client needs
 revenue ≥ 20 × 10,000 = 200,000 and a margin client a margin % ≥ 40 % and a
@@ -15,6 +17,7 @@ import ibis
 import polars as pl
 import pytest
 
+from cartera.segment_rules import classify_frame
 from cartera.segments import (
     PortfolioTotals,
     classify,
@@ -52,7 +55,14 @@ def _classify(
     if literal:  # the analysis' path: the typical client computed first, passed as literals
         totals = PortfolioTotals(**typical_expr(table, settings).to_pyarrow().to_pylist()[0])
     out = classify(table, settings, has_cost=has_cost, totals=totals).to_polars()
-    return {r["id"]: r for r in out.iter_rows(named=True)}
+    result = {r["id"]: r for r in out.iter_rows(named=True)}
+    # The same rules in polars (the local analysis, decision 0253) decide the same.
+    local = classify_frame(_frame(rows), settings, has_cost=has_cost)
+    for row in local.iter_rows(named=True):
+        decided = result[row["id"]]
+        for key in ("segment", "action", "reasons"):
+            assert row[key] == decided[key], (row["id"], key, row[key], decided[key])
+    return result
 
 
 def _rules(**thresholds: Any) -> Settings:

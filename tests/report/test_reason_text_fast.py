@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cartera.i18n import _, fmt_money, fmt_number, fmt_pct, language
+from cartera.i18n import _, fmt_money, fmt_number, fmt_pct, fmt_share, language
 from cartera.report.labels import _REASONS, reason_text
 from cartera.result import Reason
 
@@ -17,12 +17,14 @@ from cartera.result import Reason
 # shortest decimal text), just below and above them, zero, negatives, large values.
 DAYS = [0.0, 0.5, 1.5, 2.5, 119.49, 119.5, 120.5, 120.51, 1234.5, 99_999.5, -3.5]
 SHARES = [0.0, 0.00005, 0.0001, 0.00015, 0.000125, 0.1205, 0.1215, 0.12049, 0.12051,
-          0.25, 0.999949, 0.99995, 1.0, 2.5, -0.0015]  # fmt: skip
+          0.25, 0.999949, 0.99995, 1.0, 2.5, -0.0015,
+          # the "< 0,001 %" bound of tiny shares: below, at and above half a step
+          0.0000049, 0.000005, 0.0000051, 0.00001, 1e-12, -0.0000049]  # fmt: skip
 MONEY = [0.0, 0.5, 1.5, 2.5, 999.5, 1000.49, 1000.5, 12_345_678.5, -0.5, -2.5, -1_234.5]
 
 
 def _babel_fine(value: float) -> str:
-    return fmt_pct(value, 2 if abs(value) >= 0.0001 or value == 0 else 3)
+    return fmt_share(value, 2 if abs(value) >= 0.0001 or value == 0 else 3)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

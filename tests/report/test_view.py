@@ -74,7 +74,7 @@ def test_stress_view(analysis: PortfolioAnalysis, stress: StressResult) -> None:
         view = build_view(analysis, stress)
     assert view.stress is not None
     figures_ = dict(view.stress.figures)
-    assert figures_["Beneficio en el peor 5 % de los años"] == "-31.000\xa0€"
+    assert figures_["Beneficio en el peor 5\xa0% de los años"] == "-31.000\xa0€"
     assert ("Se va el cliente más grande", "-45.000\xa0€") in view.stress.named
     assert all(name != "today" for name, _v in view.stress.named)
     assert view.stress.tail[0][0] == "Talleres Ortega e Hijos"

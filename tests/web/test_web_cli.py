@@ -223,7 +223,7 @@ def test_prospects_import_score_and_campaign_status_work_on_a_firm(
     assert [c["name"] for c in json.loads(capsys.readouterr().out)] == ["Imagen"]
     assert run(["--lang", "en", "campaign", "status", *firm]) == 0
     out = capsys.readouterr().out
-    assert f"Primavera (margin, active)\n  enrolled {enrolled} → called 0" in out
+    assert f"Primavera (margin, active)\n  enrolled\xa0{enrolled} → called\xa00" in out
     assert "Clients won per prospect called: –" in out
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from cartera.cli.common import print_json, settings_from_flags
 from cartera.cli.serve_cmd import data_option
@@ -173,23 +172,27 @@ def _write(rows: list[dict[str, Any]], fmt: str, output: Path | None) -> None:
 
 
 def _render(rows: list[dict[str, Any]], currency: str, console: Console) -> None:
-    table = Table(title=_("Agenda"), title_justify="left")
-    for header, justify in (
-        (_("Due on"), "left"), (_("Client"), "left"), (_("To do"), "left"), (_("Why"), "left"),
-        (_("At stake"), "right"), (_("Owner"), "left"),
-    ):  # fmt: skip
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    from cartera.report.term_layout import NAME_MIN, Col, table_with_notes
+
+    heads = (_("Client"), _("Due on"), _("To do"), _("At stake"), _("Owner"), _("Why"))
+    cells = []
     for r in rows:
         due = fmt_date(dt.date.fromisoformat(r["due"]))
         if r["days_overdue"]:
             due = _("{date} ({days} days late)").format(date=due, days=r["days_overdue"])
-        table.add_row(
-            due,
-            f"{r['name']} ({r['client_id']})",
-            r["action"],
-            r["why"],
-            fmt_money(r["stake"], currency, digits=0),
-            r["owner"] or _("unassigned"),
-        )
-    console.print(table)
+        cells.append((
+            f"{r['name']} ({r['client_id']})", due, r["action"], r["why"],
+            fmt_money(r["stake"], currency, digits=0), r["owner"] or _("unassigned"),
+        ))  # fmt: skip
+    # The reason (why) is the long text: beside the others when it keeps 30 cells, else
+    # under its row; the owner gives way first when narrow.
+    order = [0, 1, 2, 4, 5, 3]
+    shown = [[c[i] for i in order] for c in cells]
+    least = {0: NAME_MIN, 1: 12, 2: 16, 5: 30}
+    cols = [
+        Col(h, [c[i] for c in shown], numeric=i == 3, weight=3 if i == 5 else 1,
+            least=least.get(i, 0))
+        for i, h in enumerate(heads)
+    ]  # fmt: skip
+    console.print(table_with_notes(_("Agenda"), cols, shown, console.width, note=5))
     console.print(_("{n} items.").format(n=len(rows)))

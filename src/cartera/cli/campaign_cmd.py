@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 
 from cartera.cli.common import (
     check_output_format,
@@ -15,6 +16,7 @@ from cartera.cli.common import (
 from cartera.cli.prospects_cmd import read_book
 from cartera.cli.serve_cmd import data_option
 from cartera.i18n import N_, _, fmt_number
+from cartera.report.term_layout import Prose
 
 __all__ = ["register"]
 
@@ -179,21 +181,21 @@ def _print_status(status: Any, console: Console) -> None:
     from cartera.study.campaign import STAGE_NAMES
 
     enrolled = len(status.states)
-    console.print(_("{name}: {enrolled} prospects in the campaign, {refused} refused "
-                    "(do-not-call, consent, source or phone).").format(
+    console.print(Prose(_("{name}: {enrolled} prospects in the campaign, {refused} refused "
+                          "(do-not-call, consent, source or phone).").format(
         name=status.campaign.name, enrolled=fmt_number(enrolled),
-        refused=fmt_number(len(status.enrollment.refused))))  # fmt: skip
+        refused=fmt_number(len(status.enrollment.refused)))))  # fmt: skip
     counts: dict[str, int] = {}
     for s in status.states.values():
         counts[s.stage] = counts.get(s.stage, 0) + 1
-    console.print(", ".join(f"{_(STAGE_NAMES[k])}: {fmt_number(v)}" for k, v in counts.items()))
+    console.print(Prose(", ".join(_step(_(STAGE_NAMES[k]) + ":", v) for k, v in counts.items())))
     console.print(_("To call now: {n}").format(n=fmt_number(len(status.due))))
     for item in status.meetings:
         console.print(f"  📅 {item.start:%d/%m/%Y %H:%M} {item.title}")
     if status.funnel.height:
         row = status.funnel.row(0, named=True)
         steps = ("called", "reached", "meeting", "proposal", "client")
-        console.print(" → ".join(f"{_(_STEP_NAMES[k])} {fmt_number(row[k])}" for k in steps))
+        console.print(Prose(" → ".join(_step(_(_STEP_NAMES[k]), row[k]) for k in steps)))
         rate = row["client_rate"]
         console.print(_("Clients won per prospect called: {rate}").format(
             rate="–" if rate is None else fmt_pct(rate)))  # fmt: skip
@@ -211,11 +213,16 @@ def _print_campaigns(found: list[dict[str, Any]], console: Console) -> None:
     for c in found:
         status = _(CAMPAIGN_STATUS_NAMES[c["status"]])
         console.print(f"{c['name']} ({kind_name(c['kind'])}, {status})")
-        console.print("  " + " → ".join(f"{_(_STEP_NAMES[k])} {fmt_number(c.get(k) or 0)}"
-                                         for k in steps))  # fmt: skip
+        funnel = " → ".join(_step(_(_STEP_NAMES[k]), c.get(k) or 0) for k in steps)
+        console.print(Padding(Prose(funnel), (0, 0, 0, 2)))
         rate = c.get("client_rate")
         console.print("  " + _("Clients won per prospect called: {rate}").format(
             rate="–" if rate is None else fmt_pct(rate)))  # fmt: skip
+
+
+def _step(name: str, count: int) -> str:
+    """A funnel step and its count as one word (never the count alone on a line)."""
+    return f"{name}\xa0{fmt_number(count)}"
 
 
 _STEP_NAMES = {

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from cartera.cli.common import input_options, print_json, read_options
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_number
 from cartera.io import InspectResult, ReadOptions, import_files, inspect_file
+from cartera.report.term_layout import Col, Prose, titled_table
 
 __all__ = [
     "DELIMITER_HELP",
@@ -56,6 +57,10 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def _columns(heads: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Col]:
+    return [Col(h, [row[i] for row in rows], least=12) for i, h in enumerate(heads)]
+
+
 def render_inspect(result: InspectResult, console: Console) -> None:
     """The inspect report: file facts, a table of columns, notes and first problems."""
     facts = [
@@ -75,29 +80,30 @@ def render_inspect(result: InspectResult, console: Console) -> None:
     for label, value in facts:
         console.print(f"[bold]{label}:[/bold] {value}", markup=True)
     if result.scores:
-        scores = ", ".join(f"{_(t)} {n}" for t, n in result.scores.items())
-        console.print(
-            _("Columns recognised per table: {scores}").format(scores=scores), markup=False
-        )
-    table = Table(show_lines=False)
-    for title in (_("Column"), _("Role"), _("Convention"), _("Values"), _("Read as")):
-        table.add_column(title, overflow="fold")
-    for col in result.columns:
-        table.add_row(
-            col.header,
-            col.role or _("(not used)"),
-            col.convention or "",
-            " | ".join(col.samples),
-            " | ".join(col.parsed),
-        )
-    console.print(table)
+        # A table and its count are one word: never "clientes" at the end of a line, "3" below.
+        scores = ", ".join(f"{_(t)}\xa0{n}" for t, n in result.scores.items())
+        text = _("Columns recognised per table: {scores}").format(scores=scores)
+        console.print(Prose(text))
+    width = console.width
+    heads = (_("Column"), _("Role"), _("Convention"), _("Values"), _("Read as"))
+    # One sample a line, next to the value it was read as.
+    rows = [
+        (c.header, c.role or _("(not used)"), c.convention or "", "\n".join(c.samples),
+         "\n".join(c.parsed))
+        for c in result.columns
+    ]  # fmt: skip
+    console.print(titled_table("", _columns(heads, rows), rows, width))
     if result.roles:
-        why = Table(title=_("How each role was chosen"), show_lines=False)
-        for title in (_("Role"), _("Column"), _("Why"), _("Runner-up"), _("Why not")):
-            why.add_column(title, overflow="fold")
-        for r in result.roles:
-            why.add_row(r.role, r.column, r.reason, r.runner_up or "", r.runner_reason or "")
-        console.print(why)
+        heads = (_("Role"), _("Column"), _("Why"), _("Runner-up"), _("Why not"))
+        found = [
+            (r.role, r.column, r.reason, r.runner_up or "", r.runner_reason or "")
+            for r in result.roles
+        ]
+        # Runner-up columns with nothing in them are left out.
+        keep = [i for i in range(len(heads)) if i < 3 or any(row[i] for row in found)]
+        picked = [[row[i] for i in keep] for row in found]
+        cols = _columns([heads[i] for i in keep], picked)
+        console.print(titled_table(_("How each role was chosen"), cols, picked, width))
     for note in result.notes:
         console.print(f"· {note}", markup=False)
     if result.problem_count:

@@ -103,12 +103,14 @@ def _print_frame(frame: Any, fmt: str, columns: list[str]) -> None:
     elif fmt == "csv":
         sys.stdout.write(frame.select(columns).write_csv())
     else:
-        from rich.table import Table
+        from cartera.report.term_layout import Col, titled_table
 
-        table = Table(*columns)
-        for row in frame.select(columns).iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
+        rows = [
+            ["" if v is None else str(v) for v in row] for row in frame.select(columns).iter_rows()
+        ]
+        cols = [Col(c, [r[i] for r in rows], least=12) for i, c in enumerate(columns)]
+        console = Console()
+        console.print(titled_table("", cols, rows, console.width))
 
 
 def register(app: typer.Typer) -> None:
@@ -300,9 +302,8 @@ _REFUSED = {
 
 
 def _print_ranking(ranking: Any, top: int, console: Console) -> None:
-    from rich.table import Table
-
     from cartera.i18n import fmt_money, fmt_pct
+    from cartera.report.term_layout import NAME_MIN, Col, table_with_notes
     from cartera.study import kind_name
     from cartera.study.texts import METHOD_NAMES
 
@@ -313,24 +314,23 @@ def _print_ranking(ranking: Any, top: int, console: Console) -> None:
         console.print(_("Fit model for {kind}: {method} (cross-validated AUC {auc}).").format(
             kind=kind_name(choice.kind), method=_(METHOD_NAMES[choice.method]),
             auc="–" if auc is None else fmt_number(auc, 2)))  # fmt: skip
-    table = Table(
-        "#",
-        _("Prospect"),
-        _("Kind"),
-        _("Fit"),
-        _("Expected margin"),
-        _("Why"),
-        _("Call"),
-        title=_("Call list"),
-    )
+    heads = ("#", _("Prospect"), _("Kind"), _("Fit"), _("Expected margin"), _("Call"), _("Why"))
+    rows = []
     for row in ranking.prospects.head(top).iter_rows(named=True):
         margin = row["expected_margin"]
-        table.add_row(
+        rows.append([
             str(row["rank"]), row["name"] or row["tax_id"] or "", kind_name(row["kind"]),
             fmt_pct(row["probability"], 0), "" if margin is None else fmt_money(margin),
-            row["why"], _("yes") if row["callable"] else _(_REFUSED[row["refused"]]),
-        )  # fmt: skip
-    console.print(table)
+            _("yes") if row["callable"] else _(_REFUSED[row["refused"]]), row["why"],
+        ])  # fmt: skip
+    # The reasons (why) beside the figures when they keep 30 cells, else under each row.
+    least = {1: NAME_MIN, 6: 30}
+    cols = [
+        Col(h, [r[i] for r in rows], numeric=i in (0, 3, 4), weight=3 if i == 6 else 1,
+            least=least.get(i, 0))
+        for i, h in enumerate(heads)
+    ]  # fmt: skip
+    console.print(table_with_notes(_("Call list"), cols, rows, console.width, note=6))
     if ranking.duplicates.height:
         console.print(_("{n} prospects left out: already clients or repeated.").format(
             n=fmt_number(ranking.duplicates.height)))  # fmt: skip

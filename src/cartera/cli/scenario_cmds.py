@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from rich.console import Console, RenderableType
 
 from cartera.cli.common import (
     check_output_format,
@@ -26,8 +24,9 @@ from cartera.cli.common import (
     source_of,
 )
 from cartera.errors import SettingsError
-from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct
+from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, fmt_share
 from cartera.report.labels import segment_label
+from cartera.report.term_layout import NAME_MIN, Col, Prose, titled_table
 from cartera.result import Portfolio, PortfolioAnalysis, StressResult, WhatIfResult
 from cartera.settings import Settings
 from cartera.settings.scenario import StressSettings
@@ -210,25 +209,21 @@ def render_whatif(result: WhatIfResult, analysis: PortfolioAnalysis, console: Co
     if result.lost:
         shown = analysis.clients_frame.filter(pl.col("id").is_in(result.lost[:10]))
         names = dict(zip(shown["id"].to_list(), shown["name"].to_list(), strict=True))
-    table = Table(title=_("What if these clients leave"), title_justify="left")
-    for i, header in enumerate((_("Figure"), _("Before"), _("After"), _("Change"))):
-        table.add_column(header, justify="left" if i == 0 else "right")
-    for row in _rows(result.before, result.after, analysis.currency):
-        table.add_row(*row)
+    heads = (_("Figure"), _("Before"), _("After"), _("Change"))
+    rows = _rows(result.before, result.after, analysis.currency)
+    cols = [Col(h, [r[i] for r in rows], numeric=i > 0) for i, h in enumerate(heads)]
     lost = ", ".join(f"{names.get(i) or i} ({i})" for i in result.lost[:10])
     if len(result.lost) > 10:
         lost = _("{clients} and {n} more").format(clients=lost, n=len(result.lost) - 10)
-    console.print(table)
+    console.print(titled_table(_("What if these clients leave"), cols, rows, console.width))
     if not result.before.fixed_costs:
         from cartera.scenarios.texts import FIXED_COSTS_HINT
 
-        console.print(_(FIXED_COSTS_HINT))
-    # Client names are data: printed as written, never read as Rich markup (``[/]``).
-    console.print(_("Clients lost: {clients}").format(clients=lost), markup=False)
-    console.print(
-        _("Service hours freed: {hours}").format(hours=fmt_number(result.hours_freed, 1)),
-        markup=False,
-    )
+        console.print(Prose(_(FIXED_COSTS_HINT)))
+    # Client names are data: printed as written (Prose is never read as Rich markup).
+    console.print(Prose(_("Clients lost: {clients}").format(clients=lost)))
+    hours = fmt_number(result.hours_freed, 1)
+    console.print(Prose(_("Service hours freed: {hours}").format(hours=hours)))
 
 
 def render_stress(result: StressResult, currency: str, console: Console) -> None:
@@ -237,33 +232,41 @@ def render_stress(result: StressResult, currency: str, console: Console) -> None
     def money(v: float) -> str:
         return fmt_money(v, currency, digits=0)
 
-    head = Table(title=_("Crisis stress test"), title_justify="left", show_header=False)
-    head.add_column()
-    head.add_column(justify="right")
     from cartera.scenarios.texts import stress_figures
 
-    for label, value in stress_figures(result, currency):
-        head.add_row(label, value)
-    console.print(head)
-    named = Table(title=_("Named scenarios"), title_justify="left")
-    named.add_column(_("Scenario"))
-    named.add_column(_("Profit"), justify="right")
-    for key, profit in result.named.items():
-        named.add_row(_(_NAMED[key]) if key in _NAMED else key, money(profit))
-    console.print(named)
+    width = console.width
+    figures = stress_figures(result, currency)
+    cols = [Col("", [f[0] for f in figures]), Col("", [f[1] for f in figures], numeric=True)]
+    console.print(titled_table(_("Crisis stress test"), cols, figures, width, header=False))
+    named = [
+        (_(_NAMED[key]) if key in _NAMED else key, money(profit))
+        for key, profit in result.named.items()
+    ]
+    cols = [
+        Col(_("Scenario"), [n[0] for n in named]),
+        Col(_("Profit"), [n[1] for n in named], numeric=True),
+    ]
+    console.print(titled_table(_("Named scenarios"), cols, named, width))
     if result.tail_clients:
-        tail = Table(title=_("Clients behind the worst years"), title_justify="left")
-        for i, header in enumerate(
-            (_("Client"), _("Segment"), _("Leaves (all years)"), _("Leaves (worst 5%)"),
-             _("Share of the extra loss"))
-        ):  # fmt: skip
-            tail.add_column(header, justify="left" if i < 2 else "right")
-        for t in result.tail_clients:
-            tail.add_row(
-                Text(f"{t.name or t.client} ({t.client})"),
-                segment_label(t.segment),
-                fmt_pct(t.leave_probability or 0.0, 0),
-                fmt_pct(t.tail_leave_rate or 0.0, 0),
-                fmt_pct(t.share_of_tail_loss),
-            )
-        console.print(tail)
+        console.print(_tail_table(result, width))
+
+
+def _tail_table(result: StressResult, width: int) -> RenderableType:
+    """The clients behind the worst years; the segment gives way first when narrow."""
+    heads = (_("Client"), _("Leaves (all years)"), _("Leaves (worst 5%)"),
+             _("Share of the extra loss"), _("Segment"))  # fmt: skip
+    rows = [
+        (
+            f"{t.name or t.client} ({t.client})",
+            fmt_pct(t.leave_probability or 0.0, 0),
+            fmt_pct(t.tail_leave_rate or 0.0, 0),
+            fmt_share(t.share_of_tail_loss),
+            segment_label(t.segment),
+        )
+        for t in result.tail_clients
+    ]
+    cols = [
+        Col(h, [r[i] for r in rows], numeric=0 < i < 4, least=NAME_MIN if i == 0 else 0)
+        for i, h in enumerate(heads)
+    ]
+    return titled_table(_("Clients behind the worst years"), cols, rows, width)

@@ -90,12 +90,16 @@ def register_profile(app: typer.Typer) -> None:
 
 
 def _print_profile(result: Any, console: Console) -> None:
+    from rich.padding import Padding
+
+    from cartera.report.term_layout import Prose
     from cartera.study import SEGMENT_CLIENTS, rule_sentence
 
     for seg in result.segments:
         title = _(SEGMENT_CLIENTS.get(seg.segment, seg.segment))
-        console.print(f"[bold]{title}[/bold] ({fmt_number(seg.clients)})")
+        console.print(Prose(f"{title} ({fmt_number(seg.clients)})", "bold"))
         if not seg.rules:
-            console.print("  " + _("No attribute value stands out."))
+            console.print(Padding(Prose(_("No attribute value stands out.")), (0, 0, 0, 2)))
+        # A sentence wraps at the console's width, under its bullet.
         for rule in seg.rules:
-            console.print("  • " + rule_sentence(rule))
+            console.print(Padding(Prose("• " + rule_sentence(rule), hang=2), (0, 0, 0, 2)))

@@ -9,11 +9,10 @@ Nothing here executes: callers run the expressions on DuckDB or Spark.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import ibis
 import ibis.expr.types as ir
 
+from cartera.engine.local import ABC_CUTS, DataProfile  # ABC: A ≤ 80 %, B ≤ 95 %, C the rest
 from cartera.engine.window import (
     AGING_BUCKETS,
     AnalysisWindow,
@@ -34,36 +33,8 @@ __all__ = [
     "rank_and_share",
 ]
 
-#: Cumulative-revenue cut points of the ABC classes (A ≤ 80 %, B ≤ 95 %, C the rest).
-ABC_CUTS = (0.80, 0.95)
 #: Tolerance on cumulative shares so that 0.7999999999 counts as 0.8 on every engine.
 _EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class DataProfile:
-    """Which optional document columns the data fills (see :func:`data_profile`).
-
-    Aggregates over an empty column are left out of the grouped pass: each
-    one costs a scattered update per line, and their result would be null.
-    """
-
-    has_cost: bool = True
-    has_units: bool = True
-    has_due: bool = True
-    has_paid: bool = True
-    has_list: bool = True
-
-    @classmethod
-    def from_counts(cls, row: dict[str, object]) -> DataProfile:
-        """From one row of :func:`data_profile`."""
-        return cls(
-            has_cost=bool(row["cost_n"]),
-            has_units=bool(row["units_n"]),
-            has_due=bool(row["due_n"]),
-            has_paid=bool(row["paid_n"]),
-            has_list=bool(row["list_n"]),
-        )
 
 
 FULL = DataProfile()

@@ -24,17 +24,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import ibis.expr.types as ir
+import polars as pl
 
 from cartera.engine.window import AnalysisWindow
+
+if TYPE_CHECKING:  # the local analysis reads the files with polars, without Ibis
+    import ibis.expr.types as ir
 
 __all__ = [
     "AGGREGATES",
     "Aggregates",
+    "LocalAggregates",
     "default_window_months",
     "load_aggregates",
+    "read_aggregates",
     "write_aggregates",
 ]
 
@@ -64,6 +69,16 @@ class Aggregates:
     profile: dict[str, Any]
     documents: ir.Table
     hours: ir.Table
+
+
+@dataclass(frozen=True)
+class LocalAggregates:
+    """A workspace's pre-aggregates read into memory (polars frames)."""
+
+    window: AnalysisWindow
+    profile: dict[str, Any]
+    documents: pl.DataFrame
+    hours: pl.DataFrame
 
 
 def write_aggregates(folder: Path) -> dict[str, Any]:
@@ -106,8 +121,10 @@ def write_aggregates(folder: Path) -> dict[str, Any]:
     }
 
 
-def load_aggregates(con: Any, folder: Path, manifest: dict[str, Any]) -> Aggregates | None:
-    """The pre-aggregates of a workspace bound to ``con``, or None when it has none usable."""
+def _entry(
+    folder: Path, manifest: dict[str, Any]
+) -> tuple[AnalysisWindow, dict[str, Any], list[Path]] | None:
+    """The window, profile and files of a workspace's pre-aggregates, or None when unusable."""
     entry = manifest.get("aggregates")
     if not isinstance(entry, dict) or entry.get("version") != _VERSION:
         return None
@@ -122,6 +139,15 @@ def load_aggregates(con: Any, folder: Path, manifest: dict[str, Any]) -> Aggrega
     except (KeyError, TypeError, ValueError):
         return None
     profile["last_date"] = as_of
+    return window, profile, paths
+
+
+def load_aggregates(con: Any, folder: Path, manifest: dict[str, Any]) -> Aggregates | None:
+    """The pre-aggregates of a workspace bound to ``con``, or None when it has none usable."""
+    found = _entry(folder, manifest)
+    if found is None:
+        return None
+    window, profile, paths = found
     from cartera.engine.connect import _quiet
 
     try:
@@ -131,3 +157,26 @@ def load_aggregates(con: Any, folder: Path, manifest: dict[str, Any]) -> Aggrega
     except Exception:
         return None
     return Aggregates(window=window, profile=profile, documents=documents, hours=hours)
+
+
+def read_aggregates(
+    folder: Path, manifest: dict[str, Any], *, as_of: dt.date | None = None, months: int
+) -> LocalAggregates | None:
+    """The pre-aggregates of a workspace as polars frames, when they are those of the window.
+
+    The window ends at ``as_of`` (default: the last document date, the
+    pre-aggregates' own) and spans ``months``; None when the workspace has no
+    usable pre-aggregates or they are of another window (the files are then not read).
+    """
+    found = _entry(folder, manifest)
+    if found is None:
+        return None
+    window, profile, paths = found
+    if window != AnalysisWindow(as_of=as_of or window.as_of, months=months):
+        return None
+    try:
+        documents = pl.read_parquet(paths[0])
+        hours = pl.read_parquet(paths[1])
+    except Exception:
+        return None
+    return LocalAggregates(window=window, profile=profile, documents=documents, hours=hours)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:  # Ibis is imported by the helpers that build expressions, not by the window
+    import ibis.expr.types as ir
 
 __all__ = [
     "AGING_BUCKETS",
@@ -83,6 +84,8 @@ def month_slot(
     Compares ``date`` with the slots' constant start dates (no per-line date
     arithmetic). ``values`` replaces the slot numbers (e.g. by ``2 ** slot``).
     """
+    import ibis
+
     starts = month_starts(window)
     out = values or list(range(window.months))
     return ibis.cases(*[(date >= start, out[k]) for k, start in enumerate(starts)], else_=-1).cast(
@@ -96,6 +99,8 @@ def aging_bucket(due: ir.DateValue, as_of: dt.date, name: str) -> ir.BooleanValu
     Written as comparisons of ``due`` with constant dates (``low ≤ as_of − due
     ≤ high`` days) so that no day count is computed per line.
     """
+    import ibis
+
     for bucket, low, high in AGING_BUCKETS:
         if bucket == name:
             cond: ir.BooleanValue = ibis.literal(True)

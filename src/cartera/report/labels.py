@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cartera.i18n import N_, _
+from cartera.i18n import N_, _, share_text
 from cartera.i18n_fast import money_format, number_format, percent_format
 from cartera.result import Reason
 
@@ -147,8 +147,10 @@ def _share(value: float) -> str:
 
 
 def _fine_share(value: float) -> str:
-    # Tiny buyers sit far below 0.01%; show one more decimal rather than "0,00 %".
-    return percent_format(2 if abs(value) >= 0.0001 or value == 0 else 3)(value)
+    # Tiny buyers sit far below 0.01%: one more decimal rather than "0,00 %", and below
+    # that the bound "< 0,001 %" rather than "0,000 %" (share_text).
+    digits = 2 if abs(value) >= 0.0001 or value == 0 else 3
+    return share_text(value, digits, percent_format(digits))
 
 
 # code → (message id, formatter of value and threshold)

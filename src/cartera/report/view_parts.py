@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, get_language
+from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, fmt_share, get_language
 from cartera.report.clients import names_of, top_clients
 from cartera.report.labels import aging_label, field_label, segment_label
 from cartera.result import SEGMENTS, PortfolioAnalysis, Recommendation, StressResult
@@ -354,7 +354,7 @@ def stress_view(stress: StressResult, currency: str) -> StressView:
     # ``today`` repeats the first figure.
     named = [(_scenario_name(k), m(v)) for k, v in stress.named.items() if k != "today"]
     tail = [
-        [t.name or t.client, segment_label(t.segment), fmt_pct(t.share_of_tail_loss)]
+        [t.name or t.client, segment_label(t.segment), fmt_share(t.share_of_tail_loss)]
         for t in stress.tail_clients
     ]
     columns = [_("Client"), _("Segment"), _("Share of the loss in bad years")]

@@ -80,7 +80,7 @@ def client_rows(
             {"id": ids, "_pos": range(len(ids))}, schema_overrides={"id": frame["id"].dtype}
         )
         frame = order.join(frame, on="id", how="inner").sort("_pos").drop("_pos")
-    from cartera.segments import reason_values
+    from cartera.segment_rules import reason_values
 
     numbers = reason_values(analysis._settings)
     labels_seg = {code: segment_label(code) for code in frame["segment"].unique().to_list()}
@@ -160,7 +160,7 @@ def client_frames(
             {"id": ids, "_pos": range(len(ids))}, schema_overrides={"id": frame["id"].dtype}
         )
         frame = order.join(frame, on="id", how="inner").sort("_pos").drop("_pos")
-    from cartera.segments import reason_values
+    from cartera.segment_rules import reason_values
 
     numbers = reason_values(analysis._settings)
     segments = {c: segment_label(c) for c in frame["segment"].unique().to_list()}

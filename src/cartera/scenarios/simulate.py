@@ -6,7 +6,7 @@ and compiling that SQL alone costs tens of milliseconds, on every call. A
 :class:`Simulator` arranges the frame's columns once as numpy arrays (in the
 engine's order: revenue descending, ties by rank) and computes the same sums
 as :func:`cartera.engine.portfolio.totals_expr` with numpy, then hands them to
-the engine's own :func:`~cartera.engine.portfolio.from_totals`, so every
+the engine's own :func:`~cartera.engine.figures.from_totals`, so every
 figure (profit, coverage, HHI, the Pareto point and band, the segment mix) is
 derived exactly as in the analysis. A parity test holds it equal to the
 engine's full recomputation.
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from cartera.engine.portfolio import from_totals
+from cartera.engine.figures import from_totals
 from cartera.engine.window import AGING_BUCKETS
 from cartera.errors import UnknownClientError
 from cartera.result import SEGMENTS, CurvePoint, Portfolio, PortfolioAnalysis, WhatIfResult
