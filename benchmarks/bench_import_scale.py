@@ -24,6 +24,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 \\
         --repeat 2 --profile
+    .venv/bin/python benchmarks/bench_import_scale.py --copies 10 --guard-mb 6000 \
+        --analyze-ws WS   # the 100M-line documents CSV (decision 0283)
 
 Results: benchmarks/results/import_scale.md (rewritten by each run; a ``## Notes``
 section written by hand is kept).
