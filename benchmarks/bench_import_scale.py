@@ -24,6 +24,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_import_scale.py --clients 500000 --lines 10000000 \\
         --repeat 2 --profile
+    .venv/bin/python benchmarks/bench_import_scale.py --copies 10 --guard-mb 6000 \
+        --analyze-ws WS   # the 100M-line documents CSV (decision 0283)
 
 Results: benchmarks/results/import_scale.md (rewritten by each run; a ``## Notes``
 section written by hand is kept).
@@ -70,13 +72,15 @@ con.execute(f\"\"\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim=';', head
 #: 50 ms; prints, per stage (the cartera functions below ``import_files``, the file being
 #: read), when it started, its seconds and the highest RSS seen in it, as JSON lines.
 PROFILE = r"""
-import json, sys, threading, time, traceback
+import json, os, sys, threading, time, traceback
 from pathlib import Path
 main, samples, done = threading.main_thread(), [], threading.Event()
 STAGES = ("read_file", "_cross_issues", "_payment_checks", "_build", "_build_out_of_core",
           "write_workspace", "type_columns", "type_in_segments", "build_part",
           "_sort_out_of_core", "_aggregates", "_write_tables", "duplicate_issues",
-          "unknown_payment_issues", "_keyed_clients", "_clients", "spill")
+          "unknown_payment_issues", "_keyed_clients", "_clients", "_spill",
+          "_distinct_base", "_type_base", "build_in_buckets", "open_source")
+GUARD = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 def stage():
     frame = sys._current_frames().get(main.ident)
     names = []
@@ -95,18 +99,29 @@ def sample():
         with open("/proc/self/statm") as fh:
             rss = int(fh.read().split()[1]) * 4096 / 2**20
         samples.append((time.perf_counter() - t0, rss, stage()))
+        if GUARD and rss > GUARD:
+            report(stopped=True)
+            sys.stdout.flush()
+            os._exit(3)
         done.wait(0.05)
+def report(stopped=False):
+    stages, mark = {}, 0.0
+    for t, rss, name in list(samples):
+        s = stages.setdefault(name, {"stage": name, "start": t, "seconds": 0.0, "peak_mb": 0.0})
+        s["seconds"] += 0.05
+        s["peak_mb"] = max(s["peak_mb"], rss)
+        if t >= mark:  # the RSS every 30 s, to show how it grows
+            print(json.dumps({"at": t, "rss_mb": rss, "in": name}))
+            mark += 30.0
+    for s in stages.values():
+        print(json.dumps(s))
+    if stopped:
+        print(json.dumps({"stopped_at_mb": GUARD, "after_s": samples[-1][0]}))
 threading.Thread(target=sample, daemon=True).start()
 from cartera.io import import_files
 import_files([sys.argv[1]], into=sys.argv[2], force=True)
 done.set()
-stages = {}
-for t, rss, name in samples:
-    s = stages.setdefault(name, {"stage": name, "start": t, "seconds": 0.0, "peak_mb": 0.0})
-    s["seconds"] += 0.05
-    s["peak_mb"] = max(s["peak_mb"], rss)
-for s in stages.values():
-    print(json.dumps(s))
+report()
 """
 LABELS = {
     "read_csv": "`polars.read_csv` of the documents file (baseline)",
@@ -128,9 +143,31 @@ def main() -> None:
         action="store_true",
         help="after the rounds, one more import sampling its RSS by stage (table in the results)",
     )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=0,
+        help="instead of the rounds: a documents CSV of this many copies of the documents file "
+        "(new document numbers and client codes per copy) imported alone under /usr/bin/time -v, "
+        "then analysed",
+    )
+    parser.add_argument(
+        "--guard-mb",
+        type=float,
+        default=6000.0,
+        help="with --copies: stop the import when its RSS passes this (the machine is shared)",
+    )
+    parser.add_argument(
+        "--analyze-ws",
+        type=Path,
+        help="with --copies: the workspace analysed when the import did not finish",
+    )
     args = parser.parse_args()
     work = args.work / f"{args.clients}-{args.lines}"
     data, _ws = prepare(work, args.clients, args.lines)
+    if args.copies:
+        scale(args, data / "facturas.csv", work / "out-scale")
+        return
     out = work / "out-import"
     out.mkdir(parents=True, exist_ok=True)
     docs = data / "facturas.csv"
@@ -167,8 +204,13 @@ def profile(data: Path, ws: Path) -> list[dict[str, Any]]:
         capture_output=True,
         text=True,
     )
-    stages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return sorted(stages, key=lambda s: s["start"])
+    return _stages(done.stdout)
+
+
+def _stages(stdout: str) -> list[dict[str, Any]]:
+    """The stage lines of :data:`PROFILE`'s output, in the order the stages started."""
+    found = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    return sorted((s for s in found if "stage" in s), key=lambda s: s["start"])
 
 
 def write(
@@ -224,9 +266,146 @@ def write(
             for s in stages
             if s["seconds"] >= 0.5
         ]
-    old = args.out.read_text("utf-8") if args.out.exists() else ""
-    notes = old[old.find("## Notes") :] if "## Notes" in old else ""
-    args.out.write_text("\n".join(lines) + "\n\n" + notes, "utf-8")
+    _rewrite(args.out, main="\n".join(lines) + "\n\n")
+
+
+SCALE = "## A documents CSV of "
+
+
+def _rewrite(out: Path, *, main: str | None = None, scale: str | None = None) -> None:
+    """``out`` with its rounds (``main``) or its large-CSV section (``scale``) replaced; the
+    other part and the ``## Notes`` written by hand kept."""
+    old = out.read_text("utf-8") if out.exists() else ""
+    cut_notes = old.find("## Notes") if "## Notes" in old else len(old)
+    cut_scale = old.find(SCALE) if SCALE in old else cut_notes
+    main = old[:cut_scale] if main is None else main
+    scale = old[cut_scale:cut_notes] if scale is None else scale
+    out.write_text(main + scale + old[cut_notes:], "utf-8")
+
+
+def generate(docs: Path, target: Path, copies: int) -> int:
+    """``copies`` copies of ``docs``' lines under its header, copy ``k``'s document numbers
+    and client codes (the first and third columns of the demo file) suffixed ``~k``: new
+    documents of new clients, the same dates, amounts and products. Returns the lines."""
+    edit = r"1d;s/^\([^;]*\);\([^;]*\);\([^;]*\);/\1~K;\2;\3~K;/"
+    with docs.open("rb") as src, target.open("wb") as out:
+        out.write(src.readline())
+        out.flush()
+        for k in range(copies):
+            with docs.open("rb") as copy:
+                subprocess.run(
+                    ["sed", edit.replace("K", str(k))],
+                    stdin=copy,
+                    stdout=out,
+                    check=True,
+                    env={**os.environ, "LC_ALL": "C"},
+                )
+    with target.open("rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1
+
+
+def timed(argv: list[str]) -> tuple[int, float, float, str]:
+    """``argv`` under ``/usr/bin/time -v``: exit code, wall seconds, peak RSS (MB), stdout."""
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", *argv], capture_output=True, text=True, check=False
+    )
+    found = dict(line.strip().rsplit(": ", 1) for line in done.stderr.splitlines() if ": " in line)
+    h_m_s = [
+        float(x) for x in found.get("Elapsed (wall clock) time (h:mm:ss or m:ss)", "0").split(":")
+    ]
+    wall = sum(x * 60**i for i, x in enumerate(reversed(h_m_s)))
+    rss = float(found.get("Maximum resident set size (kbytes)", 0)) / 1024
+    if done.returncode:
+        print(f"    exit {done.returncode}: {' '.join(argv)}\n{done.stderr[-800:]}", flush=True)
+    return done.returncode, wall, rss, done.stdout
+
+
+def scale(args: argparse.Namespace, docs: Path, out: Path) -> None:
+    """The large-CSV run (``--copies``): generate, import under a guard, analyse."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    started, load_before = dt.datetime.now(dt.UTC), os.getloadavg()
+    big, ws = out / "facturas.csv", out / "ws"
+    t0 = dt.datetime.now(dt.UTC)
+    try:
+        lines = generate(docs, big, args.copies)
+        made = (dt.datetime.now(dt.UTC) - t0).total_seconds()
+        print(f"  generated {lines:,} lines, {big.stat().st_size / 2**30:.1f} GiB, {made:.0f} s")
+        code, wall, rss, stdout = timed(
+            [sys.executable, "-c", PROFILE, str(big), str(ws), str(args.guard_mb)]
+        )
+        print(f"  import: exit {code}, {wall:.1f} s, {rss:,.0f} MB", flush=True)
+        big.unlink()
+        analysed = ws if code == 0 else args.analyze_ws
+        analysis = None
+        if analysed is not None:
+            analysis = timed([CARTERA, "analyze", str(analysed), "--format", "json"])
+            print(f"  analyze: exit {analysis[0]}, {analysis[1]:.1f} s, {analysis[2]:,.0f} MB")
+        section = _scale_section(
+            args, lines, big, (code, wall, rss, stdout), analysed, analysis, started, load_before
+        )
+        _rewrite(args.out, scale=section)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _scale_section(
+    args: argparse.Namespace,
+    lines: int,
+    big: Path,
+    imported: tuple[int, float, float, str],
+    analysed: Path | None,
+    analysis: tuple[int, float, float, str] | None,
+    started: dt.datetime,
+    load_before: tuple[float, float, float],
+) -> str:
+    code, wall, rss, stdout = imported
+    found = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    stopped = next((f for f in found if "stopped_at_mb" in f), None)
+    load = os.getloadavg()
+    out = [
+        f"{SCALE}{lines:,} lines ({args.copies} copies of the documents file)",
+        "",
+        "The documents file copied "
+        f"{args.copies} times (`generate`: each copy's document numbers and client codes "
+        "suffixed `~k`, so new documents of new clients), imported alone with "
+        "`/usr/bin/time -v` (wall, maximum RSS) in a process that samples its RSS by stage, "
+        "stopped if its RSS passes "
+        f"{args.guard_mb:,.0f} MB (the machine is shared); then `cartera analyze WS --format "
+        "json` under `/usr/bin/time -v`.",
+        "",
+        f"Command: `python benchmarks/bench_import_scale.py --clients {args.clients} --lines "
+        f"{args.lines} --copies {args.copies} --guard-mb {args.guard_mb:.0f}"
+        + (f" --analyze-ws {args.analyze_ws}" if args.analyze_ws else "")
+        + "`  ",
+        f"Run {started:%Y-%m-%d %H:%M} UTC; load average (1/5/15 min) "
+        f"{'/'.join(f'{x:.1f}' for x in load_before)} at the start, "
+        f"{'/'.join(f'{x:.1f}' for x in load)} at the end.",
+        "",
+        "| step | exit | wall (s) | peak RSS (MB) |",
+        "| --- | ---: | ---: | ---: |",
+        f"| import of the {lines:,}-line CSV | {code} | {wall:.1f} | {rss:,.0f} |",
+    ]
+    if analysis is not None:
+        out.append(
+            f"| `cartera analyze {'WS' if analysed != args.analyze_ws else analysed} --format "
+            f"json` | {analysis[0]} | {analysis[1]:.1f} | {analysis[2]:,.0f} |"
+        )
+    if stopped:
+        out += [
+            "",
+            f"The import was stopped after {stopped['after_s']:.0f} s, its RSS past "
+            f"{stopped['stopped_at_mb']:,.0f} MB.",
+        ]
+    out += ["", "| at (s) | RSS (MB) | in |", "| ---: | ---: | --- |"]
+    out += [f"| {f['at']:.0f} | {f['rss_mb']:,.0f} | {f['in']} |" for f in found if "at" in f]
+    out += ["", "| stage | from (s) | seconds | highest RSS (MB) |", "| --- | ---: | ---: | ---: |"]
+    out += [
+        f"| {s['stage']} | {s['start']:.1f} | {s['seconds']:.1f} | {s['peak_mb']:,.0f} |"
+        for s in _stages(stdout)
+        if s["seconds"] >= 0.5
+    ]
+    return "\n".join(out) + "\n\n"
 
 
 if __name__ == "__main__":

@@ -227,3 +227,23 @@ def test_payment_checks_by_bucket_find_what_one_pass_does(
     _import(tmp_path / "whole", case, options, monkeypatch, None)
     assert _import(tmp_path / "parts", case, options, monkeypatch, 2) == [9, 9]
     _assert_same(tmp_path / "whole", tmp_path / "parts")
+
+
+def test_the_distinct_texts_over_segments_are_the_files_in_order_of_first_appearance() -> None:
+    # Texts seen in an earlier segment come again later, new ones come after (decision 0283:
+    # the texts are deduplicated after each segment, not once at the end).
+    from types import SimpleNamespace
+
+    from cartera.io.segments import _distinct_base
+
+    frame = pl.DataFrame(
+        {"a": ["1", "2", None, "1", "3", "2", "4"], "d": ["x", None, "x", "y", "y", "z", None]}
+    )
+    raw = SimpleNamespace(col=lambda i: ["a", "d"][i])
+    rec = SimpleNamespace(roles={"net": 0, "date": 1})
+    whole = _distinct_base(raw, rec, [frame.lazy()])  # type: ignore[arg-type]
+    assert whole["a"].to_list() == ["1", "2", "3", "4"]
+    assert whole["d"].to_list() == ["x", "y", "z", None]
+    for rows in (1, 2, 3, 7):
+        segments = [frame.lazy().slice(start, rows) for start in range(0, frame.height, rows)]
+        assert _distinct_base(raw, rec, segments).equals(whole)  # type: ignore[arg-type]

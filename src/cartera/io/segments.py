@@ -82,19 +82,24 @@ def _spill(raw: RawTable, rec: Recognition, target: Path) -> int:
 
 def _distinct_base(raw: RawTable, rec: Recognition, segments: list[pl.LazyFrame]) -> pl.DataFrame:
     """The distinct texts of the number and date columns over every segment, in order of
-    first appearance, as columns padded with nulls (``_distinct`` leaves nulls out)."""
+    first appearance, as columns padded with nulls (``_distinct`` leaves nulls out).
+
+    The texts seen so far and one segment's are deduplicated together after each segment:
+    the same texts in the same order as deduplicating every segment's at the end, holding
+    the file's distinct texts and one segment's instead of every segment's (at 100M lines
+    the segments' lists of distinct amounts took 2.6 GB, decision 0283)."""
     wanted = sorted({idx for role, idx in rec.roles.items() if role in NUMBER_ROLES | DATE_ROLES})
     cols = [raw.col(i) for i in wanted]
-    found: dict[str, list[pl.Series]] = {c: [] for c in cols}
+    whole: dict[str, pl.Series] = {}
     for segment in segments:
         seg = segment.select(cols).collect()
         for c in cols:
-            found[c].append(seg.select(distinct_texts(c)).to_series())
-    whole = {
-        c: pl.DataFrame({c: pl.concat(parts)}).select(distinct_texts(c)).to_series()
-        for c, parts in found.items()
-        if parts
-    }
+            found = seg.select(distinct_texts(c)).to_series()
+            if c in whole:
+                both = pl.DataFrame({c: whole[c].append(found)})
+                found = both.select(distinct_texts(c)).to_series()
+            whole[c] = found
+        del seg
     height = max((s.len() for s in whole.values()), default=0)
     return pl.DataFrame(
         [s.extend(pl.Series(c, [None] * (height - s.len()), pl.String)) for c, s in whole.items()]
