@@ -224,3 +224,15 @@ def test_recommendation_names_only_for_the_clients_a_report_shows(
     assert whole.clients == [c.name or c.id for c in chosen]
     assert cut.client_ids == whole.client_ids == [c.id for c in chosen]
     assert cut.client_count == whole.client_count == 7
+
+
+def test_a_terminal_view_draws_no_chart(analysis: PortfolioAnalysis, stress: StressResult) -> None:
+    """The dashboard prints no chart, so its view skips their data (~0.1 s at 500k
+    clients); a report's view keeps it, also once the stress test is added."""
+    terminal = build_view(analysis, stress, terminal=True)
+    assert terminal.charts is None
+    with pytest.raises(ValueError, match="no charts"):
+        terminal.chart_data()
+    assert with_stress(build_view(analysis, terminal=True), analysis, stress).charts is None
+    report = build_view(analysis, stress)
+    assert report.chart_data() is report.charts and report.chart_data().stress

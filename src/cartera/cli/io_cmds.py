@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,8 +12,11 @@ from rich.console import Console
 from cartera.cli.common import input_options, print_json, read_options
 from cartera.errors import SettingsError
 from cartera.i18n import N_, _, fmt_number
-from cartera.io import InspectResult, ReadOptions, import_files, inspect_file
+from cartera.io.options import ReadOptions
 from cartera.report.term_layout import Col, Prose, titled_table
+
+if TYPE_CHECKING:  # the importer's modules load when a command reads a file
+    from cartera.io.inspect import InspectResult
 
 __all__ = [
     "DELIMITER_HELP",
@@ -147,6 +151,8 @@ def register(app: typer.Typer) -> None:
                 N_("--format must be «table» or «json», not «{value}»."), value=output
             )
         options = with_extras(read_options(mapping, decimal, date_format, sheet), delimiter)
+        from cartera.io.inspect import inspect_file
+
         result = inspect_file(file, table=table, options=options)
         if output == "json":
             print_json(result.as_dict())
@@ -190,6 +196,8 @@ def register(app: typer.Typer) -> None:
         options = with_extras(
             read_options(mapping, decimal, date_format, sheet, skip_bad_rows), delimiter
         )
+        from cartera.io.importer import import_files
+
         summary = import_files(
             inputs or [],
             into=into,

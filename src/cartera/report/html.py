@@ -84,7 +84,7 @@ def page(
     leaves out the full client table and the inputs; ``limit`` caps the rows of
     the let-go and renegotiate tables and ``rec_limit`` each recommendation's list.
     """
-    charts: list[dict[str, Any]] = figures(view.charts)
+    charts: list[dict[str, Any]] = figures(view.chart_data())
     for chart in charts:
         chart["svg"] = (svgs or {}).get(chart["id"], "")
     context = {

@@ -42,12 +42,12 @@ def _weasyprint() -> Any:
 
 def brief_html(view: ReportView) -> str:
     """The print page of ``view`` with every chart inlined as SVG."""
-    ids = [chart["id"] for chart in figures(view.charts)]
+    ids = [chart["id"] for chart in figures(view.chart_data())]
     return page(
         view,
         static=True,
         brief=True,
-        svgs=svg_figures(view.charts, ids),
+        svgs=svg_figures(view.chart_data(), ids),
         extra_css=asset("pdf.css"),
         limit=LISTED_ROWS,
         rec_limit=REC_LISTED,

@@ -70,7 +70,7 @@ def render_dashboard(
 
     ``limit`` caps the rows of each client list (the rest is counted).
     """
-    view = build_view(analysis, stress, terminal=True)
+    view = build_view(analysis, stress, client_limit=0, list_limit=limit, terminal=True)
     console.print(dashboard(view, width=console.width, limit=limit))
 
 

@@ -124,7 +124,8 @@ class ReportView:
     renegotiate: Table
     recommendations: list[RecommendationView]
     notes: list[str]
-    charts: ChartData
+    #: ``None`` in a terminal view, which draws no chart (:meth:`chart_data`).
+    charts: ChartData | None
     stress: StressView | None
     inputs: list[InputTable]
     labels: dict[str, str]
@@ -134,6 +135,12 @@ class ReportView:
     assumptions: list[Assumption] = field(default_factory=list)
     #: Who the clients of each kind are (the ideal-client profile); ``None``: not shown.
     profile: ProfileView | None = None
+
+    def chart_data(self) -> ChartData:
+        """The charts' data of a report or page view (a terminal view has none)."""
+        if self.charts is None:
+            raise ValueError("a terminal view has no charts")
+        return self.charts
 
 
 # The cached formatters of cartera.i18n_fast: Babel's texts (tested equal at every
@@ -202,7 +209,7 @@ def build_view(
             for rec in recommendation_views(analysis, list_limit)
         ],
         notes=[_(n if terminal else reader_note(n)) for n in analysis.notes],
-        charts=chart_data(analysis, stress),
+        charts=None if terminal else chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
         inputs=input_tables(analysis),
         labels=page_labels(),
@@ -226,7 +233,7 @@ def with_stress(
         return view
     return replace(
         view,
-        charts=replace(view.charts, **stress_series(stress)),
+        charts=None if view.charts is None else replace(view.charts, **stress_series(stress)),
         stress=stress_view(stress, analysis.currency),
         assumptions=assumptions(analysis, stress),
     )

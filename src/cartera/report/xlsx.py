@@ -252,7 +252,8 @@ def _sheet(book: Workbook, name: str | Worksheet) -> Worksheet:
 
 def pareto_sheet(book: Workbook, fmt: _Formats, view: ReportView, name: str | Worksheet) -> None:
     """Curve points in A:B, the reference points in D:E, and a native chart."""
-    data, t = view.charts, view.charts.text
+    data = view.chart_data()
+    t = data.text
     sheet = _sheet(book, name)
     name = sheet.name
     sheet.set_column(0, 1, 20)
