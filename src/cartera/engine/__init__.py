@@ -8,8 +8,7 @@ analysis window, the polars per-client stage) does not import Ibis.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from cartera.lazy import lazy_getattr
 
 __all__ = [
     "AnalysisWindow",
@@ -38,10 +37,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOMES, globals())
