@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
+import ibis
 import numpy as np
 import polars as pl
 import pytest
 
+from cartera.engine.portfolio import summarise
+from cartera.result import Portfolio
 from cartera.scenarios import Simulator
 from cartera.scenarios.simulate import adjust_frame
 from cartera.scenarios.stress import Simulation, StressInputs, _tail_clients, simulate
 from cartera.settings import Settings
 
-from .portfolios import frame
+from .portfolios import TINY, TINY_SETTINGS, analysis, frame
 
 
 def _inputs(contribution: list[float], leave: list[float]) -> StressInputs:
@@ -145,3 +151,62 @@ def test_one_more_65536th_of_probability_is_one_more_draw_that_leaves() -> None:
     lower, higher = kept(65534 / 65536), kept(65535 / 65536)
     assert (higher <= lower).all()
     assert higher.sum() < lower.sum()  # with seed 0: 2 years kept instead of 5
+
+
+def _after(rows: list[dict[str, object]], lost: tuple[str, ...] = ()) -> Portfolio:
+    return Simulator(frame(rows), Settings()).portfolio(Settings(), lost=list(lost))
+
+
+@pytest.mark.parametrize(
+    ("revenues", "n80"),
+    [
+        ([0.5, 0.3], 2),  # revenues below 1 € count as any other
+        ([8.0, 2.0], 1),  # the second client starts exactly at 80 %: not needed to reach it
+        ([0.8 - 1e-9, 1.0 - (0.8 - 1e-9)], 1),  # starts at 80 % less the tolerance: not needed
+    ],
+)
+def test_clients_for_80pct_at_the_edge_agree_with_the_engine(
+    revenues: list[float], n80: int
+) -> None:
+    rows = [{"id": f"C{i}", "revenue": r} for i, r in enumerate(revenues)]
+    assert _after(rows).pareto.clients_for_80pct == n80
+    engine = summarise(ibis.memtable(frame(rows).to_arrow()), Settings())
+    assert engine.pareto.clients_for_80pct == n80
+
+
+def test_losing_the_only_client_with_a_known_margin_leaves_it_unknown() -> None:
+    # B's margin is unknown: without A, neither the portfolio nor the segment has one.
+    rows = [{"id": "A", "revenue": 100.0, "gross_margin": 50.0},
+            {"id": "B", "revenue": 50.0, "gross_margin": None}]  # fmt: skip
+    after = _after(rows, ("A",))
+    assert after.gross_margin is None and after.net_contribution is None
+    assert after.segments["regular"].clients == 1
+    assert after.segments["regular"].gross_margin is None
+    assert _after(rows, ("B",)).segments["regular"].gross_margin == 50.0
+
+
+@pytest.mark.parametrize(
+    ("contributions", "lost"),
+    [
+        ({"A": 0.5, "B": 0.4}, ()),  # contributions below 1 € are gains
+        ({"A": 100.0, "B": -20.0}, ("B",)),  # a lost client that lost money takes nothing off
+        ({"A": 100.0, "B": 50.0, "Z1": 0.0, "Z2": 0.0}, ("Z1", "Z2")),  # lost at break-even
+        ({"A": 100.0, "L": 0.5}, ("L",)),  # a lost gain below 1 €
+    ],
+)
+def test_the_whale_peak_is_every_kept_gain(
+    contributions: dict[str, float], lost: tuple[str, ...]
+) -> None:
+    # No kept client loses money: the peak of the whale curve is the whole contribution.
+    rows = [{"id": c, "revenue": 1000.0, "gross_margin": g} for c, g in contributions.items()]
+    assert _after(rows, lost).whale_peak_share == 1.0
+
+
+def test_an_analysis_builds_its_simulator_once_and_lets_it_go_with_it() -> None:
+    tiny = analysis(TINY, TINY_SETTINGS)
+    first = Simulator.of(tiny)
+    assert Simulator.of(tiny) is first
+    gone = weakref.ref(first)
+    del tiny, first
+    gc.collect()
+    assert gone() is None
