@@ -11,13 +11,14 @@ import polars as pl
 import pytest
 
 from cartera.engine.portfolio import summarise
+from cartera.errors import UnknownClientError
 from cartera.result import Portfolio
 from cartera.scenarios import Simulator
 from cartera.scenarios.simulate import adjust_frame
 from cartera.scenarios.stress import Simulation, StressInputs, _tail_clients, simulate
 from cartera.settings import Settings
 
-from .portfolios import TINY, TINY_SETTINGS, analysis, frame
+from .portfolios import AGING, TINY, TINY_SETTINGS, analysis, frame
 
 
 def _inputs(contribution: list[float], leave: list[float]) -> StressInputs:
@@ -210,3 +211,36 @@ def test_an_analysis_builds_its_simulator_once_and_lets_it_go_with_it() -> None:
     del tiny, first
     gc.collect()
     assert gone() is None
+
+
+def test_a_bare_frame_without_rank_names_aging_or_a_known_segment() -> None:
+    # No rank (ties by id: rows out of id order are sorted), no names, no aging columns, a
+    # segment the engine does not know, a client without service cost.
+    rows = [{"id": "B", "revenue": 100.0, "gross_margin": 60.0, "cost_to_serve": 10.0,
+             "service_hours": 2.0, "segment": "vip"},
+            {"id": "A", "revenue": 50.0, "gross_margin": 20.0, "cost_to_serve": 5.0,
+             "service_hours": 1.0}]  # fmt: skip
+    bare = frame(rows).drop("rank", "name", *(f"aging_{b}" for b in AGING))
+    bare = bare.with_columns(service_cost=pl.Series([16.0, None], dtype=pl.Float64))
+    base, dearer = Settings(), Settings(hourly_cost=Settings().hourly_cost + 10.0)
+    sim = Simulator(bare, base)
+    after = sim.portfolio(dearer)
+    adjusted = adjust_frame(bare, hourly_cost=dearer.hourly_cost,
+                            old_hourly_cost=base.hourly_cost, structure_price_cut=0.0)  # fmt: skip
+    assert after.cost_to_serve == pytest.approx(adjusted["cost_to_serve"].sum())
+    assert [a.amount for a in after.aging] == [0.0] * len(AGING)
+    assert (after.clients, sum(s.clients for s in after.segments.values())) == (2, 1)
+    assert sim.portfolio(base, lost=["A"]).revenue == 100.0
+    with pytest.raises(UnknownClientError) as info:
+        sim.resolve(["xxx"])
+    assert info.value.suggestions == {"xxx": []}  # no name to match
+
+
+def test_suggestions_by_name_come_largest_client_first_whatever_the_frame_order() -> None:
+    # B is ranked first; the frame lists A first (and A sorts first by id).
+    rows = [{"id": "A", "name": "Acme South", "revenue": 50.0},
+            {"id": "B", "name": "Acme North", "revenue": 100.0}]  # fmt: skip
+    reversed_frame = frame(rows).reverse()
+    with pytest.raises(UnknownClientError) as info:
+        Simulator(reversed_frame, Settings()).resolve(["acme"])
+    assert info.value.suggestions == {"acme": ["B", "A"]}
