@@ -244,3 +244,52 @@ def test_suggestions_by_name_come_largest_client_first_whatever_the_frame_order(
     with pytest.raises(UnknownClientError) as info:
         Simulator(reversed_frame, Settings()).resolve(["acme"])
     assert info.value.suggestions == {"acme": ["B", "A"]}
+
+
+def test_keep_image_adds_up_contributions_sales_and_losses() -> None:
+    from types import SimpleNamespace
+
+    from cartera.scenarios.recommend import _keep_image
+
+    # I1 (renegotiate) has neither contribution nor sales known; I2 loses 30, I3 gains 5
+    # (below the average of 100): 25 of contribution on 300 of sales, costing 30.
+    image = pl.DataFrame({
+        "id": ["I1", "I2", "I3"], "segment": ["image"] * 3, "image": [True] * 3,
+        "action": ["renegotiate", "keep", "keep"], "net_contribution": [None, -30.0, 5.0],
+        "revenue": [None, 200.0, 100.0],
+    }, schema_overrides={"net_contribution": pl.Float64, "revenue": pl.Float64})  # fmt: skip
+    portfolio = SimpleNamespace(net_contribution=300.0, clients=3)
+    recs = _keep_image(image, portfolio, Settings())  # type: ignore[arg-type]
+    assert [(r.clients, r.impact) for r in recs] == [
+        (["I1"], {"contribution": 0.0, "revenue": 0.0, "average_contribution": 100.0,
+                  "cost": 0.0}),
+        (["I2", "I3"], {"contribution": -25.0, "revenue": 300.0, "average_contribution": 100.0,
+                        "cost": 30.0}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("segments", "margins", "target", "each"),
+    [
+        (["margin", "margin", "regular"], [200.0, 400.0, 1000.0], 3, 300.0),  # today's median
+        (["regular"] * 4, [0.0, 0.0, 0.0, 100.0], 1, 100.0),  # a large order: no zero counts
+        (["regular"], [0.5], 1, 0.5),  # a gross margin below 1 € is positive
+        (["regular", "regular"], [None, -5.0], 1, None),  # nothing to go by
+    ],
+)
+def test_margin_clients_to_seek_at_the_edges(
+    segments: list[str], margins: list[float | None], target: int, each: float | None
+) -> None:
+    from cartera.scenarios.recommend import _seek_margin
+    from cartera.settings import Targets
+
+    clients = pl.DataFrame({"segment": segments, "gross_margin": margins},
+                           schema_overrides={"gross_margin": pl.Float64})  # fmt: skip
+    recs = _seek_margin(clients, Settings(targets=Targets(min_margin_clients=target)))
+    count = target - segments.count("margin")
+    assert [r.impact for r in recs] == [{
+        "count": count, "current_clients": segments.count("margin"), "target_clients": target,
+        "gross_margin_each": each, "gross_margin_total": None if each is None else each * count,
+    }]  # fmt: skip
+    met = Settings(targets=Targets(min_margin_clients=segments.count("margin")))
+    assert _seek_margin(clients, met) == []  # as many as the target: nothing to seek
