@@ -220,3 +220,26 @@ def test_scattered_documents_out_of_core_with_payments_customers_and_activities(
     assert got["activities"].height == 3
     paid = got["documents"].filter(pl.col("doc_number") == "INV-1001")["paid_date"]
     assert paid.to_list() == [None, None]  # 1,250 of 1,350: not settled
+
+
+def test_a_made_up_number_taken_by_another_file_names_no_column(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Without a number column, C1's line of 15/01/2024 is document "#2024-01-15 C1", a number
+    # the first file gives C2: the second file's row is the duplicate, in no column.
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text(
+        "Invoice number,Customer ID,Invoice date,Amount\n"
+        "#2024-01-15 C1,C2,15/01/2024,100.00\nINV-2,C2,16/01/2024,50.00\n",
+        encoding="utf-8",
+    )
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "Customer ID,Invoice date,Amount\nC1,15/01/2024,30.00\nC3,17/01/2024,20.00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        import_files(documents=[numbered, tickets], into=tmp_path / "ws", options=options)
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in err.value.problems] == [
+        ("tickets.csv", 2, None, "#2024-01-15 C1", "duplicate_document")
+    ]
