@@ -11,11 +11,19 @@ import polars as pl
 import pytest
 
 from cartera.engine.portfolio import summarise
-from cartera.errors import UnknownClientError
+from cartera.errors import InputError, UnknownClientError
+from cartera.i18n import language
 from cartera.result import Portfolio
 from cartera.scenarios import Simulator
 from cartera.scenarios.simulate import adjust_frame
-from cartera.scenarios.stress import Simulation, StressInputs, _tail_clients, simulate
+from cartera.scenarios.stress import (
+    Simulation,
+    StressInputs,
+    _tail_clients,
+    named_scenarios,
+    simulate,
+    stress_inputs,
+)
 from cartera.settings import Settings
 
 from .portfolios import AGING, TINY, TINY_SETTINGS, analysis, frame
@@ -271,7 +279,7 @@ def test_keep_image_adds_up_contributions_sales_and_losses() -> None:
 @pytest.mark.parametrize(
     ("segments", "margins", "target", "each"),
     [
-        (["margin", "margin", "regular"], [200.0, 400.0, 1000.0], 3, 300.0),  # today's median
+        (["margin", "margin", "regular"], [200.0, 400.0, 1000.0], 4, 300.0),  # today's median
         (["regular"] * 4, [0.0, 0.0, 0.0, 100.0], 1, 100.0),  # a large order: no zero counts
         (["regular"], [0.5], 1, 0.5),  # a gross margin below 1 € is positive
         (["regular", "regular"], [None, -5.0], 1, None),  # nothing to go by
@@ -287,9 +295,48 @@ def test_margin_clients_to_seek_at_the_edges(
                            schema_overrides={"gross_margin": pl.Float64})  # fmt: skip
     recs = _seek_margin(clients, Settings(targets=Targets(min_margin_clients=target)))
     count = target - segments.count("margin")
+    assert [r.priority for r in recs] == [2]
     assert [r.impact for r in recs] == [{
         "count": count, "current_clients": segments.count("margin"), "target_clients": target,
         "gross_margin_each": each, "gross_margin_total": None if each is None else each * count,
     }]  # fmt: skip
     met = Settings(targets=Targets(min_margin_clients=segments.count("margin")))
     assert _seek_margin(clients, met) == []  # as many as the target: nothing to seek
+
+
+def test_stress_inputs_and_named_scenarios_read_unknown_amounts_as_zero() -> None:
+    # S (structure) has no known sales, U no known contribution or margin; the largest
+    # client, K, comes last in the frame and sells less than 1 €.
+    clients = pl.DataFrame({
+        "id": ["S", "U", "K"], "name": ["Ese", None, "Ka"],
+        "segment": ["structure", "regular", "margin"], "revenue": [None, 0.5, 0.8],
+        "gross_margin": [40.0, None, 20.0], "net_contribution": [30.0, None, 15.0],
+    }, schema_overrides={"revenue": pl.Float64})  # fmt: skip
+    settings = Settings(fixed_costs=5.0)
+    inputs = stress_inputs(clients, settings)
+    assert (inputs.ids, inputs.names) == (["S", "U", "K"], ["Ese", "", "Ka"])
+    assert inputs.contribution.tolist() == [30.0, 0.0, 15.0]
+    assert inputs.margin.tolist() == [40.0, 0.0, 20.0]
+    assert inputs.baseline_profit == 40.0
+    assert named_scenarios(clients, inputs) == {
+        "today": 40.0, "structure_price_drop": 40.0, "margin_clients_gone": 25.0,
+        "crisis": 25.0, "top_client_gone": 25.0,
+    }  # fmt: skip
+
+
+def test_stress_inputs_of_no_client_at_all() -> None:
+    inputs = stress_inputs(pl.DataFrame(), Settings(fixed_costs=5.0))
+    assert (inputs.ids, inputs.names, inputs.segments) == ([], [], [])
+    assert named_scenarios(pl.DataFrame(), inputs) == {"today": -5.0}
+
+
+def test_the_stress_test_without_cost_data_says_what_it_needs() -> None:
+    clients = pl.DataFrame({"id": ["A"], "segment": ["regular"], "revenue": [10.0],
+                            "net_contribution": [None]}, schema_overrides={
+                                "net_contribution": pl.Float64})  # fmt: skip
+    with pytest.raises(InputError) as err, language("en"):
+        stress_inputs(clients, Settings())
+    with language("en"):
+        assert err.value.render() == (
+            "The stress test needs each client's gross margin: the data has no cost column."
+        )
