@@ -20,6 +20,7 @@ from cartera.scenarios.stress import (
     Simulation,
     StressInputs,
     _tail_clients,
+    leave_probabilities,
     named_scenarios,
     simulate,
     stress_inputs,
@@ -306,22 +307,24 @@ def test_margin_clients_to_seek_at_the_edges(
 
 def test_stress_inputs_and_named_scenarios_read_unknown_amounts_as_zero() -> None:
     # S (structure) has no known sales, U no known contribution or margin; the largest
-    # client, K, comes last in the frame and sells less than 1 €.
+    # client, K, comes last in the frame and sells less than 1 €. T (structure) sells 0.4,
+    # of which a 10 % price drop takes 0.04.
     clients = pl.DataFrame({
-        "id": ["S", "U", "K"], "name": ["Ese", None, "Ka"],
-        "segment": ["structure", "regular", "margin"], "revenue": [None, 0.5, 0.8],
-        "gross_margin": [40.0, None, 20.0], "net_contribution": [30.0, None, 15.0],
+        "id": ["S", "U", "T", "K"], "name": ["Ese", None, "Te", "Ka"],
+        "segment": ["structure", "regular", "structure", "margin"],
+        "revenue": [None, 0.5, 0.4, 0.8], "gross_margin": [40.0, None, 2.0, 20.0],
+        "net_contribution": [30.0, None, 1.0, 15.0],
     }, schema_overrides={"revenue": pl.Float64})  # fmt: skip
-    settings = Settings(fixed_costs=5.0)
+    settings = Settings(fixed_costs=5.0, stress={"structure_price_drop": 0.1})
     inputs = stress_inputs(clients, settings)
-    assert (inputs.ids, inputs.names) == (["S", "U", "K"], ["Ese", "", "Ka"])
-    assert inputs.contribution.tolist() == [30.0, 0.0, 15.0]
-    assert inputs.margin.tolist() == [40.0, 0.0, 20.0]
-    assert inputs.baseline_profit == 40.0
-    assert named_scenarios(clients, inputs) == {
-        "today": 40.0, "structure_price_drop": 40.0, "margin_clients_gone": 25.0,
-        "crisis": 25.0, "top_client_gone": 25.0,
-    }  # fmt: skip
+    assert (inputs.ids, inputs.names) == (["S", "U", "T", "K"], ["Ese", "", "Te", "Ka"])
+    assert inputs.contribution.tolist() == [30.0, 0.0, 1.0 - 0.1 * 0.4, 15.0]
+    assert inputs.margin.tolist() == [40.0, 0.0, 2.0 - 0.1 * 0.4, 20.0]
+    assert inputs.baseline_profit == 41.0
+    assert named_scenarios(clients, inputs) == pytest.approx({
+        "today": 41.0, "structure_price_drop": 40.96, "margin_clients_gone": 26.0,
+        "crisis": 25.96, "top_client_gone": 26.0,
+    })  # fmt: skip
 
 
 def test_stress_inputs_of_no_client_at_all() -> None:
@@ -340,3 +343,13 @@ def test_the_stress_test_without_cost_data_says_what_it_needs() -> None:
         assert err.value.render() == (
             "The stress test needs each client's gross margin: the data has no cost column."
         )
+
+
+def test_a_segment_the_stress_test_does_not_know_leaves_as_a_regular_client() -> None:
+    stress = Settings().stress
+    clients = pl.DataFrame({"segment": ["vip", "regular", "margin"]})
+    assert leave_probabilities(clients, stress).tolist() == [
+        stress.leave_regular,
+        stress.leave_regular,
+        stress.leave_margin,
+    ]
