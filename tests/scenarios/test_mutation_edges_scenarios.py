@@ -353,3 +353,24 @@ def test_a_segment_the_stress_test_does_not_know_leaves_as_a_regular_client() ->
         stress.leave_regular,
         stress.leave_margin,
     ]
+
+
+@pytest.mark.parametrize(
+    ("interval", "recency", "lapsed"),
+    [
+        (0.0, 100.0, None),  # orders on one day: no rhythm to lapse from
+        (0.0, 0.0, None),  # nor here (and no 0/0 warning)
+        (0.5, 100.0, 0.95),  # a rhythm below a day lapses, capped at max_activity_leave
+        (30.0, 60.0, None),  # exactly lapse_ratio times the rhythm: not lapsed yet
+        (30.0, 90.0, 1 - 30 / 90),
+    ],
+)
+def test_a_regular_client_lapses_past_twice_its_rhythm(
+    interval: float, recency: float, lapsed: float | None
+) -> None:
+    stress = Settings().stress
+    clients = pl.DataFrame(
+        {"segment": ["regular"], "order_interval_days": [interval], "recency_days": [recency]}
+    )
+    expected = stress.leave_regular if lapsed is None else lapsed
+    assert leave_probabilities(clients, stress).tolist() == [pytest.approx(expected)]
