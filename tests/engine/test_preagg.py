@@ -211,3 +211,22 @@ def test_unreadable_aggregates_fall_back_to_the_lines(
     counter = _Counter(monkeypatch)
     assert _contract(ws, Settings()) == _contract(demo_ws, Settings())
     assert counter.calls == 1
+
+
+def test_aggregates_are_used_only_as_the_two_files_listed(tmp_path: Path) -> None:
+    import ibis
+    import polars as pl
+
+    from cartera.engine.preagg import _PROFILE_KEYS, _VERSION, load_aggregates
+
+    (tmp_path / AGGREGATES).mkdir()
+    for name in ("a.parquet", "b.parquet", "c.parquet"):
+        pl.DataFrame({"x": [1]}).write_parquet(tmp_path / AGGREGATES / name)
+    entry = {"version": _VERSION, "as_of": "2024-12-31", "window_months": 12,
+             "profile": dict.fromkeys(_PROFILE_KEYS, 1)}  # fmt: skip
+    con = ibis.duckdb.connect()
+    two = {**entry, "files": ["a.parquet", "b.parquet"]}
+    assert load_aggregates(con, tmp_path, {"aggregates": two}) is not None
+    three = {**entry, "files": ["a.parquet", "b.parquet", "c.parquet"]}
+    assert load_aggregates(con, tmp_path, {"aggregates": three}) is None  # another layout
+    assert load_aggregates(con, tmp_path, {"aggregates": entry}) is None  # no files listed

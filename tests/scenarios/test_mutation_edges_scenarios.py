@@ -374,3 +374,12 @@ def test_a_regular_client_lapses_past_twice_its_rhythm(
     )
     expected = stress.leave_regular if lapsed is None else lapsed
     assert leave_probabilities(clients, stress).tolist() == [pytest.approx(expected)]
+
+
+def test_stress_inputs_without_revenue_or_margin_columns_read_them_as_zero() -> None:
+    clients = pl.DataFrame(
+        {"id": ["A"], "name": ["Alfa"], "segment": ["structure"], "net_contribution": [8.0]}
+    )
+    inputs = stress_inputs(clients, Settings())
+    assert (inputs.contribution.tolist(), inputs.margin.tolist()) == ([8.0], [0.0])
+    assert inputs.leave.tolist() == [Settings().stress.leave_structure]  # no rhythm known
