@@ -261,3 +261,22 @@ def test_the_local_analysis_imports_no_sql_engine(demo_ws: Path, fmt: str) -> No
     done = subprocess.run([*argv, "--window-months", "6"], capture_output=True, text=True,
                           env=env, check=True)  # fmt: skip
     assert "ibis" in done.stdout.split()
+
+
+def test_aggregates_are_used_only_as_the_two_files_listed(tmp_path: Path) -> None:
+    import ibis
+    import polars as pl
+
+    from cartera.engine.preagg import _PROFILE_KEYS, _VERSION, load_aggregates
+
+    (tmp_path / AGGREGATES).mkdir()
+    for name in ("a.parquet", "b.parquet", "c.parquet"):
+        pl.DataFrame({"x": [1]}).write_parquet(tmp_path / AGGREGATES / name)
+    entry = {"version": _VERSION, "as_of": "2024-12-31", "window_months": 12,
+             "profile": dict.fromkeys(_PROFILE_KEYS, 1)}  # fmt: skip
+    con = ibis.duckdb.connect()
+    two = {**entry, "files": ["a.parquet", "b.parquet"]}
+    assert load_aggregates(con, tmp_path, {"aggregates": two}) is not None
+    three = {**entry, "files": ["a.parquet", "b.parquet", "c.parquet"]}
+    assert load_aggregates(con, tmp_path, {"aggregates": three}) is None  # another layout
+    assert load_aggregates(con, tmp_path, {"aggregates": entry}) is None  # no files listed

@@ -8,15 +8,20 @@ holds a quote; a number column joined back by hash with empty cells.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
+import polars as pl
 import pytest
+from io_paths import DIALECTS
+from polars.testing import assert_frame_equal
 
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import language
 from cartera.io import ReadOptions, import_files
 from cartera.io.importer import OUT_OF_CORE_ENV
+from cartera.schema import TABLES
 
 #: Every date reads both ways (day and month at most 12).
 _DATES = ("01/02/2024", "03/04/2024", "05/06/2024")
@@ -122,3 +127,119 @@ def test_many_distinct_costs_with_empty_cells_keep_their_rows(
     docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
     got = docs.sort("source_row")["cost"].to_list()
     assert got == [None if i % 7 == 3 else 1000 + i + 0.25 for i in range(n)]
+
+
+_DOCS_HEAD = "Nº factura;Fecha;Código cliente;Base imponible;Total\n"
+_PAYS_HEAD = "Nº factura;Fecha cobro;Cantidad cobrada\n"
+
+
+def _paid(tmp_path: Path, options: ReadOptions, docs: str, pays: str) -> dict[str, tuple]:
+    """``doc_number → (paid_amount, paid_date)`` of the documents imported with payments."""
+    (tmp_path / "f.csv").write_text(_DOCS_HEAD + docs, encoding="utf-8")
+    (tmp_path / "c.csv").write_text(_PAYS_HEAD + pays, encoding="utf-8")
+    summary = import_files(
+        documents=tmp_path / "f.csv", payments=tmp_path / "c.csv", into=tmp_path / "ws",
+        options=options,
+    )  # fmt: skip
+    got = summary.workspace.read("documents")
+    return {r["doc_number"]: (r["paid_amount"], r["paid_date"]) for r in got.iter_rows(named=True)}
+
+
+def test_payments_listed_out_of_date_order_settle_on_the_later_date(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # The March payment comes first in the file: the invoice is paid when both are in.
+    paid = _paid(tmp_path, options, "F1;01/01/2024;C1;100;100\n",
+                 "F1;01/03/2024;50\nF1;01/01/2024;50\n")  # fmt: skip
+    assert paid == {"F1": (100.0, dt.date(2024, 3, 1))}
+
+
+def test_a_payment_within_a_millionth_of_the_tolerance_settles_after_a_long_running_sum(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Payments add up in one running sum over the file, sorted by document: F0's four
+    # billion come first (F0 sorts before F1). F1's 50 + 49 are exactly the 99 % that settle
+    # its 100, but after four billion the running sum gives 98.99999952: read to a
+    # millionth, it is 99 and the invoice is paid in March.
+    docs = "F0;01/01/2024;C1;4294967197,14;4294967197,14\nF1;01/01/2024;C1;100;100\n"
+    pays = "F0;01/01/2024;4294967197,14\nF1;01/02/2024;50\nF1;01/03/2024;49\n"
+    paid = _paid(tmp_path, options, docs, pays)
+    assert paid["F1"] == (99.0, dt.date(2024, 3, 1))
+
+
+#: Payments of the scattered documents: (invoice, day of March 2024, amount).
+_PAYMENTS = (("1004", "25", "1000.00"), ("1002", "01", "200.00"), ("1004", "20", "1000.00"),
+             ("1001", "22", "1250.00"))  # fmt: skip
+
+
+def test_scattered_documents_out_of_core_with_payments_customers_and_activities(
+    tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # INV-1001's second line comes after the other invoices: the documents are not one run
+    # each, so the out-of-core import builds them whole, beside the other three tables.
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        (DIALECTS / "english_invoices.csv").read_text(encoding="utf-8")
+        + "INV-1001,CUST-01,Acme Ltd,15/01/2024,14/02/2024,Invoice,1,100.00,50.00,\n",
+        encoding="utf-8",
+    )
+    payments = tmp_path / "payments.csv"  # not in (invoice, date) order; 1001 partly paid
+    payments.write_text(
+        "Invoice number,Payment date,Amount paid\n"
+        + "".join(f"INV-{n},2024-03-{d},{a}\n" for n, d, a in _PAYMENTS),
+        encoding="utf-8",
+    )
+    # Only the customers file names Umbrella Corp., and calls Acme by its full name.
+    customers = tmp_path / "customers.csv"
+    listed = (DIALECTS / "customers.csv").read_text(encoding="utf-8")
+    customers.write_text(
+        listed.replace("Acme Ltd,", "Acme Limited,")
+        + "CUST-09,Umbrella Corp.,GB999999999,Pharma,Kent,No,,,,30\n",
+        encoding="utf-8",
+    )
+    tables: dict[str | None, dict[str, pl.DataFrame]] = {}
+    for bound in (None, "0"):
+        if bound is None:
+            monkeypatch.delenv(OUT_OF_CORE_ENV, raising=False)
+        else:
+            monkeypatch.setenv(OUT_OF_CORE_ENV, bound)
+        ws = import_files(
+            documents=invoices, payments=payments, clients=customers,
+            activities=DIALECTS / "activities.csv", into=tmp_path / f"ws{bound}", options=options,
+        ).workspace  # fmt: skip
+        tables[bound] = {name: ws.read(name) for name in TABLES}
+    for name in TABLES:
+        assert_frame_equal(tables[None][name], tables["0"][name], check_exact=True)
+    got = tables["0"]
+    assert got["payments"].select("doc_number", "date").rows() == [
+        ("INV-1001", dt.date(2024, 3, 22)), ("INV-1002", dt.date(2024, 3, 1)),
+        ("INV-1004", dt.date(2024, 3, 20)), ("INV-1004", dt.date(2024, 3, 25)),
+    ]  # fmt: skip
+    names = dict(got["clients"].select("client_id", "name").rows())
+    assert names["CUST-01"] == "Acme Limited" and names["CUST-09"] == "Umbrella Corp."
+    assert got["activities"].height == 3
+    paid = got["documents"].filter(pl.col("doc_number") == "INV-1001")["paid_date"]
+    assert paid.to_list() == [None, None]  # 1,250 of 1,350: not settled
+
+
+def test_a_made_up_number_taken_by_another_file_names_no_column(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Without a number column, C1's line of 15/01/2024 is document "#2024-01-15 C1", a number
+    # the first file gives C2: the second file's row is the duplicate, in no column.
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text(
+        "Invoice number,Customer ID,Invoice date,Amount\n"
+        "#2024-01-15 C1,C2,15/01/2024,100.00\nINV-2,C2,16/01/2024,50.00\n",
+        encoding="utf-8",
+    )
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "Customer ID,Invoice date,Amount\nC1,15/01/2024,30.00\nC3,17/01/2024,20.00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        import_files(documents=[numbered, tickets], into=tmp_path / "ws", options=options)
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in err.value.problems] == [
+        ("tickets.csv", 2, None, "#2024-01-15 C1", "duplicate_document")
+    ]

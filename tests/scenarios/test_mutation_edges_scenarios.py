@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
+import ibis
 import numpy as np
 import polars as pl
 import pytest
 
+from cartera.engine.portfolio import summarise
+from cartera.errors import InputError, UnknownClientError
+from cartera.i18n import language
+from cartera.result import Portfolio
 from cartera.scenarios import Simulator
 from cartera.scenarios.simulate import adjust_frame
-from cartera.scenarios.stress import Simulation, StressInputs, _tail_clients, simulate
+from cartera.scenarios.stress import (
+    Simulation,
+    StressInputs,
+    _tail_clients,
+    leave_probabilities,
+    named_scenarios,
+    simulate,
+    stress_inputs,
+)
 from cartera.settings import Settings
 
-from .portfolios import frame
+from .portfolios import AGING, TINY, TINY_SETTINGS, analysis, frame
 
 
 def _inputs(contribution: list[float], leave: list[float]) -> StressInputs:
@@ -145,3 +161,225 @@ def test_one_more_65536th_of_probability_is_one_more_draw_that_leaves() -> None:
     lower, higher = kept(65534 / 65536), kept(65535 / 65536)
     assert (higher <= lower).all()
     assert higher.sum() < lower.sum()  # with seed 0: 2 years kept instead of 5
+
+
+def _after(rows: list[dict[str, object]], lost: tuple[str, ...] = ()) -> Portfolio:
+    return Simulator(frame(rows), Settings()).portfolio(Settings(), lost=list(lost))
+
+
+@pytest.mark.parametrize(
+    ("revenues", "n80"),
+    [
+        ([0.5, 0.3], 2),  # revenues below 1 € count as any other
+        ([8.0, 2.0], 1),  # the second client starts exactly at 80 %: not needed to reach it
+        ([0.8 - 1e-9, 1.0 - (0.8 - 1e-9)], 1),  # starts at 80 % less the tolerance: not needed
+    ],
+)
+def test_clients_for_80pct_at_the_edge_agree_with_the_engine(
+    revenues: list[float], n80: int
+) -> None:
+    rows = [{"id": f"C{i}", "revenue": r} for i, r in enumerate(revenues)]
+    assert _after(rows).pareto.clients_for_80pct == n80
+    engine = summarise(ibis.memtable(frame(rows).to_arrow()), Settings())
+    assert engine.pareto.clients_for_80pct == n80
+
+
+def test_losing_the_only_client_with_a_known_margin_leaves_it_unknown() -> None:
+    # B's margin is unknown: without A, neither the portfolio nor the segment has one.
+    rows = [{"id": "A", "revenue": 100.0, "gross_margin": 50.0},
+            {"id": "B", "revenue": 50.0, "gross_margin": None}]  # fmt: skip
+    after = _after(rows, ("A",))
+    assert after.gross_margin is None and after.net_contribution is None
+    assert after.segments["regular"].clients == 1
+    assert after.segments["regular"].gross_margin is None
+    assert _after(rows, ("B",)).segments["regular"].gross_margin == 50.0
+
+
+@pytest.mark.parametrize(
+    ("contributions", "lost"),
+    [
+        ({"A": 0.5, "B": 0.4}, ()),  # contributions below 1 € are gains
+        ({"A": 100.0, "B": -20.0}, ("B",)),  # a lost client that lost money takes nothing off
+        ({"A": 100.0, "B": 50.0, "Z1": 0.0, "Z2": 0.0}, ("Z1", "Z2")),  # lost at break-even
+        ({"A": 100.0, "L": 0.5}, ("L",)),  # a lost gain below 1 €
+    ],
+)
+def test_the_whale_peak_is_every_kept_gain(
+    contributions: dict[str, float], lost: tuple[str, ...]
+) -> None:
+    # No kept client loses money: the peak of the whale curve is the whole contribution.
+    rows = [{"id": c, "revenue": 1000.0, "gross_margin": g} for c, g in contributions.items()]
+    assert _after(rows, lost).whale_peak_share == 1.0
+
+
+def test_an_analysis_builds_its_simulator_once_and_lets_it_go_with_it() -> None:
+    tiny = analysis(TINY, TINY_SETTINGS)
+    first = Simulator.of(tiny)
+    assert Simulator.of(tiny) is first
+    gone = weakref.ref(first)
+    del tiny, first
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_bare_frame_without_rank_names_aging_or_a_known_segment() -> None:
+    # No rank (ties by id: rows out of id order are sorted), no names, no aging columns, a
+    # segment the engine does not know, a client without service cost.
+    rows = [{"id": "B", "revenue": 100.0, "gross_margin": 60.0, "cost_to_serve": 10.0,
+             "service_hours": 2.0, "segment": "vip"},
+            {"id": "A", "revenue": 50.0, "gross_margin": 20.0, "cost_to_serve": 5.0,
+             "service_hours": 1.0}]  # fmt: skip
+    bare = frame(rows).drop("rank", "name", *(f"aging_{b}" for b in AGING))
+    bare = bare.with_columns(service_cost=pl.Series([16.0, None], dtype=pl.Float64))
+    base, dearer = Settings(), Settings(hourly_cost=Settings().hourly_cost + 10.0)
+    sim = Simulator(bare, base)
+    after = sim.portfolio(dearer)
+    adjusted = adjust_frame(bare, hourly_cost=dearer.hourly_cost,
+                            old_hourly_cost=base.hourly_cost, structure_price_cut=0.0)  # fmt: skip
+    assert after.cost_to_serve == pytest.approx(adjusted["cost_to_serve"].sum())
+    assert [a.amount for a in after.aging] == [0.0] * len(AGING)
+    assert (after.clients, sum(s.clients for s in after.segments.values())) == (2, 1)
+    assert sim.portfolio(base, lost=["A"]).revenue == 100.0
+    with pytest.raises(UnknownClientError) as info:
+        sim.resolve(["xxx"])
+    assert info.value.suggestions == {"xxx": []}  # no name to match
+
+
+def test_suggestions_by_name_come_largest_client_first_whatever_the_frame_order() -> None:
+    # B is ranked first; the frame lists A first (and A sorts first by id).
+    rows = [{"id": "A", "name": "Acme South", "revenue": 50.0},
+            {"id": "B", "name": "Acme North", "revenue": 100.0}]  # fmt: skip
+    reversed_frame = frame(rows).reverse()
+    with pytest.raises(UnknownClientError) as info:
+        Simulator(reversed_frame, Settings()).resolve(["acme"])
+    assert info.value.suggestions == {"acme": ["B", "A"]}
+
+
+def test_keep_image_adds_up_contributions_sales_and_losses() -> None:
+    from types import SimpleNamespace
+
+    from cartera.scenarios.recommend import _keep_image
+
+    # I1 (renegotiate) has neither contribution nor sales known; I2 loses 30, I3 gains 5
+    # (below the average of 100): 25 of contribution on 300 of sales, costing 30.
+    image = pl.DataFrame({
+        "id": ["I1", "I2", "I3"], "segment": ["image"] * 3, "image": [True] * 3,
+        "action": ["renegotiate", "keep", "keep"], "net_contribution": [None, -30.0, 5.0],
+        "revenue": [None, 200.0, 100.0],
+    }, schema_overrides={"net_contribution": pl.Float64, "revenue": pl.Float64})  # fmt: skip
+    portfolio = SimpleNamespace(net_contribution=300.0, clients=3)
+    recs = _keep_image(image, portfolio, Settings())  # type: ignore[arg-type]
+    assert [(r.clients, r.impact) for r in recs] == [
+        (["I1"], {"contribution": 0.0, "revenue": 0.0, "average_contribution": 100.0,
+                  "cost": 0.0}),
+        (["I2", "I3"], {"contribution": -25.0, "revenue": 300.0, "average_contribution": 100.0,
+                        "cost": 30.0}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("segments", "margins", "target", "each"),
+    [
+        (["margin", "margin", "regular"], [200.0, 400.0, 1000.0], 4, 300.0),  # today's median
+        (["regular"] * 4, [0.0, 0.0, 0.0, 100.0], 1, 100.0),  # a large order: no zero counts
+        (["regular"], [0.5], 1, 0.5),  # a gross margin below 1 € is positive
+        (["regular", "regular"], [None, -5.0], 1, None),  # nothing to go by
+    ],
+)
+def test_margin_clients_to_seek_at_the_edges(
+    segments: list[str], margins: list[float | None], target: int, each: float | None
+) -> None:
+    from cartera.scenarios.recommend import _seek_margin
+    from cartera.settings import Targets
+
+    clients = pl.DataFrame({"segment": segments, "gross_margin": margins},
+                           schema_overrides={"gross_margin": pl.Float64})  # fmt: skip
+    recs = _seek_margin(clients, Settings(targets=Targets(min_margin_clients=target)))
+    count = target - segments.count("margin")
+    assert [r.priority for r in recs] == [2]
+    assert [r.impact for r in recs] == [{
+        "count": count, "current_clients": segments.count("margin"), "target_clients": target,
+        "gross_margin_each": each, "gross_margin_total": None if each is None else each * count,
+    }]  # fmt: skip
+    met = Settings(targets=Targets(min_margin_clients=segments.count("margin")))
+    assert _seek_margin(clients, met) == []  # as many as the target: nothing to seek
+
+
+def test_stress_inputs_and_named_scenarios_read_unknown_amounts_as_zero() -> None:
+    # S (structure) has no known sales, U no known contribution or margin; the largest
+    # client, K, comes last in the frame and sells less than 1 €. T (structure) sells 0.4,
+    # of which a 10 % price drop takes 0.04.
+    clients = pl.DataFrame({
+        "id": ["S", "U", "T", "K"], "name": ["Ese", None, "Te", "Ka"],
+        "segment": ["structure", "regular", "structure", "margin"],
+        "revenue": [None, 0.5, 0.4, 0.8], "gross_margin": [40.0, None, 2.0, 20.0],
+        "net_contribution": [30.0, None, 1.0, 15.0],
+    }, schema_overrides={"revenue": pl.Float64})  # fmt: skip
+    settings = Settings(fixed_costs=5.0, stress={"structure_price_drop": 0.1})
+    inputs = stress_inputs(clients, settings)
+    assert (inputs.ids, inputs.names) == (["S", "U", "T", "K"], ["Ese", "", "Te", "Ka"])
+    assert inputs.contribution.tolist() == [30.0, 0.0, 1.0 - 0.1 * 0.4, 15.0]
+    assert inputs.margin.tolist() == [40.0, 0.0, 2.0 - 0.1 * 0.4, 20.0]
+    assert inputs.baseline_profit == 41.0
+    assert named_scenarios(clients, inputs) == pytest.approx({
+        "today": 41.0, "structure_price_drop": 40.96, "margin_clients_gone": 26.0,
+        "crisis": 25.96, "top_client_gone": 26.0,
+    })  # fmt: skip
+
+
+def test_stress_inputs_of_no_client_at_all() -> None:
+    inputs = stress_inputs(pl.DataFrame(), Settings(fixed_costs=5.0))
+    assert (inputs.ids, inputs.names, inputs.segments) == ([], [], [])
+    assert named_scenarios(pl.DataFrame(), inputs) == {"today": -5.0}
+
+
+def test_the_stress_test_without_cost_data_says_what_it_needs() -> None:
+    clients = pl.DataFrame({"id": ["A"], "segment": ["regular"], "revenue": [10.0],
+                            "net_contribution": [None]}, schema_overrides={
+                                "net_contribution": pl.Float64})  # fmt: skip
+    with pytest.raises(InputError) as err, language("en"):
+        stress_inputs(clients, Settings())
+    with language("en"):
+        assert err.value.render() == (
+            "The stress test needs each client's gross margin: the data has no cost column."
+        )
+
+
+def test_a_segment_the_stress_test_does_not_know_leaves_as_a_regular_client() -> None:
+    stress = Settings().stress
+    clients = pl.DataFrame({"segment": ["vip", "regular", "margin"]})
+    assert leave_probabilities(clients, stress).tolist() == [
+        stress.leave_regular,
+        stress.leave_regular,
+        stress.leave_margin,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("interval", "recency", "lapsed"),
+    [
+        (0.0, 100.0, None),  # orders on one day: no rhythm to lapse from
+        (0.0, 0.0, None),  # nor here (and no 0/0 warning)
+        (0.5, 100.0, 0.95),  # a rhythm below a day lapses, capped at max_activity_leave
+        (30.0, 60.0, None),  # exactly lapse_ratio times the rhythm: not lapsed yet
+        (30.0, 90.0, 1 - 30 / 90),
+    ],
+)
+def test_a_regular_client_lapses_past_twice_its_rhythm(
+    interval: float, recency: float, lapsed: float | None
+) -> None:
+    stress = Settings().stress
+    clients = pl.DataFrame(
+        {"segment": ["regular"], "order_interval_days": [interval], "recency_days": [recency]}
+    )
+    expected = stress.leave_regular if lapsed is None else lapsed
+    assert leave_probabilities(clients, stress).tolist() == [pytest.approx(expected)]
+
+
+def test_stress_inputs_without_revenue_or_margin_columns_read_them_as_zero() -> None:
+    clients = pl.DataFrame(
+        {"id": ["A"], "name": ["Alfa"], "segment": ["structure"], "net_contribution": [8.0]}
+    )
+    inputs = stress_inputs(clients, Settings())
+    assert (inputs.contribution.tolist(), inputs.margin.tolist()) == ([8.0], [0.0])
+    assert inputs.leave.tolist() == [Settings().stress.leave_structure]  # no rhythm known

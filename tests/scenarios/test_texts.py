@@ -95,6 +95,11 @@ RECS = {
     "renegotiate_or_let_go_no_saving": _rec(
         "renegotiate_or_let_go", "C", {"profit_change": -10.0, "financing_saving": 0.0}
     ),
+    # Built by hand: the plan's clients still contribute, so its change is never a gain; a
+    # gain given anyway reads with its sign.
+    "renegotiate_or_let_go_gain": _rec(
+        "renegotiate_or_let_go", "C", {"profit_change": 120.0, "financing_saving": None}
+    ),
     "renegotiate_loss": _rec(
         "renegotiate", "C", {"contribution": -2500.0, "price_rise": 0.08, "terms_days": 45.0}
     ),
@@ -164,6 +169,9 @@ ENGLISH = {
     "renegotiate_or_let_go_no_saving": "Gamma (C) pay late or return a lot but still "
     "contribute €10: renegotiate first and let go whoever refuses. Letting them all go would "
     "free 0.0 service hours and — overdue, and change profit by -€10.",
+    "renegotiate_or_let_go_gain": "Gamma (C) pay late or return a lot but still contribute "
+    "-€120: renegotiate first and let go whoever refuses. Letting them all go would free 0.0 "
+    "service hours and — overdue, and change profit by +€120.",
     "renegotiate_loss": "Renegotiate Gamma (C): it loses €2,500 a year and breaks even with "
     "+8.0% price or terms down to 45 days.",
     "renegotiate_terms": "Renegotiate Delta (D): payment terms from 95 to 60 days would save "
