@@ -220,7 +220,8 @@ SPANISH = {
     "Gamma (C): +12,3\xa0% de precio o plazo de pago reducido a 60 días.",
     "renegotiate_terms": "Renegociar con Delta (D): pasar el plazo de pago de 95 a 60 días "
     "ahorraría 800\xa0€ al año en coste de financiación.",
-    "spread": "El 80\xa0% de las ventas viene del 5\xa0% de los clientes (objetivo 15\xa0%–30\xa0%): "
+    "spread": "El 80\xa0% de las ventas viene del 5\xa0% de los clientes "
+    "(objetivo 15\xa0%–30\xa0%): "
     "una sola baja golpea la cuenta de resultados. Hacer crecer a los siguientes clientes: "
     "Alfa (A), Beta (B), Gamma (C), Delta (D) y 1 más.",
     "keep_image_two": "Mantener a los clientes de imagen Beta (B), Épsilon (E) pese a su poco "
