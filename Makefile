@@ -141,5 +141,11 @@ MUTATION_ENV = OPENBLAS_NUM_THREADS=1 _RJEM_MALLOC_CONF=background_thread:false 
 	JE_ARROW_MALLOC_CONF=background_thread:false
 mutation: $(STAMP)
 	$(BIN)/pip install -q -e '.[mutation]'
+	@# mutmut regenerates changed .py files but keeps its first copy of the tests and of
+	@# the package's other files (catalogs, templates): refresh them before resuming.
+	@if [ -d mutants/src ]; then \
+	  rm -rf mutants/tests && cp -r tests mutants/tests && \
+	  (cd src && find cartera -type f ! -name '*.py' ! -path '*/__pycache__/*' \
+	    ! -path '*/node_modules/*' -exec cp --parents {} ../mutants/src/ \;); fi
 	$(MUTATION_ENV) nice -n 15 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
 	$(PY) scripts/mutation_summary.py --min 90
