@@ -383,3 +383,53 @@ def test_stress_inputs_without_revenue_or_margin_columns_read_them_as_zero() -> 
     inputs = stress_inputs(clients, Settings())
     assert (inputs.contribution.tolist(), inputs.margin.tolist()) == ([8.0], [0.0])
     assert inputs.leave.tolist() == [Settings().stress.leave_structure]  # no rhythm known
+
+
+def test_enrich_takes_the_worst_loss_and_both_plans_from_the_simulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cartera.scenarios.whatif as whatif
+    from cartera.scenarios import enrich
+    from cartera.settings import Targets
+
+    # C loses money (the let_go plan), E still contributes (renegotiate_or_let_go); the
+    # engine's summary over a copy of the frame, seconds a plan at 500,000 clients, is the
+    # reference here and must not run inside enrich.
+    late = {"id": "E", "name": "Épsilon", "action": "let_go", "reasons": "late_payment",
+            "revenue": 200.0, "gross_margin": 60.0, "cost_to_serve": 20.0,
+            "financing_cost": 16.0, "days_to_pay": 160.0, "service_hours": 3.0}  # fmt: skip
+    settings = Settings(fixed_costs=300.0, targets=Targets(target_terms_days=45))
+    tiny = analysis([*TINY, late], settings)
+    df = tiny.clients_frame
+    expected = {
+        key: whatif.portfolio_without(df, lost, settings) for key, lost in
+        (("worst", ["A"]), ("let_go", ["C"]), ("renegotiate_or_let_go", ["E"]))
+    }  # fmt: skip
+
+    def engine_summary(*args: object, **kwargs: object) -> Portfolio:
+        raise AssertionError("enrich ran the engine's summary")
+
+    monkeypatch.setattr(whatif, "portfolio_without", engine_summary)
+    enrich(tiny, settings)
+    worst = tiny.portfolio.worst_single_loss
+    assert worst is not None and worst.client == "A"
+    assert worst.profit_after == pytest.approx(expected["worst"].profit)
+    assert worst.coverage_after == pytest.approx(expected["worst"].fixed_cost_coverage)
+    plans = {r.code: r for r in tiny.recommendations if r.code in expected}
+    assert [(code, r.clients, r.priority, r.params["target_terms"])
+            for code, r in plans.items()] == [
+        ("let_go", ["C"], 1, 45), ("renegotiate_or_let_go", ["E"], 2, 45)
+    ]  # fmt: skip
+    for code, rec in plans.items():
+        assert rec.impact["hhi_after"] == pytest.approx(expected[code].hhi)
+
+
+def test_recommendations_without_clients_but_with_a_known_profit_name_no_crisis() -> None:
+    from cartera.scenarios import recommendations
+
+    # A portfolio at break-even whose client list is empty (read back without its
+    # clients): no crisis profit is computed over no client, so none to prepare for; an
+    # image client is still worth seeking.
+    empty = analysis([], Settings())
+    empty.portfolio.net_contribution = empty.portfolio.profit = 0.0
+    assert [r.code for r in recommendations(empty, Settings())] == ["seek_image_clients"]
