@@ -280,3 +280,30 @@ def test_aggregates_are_used_only_as_the_two_files_listed(tmp_path: Path) -> Non
     three = {**entry, "files": ["a.parquet", "b.parquet", "c.parquet"]}
     assert load_aggregates(con, tmp_path, {"aggregates": three}) is None  # another layout
     assert load_aggregates(con, tmp_path, {"aggregates": entry}) is None  # no files listed
+
+
+def test_aggregates_carry_their_window_and_profile_of_their_version_only(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import ibis
+    import polars as pl
+
+    from cartera.engine.preagg import _PROFILE_KEYS, _VERSION, load_aggregates, read_aggregates
+    from cartera.engine.window import AnalysisWindow
+
+    (tmp_path / AGGREGATES).mkdir()
+    for name in ("a.parquet", "b.parquet"):
+        pl.DataFrame({"x": [1]}).write_parquet(tmp_path / AGGREGATES / name)
+    counts = {key: i + 1 for i, key in enumerate(_PROFILE_KEYS)}
+    entry = {"version": _VERSION, "as_of": "2024-12-31", "window_months": 9,
+             "profile": {key: str(n) for key, n in counts.items()},
+             "files": ["a.parquet", "b.parquet"]}  # fmt: skip
+    as_of = dt.date(2024, 12, 31)
+    found = load_aggregates(ibis.duckdb.connect(), tmp_path, {"aggregates": entry})
+    assert found is not None
+    assert found.window == AnalysisWindow(as_of=as_of, months=9)
+    assert found.profile == {**counts, "last_date": as_of}
+    local = read_aggregates(tmp_path, {"aggregates": entry}, months=9)
+    assert local is not None and (local.window, local.profile) == (found.window, found.profile)
+    for unusable in ({**entry, "version": _VERSION + 1}, "aggregates", None):
+        assert read_aggregates(tmp_path, {"aggregates": unusable}, months=9) is None

@@ -17,7 +17,7 @@ import ibis
 import polars as pl
 import pytest
 
-from cartera.segment_rules import classify_frame
+from cartera.segment_rules import classify_frame, typical_values
 from cartera.segments import (
     PortfolioTotals,
     classify,
@@ -578,6 +578,48 @@ def test_the_typical_client_counts_only_clients_that_sold() -> None:
         out = _classify(rows, literal=literal)
         assert out["Z00"]["segment"] == "structure", literal
         assert out["small"]["segment"] == "regular", literal
+
+
+def _typical(frame: pl.DataFrame) -> PortfolioTotals:
+    """The typical client in polars, checked against DuckDB's medians (``typical_expr``)."""
+    local = typical_values(frame)
+    duck = typical_expr(ibis.memtable(frame.to_arrow()), Settings()).to_pyarrow().to_pylist()[0]
+    assert local == PortfolioTotals(**duck)
+    return local
+
+
+@pytest.mark.parametrize(
+    ("revenues", "median"),
+    [
+        ([], None),  # no client sold
+        ([7.0], 7.0),
+        ([3.0, 1.0, 2.0], 2.0),  # an odd count: the middle one
+        ([2.0, 1.0], 1.5),  # two: halfway
+        ([1.0, 2.0, 4.0, 3.0], 2.5),  # halfway between the two middle ones, in any order
+        ([5.0, 1.0, 4.0, 2.0, 3.0, 6.0], 3.5),
+    ],
+)
+def test_the_typical_client_is_duckdbs_median(revenues: list[float], median: float | None) -> None:
+    n = len(revenues)
+    frame = pl.DataFrame(
+        {"orders": [1] * n, "revenue": revenues, "margin_pct": [r / 10 for r in revenues],
+         "gross_margin": [None] * n},
+        schema={"orders": pl.Int64, "revenue": pl.Float64, "margin_pct": pl.Float64,
+                "gross_margin": pl.Float64},
+    )  # fmt: skip
+    typical = _typical(frame)
+    assert (typical.revenue, typical.gross_margin) == (median, None)
+    assert typical.margin_pct == (None if median is None else pytest.approx(median / 10))
+
+
+def test_the_typical_client_sold_at_least_one_order_for_more_than_nothing() -> None:
+    # Sold: one order of 0.50 and three clients of 10, 20 and 30 (median 15). Not sold: a
+    # revenue without orders, orders without revenue, a credit (orders, revenue below 0).
+    frame = pl.DataFrame(
+        {"orders": [1, 0, 3, 2, 5, 5, 5], "revenue": [0.5, 100.0, 0.0, -50.0, 10.0, 30.0, 20.0],
+         "margin_pct": [0.1] * 7, "gross_margin": [1.0] * 7},
+    )  # fmt: skip
+    assert _typical(frame).revenue == 15.0
 
 
 def test_policy_with_unknown_figures_does_not_let_go() -> None:

@@ -383,3 +383,104 @@ def test_stress_inputs_without_revenue_or_margin_columns_read_them_as_zero() -> 
     inputs = stress_inputs(clients, Settings())
     assert (inputs.contribution.tolist(), inputs.margin.tolist()) == ([8.0], [0.0])
     assert inputs.leave.tolist() == [Settings().stress.leave_structure]  # no rhythm known
+
+
+def test_enrich_takes_the_worst_loss_and_both_plans_from_the_simulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cartera.scenarios.whatif as whatif
+    from cartera.scenarios import enrich
+    from cartera.settings import Targets
+
+    # C loses money (the let_go plan), E still contributes (renegotiate_or_let_go); the
+    # engine's summary over a copy of the frame, seconds a plan at 500,000 clients, is the
+    # reference here and must not run inside enrich.
+    late = {"id": "E", "name": "Épsilon", "action": "let_go", "reasons": "late_payment",
+            "revenue": 200.0, "gross_margin": 60.0, "cost_to_serve": 20.0,
+            "financing_cost": 16.0, "days_to_pay": 160.0, "service_hours": 3.0}  # fmt: skip
+    settings = Settings(fixed_costs=300.0, targets=Targets(target_terms_days=45))
+    tiny = analysis([*TINY, late], settings)
+    df = tiny.clients_frame
+    expected = {
+        key: whatif.portfolio_without(df, lost, settings) for key, lost in
+        (("worst", ["A"]), ("let_go", ["C"]), ("renegotiate_or_let_go", ["E"]))
+    }  # fmt: skip
+
+    def engine_summary(*args: object, **kwargs: object) -> Portfolio:
+        raise AssertionError("enrich ran the engine's summary")
+
+    monkeypatch.setattr(whatif, "portfolio_without", engine_summary)
+    enrich(tiny, settings)
+    worst = tiny.portfolio.worst_single_loss
+    assert worst is not None and worst.client == "A"
+    assert worst.profit_after == pytest.approx(expected["worst"].profit)
+    assert worst.coverage_after == pytest.approx(expected["worst"].fixed_cost_coverage)
+    plans = {r.code: r for r in tiny.recommendations if r.code in expected}
+    assert [(code, r.clients, r.priority, r.params["target_terms"])
+            for code, r in plans.items()] == [
+        ("let_go", ["C"], 1, 45), ("renegotiate_or_let_go", ["E"], 2, 45)
+    ]  # fmt: skip
+    for code, rec in plans.items():
+        assert rec.impact["hhi_after"] == pytest.approx(expected[code].hhi)
+
+
+def test_recommendations_without_clients_but_with_a_known_profit_name_no_crisis() -> None:
+    from cartera.scenarios import recommendations
+
+    # A portfolio at break-even whose client list is empty (read back without its
+    # clients): no crisis profit is computed over no client, so none to prepare for; an
+    # image client is still worth seeking.
+    empty = analysis([], Settings())
+    empty.portfolio.net_contribution = empty.portfolio.profit = 0.0
+    assert [r.code for r in recommendations(empty, Settings())] == ["seek_image_clients"]
+
+
+def test_enrich_with_settings_the_analysis_was_not_built_with_equals_the_engine() -> None:
+    from cartera.scenarios import enrich
+    from cartera.scenarios.whatif import portfolio_without
+
+    # An analysis read back without its settings: enrich takes the frame as computed
+    # with the settings given (hourly cost 25, not the default), as the engine does.
+    given = Settings(fixed_costs=300.0, hourly_cost=25.0)
+    tiny = analysis(TINY, given)
+    tiny._settings = None
+    enrich(tiny, given)
+    worst = tiny.portfolio.worst_single_loss
+    expected = portfolio_without(tiny.clients_frame, ["A"], given)
+    assert worst is not None and worst.client == "A"
+    assert worst.profit_after == pytest.approx(expected.profit)
+
+
+def test_a_let_go_plan_without_a_simulator_sums_the_portfolio_after_in_the_engine() -> None:
+    from cartera.scenarios import let_go_plan
+
+    tiny = analysis(TINY, TINY_SETTINGS)
+    df = tiny.clients_frame
+    plan = let_go_plan(df, tiny.portfolio, TINY_SETTINGS, only="losing")
+    fast = Simulator(df, TINY_SETTINGS).portfolio(TINY_SETTINGS, lost=["C"])
+    assert plan.clients == ["C"] and plan.after is not None
+    assert (plan.after.clients, plan.after.fixed_costs) == (3, 300.0)
+    assert plan.after.profit == pytest.approx(fast.profit)  # 90 + 30: C lost 30
+    assert plan.after.profit == pytest.approx(120.0)
+
+
+def test_crisis_profit_at_its_edges() -> None:
+    from cartera.scenarios.stress import crisis_profit
+    from cartera.settings import StressSettings
+
+    # S pays for a 25 % price cut; X is a structure client of unknown revenue (no cut);
+    # M, a margin client, is gone; N has no segment (kept, no cut); U an unknown
+    # contribution (0).
+    clients = pl.DataFrame(
+        {"id": ["S", "X", "M", "N", "U"],
+         "segment": ["structure", "structure", "margin", None, "regular"],
+         "revenue": [1000.0, None, 500.0, 400.0, 200.0],
+         "net_contribution": [300.0, 20.0, 700.0, 40.0, None]},
+        schema_overrides={"segment": pl.String},
+    )  # fmt: skip
+    settings = Settings(fixed_costs=50.0, stress=StressSettings(structure_price_drop=0.25))
+    # (300 − 250) + 20 + 40 + 0 − 50 fixed
+    assert crisis_profit(clients, settings) == 60.0
+    assert crisis_profit(clients.head(0), settings) == -50.0  # no client: the fixed costs
+    with pytest.raises(InputError, match=r"^The stress test needs each client's gross margin"):
+        crisis_profit(clients.with_columns(net_contribution=None), settings)
