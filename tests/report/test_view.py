@@ -236,3 +236,23 @@ def test_a_terminal_view_draws_no_chart(analysis: PortfolioAnalysis, stress: Str
     assert with_stress(build_view(analysis, terminal=True), analysis, stress).charts is None
     report = build_view(analysis, stress)
     assert report.chart_data() is report.charts and report.chart_data().stress
+
+
+def test_charts_call_it_profit_only_with_fixed_costs(analysis: PortfolioAnalysis) -> None:
+    """Without fixed costs the worst-loss and stress charts show net contribution."""
+    import copy
+
+    from cartera.report.view_parts import chart_data
+
+    with language("en"):
+        given = chart_data(analysis, None).text
+        bare = copy.copy(analysis)
+        bare.portfolio = analysis.portfolio.model_copy(update={"fixed_costs": 0.0})
+        none = chart_data(bare, None).text
+    assert analysis.portfolio.fixed_costs  # the fixture gives fixed costs
+    assert given["profit_now"] == "Profit now" and "profit" in given["stress"]
+    assert none["profit_now"] == "Net contribution now"
+    assert none["profit_after"] == "Net contribution without {client}"
+    assert none["stress"].endswith("yearly net contribution")
+    named = [t for k, t in none.items() if k.startswith(("profit", "stress"))]
+    assert not any("profit" in t.lower() for t in named)

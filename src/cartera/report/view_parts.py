@@ -121,8 +121,9 @@ class InputTable:
     rows: list[tuple[str, str]] = field(default_factory=list)
 
 
-def chart_text() -> dict[str, str]:
-    return {
+def chart_text(profit_known: bool = True) -> dict[str, str]:
+    """The charts' texts; without fixed costs (``profit_known`` false) nothing is called profit."""
+    text = {
         "pareto": _("Pareto curve: share of revenue by share of clients"),
         "clients_axis": _("Share of clients (largest first)"),
         "revenue_axis": _("Cumulative share of revenue"),
@@ -154,6 +155,14 @@ def chart_text() -> dict[str, str]:
         "expected": _("Expected"),
         "baseline": _("Today"),
     }
+    if not profit_known:
+        text.update(
+            profit_now=_("Net contribution now"),
+            profit_after=_("Net contribution without {client}"),
+            profit=_("Net contribution"),
+            stress=_("Crisis stress test: distribution of yearly net contribution"),
+        )
+    return text
 
 
 def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> ChartData:
@@ -172,7 +181,7 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
     return ChartData(
         lang=get_language(),
         currency=cur,
-        text=chart_text(),
+        text=chart_text(bool(p.fixed_costs)),
         segment_names={code: segment_label(code) for code in SEGMENTS},
         pareto=[(pt.x, pt.y) for pt in analysis.pareto_curve],
         pareto_point=p.pareto.share_of_clients_for_80pct,
