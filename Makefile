@@ -137,7 +137,7 @@ clean:
 # (polars' idle spill cleaner is the one left). Results: docs/quality.md.
 MUTANTS ?=
 MUTATION_CHILDREN ?= 1
-MUTATION_ENV = OPENBLAS_NUM_THREADS=1 _RJEM_MALLOC_CONF=background_thread:false \
+MUTATION_ENV = PATH=$(CURDIR)/$(BIN):$$PATH OPENBLAS_NUM_THREADS=1 _RJEM_MALLOC_CONF=background_thread:false \
 	JE_ARROW_MALLOC_CONF=background_thread:false
 mutation: $(STAMP)
 	$(BIN)/pip install -q -e '.[mutation]'

@@ -40,7 +40,7 @@ _STATUS: dict[int | None, str] = {
     -24: "timeout",
     152: "timeout",
     255: "timeout",
-    37: "killed",  # caught by the type checker (not configured here)
+    37: "killed",  # caught by the type checker (mypy, which `make test` runs too)
 }
 
 _EQUIVALENT_LINE = re.compile(r"^\s*[-*]\s+`(?P<name>[\w.]+__mutmut_\d+)`")
