@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from dashboard_text import dashboard_text
 from rich.console import Console
 
 from cartera.i18n import language
@@ -13,17 +14,9 @@ from cartera.report.terminal import render_dashboard
 from cartera.result import PortfolioAnalysis, StressResult
 
 
-def _render(analysis: PortfolioAnalysis, width: int, lang: str, **kw: object) -> str:
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system=None, force_terminal=False)
-    with language(lang):
-        render_dashboard(analysis, console, **kw)  # type: ignore[arg-type]
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize("width", [60, 120])
 def test_lines_fit_the_console(analysis: PortfolioAnalysis, width: int) -> None:
-    out = _render(analysis, width, "es")
+    out = dashboard_text(analysis, width, "es")
     assert max(len(line) for line in out.splitlines()) <= width
     assert "\x1b[" not in out
 
@@ -31,7 +24,7 @@ def test_lines_fit_the_console(analysis: PortfolioAnalysis, width: int) -> None:
 def test_spanish_dashboard_has_every_section(
     analysis: PortfolioAnalysis, stress: StressResult
 ) -> None:
-    out = _render(analysis, 120, "es", stress=stress)
+    out = dashboard_text(analysis, 120, "es", stress=stress)
     for heading in (
         "Resumen",
         "Mezcla de segmentos",
@@ -49,7 +42,7 @@ def test_spanish_dashboard_has_every_section(
 
 
 def test_english_dashboard_uses_english_formats(analysis: PortfolioAnalysis) -> None:
-    out = _render(analysis, 120, "en")
+    out = dashboard_text(analysis, 120, "en")
     assert "€1,267,840" in out
     assert "Clients to let go (3)" in out
     assert "pays in 210 days (limit 120)" in out
@@ -59,15 +52,15 @@ def test_english_dashboard_uses_english_formats(analysis: PortfolioAnalysis) -> 
 
 def test_narrow_drops_secondary_columns(analysis: PortfolioAnalysis) -> None:
     # 44 columns: the name (24), the revenue and the net contribution (16) need 51.
-    narrow = _render(analysis, 44, "en")
-    wide = _render(analysis, 120, "en")
+    narrow = dashboard_text(analysis, 44, "en")
+    wide = dashboard_text(analysis, 120, "en")
     assert "Net contribution" in wide.split("Clients to let go")[1]
     assert "Net contribution" not in narrow.split("Clients to let go")[1].split("Recommend")[0]
     assert "Kiosco La Esquina" in narrow
 
 
 def test_long_lists_are_cut_and_counted(analysis: PortfolioAnalysis) -> None:
-    out = _render(analysis, 120, "en", limit=1)
+    out = dashboard_text(analysis, 120, "en", limit=1)
     assert "… and 2 more" in out
     assert "Muebles Ibáñez" not in out.split("Clients to let go")[1].split("Clients to reneg")[0]
 

@@ -12,11 +12,12 @@ import io
 from dataclasses import replace
 
 import pytest
+from dashboard_text import dashboard_text
 from rich.console import Console
 
 from cartera.i18n import fmt_share, language
 from cartera.report.labels import reason_text
-from cartera.report.terminal import NOTE_MIN, dashboard, render_dashboard
+from cartera.report.terminal import NOTE_MIN, dashboard
 from cartera.report.view import Figure, ReportView, build_view
 from cartera.result import PortfolioAnalysis, Reason, StressResult
 from cartera.scenarios.texts import FIXED_COSTS_HINT
@@ -37,14 +38,6 @@ def large_firm(analysis: PortfolioAnalysis) -> PortfolioAnalysis:
     kiosk.reasons[0] = Reason(code="low_volume", value=0.0000029, threshold=0.001)
     analysis.notes = [FIXED_COSTS_HINT]
     return analysis
-
-
-def _render(analysis: PortfolioAnalysis, width: int, lang: str, **kw: object) -> str:
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system=None, force_terminal=False)
-    with language(lang):
-        render_dashboard(analysis, console, **kw)  # type: ignore[arg-type]
-    return buf.getvalue()
 
 
 def _texts(view: ReportView, limit: int = 15) -> list[str]:
@@ -79,7 +72,7 @@ def test_every_word_whole_and_every_line_fits(
     analysis: PortfolioAnalysis, firm: str, width: int, lang: str, stress: StressResult
 ) -> None:
     analysis = analysis if firm == "fixture" else large_firm(analysis)
-    out = _render(analysis, width, lang, stress=stress)
+    out = dashboard_text(analysis, width, lang, stress=stress)
     with language(lang):
         view = build_view(analysis, stress, terminal=True)
     assert_reads_well(out, _texts(view), width)
@@ -89,7 +82,7 @@ def test_every_word_whole_and_every_line_fits(
 def test_large_firm_summary_is_short_at_80(analysis: PortfolioAnalysis, lang: str) -> None:
     """The summary of the large firm takes a few lines per figure, not ~80 (the old
     layout: one syllable per line), and its note is not repeated under Notes."""
-    out = _render(large_firm(analysis), 80, lang)
+    out = dashboard_text(large_firm(analysis), 80, lang)
     summary = out.split("╰")[0]
     assert len(summary.splitlines()) <= 25
     hint = out.count("--fixed-costs")
@@ -123,7 +116,7 @@ def test_reasons_beside_or_under_the_client(
 ) -> None:
     """Beside the figures when the reasons column gets REASONS_MIN cells; else under the
     client across the whole width: two lines for the longest reasons of the fixture."""
-    out = _render(analysis, width, "en")
+    out = dashboard_text(analysis, width, "en")
     lines = out.split("Clients to let go (3)")[1].split("\n\n")[0].splitlines()
     row = next(i for i, line in enumerate(lines) if "Comercial Sánchez y Cía" in line)
     assert ("pays in 172 days" in lines[row]) is beside
