@@ -5,11 +5,22 @@ from __future__ import annotations
 import json
 import re
 
+import polars as pl
 import pytest
 
 from cartera.i18n import language
-from cartera.result import Recommendation
+from cartera.result import Recommendation, WorstLoss
 from cartera.scenarios import CODES, describe, enrich, title
+from cartera.scenarios.letgo import let_go_plan
+from cartera.scenarios.recommend import (
+    _collect,
+    _crisis,
+    _follow_up,
+    _names,
+    _seek_image,
+    _single_loss,
+    recommend,
+)
 from cartera.scenarios.texts import IMPACT_UNITS, TITLES, format_impact, impact_label
 from cartera.settings import Settings, Targets
 
@@ -161,3 +172,109 @@ def test_image_clients_the_rules_would_renegotiate_get_a_flagged_keep_image() ->
         (["I1"], 2, True),  # late or returning: renegotiate, not let go
         (["I2"], 3, False),  # merely below the average contribution
     ]
+
+
+def test_names_of_the_recommended_clients() -> None:
+    frame = pl.DataFrame({"id": ["A", "B", "C"], "name": ["Ann", None, "Cy"]})
+    assert _names(frame, {"A", "B"}) == {"A": "Ann", "B": ""}
+    assert _names(frame, set()) == {}
+    assert _names(frame.drop("name"), {"A", "C"}) == {"A": "", "C": ""}
+
+
+@pytest.mark.parametrize(
+    ("profit", "after", "risk"),
+    [(0.0, -1.0, True), (0.5, -1.0, True), (-0.01, -1.0, False), (0.5, 0.0, False)],
+)
+def test_a_single_loss_is_a_risk_when_it_turns_a_profit_or_break_even_into_a_loss(
+    enriched, profit: float, after: float, risk: bool
+) -> None:
+    portfolio = enriched.portfolio.model_copy(update={"profit": profit})
+    worst = WorstLoss(client="A", profit_after=after, coverage_after=0.5)
+    expected = Recommendation(
+        code="single_loss_risk", priority=1, clients=["A"],
+        impact={"profit": profit, "profit_after": after, "coverage_after": 0.5},
+    )  # fmt: skip
+    assert _single_loss(portfolio, worst) == ([expected] if risk else [])
+
+
+@pytest.mark.parametrize(
+    ("profit", "crisis", "risk"),
+    [(0.0, -1.0, True), (0.5, -1.0, True), (-0.01, -1.0, False), (0.5, 0.0, False)],
+)
+def test_prepare_for_a_crisis_that_turns_a_profit_or_break_even_into_a_loss(
+    enriched, profit: float, crisis: float, risk: bool
+) -> None:
+    portfolio = enriched.portfolio.model_copy(update={"profit": profit})
+    drop = TINY_SETTINGS.stress.structure_price_drop
+    expected = Recommendation(
+        code="prepare_for_crisis", priority=2,
+        impact={"profit": profit, "crisis_profit": crisis, "price_drop": drop},
+    )  # fmt: skip
+    assert _crisis(portfolio, TINY_SETTINGS, crisis) == ([expected] if risk else [])
+
+
+@pytest.mark.parametrize("images", [1, 2])
+def test_seek_image_clients_below_the_target_only(images: int) -> None:
+    settings = Settings(targets=Targets(min_image_clients=2))
+    segments = ["image"] * images + ["regular"] * 3
+    frame = pl.DataFrame({"segment": segments, "image": [False] * len(segments)})
+    expected = Recommendation(
+        code="seek_image_clients", priority=3,
+        impact={"count": 1.0, "current_clients": 1.0, "target_clients": 2.0},
+    )  # fmt: skip
+    assert _seek_image(frame, settings) == ([expected] if images == 1 else [])
+
+
+def test_every_recommendation_carries_the_currency_and_its_clients_names() -> None:
+    # A worst loss named after a client the frame does not list (a hand-made one): its
+    # name is "" like any nameless client's.
+    a = analysis(TINY, TINY_SETTINGS)
+    frame, portfolio = a.clients_frame, a.portfolio
+    plans = (
+        let_go_plan(frame, portfolio, TINY_SETTINGS, only="losing"),
+        let_go_plan(frame, portfolio, TINY_SETTINGS, only="contributing"),
+    )
+    worst = WorstLoss(client="GHOST", profit_after=-1.0, coverage_after=None)
+    recs = recommend(
+        frame, portfolio, TINY_SETTINGS, plans=plans, worst=worst, crisis_profit=None,
+        currency="USD",
+    )  # fmt: skip
+    assert recs and {r.params["currency"] for r in recs} == {"USD"}
+    single = next(r for r in recs if r.code == "single_loss_risk")
+    assert single.params["names"] == {"GHOST": ""}
+
+
+def test_collect_the_largest_overdue_amounts_first() -> None:
+    # Past 90 days: A 150, D 20 (one bucket unknown), B 0.50; C and E owe nothing late.
+    frame = pl.DataFrame({
+        "id": ["A", "B", "C", "D", "E"],
+        "aging_91_120": [100.0, 0.5, 0.0, None, None],
+        "aging_over_120": [50.0, 0.0, 0.0, 20.0, None],
+    })  # fmt: skip
+    settings = Settings(targets=Targets(max_listed_clients=2))
+    expected = Recommendation(
+        code="collect_overdue", priority=2, clients=["A", "D"],
+        impact={"amount": 170.5, "count": 3.0, "listed_amount": 170.0},
+    )  # fmt: skip
+    assert _collect(frame, settings) == [expected]
+    assert _collect(frame.drop("aging_over_120"), settings) == []
+    assert _collect(frame.filter(pl.col("id") == "C"), settings) == []
+
+
+def test_follow_up_the_declining_clients_not_let_go_largest_drop_first() -> None:
+    frame = pl.DataFrame({
+        "id": ["A", "B", "C", "D", "E"],
+        "reasons": ["declining", "low_volume,declining", "declining", "low_volume", None],
+        "action": ["keep", "renegotiate", "let_go", "keep", "keep"],
+        "previous_revenue": [100.0, None, 100.0, 100.0, 100.0],
+        "revenue": [40.0, -10.0, 0.0, 0.0, 0.0],
+    })  # fmt: skip
+    settings = Settings(targets=Targets(max_listed_clients=1))
+    expected = Recommendation(
+        code="follow_up", priority=3, clients=["A"],
+        impact={"count": 2.0, "revenue_drop": 70.0},
+    )  # fmt: skip
+    assert _follow_up(frame, settings) == [expected]
+    assert _follow_up(frame.drop("reasons"), settings) == []
+    assert _follow_up(frame.drop("previous_revenue"), settings) == []
+    assert _follow_up(frame.filter(pl.col("id") == "C"), settings) == []
