@@ -91,7 +91,7 @@ def _metrics(
     settings = Settings()
     local = client_metrics_frame(docs, hours, clients, window, settings, has_cost=has_cost)
     engine = client_metrics(
-        None, ibis.memtable(clients.to_arrow()), None, window, settings,  # type: ignore[arg-type]
+        None, ibis.memtable(clients.to_arrow()), None, window, settings,
         aggregates=(ibis.memtable(docs.to_arrow()), ibis.memtable(hours.to_arrow())),
     ).to_polars()  # fmt: skip
     assert local.columns == engine.columns
@@ -180,7 +180,9 @@ def test_no_client_ranks_nothing() -> None:
 
 
 @pytest.mark.parametrize("revenues", [{"A": 0.0, "B": -5.0}, {"A": -0.0}])
-def test_without_positive_revenue_shares_are_zero_and_no_class(revenues: dict[str, float]) -> None:
+def test_without_positive_revenue_shares_are_zero_and_no_class(
+    revenues: dict[str, float | None],
+) -> None:
     out, total = _ranked(revenues)
     assert total == 0.0
     for row in out.values():
@@ -198,6 +200,11 @@ def test_the_total_is_every_positive_revenue() -> None:
     assert total == 6.0
     assert [out[c]["rank"] for c in "ABCD"] == [1, 2, 3, 4]
     assert out["C"]["cumulative_share"] == 1.0
+
+
+def test_ties_go_to_the_smaller_id() -> None:
+    out, _total = _ranked({"B": 5.0, "C": 5.0, "A": 5.0})
+    assert [out[c]["rank"] for c in "ABC"] == [1, 2, 3]
 
 
 def test_a_revenue_of_a_fraction_of_a_cent_ranks_above_nothing() -> None:
@@ -220,7 +227,7 @@ def test_a_revenue_of_minus_zero_has_a_share_of_plus_zero() -> None:
         ({"A": 949_999_999.0, "B": 50_000_001.0}, "AC"),  # before B: 95 % less 1e-9
     ],
 )
-def test_abc_classes_at_their_cut_points(revenues: dict[str, float], classes: str) -> None:
+def test_abc_classes_at_their_cut_points(revenues: dict[str, float | None], classes: str) -> None:
     out, _total = _ranked(revenues)
     assert "".join(out[c]["abc"] for c in revenues) == classes
 
