@@ -19,6 +19,7 @@ from cartera.scenarios.recommend import (
     _crisis,
     _dependence,
     _follow_up,
+    _keep_image,
     _let_go,
     _names,
     _renegotiate,
@@ -441,3 +442,17 @@ def test_a_let_go_recommendation_carries_the_portfolio_after_and_no_saving_witho
     (rec,) = _let_go(no_gain, "let_go", 1, 60)
     assert rec.impact["n80_share_after"] == plan.after.pareto.share_of_clients_for_80pct
     assert rec.impact["financing_saving"] is None
+
+
+def test_keep_image_lists_image_clients_below_the_average_contribution_only(
+    enriched: PortfolioAnalysis,
+) -> None:
+    # Average contribution 300 / 3 = 100: I1 at it is not listed, I2 just below is.
+    portfolio = enriched.portfolio.model_copy(update={"net_contribution": 300.0, "clients": 3})
+    frame = pl.DataFrame({
+        "id": ["I1", "I2", "R"], "segment": ["image", "image", "regular"],
+        "action": ["keep", "keep", "keep"], "net_contribution": [100.0, 99.5, 0.0],
+        "revenue": [1_000.0, 900.0, 10.0],
+    })  # fmt: skip
+    (rec,) = _keep_image(frame, portfolio, Settings())
+    assert (rec.clients, rec.impact["average_contribution"]) == (["I2"], 100.0)
