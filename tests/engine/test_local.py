@@ -111,9 +111,18 @@ def _metrics(
 
 def test_active_months_count_only_the_windows_bits() -> None:
     # Bits 0 and 3 are months of the window; bits 12 and 13 are past a 12-month window.
+    # The mask in 32 bits (enough for a short window): the count is still an Int64.
     docs = _docs([_doc(1, month_mask=0b11_0000_0000_1001), _doc(2, month_mask=None)])
+    docs = docs.with_columns(pl.col("month_mask").cast(pl.Int32))
     out = _metrics(docs, _hours({}), _clients([1, 2]))
     assert (out["C1"]["active_months"], out["C2"]["active_months"]) == (2, 0)
+
+
+def test_active_months_of_the_longest_window_with_a_mask() -> None:
+    # 62 months is the longest window whose months fit one 64-bit mask (bits 0 to 61).
+    window = AnalysisWindow(as_of=AS_OF, months=62)
+    docs = _docs([_doc(1, month_mask=(1 << 61) | 1)])
+    assert _metrics(docs, _hours({}), _clients([1]), window)["C1"]["active_months"] == 2
 
 
 def test_active_months_of_a_window_longer_than_the_mask_add_the_monthly_flags() -> None:

@@ -653,7 +653,7 @@ def test_an_unknown_gross_margin_is_no_margin_client() -> None:
 def test_unknown_revenue_or_steadiness_is_no_structure(fixed_costs: float) -> None:
     # Q is large but of unknown active months; U of unknown revenue: neither is structure
     # (with fixed costs to carry too, where U's revenue has no place in the ranking).
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         "Q": {"revenue": 500_000.0, "gross_margin": 40_000.0, "active_months": None},
         "U": {"revenue": None, "gross_margin": 40_000.0, "active_months": 12},
         "C": {**BIG["C"]},
@@ -692,7 +692,8 @@ def test_a_single_precision_frame_meets_each_cut_point_in_double_precision() -> 
     # the cut, and the next single above it is past it.
     totals = PortfolioTotals(revenue=10_000.0003, margin_pct=0.30000001, gross_margin=3_000.0001)
     revenue_cut, pct_cut, gm_cut = cut_points(totals, Settings())
-    rows = {}
+    assert revenue_cut is not None and pct_cut is not None and gm_cut is not None
+    rows: dict[str, dict[str, Any]] = {}
     for suffix, up in (("", False), ("+", True)):
         rows["S" + suffix] = {"revenue": _single(revenue_cut, up=up), "active_months": 12}
         rows["P" + suffix] = {**MARGIN, "margin_pct": _single(pct_cut, up=up)}
