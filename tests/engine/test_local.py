@@ -234,6 +234,7 @@ def test_a_revenue_of_minus_zero_has_a_share_of_plus_zero() -> None:
         # the share before B exactly 80 % less the tolerance (1e-9): still B
         ({"A": 800_000_015.0, "B": 200_000_005.0}, "AB"),
         ({"A": 949_999_999.0, "B": 50_000_001.0}, "AC"),  # before B: 95 % less 1e-9
+        ({"A": 4.0, "B": 0.5, "C": 0.5}, "ABB"),  # class B for revenues below 1 €
     ],
 )
 def test_abc_classes_at_their_cut_points(revenues: dict[str, float | None], classes: str) -> None:
