@@ -149,3 +149,31 @@ def test_the_analysis_portfolio_and_curves_equal_the_engine_summary(fixed: float
         assert [p.x for p in mine] == [p.x for p in theirs]
         assert [p.y for p in mine] == pytest.approx([p.y for p in theirs], rel=1e-9, abs=1e-6)
     assert Simulator.of(result).frame is result.clients_frame  # kept for the what-ifs
+
+
+def test_the_whale_peak_adds_gains_below_one_euro() -> None:
+    t = _table([
+        {"revenue": 10.0, "net_contribution": 0.5},
+        {"revenue": 10.0, "net_contribution": 0.25},
+    ])  # fmt: skip
+    # The peak is every gain (0.75), all of the net contribution.
+    assert summarise(t, Settings()).whale_peak_share == 1.0
+
+
+def test_a_client_exactly_at_the_large_client_tolerance_is_large() -> None:
+    # 10 % of a positive revenue of 1,000,000 less the tolerance (1e-9 of it): 99,999.999.
+    # 99,999.998 is below it.
+    t = _table([{"revenue": 800_000.003}, {"revenue": 99_999.999}, {"revenue": 99_999.998}])
+    p = summarise(t, Settings())
+    assert p.large_clients == ["C0000", "C0001"]
+
+
+@pytest.mark.parametrize(
+    ("revenues", "shares"),
+    [([0.0, -5.0], [0.0, 0.0, 0.0]), ([0.25, 0.25], [0.0, 0.5, 1.0])],
+)
+def test_pareto_curve_without_positive_revenue_and_below_one_euro(
+    revenues: list[float], shares: list[float]
+) -> None:
+    pareto, _whale = curves(_table([{"revenue": r} for r in revenues]))
+    assert [p.y for p in pareto] == shares

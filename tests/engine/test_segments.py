@@ -14,10 +14,11 @@ import math
 from typing import Any
 
 import ibis
+import numpy as np
 import polars as pl
 import pytest
 
-from cartera.segment_rules import classify_frame, typical_values
+from cartera.segment_rules import classify_frame, cut_points, typical_values
 from cartera.segments import (
     PortfolioTotals,
     classify,
@@ -634,3 +635,75 @@ def test_policy_with_unknown_figures_does_not_let_go() -> None:
     )
     assert out["no_days"]["action"] == "renegotiate"
     assert out["no_cost"]["action"] == "renegotiate"
+
+
+def test_a_credit_balance_after_a_year_without_sales_is_no_decline() -> None:
+    # Revenue below half of a previous revenue of 0 only when it is negative: no decline
+    # without a previous revenue to fall from.
+    out = _classify({"credit": {"revenue": -100.0, "previous_revenue": 0.0, "orders": 1}})
+    assert "declining" not in out["credit"]["reasons"]
+
+
+def test_an_unknown_gross_margin_is_no_margin_client() -> None:
+    out = _classify({"m": {**MARGIN, "gross_margin": None}, "n": MARGIN})
+    assert (out["m"]["segment"], out["n"]["segment"]) == ("regular", "margin")
+
+
+@pytest.mark.parametrize("fixed_costs", [0.0, 20_000.0])
+def test_unknown_revenue_or_steadiness_is_no_structure(fixed_costs: float) -> None:
+    # Q is large but of unknown active months; U of unknown revenue: neither is structure
+    # (with fixed costs to carry too, where U's revenue has no place in the ranking).
+    rows: dict[str, dict[str, Any]] = {
+        "Q": {"revenue": 500_000.0, "gross_margin": 40_000.0, "active_months": None},
+        "U": {"revenue": None, "gross_margin": 40_000.0, "active_months": 12},
+        "C": {**BIG["C"]},
+    }
+    out = _classify(rows, settings=_fixed(fixed_costs))
+    assert {c: out[c]["segment"] for c in rows} == {
+        "Q": "regular", "U": "regular", "C": "structure",
+    }  # fmt: skip
+
+
+def test_structure_with_fixed_costs_a_large_clients_loss_does_not_lower_what_is_carried() -> None:
+    # 0.8 × 20,000 = 16,000 to carry. A carries 40,000; B's gross margin of -30,000
+    # carries nothing, so before C the clients above still carry 40,000 (not 10,000).
+    rows = {**BIG, "B": {**BIG["B"], "gross_margin": -30_000.0}}
+    out = _classify(rows, settings=_fixed(20_000.0))
+    assert {c: out[c]["segment"] for c in "ABC"} == {
+        "A": "structure", "B": "regular", "C": "regular",
+    }  # fmt: skip
+
+
+def test_classify_frame_adds_segment_action_and_reasons_only() -> None:
+    frame = _frame({})
+    out = classify_frame(frame, Settings(), has_cost=True)
+    assert out.columns == [*frame.columns, "segment", "action", "reasons"]
+
+
+def _single(value: float, *, up: bool = False) -> float:
+    """``value`` rounded to single precision (or the next single above it)."""
+    rounded = np.float32(value)
+    return float(np.nextafter(rounded, np.float32(np.inf)) if up else rounded)
+
+
+def test_a_single_precision_frame_meets_each_cut_point_in_double_precision() -> None:
+    # Revenue, margin % and gross margin as Float32 (a frame another writer made). Each cut
+    # rounds down to single precision: a client exactly at the rounded cut is still below
+    # the cut, and the next single above it is past it.
+    totals = PortfolioTotals(revenue=10_000.0003, margin_pct=0.30000001, gross_margin=3_000.0001)
+    revenue_cut, pct_cut, gm_cut = cut_points(totals, Settings())
+    assert revenue_cut is not None and pct_cut is not None and gm_cut is not None
+    rows: dict[str, dict[str, Any]] = {}
+    for suffix, up in (("", False), ("+", True)):
+        rows["S" + suffix] = {"revenue": _single(revenue_cut, up=up), "active_months": 12}
+        rows["P" + suffix] = {**MARGIN, "margin_pct": _single(pct_cut, up=up)}
+        rows["G" + suffix] = {**MARGIN, "gross_margin": _single(gm_cut, up=up)}
+    frame = _frame(rows).with_columns(
+        pl.col("revenue", "margin_pct", "gross_margin").cast(pl.Float32)
+    )
+    out = classify_frame(frame, Settings(), has_cost=True, totals=totals)
+    segments = dict(zip(out["id"], out["segment"], strict=True))
+    assert {k: segments[k] for k in rows} == {
+        "S": "regular", "P": "regular", "G": "regular",
+        "S+": "structure", "P+": "margin", "G+": "margin",
+    }  # fmt: skip

@@ -279,3 +279,22 @@ def test_worst_client_is_the_first_row_of_the_full_sort() -> None:
             order = [key, "revenue", "id"]
             ranked = df.sort(order, descending=[True, True, False], nulls_last=True)
             assert worst_client(df) == ranked["id"][0], (keys, revenues)
+
+
+def test_renegotiations_at_a_usual_term_and_at_the_target_terms() -> None:
+    import polars as pl
+
+    from cartera.scenarios.letgo import renegotiations
+
+    # E1 closes its gap of 50 with terms of at most 80 × (1 − 50/200) = 60 days exactly;
+    # E2 already breaks even and pays at the 60-day target, E3 a day later.
+    table = pl.DataFrame({
+        "id": ["E1", "E2", "E3"],
+        "revenue": [1_000.0, 1_000.0, 1_000.0],
+        "net_contribution": [-50.0, 10.0, 10.0],
+        "days_to_pay": [80.0, 60.0, 61.0],
+        "financing_cost": [200.0, 5.0, 5.0],
+    })  # fmt: skip
+    fast = renegotiations(table, 60)
+    assert [a.terms_days for a in fast] == [60, None, 60]
+    assert fast == [renegotiation(r, 60) for r in table.to_dicts()]
