@@ -39,6 +39,7 @@ from cartera.result import (
     ClientResult,
     InputSummary,
     PortfolioAnalysis,
+    TableRows,
     Window,
 )
 from cartera.scenarios.simulate import Simulator
@@ -468,13 +469,13 @@ class _LazyAnalysis(PortfolioAnalysis):
         self.clients  # noqa: B018 - materialise before pydantic reads __dict__
         return super().model_dump_json(**kwargs)
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_contract(self, *, rows: dict[str, TableRows] | None = None) -> dict[str, Any]:
         """The JSON contract; its ``clients`` come straight from the frame when not built yet."""
         if "clients" in self.__dict__ or self._frame is None:
-            return super().to_contract()
+            return super().to_contract(rows=rows)
         self.__dict__["clients"] = []  # a placeholder keeps the key in its place
         try:
-            data = super().to_contract()
+            data = super().to_contract(rows=rows)
         finally:
             del self.__dict__["clients"]
         data["clients"] = _contract_clients(self._frame, self._settings)

@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from cartera.result import Portfolio, Recommendation, WorstLoss
-from cartera.scenarios.letgo import LetGoPlan, is_image, renegotiation
+from cartera.result import Portfolio, Recommendation, TableRows, WorstLoss
+from cartera.scenarios.letgo import PARAM_COLUMNS, LetGoPlan, is_image, renegotiation
 from cartera.settings import Settings
 
 __all__ = ["CODES", "recommend"]
@@ -41,6 +41,8 @@ CODES = (
 #: Open amounts this many days past due are worth a collection call (Upflow's "at risk").
 _OVERDUE_BUCKETS = ("aging_91_120", "aging_over_120")
 _CANDIDATES = 5
+#: The codes of the recommendations of the two let-go plans (losing, contributing).
+_PLAN_CODES = ("let_go", "renegotiate_or_let_go")
 
 
 def recommend(
@@ -71,8 +73,8 @@ def recommend(
     recs += _single_loss(portfolio, worst)
     recs += _dependence(frame, portfolio, settings)
     terms = settings.targets.target_terms_days
-    recs += _let_go(plans[0], "let_go", priority=1, terms=terms)
-    recs += _let_go(plans[1], "renegotiate_or_let_go", priority=2, terms=terms)
+    recs += _let_go(plans[0], _PLAN_CODES[0], priority=1, terms=terms)
+    recs += _let_go(plans[1], _PLAN_CODES[1], priority=2, terms=terms)
     recs += _structure(frame, portfolio, settings)
     recs += _concentration(frame, portfolio, settings)
     recs += _renegotiate(frame, settings)
@@ -83,12 +85,18 @@ def recommend(
     recs += _keep_image(frame, portfolio, settings)
     recs += _seek_image(frame, settings)
     recs += _follow_up(frame, settings)
-    # The plans name their clients already (most of the listed ones); the frame the rest.
-    names = {a.client: a.name for plan in plans for a in plan.alternatives}
-    names.update(_names(frame, {c for rec in recs for c in rec.clients} - names.keys()))
+    # The plans name their clients (most of the listed ones) in their order; the frame the rest.
+    planned = {code: plan for code, plan in zip(_PLAN_CODES, plans, strict=True)}
+    names = _names(frame, {c for rec in recs if rec.code not in planned for c in rec.clients})
     for rec in recs:
         rec.params.setdefault("currency", currency)
-        rec.params.setdefault("names", {c: names.get(c, "") for c in rec.clients})
+        if rec.code in planned:  # its clients are the plan's
+            plan = planned[rec.code]
+            rec.params.setdefault(
+                "names", dict(zip(plan.clients, plan.table["name"].to_list(), strict=True))
+            )
+        else:
+            rec.params.setdefault("names", {c: names.get(c, "") for c in rec.clients})
     return sorted(recs, key=lambda r: r.priority)
 
 
@@ -175,7 +183,7 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
     if not plan.clients:
         return []
     after = plan.after
-    gains = [a.gain for a in plan.alternatives if a.gain is not None]
+    gains = plan.table["gain"].drop_nulls().to_list()  # summed in order, as listed
     return [
         Recommendation(
             code=code,
@@ -194,7 +202,7 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
                 "financing_saving": sum(gains) if gains else None,
             },
             params={
-                "alternatives": [a.as_params() for a in plan.alternatives],
+                "alternatives": TableRows(plan.table.select(PARAM_COLUMNS)),
                 "target_terms": terms,
             },
         )
