@@ -133,8 +133,8 @@ def analyze(
     is analysed from them with polars (:func:`analyze_aggregates`, no SQL);
     otherwise the engine's Ibis queries run (:func:`analyze_tables`).
     """
-    from cartera.io import prepare_workspace
-    from cartera.io.load import detected_currency, no_image_column
+    from cartera.io.prepare import prepare_workspace
+    from cartera.io.workspace import detected_currency, no_image_column
     from cartera.scenarios import enrich
 
     settings = settings or load_settings()
