@@ -251,8 +251,11 @@ def let_go_plan(
         The frame's :class:`~cartera.scenarios.simulate.Simulator`, when the caller
         has one: it computes the portfolio after (else the engine's summary does).
     """
-    # The columns the plan reads, so that filters copy a fraction of the frame.
-    narrow = frame.select(c for c in _PLAN_COLUMNS if c in frame.columns)
+    # The columns the plan reads, so that filters copy a fraction of the frame; and each
+    # row's position, so that the simulator need not look the ids up.
+    narrow = frame.select(
+        *(c for c in _PLAN_COLUMNS if c in frame.columns), _at=pl.int_range(pl.len())
+    )
     chosen = let_go_clients(narrow)
     losing = pl.col("net_contribution").is_null() | (pl.col("net_contribution") < 0)
     if only == "losing":
@@ -276,18 +279,19 @@ def let_go_plan(
         hours_freed=float(chosen["service_hours"].fill_null(0).sum() or 0.0),
         overdue_freed=float(chosen["overdue"].fill_null(0).sum() or 0.0),
         before=before,
-        after=_after(frame, ids, settings, simulator) if ids else None,
+        after=_after(frame, ids, chosen["_at"], settings, simulator) if ids else None,
         table=table,
     )
 
 
 def _after(
-    frame: pl.DataFrame, ids: list[str], settings: Any, simulator: Simulator | None
+    frame: pl.DataFrame, ids: list[str], at: pl.Series, settings: Any, simulator: Simulator | None
 ) -> Portfolio:
     from cartera.scenarios.whatif import portfolio_without
 
     if simulator is not None:
-        return simulator.portfolio(settings, lost=ids)
+        lost_at = at.to_numpy() if simulator.frame is frame else None
+        return simulator.portfolio(settings, lost=ids, lost_at=lost_at)
     return portfolio_without(frame, ids, settings)
 
 

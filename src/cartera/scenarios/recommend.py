@@ -43,6 +43,8 @@ _OVERDUE_BUCKETS = ("aging_91_120", "aging_over_120")
 _CANDIDATES = 5
 #: The codes of the recommendations of the two let-go plans (losing, contributing).
 _PLAN_CODES = ("let_go", "renegotiate_or_let_go")
+#: The columns the image clients' recommendation reads (filters copy only these).
+_KEEP_IMAGE_COLUMNS = ("id", "segment", "image", "action", "net_contribution", "revenue")
 
 
 def recommend(
@@ -321,10 +323,11 @@ def _crisis(
 
 def _seek_margin(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     target = settings.targets.min_margin_clients
-    margin = frame.filter(pl.col("segment") == "margin")["gross_margin"].drop_nulls()
-    current = frame.filter(pl.col("segment") == "margin").height
+    is_margin = frame["segment"] == "margin"
+    current = int(is_margin.sum())
     if current >= target:
         return []
+    margin = frame["gross_margin"].filter(is_margin).drop_nulls()
     positive = frame["gross_margin"].drop_nulls().filter(frame["gross_margin"].drop_nulls() > 0)
     # A typical margin client: the median of today's, else a large order (80th percentile).
     each: float | None = None
@@ -350,7 +353,7 @@ def _seek_margin(frame: pl.DataFrame, settings: Settings) -> list[Recommendation
 
 def _seek_image(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     target = settings.targets.min_image_clients
-    current = frame.filter(is_image(frame)).height
+    current = int(frame.select(is_image(frame).sum()).item())
     if current >= target:
         return []
     return [
@@ -373,7 +376,8 @@ def _keep_image(
         return []
     average = portfolio.net_contribution / portfolio.clients
     low = (
-        frame.filter(
+        frame.select(c for c in _KEEP_IMAGE_COLUMNS if c in frame.columns)
+        .filter(
             is_image(frame)
             & ((pl.col("net_contribution") < average) | (pl.col("action") == "renegotiate"))
         )
@@ -437,7 +441,7 @@ def _follow_up(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     falling = (
         frame.select("id", "reasons", "action", "previous_revenue", "revenue")
         .filter(
-            pl.col("reasons").fill_null("").str.contains("declining")
+            pl.col("reasons").fill_null("").str.contains("declining", literal=True)
             & (pl.col("action") != "let_go")
         )
         .with_columns(_drop=pl.col("previous_revenue").fill_null(0.0) - pl.col("revenue"))
