@@ -181,7 +181,7 @@ class TableRows(Sequence[dict[str, Any]]):
 
     What a recommendation's ``params`` hold for a list that grows with the clients
     (the let-go alternatives: tens of thousands at 500,000 clients): building every
-    dict costs more than the dashboard, which reads five, ever needs. Reading an
+    dict costs more than the dashboard, which reads four, ever needs. Reading an
     item or a slice builds those dicts only (``frame.row(i, named=True)``: the
     column names are the keys, in order); ``model_dump`` and ``to_contract`` give
     the plain list, and the JSON writer writes the frame with polars
