@@ -23,7 +23,6 @@ from pydantic import (
     Field,
     FieldSerializationInfo,
     PrivateAttr,
-    SerializerFunctionWrapHandler,
     field_serializer,
     field_validator,
 )
@@ -230,11 +229,10 @@ ROWS_CONTEXT = "cartera_table_rows"
 
 
 class Recommendation(_Model):
-    """A suggested action; ``impact`` holds its numbers, ``params`` what the text needs.
+    """A suggested action; ``impact`` holds its numbers, ``params`` what the text needs."""
 
-    A ``params`` value may be a :class:`TableRows` (the let-go alternatives): dumped,
-    it is the list of its dicts.
-    """
+    # A ``params`` value may be a TableRows (the let-go alternatives): dumped, it is the
+    # list of its dicts. (The docstring above is the contract schema's description.)
 
     code: str
     priority: int
@@ -242,13 +240,11 @@ class Recommendation(_Model):
     impact: dict[str, float | None] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
 
-    @field_serializer("params", mode="wrap")
-    def _plain_params(
-        self, params: dict[str, Any], handler: SerializerFunctionWrapHandler,
-        info: FieldSerializationInfo,
-    ) -> Any:  # fmt: skip
+    @field_serializer("params")
+    def _plain_params(self, params: dict[str, Any], info: FieldSerializationInfo) -> dict[str, Any]:
+        # The return type keeps the contract's schema of ``params`` (an object).
         if not any(isinstance(value, TableRows) for value in params.values()):
-            return handler(params)
+            return params
         context = info.context
         collected = context.get(ROWS_CONTEXT) if isinstance(context, dict) else None
         plain: dict[str, Any] = {}
@@ -261,7 +257,7 @@ class Recommendation(_Model):
                     collected[marker] = value
                     value = marker
             plain[key] = value
-        return handler(plain)
+        return plain
 
 
 class InputSummary(_Model):
