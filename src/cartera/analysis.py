@@ -39,6 +39,7 @@ from cartera.result import (
     ClientResult,
     InputSummary,
     PortfolioAnalysis,
+    TableRows,
     Window,
 )
 from cartera.scenarios.simulate import Simulator
@@ -132,8 +133,8 @@ def analyze(
     is analysed from them with polars (:func:`analyze_aggregates`, no SQL);
     otherwise the engine's Ibis queries run (:func:`analyze_tables`).
     """
-    from cartera.io import prepare_workspace
-    from cartera.io.load import detected_currency, no_image_column
+    from cartera.io.prepare import prepare_workspace
+    from cartera.io.workspace import detected_currency, no_image_column
     from cartera.scenarios import enrich
 
     settings = settings or load_settings()
@@ -468,13 +469,13 @@ class _LazyAnalysis(PortfolioAnalysis):
         self.clients  # noqa: B018 - materialise before pydantic reads __dict__
         return super().model_dump_json(**kwargs)
 
-    def to_contract(self) -> dict[str, Any]:
+    def to_contract(self, *, rows: dict[str, TableRows] | None = None) -> dict[str, Any]:
         """The JSON contract; its ``clients`` come straight from the frame when not built yet."""
         if "clients" in self.__dict__ or self._frame is None:
-            return super().to_contract()
+            return super().to_contract(rows=rows)
         self.__dict__["clients"] = []  # a placeholder keeps the key in its place
         try:
-            data = super().to_contract()
+            data = super().to_contract(rows=rows)
         finally:
             del self.__dict__["clients"]
         data["clients"] = _contract_clients(self._frame, self._settings)

@@ -35,11 +35,11 @@ from typing import Any, BinaryIO, TextIO, cast, get_args
 
 import polars as pl
 
-from cartera.result import ClientMetrics, PortfolioAnalysis
+from cartera.result import ClientMetrics, PortfolioAnalysis, TableRows
 from cartera.segment_rules import reason_values
 from cartera.settings import Settings
 
-__all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "contract_parts", "write_contract"]
+__all__ = ["CHUNK_ROWS", "WIDE", "client_chunks", "contract_parts", "rows_text", "write_contract"]
 
 #: Clients per slice: a slice's frame and text take a few tens of MB at most.
 CHUNK_ROWS = 20_000
@@ -264,21 +264,87 @@ def _pretty(data: Any, level: int = 0) -> str:
     return _scalar(data)
 
 
+#: Column types that polars' JSON writer writes as the standard library's encoder does.
+_PLAIN_TYPES = (pl.String, pl.Boolean, pl.Null, pl.Float64, pl.Float32, pl.Int8, pl.Int16,
+                pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)  # fmt: skip
+#: Below this magnitude (and above 0) ``repr`` writes a float with an exponent, polars not.
+_EXPONENT_BELOW = 1e-4
+
+
+def _polars_writes(frame: pl.DataFrame, floats: list[str]) -> bool:
+    """Whether polars' NDJSON of ``frame`` can stand for the standard library's text."""
+    plain = all(dtype in _PLAIN_TYPES for dtype in frame.dtypes) and all(
+        _encode_str(name) == '"' + name + '"' for name in frame.columns
+    )
+    if not plain or not floats:
+        return plain
+    finite = pl.all_horizontal(pl.col(floats).is_finite() | pl.col(floats).is_null()).all()
+    return bool(frame.select(finite).item())
+
+
+def rows_text(rows: TableRows, level: int = 0) -> str:
+    """``_pretty(list(rows), level)``: the list's text, written by polars when it is wide.
+
+    Polars' NDJSON writer gives the C encoder's compact text of each row (keys in
+    column order; strings escaped alike; integers, booleans and null alike; floats
+    in their shortest round-trip form), except that it writes a float below
+    :data:`_EXPONENT_BELOW` positionally (``0.00001`` where ``repr`` gives
+    ``1e-05``): the rows holding one are encoded by the standard library. A NaN or
+    an infinity, a column of another type or a name to escape takes the standard
+    library's path for the whole list (which raises on the former, as json does).
+    """
+    frame = rows.frame
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    if frame.height <= WIDE or not _polars_writes(frame, floats):
+        return _pretty(list(rows), level)
+    tiny = [(pl.col(n).abs() < _EXPONENT_BELOW) & (pl.col(n) != 0) for n in floats]
+    redo = frame.select(pl.arg_where(pl.any_horizontal(pl.lit(False), *tiny))).to_series()
+    buffer = io.BytesIO()
+    frame.write_ndjson(buffer)
+    text = buffer.getvalue().decode("utf-8").rstrip("\n")
+    inner = "\n" + "  " * (level + 1)
+    if redo.len():
+        lines = text.split("\n")
+        for i in redo.to_list():
+            lines[i] = _compact(frame.row(i, named=True))
+        text = ("," + inner).join(lines)
+    else:
+        text = text.replace("\n", "," + inner)
+    return "[" + inner + text + "\n" + "  " * level + "]"
+
+
+def _with_rows(text: str, marker: str, rows: TableRows) -> str:
+    """``text`` whose string ``marker`` (a value at some level of it) is ``rows``' list."""
+    token = _encode_str(marker)
+    at = text.index(token)
+    start = text.rfind("\n", 0, at) + 1
+    indent = len(text[start:at]) - len(text[start:at].lstrip(" "))
+    return text[:at] + rows_text(rows, indent // 2) + text[at + len(token) :]
+
+
 def _head(analysis: PortfolioAnalysis) -> str:
-    """The contract without its clients, with a marker string where the array goes."""
+    """The contract without its clients, with a marker string where the array goes.
+
+    The recommendations' :class:`TableRows` (the let-go alternatives) are written
+    from their frames by :func:`rows_text`.
+    """
     state = analysis.__dict__
     had = "clients" in state
     saved = state.get("clients")
     state["clients"] = []  # the lazy analysis would build every client object otherwise
+    rows: dict[str, TableRows] = {}
     try:
-        data = PortfolioAnalysis.to_contract(analysis)
+        data = PortfolioAnalysis.to_contract(analysis, rows=rows)
     finally:
         if had:
             state["clients"] = saved
         else:
             del state["clients"]
     data["clients"] = [_MARK]
-    return _pretty(data)
+    text = _pretty(data)
+    for marker, table in rows.items():
+        text = _with_rows(text, marker, table)
+    return text
 
 
 def _binary(out: TextIO) -> BinaryIO | None:

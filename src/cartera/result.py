@@ -13,10 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Literal
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, overload
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FieldSerializationInfo,
+    PrivateAttr,
+    field_serializer,
+    field_validator,
+)
 
 __all__ = [
     "ACTIONS",
@@ -34,6 +43,7 @@ __all__ = [
     "Recommendation",
     "SegmentFigures",
     "StressResult",
+    "TableRows",
     "WhatIfResult",
     "WorstLoss",
 ]
@@ -165,14 +175,89 @@ class Portfolio(_Model):
     worst_single_loss: WorstLoss | None = None
 
 
+class TableRows(Sequence[dict[str, Any]]):
+    """A list of dicts kept as the polars frame of their values (one row per dict).
+
+    What a recommendation's ``params`` hold for a list that grows with the clients
+    (the let-go alternatives: tens of thousands at 500,000 clients): building every
+    dict costs more than the dashboard, which reads four, ever needs. Reading an
+    item or a slice builds those dicts only (``frame.row(i, named=True)``: the
+    column names are the keys, in order); ``model_dump`` and ``to_contract`` give
+    the plain list, and the JSON writer writes the frame with polars
+    (:func:`cartera.contract_stream.rows_text`).
+    """
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return self.frame[index].to_dicts()
+        position = index + self.frame.height if index < 0 else index
+        if not 0 <= position < self.frame.height:
+            raise IndexError("TableRows index out of range")
+        return self.frame.row(position, named=True)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.frame.to_dicts())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TableRows | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like: equal to a list
+
+    def __repr__(self) -> str:
+        return f"TableRows({self.frame.height} rows: {', '.join(self.frame.columns)})"
+
+
+#: The ``model_dump`` context key under which a writer collects the recommendations'
+#: :class:`TableRows` (a dict: marker string → rows; the dump holds the marker instead).
+ROWS_CONTEXT = "cartera_table_rows"
+
+
 class Recommendation(_Model):
     """A suggested action; ``impact`` holds its numbers, ``params`` what the text needs."""
+
+    # A ``params`` value may be a TableRows (the let-go alternatives): dumped, it is the
+    # list of its dicts. (The docstring above is the contract schema's description.)
 
     code: str
     priority: int
     clients: list[str] = Field(default_factory=list)
     impact: dict[str, float | None] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_serializer("params")
+    def _plain_params(self, params: dict[str, Any], info: FieldSerializationInfo) -> dict[str, Any]:
+        # The return type keeps the contract's schema of ``params`` (an object).
+        if not any(isinstance(value, TableRows) for value in params.values()):
+            return params
+        context = info.context
+        collected = context.get(ROWS_CONTEXT) if isinstance(context, dict) else None
+        plain: dict[str, Any] = {}
+        for key, value in params.items():
+            if isinstance(value, TableRows):
+                if collected is None:
+                    value = value.frame.to_dicts()
+                else:
+                    marker = f"\x00cartera-rows-{len(collected)}\x00"
+                    collected[marker] = value
+                    value = marker
+            plain[key] = value
+        return plain
 
 
 class InputSummary(_Model):
@@ -214,12 +299,19 @@ class PortfolioAnalysis(_Model):
     #: the analysis was built without a clients table.
     _client_attributes: pl.DataFrame | None = PrivateAttr(default=None)
 
-    def to_contract(self) -> dict[str, Any]:
-        """The JSON contract (docs/json-contract.md): English keys, no NaN."""
+    def to_contract(self, *, rows: dict[str, TableRows] | None = None) -> dict[str, Any]:
+        """The JSON contract (docs/json-contract.md): English keys, no NaN.
+
+        With ``rows`` (an empty dict), each :class:`TableRows` of the recommendations'
+        ``params`` is left out: a marker string stands in its place, and ``rows`` maps
+        it to the rows (for a writer that writes them by polars); without, they are
+        lists of dicts.
+        """
         data = self.model_dump(
             mode="json",
             by_alias=True,
             exclude={"pareto_curve", "whale_curve", "input_summary", "has_cost"},
+            context=None if rows is None else {ROWS_CONTEXT: rows},
         )
         return data
 

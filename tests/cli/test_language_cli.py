@@ -214,3 +214,30 @@ def test_every_command_takes_lang() -> None:
     lacking = [" ".join(path) for path, command in found
                if not any("--lang" in (p.opts or []) for p in command.params)]  # type: ignore[attr-defined]  # fmt: skip
     assert lacking == []
+
+
+_FRESH = """
+import contextlib, io, sys
+from cartera.cli.app import run
+err = io.StringIO()
+with contextlib.redirect_stdout(io.StringIO()):
+    run(["--lang", "es", "demo", sys.argv[1], "--clients", "5", "--lines", "40"])
+loaded = "typer.rich_utils" in sys.modules
+with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    code = run(["--lang", "es", "analyze", "--bogus"])
+print(loaded, code, "Uso: cartera analyze [OPCIONES]" in err.getvalue(),
+      "No existe la opción --bogus" in err.getvalue())
+"""
+
+
+def test_typers_printer_loads_when_needed_and_speaks_spanish(tmp_path: Path) -> None:
+    """A command that just runs does not load Typer's Rich printer (~35 ms of imports);
+    loaded later for a usage error, it is localised as it loads."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    argv = [sys.executable, "-c", _FRESH, str(tmp_path / "demo")]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["False", "2", "True", "True"], done.stdout + done.stderr

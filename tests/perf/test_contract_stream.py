@@ -14,22 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cartera.analysis import analyze
 from cartera.contract_stream import WIDE, _pretty, client_chunks, contract_parts, write_contract
-from cartera.demo import write_demo
-from cartera.io import import_files
 from cartera.result import ClientMetrics, PortfolioAnalysis, ReasonCode
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schema" / "analysis.schema.json"
 CODES = get_args(ReasonCode)
-
-
-@pytest.fixture(scope="module")
-def analysis(tmp_path_factory: pytest.TempPathFactory) -> PortfolioAnalysis:
-    """One lazy analysis (serialising it, either way, builds no client objects)."""
-    root = tmp_path_factory.mktemp("stream")
-    write_demo(root / "data", clients=150, lines=8_000, seed=5)
-    return analyze(import_files([root / "data"], into=root / "ws").workspace.path)
 
 
 def _expected(analysis: PortfolioAnalysis) -> Any:

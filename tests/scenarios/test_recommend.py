@@ -161,6 +161,25 @@ def test_let_go_clients_that_still_contribute_are_renegotiated_first() -> None:
     assert "60 days" in text and "€10" in text
 
 
+def test_the_let_go_params_list_each_plan_client_with_its_name_and_alternative() -> None:
+    from cartera.scenarios import let_go_plan
+
+    late = [{"id": f"L{i}", "name": "" if i == 1 else f"Late {i}", "action": "let_go",
+             "reasons": "late_payment", "revenue": 100.0, "gross_margin": 10.0 + i,
+             "cost_to_serve": 40.0, "financing_cost": 40.0 * i, "days_to_pay": 90.0 + i}
+            for i in range(3)]  # fmt: skip
+    a = enrich(analysis([*TINY, *late], TINY_SETTINGS), TINY_SETTINGS)
+    rec = _by_code(a)["let_go"][0]
+    plan = let_go_plan(a.clients_frame, a.portfolio, TINY_SETTINGS, only="losing")
+    assert rec.clients == plan.clients == ["C", "L0", "L1", "L2"]  # worst contribution first
+    assert list(rec.params) == ["alternatives", "target_terms", "currency", "names"]
+    assert rec.params["names"] == {"C": "Gamma", "L0": "Late 0", "L1": "", "L2": "Late 2"}
+    assert list(rec.params["alternatives"]) == [alt.as_params() for alt in plan.alternatives]
+    gains = [alt.gain for alt in plan.alternatives if alt.gain is not None]
+    assert len(gains) == 2 and rec.impact["financing_saving"] == sum(gains)
+    assert plan.table.columns == list(type(plan.alternatives[0])._fields)
+
+
 def test_image_clients_the_rules_would_renegotiate_get_a_flagged_keep_image() -> None:
     from types import SimpleNamespace
 

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 import ibis
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 from cartera.engine.portfolio import curves, summarise
 from cartera.errors import UnknownClientError
 from cartera.result import SEGMENTS, Portfolio
-from cartera.scenarios.simulate import Simulator, adjust_frame
+from cartera.scenarios.simulate import Simulator, _whale_sums, adjust_frame
 from cartera.scenarios.whatif import portfolio_without, what_if
 from cartera.settings import Settings
 
@@ -159,3 +160,39 @@ def test_unknown_ids_are_refused_with_close_matches() -> None:
         what_if(tiny, ["B", "alf"])
     assert err.value.unknown == ["alf"]
     assert "A" in err.value.suggestions["alf"]
+
+
+def _whale_by_id(ids: list[str], net: list[float]) -> list[float]:
+    """The whale curve's running sums as the engine orders them: contribution, then id."""
+    df = pl.DataFrame({"id": ids, "nc": net}).filter(pl.col("nc").is_not_nan())
+    return np.cumsum(df.sort(["nc", "id"], descending=[True, False])["nc"].to_numpy()).tolist()
+
+
+def _signs(values: list[float]) -> list[tuple[float, bool]]:
+    return [(v, math.copysign(1.0, v) < 0) for v in values]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(net=st.lists(st.sampled_from([0.0, -0.0, 5.5, -2.25, 1e-300, float("nan")]), max_size=12))
+def test_whale_sums_equal_the_order_by_contribution_and_id(net: list[float]) -> None:
+    ids = [f"C{(i * 7) % 13:02d}" for i in range(len(net))]
+    fast = _whale_sums(pl.Series(ids, dtype=pl.String), np.array(net, dtype=np.float64))
+    assert _signs(fast.tolist()) == _signs(_whale_by_id(ids, net))
+
+
+def test_whale_sums_order_signed_zeros_by_id_without_positive_contributions() -> None:
+    # The first id's zero starts the running sum: -0.0 runs at -0.0, 0.0 at 0.0.
+    for ids, first_negative in ((["C2", "C1"], True), (["C1", "C2"], False)):
+        sums = _whale_sums(pl.Series(ids), np.array([0.0, -0.0]))
+        assert _signs(sums.tolist()) == [(0.0, first_negative), (0.0, False)]
+
+
+@pytest.mark.parametrize("sort_first", [True, False])
+def test_lost_positions_give_the_portfolio_of_the_lost_ids(sort_first: bool) -> None:
+    df = frame(TINY).with_columns(service_cost=pl.lit(0.0))
+    df = df.sort("rank") if sort_first else df.sort("rank", descending=True)
+    sim = Simulator(df, TINY_SETTINGS)
+    assert sim.in_frame_order is sort_first
+    at = np.flatnonzero(df["id"].is_in(["C", "A"]).to_numpy())[::-1]  # any order
+    fast = sim.portfolio(TINY_SETTINGS, lost=["A", "C"], lost_at=at)
+    assert fast == sim.portfolio(TINY_SETTINGS, lost=["A", "C"]) != sim.portfolio(TINY_SETTINGS)

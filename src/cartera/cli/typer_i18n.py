@@ -16,8 +16,13 @@ translated where it is printed:
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any, Final
 
 from cartera.i18n import N_, _
@@ -139,23 +144,78 @@ def translate_usage_error(error: Any) -> None:
 def localise_typer() -> None:
     """Set Typer's help labels in the current language and route its usage errors and help
     pieces through cartera's catalog (the wrappers are installed once; they translate at
-    each call, so a later language change is followed)."""
-    from typer import core, rich_utils
+    each call, so a later language change is followed).
+
+    Typer imports its Rich printer (``typer.rich_utils``: Rich's Markdown, syntax and
+    traceback modules, ~35 ms) only to print help or an error; until it does, the
+    labels wait and are set right after that import (:class:`_AfterImport`), so a
+    command that just runs does not load it.
+    """
+    from typer import core
     from typer._click import formatting
 
-    for name, message in _LABELS.items():
-        setattr(rich_utils, name, _(message))
-    if getattr(rich_utils, _PATCHED, False):
+    _labels.clear()
+    _labels.update((name, _(message)) for name, message in _LABELS.items())
+    rich_utils = sys.modules.get(_RICH_UTILS)
+    if rich_utils is not None:
+        _localise_rich_utils(rich_utils)
+    elif not any(isinstance(f, _AfterImport) and f.name == _RICH_UTILS for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(_RICH_UTILS, _localise_rich_utils))
+    if getattr(core, _PATCHED, False):
         return
     # Typer's own printers, replaced by wrappers (setattr: they are module functions and a
     # method, which type checkers would not let be assigned).
-    setattr(rich_utils, "rich_format_error", translate_usage_error)  # noqa: B010
-    setattr(rich_utils, "_get_parameter_help", _parameter_help(rich_utils._get_parameter_help))  # noqa: B010
     write_usage = _write_usage(formatting.HelpFormatter.write_usage)
     setattr(formatting.HelpFormatter, "write_usage", write_usage)  # noqa: B010
     for cls in (core.TyperOption, core.TyperArgument):
         setattr(cls, "display_type_rich", _display_type(cls.display_type_rich))  # noqa: B010
+    setattr(core, _PATCHED, True)
+
+
+#: The help labels in the language of the last :func:`localise_typer` call.
+_labels: dict[str, str] = {}
+_RICH_UTILS: Final = "typer.rich_utils"
+
+
+def _localise_rich_utils(rich_utils: ModuleType) -> None:
+    """Typer's Rich printer with the current labels and cartera's wrappers (installed once)."""
+    for name, text in _labels.items():
+        setattr(rich_utils, name, text)
+    if getattr(rich_utils, _PATCHED, False):
+        return
+    setattr(rich_utils, "rich_format_error", translate_usage_error)  # noqa: B010
+    setattr(rich_utils, "_get_parameter_help", _parameter_help(rich_utils._get_parameter_help))  # noqa: B010
     setattr(rich_utils, _PATCHED, True)
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Calls ``then(module)`` right after module ``name`` is first executed (then leaves).
+
+    The module is found by the other finders and loaded by its own loader, as
+    usual; only the loader's ``exec_module`` is followed by ``then``.
+    """
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        loader = spec.loader if spec is not None else None
+        if loader is None:
+            return spec
+        run, then = loader.exec_module, self.then
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            then(module)
+
+        setattr(loader, "exec_module", exec_module)  # noqa: B010 - this loader, this module
+        return spec
 
 
 def _parameter_help(original: Callable[..., Any]) -> Callable[..., Any]:

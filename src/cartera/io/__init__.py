@@ -18,16 +18,11 @@ from typing import TYPE_CHECKING
 from cartera.lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from cartera.io.importer import (
-        ImportSummary,
-        TableSummary,
-        import_files,
-        prepare_workspace,
-        read_table,
-    )
+    from cartera.io.importer import ImportSummary, TableSummary, import_files, read_table
     from cartera.io.inspect import ColumnInfo, InspectResult, inspect_file
     from cartera.io.mapping import Mapping, TableMapping, load_mapping
     from cartera.io.options import ReadOptions
+    from cartera.io.prepare import prepare_workspace
     from cartera.io.workspace import Workspace
 
 # Loaded on first use (PEP 562): a command that only reads a workspace, such as
@@ -36,7 +31,7 @@ _HOME: dict[str, str] = {
     "ImportSummary": "importer",
     "TableSummary": "importer",
     "import_files": "importer",
-    "prepare_workspace": "importer",
+    "prepare_workspace": "prepare",
     "read_table": "importer",
     "ColumnInfo": "inspect",
     "InspectResult": "inspect",

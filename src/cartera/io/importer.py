@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +31,8 @@ from cartera.io.load import (
     prefetch_hash,
 )
 from cartera.io.options import ReadOptions
-from cartera.io.scratch import scratch_folder, scratch_path
+from cartera.io.prepare import prepare_workspace
+from cartera.io.scratch import scratch_folder
 from cartera.io.workspace import Workspace, damage, write_workspace
 from cartera.schema import TABLES
 
@@ -286,41 +285,3 @@ def read_table(
     inputs = expand_inputs([] if table else [path], {table: path} if table else {})
     loaded = load_inputs(inputs, options, require_documents=False)
     return _build(loaded)[loaded.reports[0].table]
-
-
-def prepare_workspace(
-    source: PathLike | Sequence[PathLike] | None = None,
-    *,
-    documents: PathLike | Sequence[PathLike] | None = None,
-    payments: PathLike | None = None,
-    clients: PathLike | None = None,
-    activities: PathLike | None = None,
-    options: ReadOptions | None = None,
-) -> Workspace:
-    """A workspace folder as it is, or export files imported into a temporary workspace.
-
-    The temporary folder is removed when the returned :class:`Workspace` is
-    garbage-collected (or at exit).
-    """
-    explicit = (documents, payments, clients, activities)
-    if isinstance(source, (str, Path)) and Workspace.is_workspace(source) and not any(explicit):
-        return Workspace.open(source)
-    files: list[PathLike] = (
-        [] if source is None else [source] if isinstance(source, (str, Path)) else list(source)
-    )
-    folder = scratch_path("ws")
-    try:
-        summary = import_files(
-            files,
-            into=folder / "workspace",
-            documents=documents,
-            payments=payments,
-            clients=clients,
-            activities=activities,
-            options=options,
-        )
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    weakref.finalize(summary.workspace, shutil.rmtree, folder, True)
-    return summary.workspace

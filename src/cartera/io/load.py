@@ -49,12 +49,10 @@ __all__ = [
     "FileReport",
     "Loaded",
     "csv_fault",
-    "detected_currency",
     "expand_inputs",
     "file_hash",
     "file_issues",
     "load_inputs",
-    "no_image_column",
     "prefetch_hash",
     "problems_of",
     "read_file",
@@ -504,19 +502,6 @@ def _one_currency(reports: list[FileReport]) -> None:
             ),
             currencies=", ".join(f"{f}: {c}" for f, c in found.items()),
         )
-
-
-def detected_currency(manifest: dict[str, Any]) -> str | None:
-    """The currency the documents files of a workspace were found to be in (None: not said)."""
-    files = manifest.get("tables", {}).get("documents", {}).get("files", [])
-    found = {f.get("currency") for f in files} - {None}
-    return found.pop() if len(found) == 1 else None
-
-
-def no_image_column(manifest: dict[str, Any]) -> bool:
-    """Whether a workspace has clients files and none of them has an image-client column."""
-    files = manifest.get("tables", {}).get("clients", {}).get("files", [])
-    return bool(files) and not any("image" in f.get("columns", {}) for f in files)
 
 
 def _without(frame: pl.DataFrame, bad: pl.DataFrame) -> pl.DataFrame:

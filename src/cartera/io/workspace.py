@@ -43,6 +43,8 @@ __all__ = [
     "Workspace",
     "damage",
     "damaged_error",
+    "detected_currency",
+    "no_image_column",
     "recover",
     "write_workspace",
 ]
@@ -301,3 +303,16 @@ def _swap(tmp: Path, into: Path) -> None:
         os.replace(old, into)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def detected_currency(manifest: dict[str, Any]) -> str | None:
+    """The currency the documents files of a workspace were found to be in (None: not said)."""
+    files = manifest.get("tables", {}).get("documents", {}).get("files", [])
+    found = {f.get("currency") for f in files} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def no_image_column(manifest: dict[str, Any]) -> bool:
+    """Whether a workspace has clients files and none of them has an image-client column."""
+    files = manifest.get("tables", {}).get("clients", {}).get("files", [])
+    return bool(files) and not any("image" in f.get("columns", {}) for f in files)

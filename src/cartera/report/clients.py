@@ -41,9 +41,14 @@ def top_clients(
     """The first ``limit`` clients (all when ``None``) by revenue rank, of ``action`` if given."""
     frame = _frame(analysis)
     if frame is not None:
-        rows = frame if action is None else frame.filter(pl.col("action") == action)
-        rows = rows.sort("rank") if not rows["rank"].is_sorted() else rows
-        return _results(analysis, rows if limit is None else rows.head(limit))
+        # The rows' positions first (a filter of the whole frame would copy every column
+        # of tens of thousands of let-go clients to show fifteen).
+        picked = frame.select("rank", "action", _at=pl.int_range(pl.len(), dtype=pl.UInt32))
+        if action is not None:
+            picked = picked.filter(pl.col("action") == action)
+        picked = picked.sort("rank") if not picked["rank"].is_sorted() else picked
+        at = picked["_at"] if limit is None else picked["_at"].head(limit)
+        return _results(analysis, frame[at])
     chosen = [c for c in analysis.clients if action is None or c.action == action]
     chosen.sort(key=lambda c: c.metrics.rank)
     return chosen if limit is None else chosen[:limit]

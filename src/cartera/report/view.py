@@ -199,15 +199,9 @@ def build_view(
         clients=client_table(top_clients(analysis, client_limit), cur),
         let_go=action_table(let_go, cur),
         renegotiate=action_table(renegotiate, cur),
-        recommendations=[
-            replace(
-                rec,
-                client_table=action_table(
-                    clients_by_id(analysis, rec.client_ids[:list_limit]), cur
-                ),
-            )
-            for rec in recommendation_views(analysis, list_limit)
-        ],
+        recommendations=_with_client_tables(
+            analysis, recommendation_views(analysis, list_limit), list_limit
+        ),
         notes=[_(n if terminal else reader_note(n)) for n in analysis.notes],
         charts=None if terminal else chart_data(analysis, stress),
         stress=stress_view(stress, cur) if stress is not None else None,
@@ -237,6 +231,20 @@ def with_stress(
         stress=stress_view(stress, analysis.currency),
         assumptions=assumptions(analysis, stress),
     )
+
+
+def _with_client_tables(
+    analysis: PortfolioAnalysis, views: list[RecommendationView], limit: int | None
+) -> list[RecommendationView]:
+    """``views`` with the table of their first ``limit`` clients (every client's row found in
+    one pass over the analysis' clients)."""
+    listed = [list(dict.fromkeys(rec.client_ids[:limit])) for rec in views]
+    found = {c.id: c for c in clients_by_id(analysis, [cid for ids in listed for cid in ids])}
+    cur = analysis.currency
+    return [
+        replace(rec, client_table=action_table([found[i] for i in ids if i in found], cur))
+        for rec, ids in zip(views, listed, strict=True)
+    ]
 
 
 def headline(analysis: PortfolioAnalysis, terminal: bool = False) -> list[Figure]:

@@ -37,6 +37,7 @@ __all__ = [
     "Renegotiation",
     "let_go_plan",
     "renegotiation",
+    "renegotiation_table",
     "renegotiations",
 ]
 
@@ -51,8 +52,8 @@ _PLAN_COLUMNS = (*_ROW_COLUMNS, "segment", "image", "action", "service_hours", "
 class Renegotiation(NamedTuple):
     """What would make one client break even (or pay on target terms).
 
-    A named tuple, not a dataclass: a plan lists one per let-go client (tens of
-    thousands at a distributor's scale), and a tuple is built several times faster.
+    A named tuple, not a dataclass: a tuple is built several times faster (the
+    plans keep their tens of thousands as columns, :attr:`LetGoPlan.table`).
     """
 
     client: str
@@ -65,20 +66,26 @@ class Renegotiation(NamedTuple):
     gain: float | None  # contribution gained by the terms change alone
 
     def as_params(self) -> dict[str, Any]:
-        return {
-            "client": self.client,
-            "name": self.name,
-            "contribution": self.contribution,
-            "price_rise": self.price_rise,
-            "terms_days": self.terms_days,
-            "current_days": self.current_days,
-            "gain": self.gain,
-        }
+        return {name: getattr(self, name) for name in PARAM_COLUMNS}
+
+
+#: The columns of :func:`renegotiation_table`: :class:`Renegotiation`'s fields, typed.
+_TABLE_SCHEMA = {"client": pl.String, "name": pl.String, "contribution": pl.Float64,
+                 "revenue": pl.Float64, "price_rise": pl.Float64, "terms_days": pl.Int64,
+                 "current_days": pl.Float64, "gain": pl.Float64}  # fmt: skip
+#: The fields a recommendation lists for each alternative (:meth:`Renegotiation.as_params`).
+PARAM_COLUMNS = ("client", "name", "contribution", "price_rise", "terms_days", "current_days",
+                 "gain")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class LetGoPlan:
-    """The effect of letting go ``clients`` at once, and each one's alternative."""
+    """The effect of letting go ``clients`` at once, and each one's alternative.
+
+    ``table`` holds the alternatives as columns (:class:`Renegotiation`'s fields, one row per
+    client of ``clients``, in their order): at tens of thousands of clients one
+    object each costs more than the recommendation that lists them needs.
+    """
 
     clients: list[str]
     profit_change: float | None
@@ -87,7 +94,12 @@ class LetGoPlan:
     overdue_freed: float
     before: Portfolio
     after: Portfolio | None
-    alternatives: list[Renegotiation] = field(default_factory=list)
+    table: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=_TABLE_SCHEMA))
+
+    @property
+    def alternatives(self) -> list[Renegotiation]:
+        """One :class:`Renegotiation` per client, in the order of ``clients``."""
+        return list(map(Renegotiation._make, self.table.rows()))
 
 
 def renegotiation(row: dict[str, Any], target_terms: int) -> Renegotiation:
@@ -111,12 +123,19 @@ def renegotiation(row: dict[str, Any], target_terms: int) -> Renegotiation:
 
 
 def renegotiations(frame: pl.DataFrame, target_terms: int) -> list[Renegotiation]:
-    """:func:`renegotiation` of every row of ``frame``, in order, from its columns.
+    """:func:`renegotiation` of every row of ``frame``, in order, from its columns."""
+    return list(map(Renegotiation._make, renegotiation_table(frame, target_terms).rows()))
+
+
+def renegotiation_table(frame: pl.DataFrame, target_terms: int) -> pl.DataFrame:
+    """:func:`renegotiations` as a frame: one row per row of ``frame``, a column per
+    :class:`Renegotiation` field.
 
     The same arithmetic on the same float64 values, as whole-column numpy
     operations (IEEE rounding makes each element's result the one Python's
-    floats give), then one object per row: at hundreds of thousands of let-go
-    clients the row-by-row branches cost more than the sums.
+    floats give): at hundreds of thousands of let-go clients the row-by-row
+    branches cost more than the sums. Nulls where :func:`renegotiation` gives
+    ``None``.
     """
     n = frame.height
 
@@ -154,20 +173,17 @@ def renegotiations(frame: pl.DataFrame, target_terms: int) -> list[Renegotiation
 
     has_names = "name" in frame.columns
     names = frame["name"].cast(pl.String) if has_names else pl.repeat("", n, eager=True)
-    # Columns in the order of Renegotiation's fields; rows() gives each row's tuple.
-    table = pl.DataFrame(
-        {
-            "client": frame["id"].cast(pl.String),
-            "name": names.fill_null(""),
-            "contribution": nullable(contribution, no_contribution),
-            "revenue": pl.Series(revenue, dtype=pl.Float64),
-            "price_rise": nullable(price_rise, no_contribution | ~(revenue > 0)),
-            "terms_days": nullable(terms, ~has_terms, pl.Int64),
-            "current_days": nullable(days, no_days),
-            "gain": nullable(gain, ~has_terms),
-        }
-    )
-    return list(map(Renegotiation._make, table.rows()))
+    columns = {
+        "client": frame["id"].cast(pl.String),
+        "name": names.fill_null(""),
+        "contribution": nullable(contribution, no_contribution),
+        "revenue": pl.Series(revenue, dtype=pl.Float64),
+        "price_rise": nullable(price_rise, no_contribution | ~(revenue > 0)),
+        "terms_days": nullable(terms, ~has_terms, pl.Int64),
+        "current_days": nullable(days, no_days),
+        "gain": nullable(gain, ~has_terms),
+    }
+    return pl.DataFrame(columns)
 
 
 def _renegotiation(
@@ -235,18 +251,22 @@ def let_go_plan(
         The frame's :class:`~cartera.scenarios.simulate.Simulator`, when the caller
         has one: it computes the portfolio after (else the engine's summary does).
     """
-    # The columns the plan reads, so that filters copy a fraction of the frame.
-    narrow = frame.select(c for c in _PLAN_COLUMNS if c in frame.columns)
+    # The columns the plan reads, so that filters copy a fraction of the frame; and each
+    # row's position, so that the simulator need not look the ids up.
+    narrow = frame.select(
+        *(c for c in _PLAN_COLUMNS if c in frame.columns), _at=pl.int_range(pl.len())
+    )
     chosen = let_go_clients(narrow)
     losing = pl.col("net_contribution").is_null() | (pl.col("net_contribution") < 0)
     if only == "losing":
         chosen = chosen.filter(losing)
     elif only == "contributing":
         chosen = pl.concat([chosen.filter(~losing), renegotiate_clients(narrow)])
-    # Only the columns a renegotiation reads become Python values, column by column.
+    # The columns a renegotiation reads, the worst contribution first.
     wanted = [c for c in _ROW_COLUMNS if c in chosen.columns]
     rows = chosen.select(wanted).sort("net_contribution", nulls_last=True)
-    ids = [str(i) for i in rows["id"].to_list()]
+    table = renegotiation_table(rows, settings.targets.target_terms_days)
+    ids = table["client"].to_list()
     contribution = chosen["net_contribution"]
     profit_change: float | None = 0.0
     if ids:
@@ -259,18 +279,19 @@ def let_go_plan(
         hours_freed=float(chosen["service_hours"].fill_null(0).sum() or 0.0),
         overdue_freed=float(chosen["overdue"].fill_null(0).sum() or 0.0),
         before=before,
-        after=_after(frame, ids, settings, simulator) if ids else None,
-        alternatives=renegotiations(rows, settings.targets.target_terms_days),
+        after=_after(frame, ids, chosen["_at"], settings, simulator) if ids else None,
+        table=table,
     )
 
 
 def _after(
-    frame: pl.DataFrame, ids: list[str], settings: Any, simulator: Simulator | None
+    frame: pl.DataFrame, ids: list[str], at: pl.Series, settings: Any, simulator: Simulator | None
 ) -> Portfolio:
     from cartera.scenarios.whatif import portfolio_without
 
     if simulator is not None:
-        return simulator.portfolio(settings, lost=ids)
+        lost_at = at.to_numpy() if simulator.frame is frame else None
+        return simulator.portfolio(settings, lost=ids, lost_at=lost_at)
     return portfolio_without(frame, ids, settings)
 
 

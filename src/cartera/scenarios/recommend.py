@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
-from cartera.result import Portfolio, Recommendation, WorstLoss
-from cartera.scenarios.letgo import LetGoPlan, is_image, renegotiation
+from cartera.result import Portfolio, Recommendation, TableRows, WorstLoss
+from cartera.scenarios.letgo import PARAM_COLUMNS, LetGoPlan, is_image, renegotiation
 from cartera.settings import Settings
 
 __all__ = ["CODES", "recommend"]
@@ -41,6 +41,10 @@ CODES = (
 #: Open amounts this many days past due are worth a collection call (Upflow's "at risk").
 _OVERDUE_BUCKETS = ("aging_91_120", "aging_over_120")
 _CANDIDATES = 5
+#: The codes of the recommendations of the two let-go plans (losing, contributing).
+_PLAN_CODES = ("let_go", "renegotiate_or_let_go")
+#: The columns the image clients' recommendation reads (filters copy only these).
+_KEEP_IMAGE_COLUMNS = ("id", "segment", "image", "action", "net_contribution", "revenue")
 
 
 def recommend(
@@ -71,8 +75,8 @@ def recommend(
     recs += _single_loss(portfolio, worst)
     recs += _dependence(frame, portfolio, settings)
     terms = settings.targets.target_terms_days
-    recs += _let_go(plans[0], "let_go", priority=1, terms=terms)
-    recs += _let_go(plans[1], "renegotiate_or_let_go", priority=2, terms=terms)
+    recs += _let_go(plans[0], _PLAN_CODES[0], priority=1, terms=terms)
+    recs += _let_go(plans[1], _PLAN_CODES[1], priority=2, terms=terms)
     recs += _structure(frame, portfolio, settings)
     recs += _concentration(frame, portfolio, settings)
     recs += _renegotiate(frame, settings)
@@ -83,12 +87,18 @@ def recommend(
     recs += _keep_image(frame, portfolio, settings)
     recs += _seek_image(frame, settings)
     recs += _follow_up(frame, settings)
-    # The plans name their clients already (most of the listed ones); the frame the rest.
-    names = {a.client: a.name for plan in plans for a in plan.alternatives}
-    names.update(_names(frame, {c for rec in recs for c in rec.clients} - names.keys()))
+    # The plans name their clients (most of the listed ones) in their order; the frame the rest.
+    planned = {code: plan for code, plan in zip(_PLAN_CODES, plans, strict=True)}
+    names = _names(frame, {c for rec in recs if rec.code not in planned for c in rec.clients})
     for rec in recs:
         rec.params.setdefault("currency", currency)
-        rec.params.setdefault("names", {c: names.get(c, "") for c in rec.clients})
+        if rec.code in planned:  # its clients are the plan's
+            plan = planned[rec.code]
+            rec.params.setdefault(
+                "names", dict(zip(plan.clients, plan.table["name"].to_list(), strict=True))
+            )
+        else:
+            rec.params.setdefault("names", {c: names.get(c, "") for c in rec.clients})
     return sorted(recs, key=lambda r: r.priority)
 
 
@@ -175,7 +185,7 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
     if not plan.clients:
         return []
     after = plan.after
-    gains = [a.gain for a in plan.alternatives if a.gain is not None]
+    gains = plan.table["gain"].drop_nulls().to_list()  # summed in order, as listed
     return [
         Recommendation(
             code=code,
@@ -194,7 +204,7 @@ def _let_go(plan: LetGoPlan, code: str, priority: int, terms: int) -> list[Recom
                 "financing_saving": sum(gains) if gains else None,
             },
             params={
-                "alternatives": [a.as_params() for a in plan.alternatives],
+                "alternatives": TableRows(plan.table.select(PARAM_COLUMNS)),
                 "target_terms": terms,
             },
         )
@@ -313,10 +323,11 @@ def _crisis(
 
 def _seek_margin(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     target = settings.targets.min_margin_clients
-    margin = frame.filter(pl.col("segment") == "margin")["gross_margin"].drop_nulls()
-    current = frame.filter(pl.col("segment") == "margin").height
+    is_margin = frame["segment"] == "margin"
+    current = int(is_margin.sum())
     if current >= target:
         return []
+    margin = frame["gross_margin"].filter(is_margin).drop_nulls()
     positive = frame["gross_margin"].drop_nulls().filter(frame["gross_margin"].drop_nulls() > 0)
     # A typical margin client: the median of today's, else a large order (80th percentile).
     each: float | None = None
@@ -342,7 +353,7 @@ def _seek_margin(frame: pl.DataFrame, settings: Settings) -> list[Recommendation
 
 def _seek_image(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     target = settings.targets.min_image_clients
-    current = frame.filter(is_image(frame)).height
+    current = int(frame.select(is_image(frame).sum()).item())
     if current >= target:
         return []
     return [
@@ -365,7 +376,8 @@ def _keep_image(
         return []
     average = portfolio.net_contribution / portfolio.clients
     low = (
-        frame.filter(
+        frame.select(c for c in _KEEP_IMAGE_COLUMNS if c in frame.columns)
+        .filter(
             is_image(frame)
             & ((pl.col("net_contribution") < average) | (pl.col("action") == "renegotiate"))
         )
@@ -429,7 +441,7 @@ def _follow_up(frame: pl.DataFrame, settings: Settings) -> list[Recommendation]:
     falling = (
         frame.select("id", "reasons", "action", "previous_revenue", "revenue")
         .filter(
-            pl.col("reasons").fill_null("").str.contains("declining")
+            pl.col("reasons").fill_null("").str.contains("declining", literal=True)
             & (pl.col("action") != "let_go")
         )
         .with_columns(_drop=pl.col("previous_revenue").fill_null(0.0) - pl.col("revenue"))

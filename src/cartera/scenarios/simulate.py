@@ -117,6 +117,22 @@ def _segment_sums(values: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.n
             np.bincount(inside, minlength=_N_SEG))  # fmt: skip
 
 
+def _whale_sums(ids: pl.Series, net: np.ndarray) -> np.ndarray:
+    """Running sums of the known contributions, largest first (ties by id, as the engine).
+
+    Equal values add up to the same sums in any order, so the values are sorted
+    alone (ids are strings: sorting by them too costs ten times more); except
+    ``0.0`` and ``-0.0``, equal but not the same sum while nothing else was added:
+    with both and no positive contribution before them, the ids order them.
+    """
+    known = net[~np.isnan(net)]
+    ordered = np.sort(known)[::-1]
+    if not (ordered > 0).any() and (ordered == 0).any() and np.signbit(known[known == 0]).any():
+        frame = pl.DataFrame({"id": ids, "nc": net}).filter(pl.col("nc").is_not_nan())
+        ordered = frame.sort(["nc", "id"], descending=[True, False])["nc"].to_numpy()
+    return np.cumsum(ordered)
+
+
 def _sampled(count: int, step: int, n: int) -> list[int]:
     """Positions (0-based) among ``count`` ranks of rank 1, every ``step``-th and rank ``n``."""
     if count == 0:
@@ -144,14 +160,16 @@ class Simulator:
         The settings the frame was computed with (its service cost is at their
         hourly cost).
 
-    Building one copies about a dozen columns (a few tens of megabytes at
-    500,000 clients); :meth:`of` keeps one per analysis in memory.
+    Building one reads about a dozen columns as numpy arrays (views of the frame's
+    buffers where they have no nulls); :meth:`of` keeps one per analysis in memory.
     """
 
     def __init__(self, frame: pl.DataFrame, settings: Settings) -> None:
         self.frame = frame
         tiebreak = "rank" if "rank" in frame.columns else "id"
-        frame = frame if frame[tiebreak].is_sorted() else frame.sort(tiebreak)
+        #: Whether the rows are ``frame``'s, in its order (positions in it are rows here).
+        self.in_frame_order = frame[tiebreak].is_sorted()
+        frame = frame if self.in_frame_order else frame.sort(tiebreak)
         self.settings = settings
         self.ids = frame["id"].cast(pl.String)
         self._names = frame["name"] if "name" in frame.columns else pl.Series([""] * frame.height)
@@ -159,7 +177,8 @@ class Simulator:
         cols: dict[str, np.ndarray] = {}
         for name in _MONEY:
             series = frame[name] if name in frame.columns else pl.Series(name, [0.0] * self.size)
-            cols[name] = series.cast(pl.Float64).to_numpy().astype(np.float64, copy=True)
+            # Read only: a view of the frame's own buffer when it has no nulls (no copy).
+            cols[name] = series.cast(pl.Float64).to_numpy()
         self._cols = cols
         self._hours = np.nan_to_num(cols["service_hours"], nan=0.0)
         self._service = np.nan_to_num(cols["service_cost"], nan=0.0)
@@ -216,11 +235,10 @@ class Simulator:
         pareto = [CurvePoint(x=0.0, y=0.0)] + [
             CurvePoint(x=(i + 1) / n, y=float(shares[i])) for i in _sampled(n, step, n)
         ]
-        net = pl.DataFrame({"id": self.ids, "nc": self._cols["net_contribution"]})
-        net = net.filter(pl.col("nc").is_not_nan()).sort(["nc", "id"], descending=[True, False])
-        cumulative = np.cumsum(net["nc"].to_numpy())
+        cumulative = _whale_sums(self.ids, self._cols["net_contribution"])
         whale = [
-            CurvePoint(x=(i + 1) / n, y=float(cumulative[i])) for i in _sampled(net.height, step, n)
+            CurvePoint(x=(i + 1) / n, y=float(cumulative[i]))
+            for i in _sampled(cumulative.size, step, n)
         ]
         return pareto, ([CurvePoint(x=0.0, y=0.0), *whale] if whale else [])
 
@@ -255,15 +273,23 @@ class Simulator:
     # -- figures -------------------------------------------------------------
 
     def portfolio(
-        self, settings: Settings, *, lost: Sequence[str] = (), price_cut: float = 0.0
+        self,
+        settings: Settings,
+        *,
+        lost: Sequence[str] = (),
+        price_cut: float = 0.0,
+        lost_at: np.ndarray | None = None,
     ) -> Portfolio:
         """The portfolio under ``settings`` with structure prices cut, without ``lost``.
 
         Equal to ``summarise(adjust_frame(frame, …) without lost, settings)``:
         service cost at ``settings.hourly_cost`` (the frame's is at the
         simulator's settings'), ``price_cut`` (0–1) off structure clients'
-        revenue and margin. ``lost`` must be known ids (see :meth:`resolve`).
-        Sums over the clients kept are the whole column's minus the lost rows'.
+        revenue and margin. ``lost`` must be known ids (see :meth:`resolve`);
+        ``lost_at``, when the caller has them, are their positions in the frame the
+        simulator was built from (no look-up of the ids; used when its rows are in
+        that frame's order). Sums over the clients kept are the whole column's minus
+        the lost rows'.
         """
         c = self._cols
         money = {k: c[k] for k in _MONEY}
@@ -280,7 +306,10 @@ class Simulator:
                 money["gross_margin"] = c["gross_margin"] - cut
                 order = np.argsort(-money["revenue"], kind="stable")
                 where = _inverse(order)
-        rows = self.rows(lost)
+        if lost_at is not None and self.in_frame_order:
+            rows = np.unique(np.asarray(lost_at, dtype=np.int64))  # as rows() gives them
+        else:
+            rows = self.rows(lost)
         ranked = np.maximum(money["revenue"][order], 0.0)  # positive revenue, largest first
         at = np.sort(where[rows])
         ranked[at] = 0.0  # a lost client adds nothing to the running sums
