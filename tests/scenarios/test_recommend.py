@@ -456,7 +456,8 @@ def test_a_let_go_recommendation_carries_the_portfolio_after_and_no_saving_witho
     plan = let_go_plan(a.clients_frame, a.portfolio, TINY_SETTINGS, only="losing")
     assert plan.after is not None and plan.after.pareto.share_of_clients_for_80pct is not None
     no_gain = dataclasses.replace(
-        plan, alternatives=[alt._replace(gain=None) for alt in plan.alternatives]
+        plan,
+        table=plan.table.with_columns(pl.lit(None, dtype=plan.table["gain"].dtype).alias("gain")),
     )
     (rec,) = _let_go(no_gain, "let_go", 1, 60)
     assert rec.impact["n80_share_after"] == plan.after.pareto.share_of_clients_for_80pct
