@@ -84,6 +84,18 @@ def test_overpayment_flags_the_payment_that_crosses_and_those_after(
     assert [g[1] for g in got] == [4, 5]
 
 
+def test_each_document_adds_its_own_payments_by_date_then_row(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    got = _problems(
+        tmp_path, options, "F1;10/03/2024;C1;100;121\nF2;10/03/2024;C2;100;121\n",
+        "F2;20/03/2024;100\nF1;20/03/2024;100\nF2;11/03/2024;21\nF1;20/03/2024;50\n"
+        "F1;11/03/2024;21\n",
+    )  # fmt: skip
+    # F1: 21 (row 6), then on the 20th row 3 (121) before row 5 (171 > 127.05: bad); F2: 121.
+    assert [g[1] for g in got] == [5]
+
+
 def test_without_total_the_net_amount_leaves_room_for_tax(
     tmp_path: Path, options: ReadOptions
 ) -> None:

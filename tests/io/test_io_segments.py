@@ -38,14 +38,20 @@ def _import(
     else:
         monkeypatch.setenv(SEGMENT_ENV, str(rows))
     typed: list[int] = []
-    original = load.type_in_segments
+    original, documents = load.type_in_segments, load.documents_in_segments
 
     def spy(*args: Any) -> Any:
         result = original(*args)
         typed.append(result.rows_read)
         return result
 
+    def spy_documents(*args: Any) -> Any:
+        result = documents(*args)
+        typed.append(result.typed.rows_read)
+        return result
+
     monkeypatch.setattr(load, "type_in_segments", spy)
+    monkeypatch.setattr(load, "documents_in_segments", spy_documents)
     args = {k: v for k, v in case.items() if k not in ("files", "skip")}
     opts = options.model_copy(update={"skip_bad_rows": case.get("skip", False)})
     import_files(case.get("files", []), into=into, options=opts, force=True, **args)

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Mapping as Mapping_
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from cartera.i18n import N_, _
 from cartera.io import assemble, tables
 from cartera.io.aliases import ALIASES
 from cartera.io.faults import first_fault
-from cartera.io.mapping import Mapping, load_mapping
+from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
 from cartera.io.reading import (
@@ -40,7 +40,8 @@ from cartera.io.reading import (
 )
 from cartera.io.recognise import Recognition, missing_roles, recognise
 from cartera.io.scratch import scratch_dir, scratch_folder
-from cartera.io.segments import segment_rows, segmented, type_in_segments
+from cartera.io.segment_parts import SegmentedDocuments, documents_by_segment
+from cartera.io.segments import segment_rows, segmented, type_in_segments, typed_segments
 from cartera.io.source import ROW, RawTable, open_source
 from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
@@ -291,29 +292,43 @@ def read_file(
     if rec.table == "payments" and "doc_number" not in rec.roles:
         return _unmatched_payments(path, raw, rec, index)
     filter_notes = apply_filter(raw, mapping.table(rec.table))
+    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
+
+    def part_of(frame: pl.DataFrame, fixed: tables.FileDecisions | None = None) -> tables.Part:
+        return build_part(
+            frame,
+            rec,
+            raw.headers,
+            mapping.table(rec.table),
+            profiles,
+            options.currency,
+            raw.name,
+            mapping.currency,
+            fixed,
+        )
+
+    tmap = mapping.table(rec.table)
     try:
-        if segmented(raw):
-            typed = type_in_segments(
-                raw, rec, options, mapping.table(rec.table), today, workdir, segment_rows()
+        if segmented(raw) and _by_segment(rec, options, mapping):
+            built = documents_in_segments(
+                raw, rec, options, tmap, today, workdir, segment_rows(), part_of, headers
             )
+            typed = built.typed
+        elif segmented(raw):
+            typed = type_in_segments(raw, rec, options, tmap, today, workdir, segment_rows())
+            built = SegmentedDocuments(typed)
         else:
-            typed = type_columns(raw, rec, options, mapping.table(rec.table), today)
+            typed = type_columns(raw, rec, options, tmap, today)
+            built = SegmentedDocuments(typed)
     except pl.exceptions.PolarsError as exc:
         raise unreadable_error(raw, exc) from exc
     if typed.rows_read == 0 and rec.table == "documents":
         raise InputError(N_("{file}: the file has headers but no data rows."), file=path.name)
-    part = build_part(
-        typed.frame,
-        rec,
-        raw.headers,
-        mapping.table(rec.table),
-        profiles,
-        options.currency,
-        raw.name,
-        mapping.currency,
-    )
-    headers = {role: raw.headers[i] for role, i in rec.roles.items()}
-    found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
+    if built.part is None or built.long_cells is None:
+        part, long_cells = part_of(typed.frame), long_cell_issues(typed.frame, headers)
+    else:
+        part, long_cells = built.part, built.long_cells
+    found = [typed.issues, cell_issues(raw, rec), long_cells]
     issues = file_issues(pl.concat(found), part)
     # The part's issue queries are collected: dropped, they no longer hold the frames they
     # were built on (the typed file, its client and text columns) to the end of the build.
@@ -343,6 +358,37 @@ def read_file(
     )
     report.currency = part.currency
     return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
+
+
+def _by_segment(rec: Recognition, options: ReadOptions, mapping: Mapping) -> bool:
+    """Whether a documents file typed in segments may have its part built per segment
+    (:mod:`cartera.io.segment_parts`): not with a currency column or exchange rates, whose
+    decisions are the whole file's."""
+    rates = mapping.currency is not None and options.currency is None
+    return rec.table == "documents" and "currency" not in rec.roles and not rates
+
+
+def documents_in_segments(
+    raw: RawTable,
+    rec: Recognition,
+    options: ReadOptions,
+    tmap: TableMapping,
+    today: dt.date,
+    workdir: Path,
+    rows: int,
+    build: Callable[[pl.DataFrame, tables.FileDecisions], tables.Part],
+    headers: dict[str, str],
+) -> SegmentedDocuments:
+    """The documents file typed ``rows`` rows at a time, its part built per segment when
+    that is exact, else typed whole (:func:`cartera.io.segment_parts.documents_by_segment`)."""
+    with typed_segments(raw, rec, options, tmap, today, workdir, rows) as segments:
+        return documents_by_segment(
+            segments,
+            headers,
+            tmap.excluded_status(),
+            build,
+            lambda frame: long_cell_issues(frame, headers),
+        )
 
 
 def _unmatched_payments(

@@ -132,14 +132,14 @@ def payment_issues(
         )
     )
     if has_amount:
-        running = (
-            pl.col("amount")
-            .clip(lower_bound=0.0)
-            .cum_sum()
-            .over("__doc", order_by=["date", "__file", "__row"])
-        )
-        over = joined.with_columns(running.alias("__paid")).filter(
-            pl.col("__paid") > pl.col("__limit") + 1e-9
+        # Sorted by document, then date, file and row, each document's running sum adds its
+        # payments in the order ``over(order_by=…)`` would, at less than half its cost (the
+        # rows' order before the last sort does not show: each row is in ``over`` once).
+        running = pl.col("amount").clip(lower_bound=0.0).cum_sum().over("__doc")
+        over = (
+            joined.sort("__doc", "date", "__file", "__row")
+            .with_columns(running.alias("__paid"))
+            .filter(pl.col("__paid") > pl.col("__limit") + 1e-9)
         )
         found.append(
             _issues(

@@ -125,9 +125,11 @@ def build_part(
     keep_currency: str | None = None,
     file: str = "",
     rates: CurrencyMapping | None = None,
+    fixed: tables.FileDecisions | None = None,
 ) -> tables.Part:
     """The table's part of one typed file (documents get the mapping's excluded statuses and
-    the currency written in their amounts or headers, and the mapping's exchange rates)."""
+    the currency written in their amounts or headers, and the mapping's exchange rates;
+    ``fixed``, the file's decisions when ``frame`` is one segment of it)."""
     named = {role: headers[i] for role, i in rec.roles.items()}
     if rec.table != "documents":
         return BUILDERS[rec.table](frame, named)
@@ -139,6 +141,7 @@ def build_part(
         keep_currency=keep_currency,
         written_currency=_written_currency(rec, headers, profiles),
         rates=rates,
+        fixed=fixed,
     )
 
 

@@ -27,9 +27,12 @@ from cartera.io.parse import Note, distinct_texts
 
 __all__ = [
     "EXCLUDED_STATUS",
+    "SAMPLE_LINES",
     "document_figures",
+    "document_gaps",
     "drop_excluded_status",
     "drop_structure_rows",
+    "excluded_words",
     "fill_document_fields",
     "key_by_type",
     "line_amounts",
@@ -68,7 +71,7 @@ EXCLUDED_STATUS: Final = frozenset(
 )
 _MONEY: Final = ("net", "exempt", "amount", "total")
 #: Lines checked to tell a document figure from a line amount (documents are listed together).
-_SAMPLE: Final = 20_000
+SAMPLE_LINES: Final = 20_000
 
 
 def _amount_cols(frame: pl.DataFrame) -> list[str]:
@@ -78,17 +81,24 @@ def _amount_cols(frame: pl.DataFrame) -> list[str]:
 _SHARED: Final = ("client_code", "tax_id", "client_name", "date", "status", "currency")
 
 
-def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
-    """Lines that leave the document's client, date, status or currency empty take them from
-    the document's other lines (exports that write them on a document's first line only)."""
+def document_gaps(frame: pl.DataFrame) -> list[str]:
+    """The client, date, status and currency columns that some numbered line leaves empty
+    (:func:`fill_document_fields` fills them from the document's other lines)."""
     if "doc_number" not in frame.columns:
-        return frame
+        return []
     cols = [c for c in _SHARED if c in frame.columns]
     numbered = pl.col("doc_number").is_not_null()
     gaps = frame.select([(pl.col(c).is_null() & numbered).any().alias(c) for c in cols]).row(0)
-    fill = [c for c, gap in zip(cols, gaps, strict=True) if gap]
+    return [c for c, gap in zip(cols, gaps, strict=True) if gap]
+
+
+def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lines that leave the document's client, date, status or currency empty take them from
+    the document's other lines (exports that write them on a document's first line only)."""
+    fill = document_gaps(frame)
     if not fill:
         return frame
+    numbered = pl.col("doc_number").is_not_null()
     return frame.with_columns(
         pl.when(pl.col(c).is_null() & numbered)
         .then(pl.col(c).drop_nulls().first().over("doc_number"))
@@ -129,15 +139,7 @@ def drop_excluded_status(
     frame: pl.DataFrame, header: str, amount: pl.Expr, excluded: frozenset[str]
 ) -> tuple[pl.DataFrame, list[Note]]:
     """Without the documents whose status is one of ``excluded`` (normalised words)."""
-    if "status" not in frame.columns:
-        return frame, []
-    words = frame.select(distinct_texts("status")).to_series()
-    plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
-    out = [
-        w
-        for w, p in zip(words.to_list(), plain.to_list(), strict=True)
-        if p and any(p.startswith(x) for x in excluded)
-    ]
+    out = excluded_words(frame, excluded)
     if not out:
         return frame, []
     bad = pl.col("status").is_in(out)
@@ -165,19 +167,35 @@ def drop_excluded_status(
     return frame.filter(~bad), [note]
 
 
-def document_figures(frame: pl.DataFrame) -> set[str]:
+def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:
+    """The status words of ``frame``, in order of first appearance, that are one of
+    ``excluded`` (normalised words)."""
+    if "status" not in frame.columns:
+        return []
+    words = frame.select(distinct_texts("status")).to_series()
+    plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
+    return [
+        w
+        for w, p in zip(words.to_list(), plain.to_list(), strict=True)
+        if p and any(p.startswith(x) for x in excluded)
+    ]
+
+
+def document_figures(frame: pl.DataFrame, sample: pl.DataFrame | None = None) -> set[str]:
     """Money roles whose value is one per document while its lines vary (checked on the first
-    :data:`_SAMPLE` lines): every multi-line document whose other columns vary holds a single
-    value of the role."""
+    :data:`SAMPLE_LINES` lines of ``sample``, by default ``frame``: a segment of a file is given
+    the file's first lines): every multi-line document whose other columns vary holds a
+    single value of the role."""
     if "doc_number" not in frame.columns:
         return set()
     money = [c for c in _MONEY if c in frame.columns]
     evidence = [*money, *[c for c in ("units", "unit_price", "product") if c in frame.columns]]
     if not money or len(evidence) < 2:
         return set()
-    sample = frame.head(_SAMPLE).filter(pl.col("doc_number").is_not_null())
+    head = (frame if sample is None else sample).head(SAMPLE_LINES)
     per_doc = (
-        sample.group_by("doc_number")
+        head.filter(pl.col("doc_number").is_not_null())
+        .group_by("doc_number")
         .agg(
             pl.len().alias("__n"),
             *[pl.col(c).n_unique() for c in evidence],
@@ -195,10 +213,12 @@ def document_figures(frame: pl.DataFrame) -> set[str]:
     return out
 
 
-def line_amounts(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
-    """The frame with document figures dropped where a line amount exists, or counted on each
-    document's first line only where none does."""
-    figures = document_figures(frame)
+def line_amounts(
+    frame: pl.DataFrame, headers: dict[str, str], sample: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, list[Note]]:
+    """The frame with document figures (:func:`document_figures`) dropped where a line amount
+    exists, or counted on each document's first line only where none does."""
+    figures = document_figures(frame, sample)
     if not figures:
         return frame, []
     lines = [c for c in _MONEY if c in frame.columns and c not in figures and c != "exempt"]
@@ -233,13 +253,17 @@ def line_amounts(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataF
     return frame, notes
 
 
-def key_by_type(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
+def key_by_type(
+    frame: pl.DataFrame, headers: dict[str, str], sample: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, list[Note]]:
     """Numbers unique only within a document type (SII ``Folio`` per ``Tipo Doc``) keyed by
-    the pair ``type-number`` (told from the first :data:`_SAMPLE` lines)."""
+    the pair ``type-number`` (told from the first :data:`SAMPLE_LINES` lines of ``sample``, by
+    default ``frame``)."""
     if not {"doc_type", "doc_number"} <= set(frame.columns):
         return frame, []
     shared = (
-        frame.head(_SAMPLE)
+        (frame if sample is None else sample)
+        .head(SAMPLE_LINES)
         .select("doc_number", "doc_type")
         .unique()
         .group_by("doc_number")

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +38,15 @@ from cartera.io.parse import (
 from cartera.io.recognise import Recognition
 from cartera.io.source import ROW, RawTable
 
-__all__ = ["SEGMENT_ENV", "SEGMENT_ROWS", "segment_rows", "segmented", "type_in_segments"]
+__all__ = [
+    "SEGMENT_ENV",
+    "SEGMENT_ROWS",
+    "Segments",
+    "segment_rows",
+    "segmented",
+    "type_in_segments",
+    "typed_segments",
+]
 
 #: Rows typed at a time. A CSV is typed in segments when it has more than
 #: :data:`SEGMENTS_FROM` segments' worth of lines (estimated from its size and its first
@@ -106,6 +117,78 @@ def _distinct_base(raw: RawTable, rec: Recognition, segments: list[pl.LazyFrame]
     )
 
 
+@dataclass
+class Segments:
+    """A CSV's text spilled and its conventions decided over the whole file: ``typed()``
+    types it one segment at a time, gathering each role's issues (:meth:`issues`)."""
+
+    raw: RawTable
+    rec: Recognition
+    parts: list[pl.LazyFrame]
+    mapped: dict[str, pl.DataFrame]
+    direct: dict[str, pl.Expr | None]
+    headers: dict[str, str]
+    conventions: dict[str, str]
+    total: int
+
+    def __post_init__(self) -> None:
+        self._issues: dict[str, list[pl.DataFrame]] = {}
+
+    def typed(self) -> Iterator[pl.DataFrame]:
+        """Each segment's typed frame, in row order."""
+        for segment in self.parts:
+            frame, found = _type_base(
+                segment.collect(), self.raw, self.rec, self.mapped, self.direct, self.headers
+            )
+            for role, bad in found.items():
+                self._issues.setdefault(role, []).append(bad)
+            yield frame
+
+    def restart(self) -> None:
+        """Forget the issues gathered, to type the segments again from the first."""
+        self._issues = {}
+
+    def whole(self) -> Typed:
+        """Every segment typed and put together in row order: ``type_columns``'s result."""
+        frames = list(self.typed())
+        typed = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+        return Typed(typed, self.issues(), self.conventions, [], self.total)
+
+    def issues(self) -> pl.DataFrame:
+        """The issues of the segments typed so far, in the order of the single pass (role by
+        role, then row)."""
+        found = [pl.concat(self._issues[r], how="vertical") for r in self.rec.roles
+                 if r in self._issues]  # fmt: skip
+        return pl.concat(found, how="vertical") if found else pl.DataFrame(schema=ISSUE_SCHEMA)
+
+
+@contextmanager
+def typed_segments(
+    raw: RawTable,
+    rec: Recognition,
+    options: ReadOptions,
+    tmap: TableMapping,
+    today: dt.date,
+    folder: Path,
+    rows: int,
+) -> Iterator[Segments]:
+    """``raw``'s used columns spilled to a Parquet file in ``folder`` (removed on leaving),
+    its conventions decided over all of it, ready to be typed ``rows`` rows at a time."""
+    spill = folder / f"{raw.path.stem}.{os.getpid()}.{id(raw)}.text.parquet"
+    try:
+        total = _spill(raw, rec, spill)
+        segments = [
+            pl.scan_parquet(spill).slice(start, rows) for start in range(0, max(total, 1), rows)
+        ]
+        numbers_cols, date_cols = _distinct(_distinct_base(raw, rec, segments), raw, rec)
+        dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
+        headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
+        direct = _direct(raw, rec, mapped, dates, headers)
+        yield Segments(raw, rec, segments, mapped, direct, headers, conventions, total)
+    finally:
+        spill.unlink(missing_ok=True)
+
+
 def type_in_segments(
     raw: RawTable,
     rec: Recognition,
@@ -117,30 +200,5 @@ def type_in_segments(
 ) -> Typed:
     """:func:`cartera.io.parse.type_columns` of ``raw`` with ``rows`` rows of text held at a
     time; the spilled text is written in ``folder`` and removed before returning."""
-    spill = folder / f"{raw.path.stem}.{os.getpid()}.{id(raw)}.text.parquet"
-    try:
-        total = _spill(raw, rec, spill)
-        segments = [
-            pl.scan_parquet(spill).slice(start, rows) for start in range(0, max(total, 1), rows)
-        ]
-        numbers_cols, date_cols = _distinct(_distinct_base(raw, rec, segments), raw, rec)
-        dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
-        headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
-        direct = _direct(raw, rec, mapped, dates, headers)
-        frames: list[pl.DataFrame] = []
-        issues: dict[str, list[pl.DataFrame]] = {}
-        for segment in segments:
-            frame, found = _type_base(segment.collect(), raw, rec, mapped, direct, headers)
-            frames.append(frame)
-            for role, bad in found.items():
-                issues.setdefault(role, []).append(bad)
-    finally:
-        spill.unlink(missing_ok=True)
-    typed = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    found_issues = [pl.concat(issues[r], how="vertical") for r in rec.roles if r in issues]
-    issue_df = (
-        pl.concat(found_issues, how="vertical")
-        if found_issues
-        else pl.DataFrame(schema=ISSUE_SCHEMA)
-    )
-    return Typed(typed, issue_df, conventions, [], total)
+    with typed_segments(raw, rec, options, tmap, today, folder, rows) as segments:
+        return segments.whole()

@@ -25,6 +25,7 @@ from cartera.io.source import ROW
 
 __all__ = [
     "MISSING",
+    "FileDecisions",
     "Part",
     "activities_part",
     "clients_part",
@@ -51,6 +52,24 @@ class Part:
     notes: list[Note] = field(default_factory=list)
     ids: pl.DataFrame | None = None
     currency: str | None = None
+
+
+@dataclass(frozen=True)
+class FileDecisions:
+    """What :func:`documents_part` decides over a whole file, fixed for one segment of it
+    (:mod:`cartera.io.segment_parts`): the file's first lines, from which document figures
+    and numbers keyed by type are told, and whether VAT is a fraction (the whole column's
+    largest absolute value ≤ 1)."""
+
+    sample: pl.DataFrame
+    vat_fraction: bool
+
+
+def vat_fraction(frame: pl.DataFrame, fixed: FileDecisions | None = None) -> bool:
+    """Whether ``vat_pct`` holds fractions (0.21) rather than percentages (21)."""
+    if fixed is not None:
+        return fixed.vat_fraction
+    return bool((frame["vat_pct"].abs().max() or 0) <= 1)  # type: ignore[operator]
 
 
 def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -145,10 +164,12 @@ def _client_issue(frame: pl.DataFrame, ids: pl.DataFrame, headers: dict[str, str
     )
 
 
-def _amount_source(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.Expr, str, list[Note]]:
+def _amount_source(
+    frame: pl.DataFrame, headers: dict[str, str], fixed: FileDecisions | None = None
+) -> tuple[pl.Expr, str, list[Note]]:
     """The net amount expression, the role it reads, and a note saying what was used."""
     vat = pl.col("vat_pct")
-    if _has(frame, "vat_pct") and (frame["vat_pct"].abs().max() or 0) <= 1:  # type: ignore[operator]
+    if _has(frame, "vat_pct") and vat_fraction(frame, fixed):
         vat = vat * 100  # fractions (0.21) rather than percentages (21)
     if _has(frame, "net"):
         notes = []
@@ -201,12 +222,12 @@ def _amount_source(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.Exp
     return pl.col("unit_price") * units * discount, "unit_price", [note]
 
 
-def _total(frame: pl.DataFrame) -> pl.Expr:
+def _total(frame: pl.DataFrame, fixed: FileDecisions | None = None) -> pl.Expr:
     if _has(frame, "total"):
         return pl.col("total")
     if _has(frame, "vat_pct"):
         vat = pl.col("vat_pct")
-        if (frame["vat_pct"].abs().max() or 0) <= 1:  # type: ignore[operator]
+        if vat_fraction(frame, fixed):
             vat = vat * 100
         return pl.col("__amount") * (1 + vat / 100)
     if _has(frame, "vat_amount"):
@@ -224,29 +245,38 @@ def _list_amount(frame: pl.DataFrame) -> pl.Expr:
     return _null(pl.Float64())
 
 
+def with_exempt(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
+    """With an exempt column beside the net one, the net amount is their sum."""
+    if not (_has(frame, "exempt") and _has(frame, "net")):
+        return frame, []
+    both = pl.col("net").is_null() & pl.col("exempt").is_null()
+    summed = pl.col("net").fill_null(0) + pl.col("exempt").fill_null(0)
+    note = Note(
+        N_("the net amount is «{net}» plus «{exempt}»"),
+        {"net": headers["net"], "exempt": headers["exempt"]},
+    )
+    return frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net")), [note]
+
+
 def _prepare(
-    typed: pl.DataFrame, headers: dict[str, str], excluded: frozenset[str]
+    typed: pl.DataFrame,
+    headers: dict[str, str],
+    excluded: frozenset[str],
+    fixed: FileDecisions | None = None,
 ) -> tuple[pl.DataFrame, pl.Expr, str, list[Note]]:
     """Rows and columns that are not revenue as they stand dealt with (:mod:`cartera.io.rows`),
     then the net amount expression, its role and the notes."""
     frame, notes = rows.drop_structure_rows(rows.fill_document_fields(typed))
-    if _has(frame, "exempt") and _has(frame, "net"):
-        both = pl.col("net").is_null() & pl.col("exempt").is_null()
-        summed = pl.col("net").fill_null(0) + pl.col("exempt").fill_null(0)
-        frame = frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net"))
-        notes.append(
-            Note(
-                N_("the net amount is «{net}» plus «{exempt}»"),
-                {"net": headers["net"], "exempt": headers["exempt"]},
-            )
-        )
-    frame, more = rows.line_amounts(frame, headers)
+    frame, more = with_exempt(frame, headers)
     notes += more
-    amount, source, more = _amount_source(frame, headers)
+    sample = None if fixed is None else fixed.sample
+    frame, more = rows.line_amounts(frame, headers, sample)
+    notes += more
+    amount, source, more = _amount_source(frame, headers, fixed)
     notes += more
     frame, more = rows.drop_excluded_status(frame, headers.get("status", ""), amount, excluded)
     notes += more
-    frame, more = rows.key_by_type(frame, headers)
+    frame, more = rows.key_by_type(frame, headers, sample)
     return frame, amount, source, notes + more
 
 
@@ -285,14 +315,16 @@ def documents_part(
     keep_currency: str | None = None,
     written_currency: str | None = None,
     rates: CurrencyMapping | None = None,
+    fixed: FileDecisions | None = None,
 ) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
     list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
 
     Continuation rows, excluded statuses, document figures and anonymous lines are dealt
     with first (:func:`_prepare`, :func:`_anonymous`); the mapping's ``rates`` convert every
-    money column into their base currency unless ``keep_currency`` keeps one currency."""
-    typed, amount, source, notes = _prepare(typed, headers, excluded)
+    money column into their base currency unless ``keep_currency`` keeps one currency.
+    ``fixed``: the file's decisions when ``typed`` is one segment of it."""
+    typed, amount, source, notes = _prepare(typed, headers, excluded, fixed)
     if rates is not None and keep_currency is None:
         typed, more = to_base(typed, file, rates.base, rates.rates, written_currency)
         notes += more
@@ -364,7 +396,7 @@ def documents_part(
         cost.alias("cost"),
         (pl.col("units") if "units" in roles else _null(pl.Float64())).alias("units"),
         _list_amount(frame).alias("list_amount"),
-        _total(frame).alias("total"),
+        _total(frame, fixed).alias("total"),
         *[
             (pl.col(r) if r in roles else _null(pl.Date())).alias(r)
             for r in ("due_date", "paid_date")
