@@ -304,3 +304,46 @@ def test_the_docs_state_the_layout() -> None:
     docs = (SCHEMA.parents[1] / "json-contract.md").read_text(encoding="utf-8")
     assert f"more than {WIDE} members" in " ".join(docs.split())
     assert "one compact client object per line" in " ".join(docs.split())
+
+
+def _one_per_line(opening: str, members: list[str], closing: str, level: int) -> str:
+    inner = "\n" + "  " * (level + 1)
+    return opening + inner + ("," + inner).join(members) + "\n" + "  " * level + closing
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+AWKWARD = ["plain", 'quote " here', "back\\slash", "new\nline", "tab\t", "ñandú €", "\x01", ""]
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_wide_lists_of_strings_one_per_line(extra: int) -> None:
+    """More than WIDE strings: each written as json writes it (the C string encoder's path)."""
+    ids = [AWKWARD[i % len(AWKWARD)] + str(i) for i in range(WIDE + extra)]
+    text = _pretty({"clients": ids}, 0)
+    assert json.loads(text) == {"clients": ids}
+    if extra:  # one more than WIDE: one compact member per line
+        body = _one_per_line("[", [_compact(v) for v in ids], "]", 1)
+        assert text == '{\n  "clients": ' + body + "\n}"
+    else:  # WIDE members: json.dumps' own indentation
+        assert text == json.dumps({"clients": ids}, ensure_ascii=False, indent=2)
+
+
+def test_a_wide_list_with_one_non_string_takes_the_compact_path() -> None:
+    values: list[Any] = [str(i) for i in range(WIDE)] + [1.5, None, {"a": 1}]
+    text = _pretty(values, 2)
+    assert text == _one_per_line("[", [_compact(v) for v in values], "]", 2)
+    assert json.loads(text) == values
+
+
+@pytest.mark.parametrize("odd", [None, 3, 'x"y'])
+def test_wide_objects_one_member_per_line(odd: Any) -> None:
+    """Names by id (all strings) and any other wide object: ``"key": compact value`` lines."""
+    names: dict[str, Any] = {f"C{i}": AWKWARD[i % len(AWKWARD)] for i in range(WIDE)}
+    names["last"] = odd
+    text = _pretty(names, 1)
+    members = [_compact(k) + ": " + _compact(v) for k, v in names.items()]
+    assert text == _one_per_line("{", members, "}", 1)
+    assert json.loads(text) == names
