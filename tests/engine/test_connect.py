@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pyarrow as pa
+import pytest
 
 from cartera.engine.connect import connect, from_arrow, release, to_arrow
 
@@ -39,3 +42,105 @@ def test_release_drops_the_spark_temporary_view_by_the_table_name() -> None:
     table = from_arrow(pa.table({"id": ["A"]}), connect(), "cartera_metrics")
     release(table, _Spark())  # type: ignore[arg-type]
     assert dropped == [table.op().name]
+
+
+def test_spark_session_binds_to_loopback_with_the_projects_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The builder gets the master (``local[2]`` by default), the name and every setting.
+
+    A recording stand-in for ``SparkSession``: the real session is started by the slow
+    runs (``tests/engine/test_spark*.py``, the cluster's parity run).
+    """
+    import pyspark.sql
+
+    from cartera.engine import connect as module
+
+    calls: list[tuple[str, object]] = []
+
+    class _Context:
+        def setLogLevel(self, level: str) -> None:
+            calls.append(("log", level))
+
+    class _Builder:
+        def master(self, url: str) -> _Builder:
+            calls.append(("master", url))
+            return self
+
+        def appName(self, name: str) -> _Builder:
+            calls.append(("name", name))
+            return self
+
+        def config(self, key: str, value: str) -> _Builder:
+            calls.append(("config", (key, value)))
+            return self
+
+        def getOrCreate(self) -> object:
+            calls.append(("create", None))
+            return type("_Session", (), {"sparkContext": _Context()})()
+
+    monkeypatch.setattr(pyspark.sql.SparkSession, "builder", _Builder())
+    monkeypatch.delenv("SPARK_LOCAL_IP", raising=False)
+    session = module.spark_session()
+    configured = [value for kind, value in calls if kind == "config"]
+    assert calls[:2] == [("master", "local[2]"), ("name", "cartera")]
+    assert configured == list(module.SPARK_CONF.items())
+    assert calls[-2:] == [("create", None), ("log", "ERROR")]
+    assert isinstance(session.sparkContext, _Context)
+    assert os.environ["SPARK_LOCAL_IP"] == "127.0.0.1"
+
+    calls.clear()
+    monkeypatch.setenv("SPARK_LOCAL_IP", "10.0.0.5")  # a firm's own setting is kept
+    module.spark_session("spark://127.0.0.1:7077")
+    assert calls[0] == ("master", "spark://127.0.0.1:7077")
+    assert os.environ["SPARK_LOCAL_IP"] == "10.0.0.5"
+
+
+def test_spark_learns_the_bit_or_aggregate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ibis 12 has no Spark rule for ``BitOr``: taught, it compiles to ``BIT_OR``, filter too."""
+    import ibis
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    from cartera.engine.connect import _teach_spark_bit_or
+
+    monkeypatch.setattr(PySparkCompiler, "visit_BitOr", PySparkCompiler.visit_BitOr)
+    t = ibis.table({"x": "int64", "g": "string"}, name="t")
+    _teach_spark_bit_or()
+    plain = ibis.to_sql(t.group_by("g").aggregate(m=t.x.bit_or()), dialect="pyspark")
+    where = ibis.to_sql(t.group_by("g").aggregate(m=t.x.bit_or(where=t.x > 1)), dialect="pyspark")
+    assert "BIT_OR(`t0`.`x`) AS `m`" in plain
+    assert "BIT_OR(IF(`t0`.`x` > 1, `t0`.`x`, NULL)) AS `m`" in where
+
+
+def test_spark_reads_intermediate_tables_from_arrow_under_a_fresh_view() -> None:
+    """On Spark the Arrow table itself becomes the frame (not pandas: a null stays null),
+    registered under ``name_`` and 12 hex digits so that two analyses never share a view."""
+    created: list[object] = []
+    views: list[str] = []
+
+    class _Frame:
+        def createOrReplaceTempView(self, view: str) -> None:
+            views.append(view)
+
+    class _Session:
+        def createDataFrame(self, data: object) -> _Frame:
+            created.append(data)
+            return _Frame()
+
+    class _Spark:
+        name = "pyspark"
+        _session = _Session()
+
+        def table(self, view: str) -> tuple[str, str]:
+            return ("table", view)
+
+    data = pa.table({"id": ["A"], "days": pa.array([None], pa.float64())})
+    first = from_arrow(data, _Spark(), "cartera_metrics")  # type: ignore[arg-type]
+    second = from_arrow(data, _Spark(), "cartera_metrics")  # type: ignore[arg-type]
+    assert created == [data, data]
+    assert first == ("table", views[0]) and second == ("table", views[1])
+    for view in views:
+        prefix, suffix = view.rsplit("_", 1)
+        assert prefix == "cartera_metrics"
+        assert len(suffix) == 12 and int(suffix, 16) >= 0
+    assert views[0] != views[1]
