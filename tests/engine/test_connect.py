@@ -112,18 +112,21 @@ def test_spark_learns_the_bit_or_aggregate(monkeypatch: pytest.MonkeyPatch) -> N
     assert "BIT_OR(IF(`t0`.`x` > 1, `t0`.`x`, NULL)) AS `m`" in where
 
 
-def test_spark_reads_intermediate_tables_from_arrow_under_a_fresh_view() -> None:
-    """On Spark the Arrow table itself becomes the frame (not pandas: a null stays null),
-    registered under ``name_`` and 12 hex digits so that two analyses never share a view."""
-    created: list[object] = []
+def test_from_arrow_on_spark_makes_a_view_of_its_own_from_the_arrow_table() -> None:
+    # A recording stand-in for a Spark backend (the real one runs only in the slow runs):
+    # the Arrow table itself becomes a frame, under the name and 12 hex digits of its own.
+    import re
+
+    created: list[pa.Table] = []
     views: list[str] = []
+    read: list[str] = []
 
     class _Frame:
-        def createOrReplaceTempView(self, view: str) -> None:
-            views.append(view)
+        def createOrReplaceTempView(self, name: str) -> None:
+            views.append(name)
 
     class _Session:
-        def createDataFrame(self, data: object) -> _Frame:
+        def createDataFrame(self, data: pa.Table) -> _Frame:
             created.append(data)
             return _Frame()
 
@@ -131,16 +134,14 @@ def test_spark_reads_intermediate_tables_from_arrow_under_a_fresh_view() -> None
         name = "pyspark"
         _session = _Session()
 
-        def table(self, view: str) -> tuple[str, str]:
-            return ("table", view)
+        def table(self, name: str) -> str:
+            read.append(name)
+            return f"table {name}"
 
-    data = pa.table({"id": ["A"], "days": pa.array([None], pa.float64())})
+    data = pa.table({"id": ["A"], "days_to_pay": pa.array([None], pa.float64())})
     first = from_arrow(data, _Spark(), "cartera_metrics")  # type: ignore[arg-type]
     second = from_arrow(data, _Spark(), "cartera_metrics")  # type: ignore[arg-type]
-    assert created == [data, data]
-    assert first == ("table", views[0]) and second == ("table", views[1])
-    for view in views:
-        prefix, suffix = view.rsplit("_", 1)
-        assert prefix == "cartera_metrics"
-        assert len(suffix) == 12 and int(suffix, 16) >= 0
-    assert views[0] != views[1]
+    assert created == [data, data] and created[0] is data
+    assert all(re.fullmatch(r"cartera_metrics_[0-9a-f]{12}", v) for v in views), views
+    assert views[0] != views[1] and read == views
+    assert (first, second) == (f"table {views[0]}", f"table {views[1]}")

@@ -270,3 +270,16 @@ def test_shares_are_doubles_whatever_the_revenues_width() -> None:
         [0.875, 0.125], [0.875, 1.0],
     )  # fmt: skip
     assert (out["abc"].to_list(), total) == (["A", "B"], 8.0)
+
+
+def test_a_single_precision_revenue_is_shared_and_classed_in_double_as_the_engine_does() -> None:
+    # B starts at 95/100 of the revenue: in float32 that is 0.949999988, below the 95 %
+    # cut (class B); the engine divides in double, 0.95 exactly, class C.
+    frame = _frame({"A": 95.0, "B": 5.0}).with_columns(pl.col("revenue").cast(pl.Float32))
+    local, total = rank_and_share_frame(frame)
+    engine = rank_and_share(ibis.memtable(frame.to_arrow())).to_polars().sort("rank")
+    assert (local["revenue_share"].to_list(), local["abc"].to_list(), total) == (
+        [0.95, 0.05], ["A", "C"], 100.0,
+    )  # fmt: skip
+    assert engine["revenue_share"].to_list() == [0.95, 0.05]
+    assert engine["abc"].to_list() == ["A", "C"]

@@ -222,3 +222,22 @@ def test_month_slots_off_month_end() -> None:
     assert row["orders"] == 4
     assert row["previous_revenue"] == pytest.approx(10.0)
     assert isinstance(row["last_purchase"], dt.date)
+
+
+def test_shares_are_of_the_positive_revenue_the_caller_gives() -> None:
+    # The analysis passes the positive revenue its totals query summed (no window over the
+    # table): the shares and classes are of that total, here 120 for clients selling 100.
+    import ibis
+    import pyarrow as pa
+
+    from cartera.engine.metrics import rank_and_share
+
+    t = ibis.memtable(pa.table({"id": ["A", "B", "C"], "revenue": [60.0, 30.0, 10.0]}))
+    given = rank_and_share(t, total_positive=120.0).to_pyarrow().to_pylist()
+    rows = sorted(given, key=lambda r: r["rank"])
+    assert [(r["id"], r["revenue_share"], r["cumulative_share"], r["abc"]) for r in rows] == [
+        ("A", 0.5, 0.5, "A"), ("B", 0.25, 0.75, "A"), ("C", 10.0 / 120.0, 100.0 / 120.0, "A"),
+    ]  # fmt: skip
+    # Without it, the window's total: C then starts at 0.9, class B.
+    own = {r["id"]: r["abc"] for r in rank_and_share(t).to_pyarrow().to_pylist()}
+    assert own == {"A": "A", "B": "A", "C": "B"}

@@ -309,3 +309,26 @@ def test_aggregates_carry_their_window_and_profile_of_their_version_only(tmp_pat
     assert local is not None and (local.window, local.profile) == (found.window, found.profile)
     for unusable in ({**entry, "version": _VERSION + 1}, "aggregates", None):
         assert read_aggregates(tmp_path, {"aggregates": unusable}, months=9) is None
+
+
+def test_loading_the_aggregates_again_replaces_their_two_views(tmp_path: Path) -> None:
+    import polars as pl
+
+    from cartera.engine.connect import connect, to_arrow
+    from cartera.engine.preagg import _PROFILE_KEYS, _VERSION, load_aggregates
+
+    # A connection that loads a workspace's pre-aggregates twice (a re-analysis) holds
+    # the two fixed-name views of the last load, not a pair more per load.
+    (tmp_path / AGGREGATES).mkdir()
+    for name, x in (("a.parquet", 1), ("b.parquet", 2)):
+        pl.DataFrame({"x": [x]}).write_parquet(tmp_path / AGGREGATES / name)
+    entry = {"version": _VERSION, "as_of": "2024-12-31", "window_months": 12,
+             "profile": dict.fromkeys(_PROFILE_KEYS, 1),
+             "files": ["a.parquet", "b.parquet"]}  # fmt: skip
+    con = connect()
+    for _ in range(2):
+        loaded = load_aggregates(con, tmp_path, {"aggregates": entry})
+        assert loaded is not None
+    views = sorted(row[0] for row in con.con.sql("SHOW TABLES").fetchall())
+    assert views == ["cartera_agg_documents", "cartera_agg_hours"]
+    assert to_arrow(loaded.hours, con).to_pylist() == [{"x": 2}]

@@ -298,3 +298,91 @@ def test_renegotiations_at_a_usual_term_and_at_the_target_terms() -> None:
     fast = renegotiations(table, 60)
     assert [a.terms_days for a in fast] == [60, None, 60]
     assert fast == [renegotiation(r, 60) for r in table.to_dicts()]
+
+
+def test_renegotiation_table_at_every_rules_edge() -> None:
+    """The whole-column form on one row per edge, with exact values and the table's types."""
+    import math
+    import warnings
+
+    import polars as pl
+
+    from cartera.scenarios.letgo import _TABLE_SCHEMA, renegotiation_table
+
+    rows = [  # id, name, revenue, net contribution, days to pay, financing cost
+        ("half", "Medio", 0.5, -30.0, None, 0.0),  # 50 cents of revenue: +6,000 %
+        ("zero", None, 0.0, -30.0, None, 0.0),  # no revenue: no price rise
+        ("null", "Nulo", None, 0.0, 160.0, 16.0),  # unknown revenue is 0 (0/0, no warning)
+        ("even", "Par", 100.0, 0.0, 160.0, 16.0),  # at break-even: +0 % and the target terms
+        ("one", "Uno", 1.0, -0.5, None, 0.0),  # a gap of 50 cents on 1 € of revenue
+        ("cash", "Caja", 100.0, -30.0, 0.0, 40.0),  # pays at once: terms cannot help
+        ("halfday", "Medio día", 100.0, -30.0, 0.5, 40.0),  # half a day: cash saves all 40
+        ("latefree", "Gratis", 100.0, 50.0, 160.0, 0.0),  # late, but financing costs nothing
+        ("cents", "Céntimos", 100.0, -0.4, 120.0, 0.5),  # 50 cents of financing: ≤ 24 days
+        ("justcash", "Justo", 100.0, -30.0, 90.0, 30.0),  # the gap is all of it: cash
+        ("unknown", "Nadie", 100.0, None, 160.0, 16.0),  # no contribution: nothing priced
+        ("short", "Corto", 100.0, -0.5, 160.0, 0.25),  # 50 cents more than financing saves
+    ]
+    frame = pl.DataFrame(rows, orient="row", schema={
+        "id": pl.String, "name": pl.String, "revenue": pl.Float64,
+        "net_contribution": pl.Float64, "days_to_pay": pl.Float64, "financing_cost": pl.Float64,
+    })  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0/0 and x/0 are expected, silently
+        table = renegotiation_table(frame, 60)
+    assert table.schema == pl.Schema(_TABLE_SCHEMA)
+    assert table.rows() == [  # client, name, contribution, revenue, rise, terms, days, gain
+        ("half", "Medio", -30.0, 0.5, 60.0, None, None, None),
+        ("zero", "", -30.0, 0.0, None, None, None, None),
+        ("null", "Nulo", 0.0, 0.0, None, 60, 160.0, 10.0),
+        ("even", "Par", 0.0, 100.0, 0.0, 60, 160.0, 10.0),
+        ("one", "Uno", -0.5, 1.0, 0.5, None, None, None),
+        ("cash", "Caja", -30.0, 100.0, 0.3, None, 0.0, None),
+        ("halfday", "Medio día", -30.0, 100.0, 0.3, 0, 0.5, 40.0),
+        ("latefree", "Gratis", 50.0, 100.0, 0.0, None, 160.0, None),
+        ("cents", "Céntimos", -0.4, 100.0, 0.004, 15, 120.0, 0.4375),
+        ("justcash", "Justo", -30.0, 100.0, 0.3, 0, 90.0, 30.0),
+        ("unknown", "Nadie", None, 100.0, None, None, 160.0, None),
+        ("short", "Corto", -0.5, 100.0, 0.005, None, 160.0, None),
+    ]
+    # +0 %, not -0 %: the row function's max(0.0, -0.0) is 0.0.
+    assert math.copysign(1.0, table["price_rise"][3]) == 1.0
+    assert type(table["terms_days"][2]) is int
+
+
+def test_renegotiation_table_reads_missing_columns_as_unknown() -> None:
+    import polars as pl
+
+    from cartera.scenarios.letgo import renegotiation_table
+
+    # Only ids: no revenue (0), contribution, days or financing cost, and no names.
+    table = renegotiation_table(pl.DataFrame({"id": ["A", "B"]}), 60)
+    assert table.rows() == [
+        ("A", "", None, 0.0, None, None, None, None),
+        ("B", "", None, 0.0, None, None, None, None),
+    ]
+    # Without the days only: the terms cannot be priced, the price rise can.
+    partial = renegotiation_table(
+        pl.DataFrame({"id": ["C"], "revenue": [100.0], "net_contribution": [-30.0],
+                      "financing_cost": [40.0]}),
+        60,
+    )  # fmt: skip
+    assert partial.rows() == [("C", "", -30.0, 100.0, 0.3, None, None, None)]
+
+
+def test_a_let_go_plan_on_a_reordered_copy_of_the_simulators_frame_looks_the_ids_up() -> None:
+    from cartera.scenarios.simulate import Simulator
+    from cartera.scenarios.whatif import portfolio_without
+
+    # The simulator's rows are the frame's (by rank); the plan's frame is the same clients
+    # in reverse: positions in it are not the simulator's rows, so the ids decide.
+    a = analysis(TINY, TINY_SETTINGS)
+    df = a.clients_frame
+    simulator = Simulator(df, TINY_SETTINGS)
+    assert simulator.in_frame_order
+    reordered = df.reverse()
+    plan = let_go_plan(reordered, a.portfolio, TINY_SETTINGS, simulator=simulator)
+    assert plan.clients == ["C"] and plan.after is not None
+    assert plan.after.profit == pytest.approx(portfolio_without(df, ["C"], TINY_SETTINGS).profit)
+    assert plan.after.profit == pytest.approx(120.0)  # 90 + C's loss of 30
+    assert plan.after.clients == 3

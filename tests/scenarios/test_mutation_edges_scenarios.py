@@ -484,3 +484,23 @@ def test_crisis_profit_at_its_edges() -> None:
     assert crisis_profit(clients.head(0), settings) == -50.0  # no client: the fixed costs
     with pytest.raises(InputError, match=r"^The stress test needs each client's gross margin"):
         crisis_profit(clients.with_columns(net_contribution=None), settings)
+
+
+def test_the_monte_carlo_adds_the_leaving_clients_losses_in_single_precision() -> None:
+    # Decision 0301: indicators and values are float32 and one BLAS product per step adds a
+    # scenario's losses, in single precision (~1e-7 relative, what keeps the tiles in the
+    # cache): there 1 + 2**-24 is 1, so a scenario where both clients leave keeps 2**-24.
+    tiny = 2.0**-24
+    sim = simulate(_inputs([1.0, tiny], [0.999, 0.999]), 200, seed=3)
+    profits = set(sim.profit.tolist())
+    assert profits <= {tiny, 1.0, 1.0 + tiny} and tiny in profits
+    assert set(sim.margin.tolist()) <= {tiny, 1.0, 1.0 + tiny}
+    assert int((sim.profit == tiny).sum()) >= 190  # both (or the first) leave: 1 € lost
+
+
+def test_the_whale_peak_sums_only_the_gaining_contributions() -> None:
+    # A zero among 14 gains would join numpy's pairwise sum and regroup it (7.729…98).
+    net = np.array([0.03, 0.12, 0.67, 0.65, 0.62, 0.0, 0.38, 1.0, 0.98, 0.69, 0.65, 0.69,
+                    0.39, 0.14, 0.72])  # fmt: skip
+    none = np.array([], dtype=np.int64)
+    assert Simulator._whale_peak(net, none) == float(net[net > 0].sum()) == 7.7299999999999995

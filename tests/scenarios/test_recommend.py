@@ -251,20 +251,25 @@ def test_seek_image_clients_below_the_target_only(images: int) -> None:
     assert _seek_image(frame, settings) == ([expected] if images == 1 else [])
 
 
-def test_every_recommendation_carries_the_currency_and_its_clients_names() -> None:
-    # A worst loss named after a client the frame does not list (a hand-made one): its
-    # name is "" like any nameless client's.
+def _tiny_recommendations(worst: str, profit_after: float, currency: str) -> list[Recommendation]:
+    """The tiny portfolio's recommendations with both let-go plans, ``worst`` the worst loss."""
     a = analysis(TINY, TINY_SETTINGS)
     frame, portfolio = a.clients_frame, a.portfolio
     plans = (
         let_go_plan(frame, portfolio, TINY_SETTINGS, only="losing"),
         let_go_plan(frame, portfolio, TINY_SETTINGS, only="contributing"),
     )
-    worst = WorstLoss(client="GHOST", profit_after=-1.0, coverage_after=None)
-    recs = recommend(
-        frame, portfolio, TINY_SETTINGS, plans=plans, worst=worst, crisis_profit=None,
-        currency="USD",
+    return recommend(
+        frame, portfolio, TINY_SETTINGS, plans=plans,
+        worst=WorstLoss(client=worst, profit_after=profit_after, coverage_after=None),
+        crisis_profit=None, currency=currency,
     )  # fmt: skip
+
+
+def test_every_recommendation_carries_the_currency_and_its_clients_names() -> None:
+    # A worst loss named after a client the frame does not list (a hand-made one): its
+    # name is "" like any nameless client's.
+    recs = _tiny_recommendations("GHOST", -1.0, "USD")
     assert recs and {r.params["currency"] for r in recs} == {"USD"}
     single = next(r for r in recs if r.code == "single_loss_risk")
     assert single.params["names"] == {"GHOST": ""}
@@ -476,3 +481,12 @@ def test_keep_image_lists_image_clients_below_the_average_contribution_only(
     })  # fmt: skip
     (rec,) = _keep_image(frame, portfolio, Settings())
     assert (rec.clients, rec.impact["average_contribution"]) == (["I2"], 100.0)
+
+
+def test_a_recommendation_outside_the_plans_names_its_clients_from_the_frame() -> None:
+    # A (Alfa) is named by no let-go plan: its name comes from the frame; C (Gamma) is
+    # named by the let-go plan.
+    recs = _tiny_recommendations("A", -160.0, "EUR")
+    names = {r.code: r.params["names"] for r in recs}
+    assert names["single_loss_risk"] == {"A": "Alfa"}
+    assert names["let_go"] == {"C": "Gamma"}

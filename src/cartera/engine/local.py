@@ -215,8 +215,11 @@ def rank_and_share_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, float]:
     revenue = pl.col("revenue")
     # Adding 0.0 makes -0.0 equal to 0.0 in the order, as SQL compares them.
     ordered = frame.sort(revenue + 0.0, pl.col("id"), descending=[True, False])
+    # In double precision whatever the revenue's width, as the engine's SQL divides.
     positive = (
-        ordered.select(pl.when(revenue > 0).then(revenue).otherwise(0.0)).to_series().to_numpy()
+        ordered.select(pl.when(revenue > 0).then(revenue).otherwise(0.0).cast(_F64))
+        .to_series()
+        .to_numpy()
     )
     running = positive.cumsum()
     total = float(running[-1]) if running.size else 0.0
