@@ -145,3 +145,18 @@ def test_from_arrow_on_spark_makes_a_view_of_its_own_from_the_arrow_table() -> N
     assert all(re.fullmatch(r"cartera_metrics_[0-9a-f]{12}", v) for v in views), views
     assert views[0] != views[1] and read == views
     assert (first, second) == (f"table {views[0]}", f"table {views[1]}")
+
+
+def test_spark_without_pyspark_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pyspark, the Spark session names the package and the extra that installs it."""
+    import sys
+
+    from cartera.engine.connect import spark_session
+    from cartera.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if not installed
+    with pytest.raises(MissingExtraError) as caught:
+        spark_session()
+    assert str(caught.value) == (
+        "This needs the optional package «pyspark». Install it with: pip install 'cartera[spark]'"
+    )
