@@ -22,7 +22,7 @@ are built whole, as before.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 import polars as pl
 
@@ -39,7 +39,7 @@ from cartera.io.assemble import (
 )
 from cartera.io.segments import segment_rows
 
-__all__ = ["MAX_BUCKETS", "bucket_bounds", "build_in_buckets"]
+__all__ = ["MAX_BUCKETS", "DocumentRanges", "bucket_bounds", "build_in_buckets", "in_range"]
 
 #: The most ranges the documents are split into.
 MAX_BUCKETS: Final = 64
@@ -53,7 +53,8 @@ def bucket_bounds(lines: int, rows: int) -> list[int]:
     return [k * _SPAN // n for k in range(n)]
 
 
-def _in_range(bounds: list[int], k: int) -> pl.Expr:
+def in_range(bounds: list[int], k: int) -> pl.Expr:
+    """Whether ``__doc`` is in range ``k`` of ``bounds``."""
     doc = pl.col("__doc")
     low = doc >= pl.lit(bounds[k], pl.UInt64)
     return low if k + 1 == len(bounds) else low & (doc < pl.lit(bounds[k + 1], pl.UInt64))
@@ -77,8 +78,35 @@ def _carried(payments: pl.DataFrame, carry: float | None) -> float:
     return float(start.append(amounts.cast(pl.Float64)).cum_sum()[-1])
 
 
+class DocumentRanges(Protocol):
+    """The accepted document lines, read one range of ``__doc`` at a time (each range's rows
+    in file order, with ``__file``): :class:`cartera.io.part_ranges.SpilledPart`."""
+
+    bounds: list[int]
+    height: int
+
+    def range(self, k: int, columns: tuple[str, ...] | None = None) -> pl.DataFrame: ...
+
+    def whole(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame: ...
+
+
+class _Held:
+    """:class:`DocumentRanges` of a frame in memory, in ranges of ``rows`` lines."""
+
+    def __init__(self, docs: pl.DataFrame, rows: int) -> None:
+        self.docs, self.height = docs, docs.height
+        self.bounds = bucket_bounds(docs.height, rows)
+
+    def range(self, k: int, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+        part = self.docs.filter(in_range(self.bounds, k))
+        return part if columns is None else part.select(columns)
+
+    def whole(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
+        return self.docs if columns is None else self.docs.select(columns)
+
+
 def build_in_buckets(
-    docs: pl.DataFrame | None,
+    docs: pl.DataFrame | DocumentRanges | None,
     payments: pl.DataFrame | None,
     clients: pl.DataFrame | None,
     acts: pl.DataFrame | None,
@@ -88,20 +116,28 @@ def build_in_buckets(
     folder: Path,
 ) -> tuple[Path, int, dict[str, pl.DataFrame]]:
     """:func:`cartera.io.assemble.build_tables_out_of_core`, the same file and tables, with
-    the documents' figures and keys worked out one range of documents at a time."""
-    docs = _with_doc_key(docs) if docs is not None and docs.height else docs
-    if docs is None or _runs(docs) is None:
+    the documents' figures and keys worked out one range of documents at a time (``docs``
+    a frame, split here, or already in ranges)."""
+    if isinstance(docs, pl.DataFrame):
+        docs = _Held(_with_doc_key(docs) if docs.height else docs, segment_rows())
+    if docs is None or _runs(docs.whole(("__doc",))) is None:
+        whole = docs.whole() if docs is not None else None
+        del docs
         return build_tables_out_of_core(
-            docs, payments, clients, acts, ids, payment_amounts, complete, folder
+            whole, payments, clients, acts, ids, payment_amounts, complete, folder
         )
     acts = acts if acts is not None else _EMPTY_ACTS
-    keyed, keys, maps = _keyed_clients(docs, clients, acts, ids, complete)
+    # Of the documents, the clients' links read only the client of each line, and only when
+    # rows were rejected (``_client_map``: else every client of ``ids`` is used).
+    used = docs.whole(("__ck",)) if not complete else pl.DataFrame(schema={"__ck": pl.UInt64})
+    keyed, keys, maps = _keyed_clients(used, clients, acts, ids, complete)
+    del used
     pay = _with_doc_key(payments) if payments is not None and payments.height else None
-    bounds = bucket_bounds(docs.height, segment_rows())
+    bounds = docs.bounds
     carry: float | None = None
     for k in range(len(bounds)):
-        part = docs.filter(_in_range(bounds, k))
-        paid = pay.filter(_in_range(bounds, k)) if pay is not None else None
+        part = docs.range(k)
+        paid = pay.filter(in_range(bounds, k)) if pay is not None else None
         if paid is not None and payment_amounts and paid.height:
             carried = _carried(paid, carry)
             paid = _with_carry(paid, bounds[k] - 1, carry)
@@ -114,9 +150,10 @@ def build_in_buckets(
         del keyed_part
     rows = docs.height
     del docs, pay
-    tables = _other_tables(payments, clients, acts, keyed, keys, maps)
+    # Sorted before the other tables are built: DuckDB's sort (up to SORT_MEMORY) is the
+    # build's largest stage, and those tables would be held beside it (decision 0286).
     out = folder / "documents.parquet"
     _sort_out_of_core(folder / "documents.unsorted.*.parquet", out, folder)
     for k in range(len(bounds)):
         (folder / f"documents.unsorted.{k:02d}.parquet").unlink()
-    return out, rows, tables
+    return out, rows, _other_tables(payments, clients, acts, keyed, keys, maps)

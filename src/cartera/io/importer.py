@@ -195,12 +195,13 @@ def _build_out_of_core(loaded: Loaded, folder: Path) -> tuple[Path, int, dict[st
     write there, a full disk say, is an :class:`OutputError` naming the folder)."""
     import duckdb
 
-    frames = {t: loaded.frame(t) for t in TABLES}
+    spilled = loaded.spilled()
+    frames = {t: loaded.frame(t) for t in TABLES if t != "documents" or spilled is None}
     ids = loaded.ids()
     loaded.parts.clear()
     try:
         return build_in_buckets(
-            frames.pop("documents"),
+            spilled if spilled is not None else frames.pop("documents"),
             frames.pop("payments"),
             frames.pop("clients"),
             frames.pop("activities"),
@@ -214,7 +215,7 @@ def _build_out_of_core(loaded: Loaded, folder: Path) -> tuple[Path, int, dict[st
 
 
 def _document_lines(loaded: Loaded) -> int:
-    return sum(part.frame.height for _i, part in loaded.parts.get("documents", []))
+    return sum(part.height for _i, part in loaded.parts.get("documents", []))
 
 
 def import_files(
@@ -250,16 +251,18 @@ def import_files(
         existing = Workspace.open(target)
         if existing.manifest.get("fingerprint") == fingerprint:
             return _summary(existing, unchanged=True)
-    loaded = load_inputs(inputs, options)
-    # On a fresh import the hashes were computed while the files were read.
-    fingerprint = fingerprint or _fingerprint(inputs, options)
-    if _document_lines(loaded) <= _out_of_core_lines():
-        built = _build(loaded)
-        workspace = write_workspace(
-            target, built, _manifest(loaded, built, fingerprint), loaded.rejects
-        )
-        return _summary(workspace, unchanged=False)
+    # The folder holds a large documents file's part, written by range of hashes as it is
+    # read (decision 0286), and the out-of-core build's files, to the workspace's swap.
     with scratch_folder("sort") as folder:
+        loaded = load_inputs(inputs, options, spill=Path(folder))
+        # On a fresh import the hashes were computed while the files were read.
+        fingerprint = fingerprint or _fingerprint(inputs, options)
+        if _document_lines(loaded) <= _out_of_core_lines():
+            built = _build(loaded)
+            workspace = write_workspace(
+                target, built, _manifest(loaded, built, fingerprint), loaded.rejects
+            )
+            return _summary(workspace, unchanged=False)
         sorted_docs, rows, built = _build_out_of_core(loaded, Path(folder))
         manifest = _manifest(loaded, built, fingerprint, spilled=rows)
         workspace = write_workspace(

@@ -27,10 +27,12 @@ from cartera.errors import InputError, Problem
 from cartera.i18n import N_, _
 from cartera.io import assemble, tables
 from cartera.io.aliases import ALIASES
+from cartera.io.buckets import in_range
 from cartera.io.faults import first_fault
 from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
+from cartera.io.part_ranges import SpilledPart
 from cartera.io.reading import (
     BUILDERS,
     apply_filter,
@@ -153,10 +155,21 @@ class Loaded:
     def frame(self, table: str, columns: tuple[str, ...] | None = None) -> pl.DataFrame | None:
         """Every accepted row of ``table`` (or just ``columns``) in file and row order."""
         frames = [
-            p.frame.with_columns(pl.lit(i, pl.Int64).alias("__file")).select(columns or pl.all())
+            p.spilled.whole(columns)
+            if p.spilled is not None
+            else p.frame.with_columns(pl.lit(i, pl.Int64).alias("__file")).select(
+                columns or pl.all()
+            )
             for i, p in self.parts.get(table, [])
         ]
         return pl.concat(frames, how="vertical_relaxed") if frames else None
+
+    def spilled(self) -> SpilledPart | None:
+        """The documents when they are one file's part written by range of hashes
+        (:mod:`cartera.io.part_ranges`): the checks and the build then read a range at a
+        time. Several documents files are read whole (:meth:`frame`)."""
+        items = self.parts.get("documents", [])
+        return items[0][1].spilled if len(items) == 1 else None
 
     def ids(self) -> dict[str, pl.DataFrame]:
         """The distinct clients of each client-bearing table (over all its files)."""
@@ -273,8 +286,10 @@ def read_file(
     mapping: Mapping,
     workdir: Path,
     today: dt.date,
+    spill: Path | None = None,
 ) -> tuple[FileReport, tables.Part, pl.DataFrame, RawTable]:
-    """One file → its report, its part, its issues (with ``__file``), its raw table."""
+    """One file → its report, its part, its issues (with ``__file``), its raw table; a
+    documents part built per segment is written by range of hashes in ``spill`` if given."""
     sheet_opts = options
     target = table or mapping.table_for(path)
     if options.sheet is None and target and mapping.table(target).sheet is not None:
@@ -310,8 +325,14 @@ def read_file(
     tmap = mapping.table(rec.table)
     try:
         if segmented(raw) and _by_segment(rec, options, mapping):
+            rows = segment_rows()
+            store = (
+                None
+                if spill is None
+                else lambda lines: SpilledPart.create(spill, f"part{index}", index, lines, rows)
+            )
             built = documents_in_segments(
-                raw, rec, options, tmap, today, workdir, segment_rows(), part_of, headers
+                raw, rec, options, tmap, today, workdir, rows, part_of, headers, store
             )
             typed = built.typed
         elif segmented(raw):
@@ -378,6 +399,7 @@ def documents_in_segments(
     rows: int,
     build: Callable[[pl.DataFrame, tables.FileDecisions], tables.Part],
     headers: dict[str, str],
+    spill: Callable[[int], SpilledPart] | None = None,
 ) -> SegmentedDocuments:
     """The documents file typed ``rows`` rows at a time, its part built per segment when
     that is exact, else typed whole (:func:`cartera.io.segment_parts.documents_by_segment`)."""
@@ -388,6 +410,7 @@ def documents_in_segments(
             tmap.excluded_status(),
             build,
             lambda frame: long_cell_issues(frame, headers),
+            spill,
         )
 
 
@@ -491,9 +514,16 @@ def csv_fault(raw: RawTable) -> InputError | None:
 
 
 def load_inputs(
-    inputs: list[tuple[Path, str | None]], options: ReadOptions, *, require_documents: bool = True
+    inputs: list[tuple[Path, str | None]],
+    options: ReadOptions,
+    *,
+    require_documents: bool = True,
+    spill: Path | None = None,
 ) -> Loaded:
-    """Read and check every input; strict unless ``options.skip_bad_rows`` (see module doc)."""
+    """Read and check every input; strict unless ``options.skip_bad_rows`` (see module doc).
+
+    ``spill``: a folder that outlives the returned parts, where a large documents file's
+    part is written by range of hashes instead of held (:mod:`cartera.io.part_ranges`)."""
     mapping = load_mapping(options.mapping)
     today = options.today or dt.date.today()
     reports: list[FileReport] = []
@@ -504,7 +534,7 @@ def load_inputs(
     with scratch_folder("read", scratch_dir(sizes)) as work:
         for index, (path, table) in enumerate(inputs):
             report, part, file_issues, raw = read_file(
-                path, table, index, options, mapping, Path(work), today
+                path, table, index, options, mapping, Path(work), today, spill
             )
             reports.append(report)
             parts.setdefault(report.table, []).append((index, part))
@@ -563,12 +593,11 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame, tolerance: float) ->
         for r_i, r in enumerate(loaded.reports)
         if "doc_number" in r.recognition.roles
     }
-    docs = loaded.frame("documents", ("__file", ROW, "__ck", "date", "doc_number", "__doc"))
     ids = loaded.ids()
-    if docs is None:
+    if "documents" not in loaded.parts:
         return row_issues.sort("__file", "row", maintain_order=True)
-    good_docs = _without(docs, bad)
-    extra = [assemble.duplicate_issues(good_docs, ids["documents"], number_header)]
+    duplicates, good_docs = _duplicates(loaded, bad, ids["documents"], number_header)
+    extra = [duplicates]
     clients = loaded.frame("clients")
     if clients is not None:
         client_header = {
@@ -596,6 +625,32 @@ def _cross_issues(loaded: Loaded, row_issues: pl.DataFrame, tolerance: float) ->
     return out.sort("__file", "row", maintain_order=True)
 
 
+def _duplicates(
+    loaded: Loaded, bad: pl.DataFrame, ids: pl.DataFrame, number_header: dict[int, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Duplicate numbers among the documents without ``bad`` rows, and those documents
+    (at least ``__doc``: what the payments are matched on).
+
+    Documents written by range of hashes are checked a range at a time: every document's
+    lines are in one range, in file order, and ``duplicate_issues`` flags rows per document
+    (a range whose documents are each one run of one client and date has none; the rows are
+    put in file and row order by the caller's sort), so the ranges find the whole file's."""
+    columns = ("__file", ROW, "__ck", "date", "doc_number", "__doc")
+    spilled = loaded.spilled()
+    if spilled is None:
+        docs = loaded.frame("documents", columns)
+        assert docs is not None
+        good = _without(docs, bad)
+        return assemble.duplicate_issues(good, ids, number_header), good
+    found, known = [], []
+    for k in range(spilled.ranges()):
+        good = _without(spilled.range(k, columns), bad)
+        found.append(assemble.duplicate_issues(good, ids, number_header))
+        known.append(good.select("__doc"))
+        del good
+    return pl.concat(found, how="vertical"), pl.concat(known, how="vertical")
+
+
 #: The most buckets the payment checks are split into (one per segment's worth of payments,
 #: :func:`cartera.io.segments.segment_rows`).
 PAYMENT_BUCKETS: Final = 64
@@ -605,7 +660,8 @@ def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.D
     """Payments that cannot be (negative, before the document, far over it): payment_checks."""
     from cartera.io.payment_checks import payment_issues
 
-    pay, docs = loaded.frame("payments"), loaded.frame("documents")
+    pay, spilled = loaded.frame("payments"), loaded.spilled()
+    docs = loaded.frame("documents") if spilled is None else spilled.empty
     assert pay is not None and docs is not None
     headers = {
         role: {i: r.headers[r.recognition.roles[role]] for i, r in enumerate(loaded.reports)
@@ -616,7 +672,20 @@ def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.D
     pay = pay if "__doc" in pay.columns else pay.with_columns(tables.doc_key())
     keep = [c for c in ("__file", ROW, "__doc", "date", "amount") if c in pay.columns]
     cols = [c for c in ("__doc", "date", "amount", "total") if c in docs.columns]
-    pay, docs = pay.select(keep), _without(docs, bad).select(cols)
+    pay = pay.select(keep)
+    if spilled is not None:
+        # The documents' ranges are buckets too (every check is per document).
+        found = [
+            payment_issues(
+                pay.filter(in_range(spilled.bounds, k)),
+                _without(spilled.range(k, ("__file", ROW, *cols)), bad).select(cols),
+                headers,
+                tolerance,
+            )
+            for k in range(spilled.ranges())
+        ]
+        return pl.concat(found, how="vertical").sort("__file", "row", maintain_order=True)
+    docs = _without(docs, bad).select(cols)
     buckets = min(PAYMENT_BUCKETS, -(-pay.height // segment_rows()))
     if buckets <= 1:
         return payment_issues(pay, docs, headers, tolerance)
@@ -684,7 +753,10 @@ def _reject(loaded: Loaded, issues: pl.DataFrame, raws: list[RawTable]) -> None:
             )
             if bad.height == 0:
                 continue
-            part.frame = part.frame.join(bad, on=ROW, how="anti")
+            if part.spilled is not None:
+                part.spilled.reject(bad)
+            else:
+                part.frame = part.frame.join(bad, on=ROW, how="anti")
             report, raw = loaded.reports[index], raws[index]
             report.rows_rejected = bad.height
             report.rejects = f"rejects/{raw.path.stem}.{table}.rejects.csv"

@@ -17,6 +17,10 @@ issues of those rows, and its notes the whole part's notes.
 When any check fails the segments are typed again from the same spilled text and put
 together, and the caller builds the part from the whole typed file as before: a file that
 cannot be built per segment exactly is built as it always was (decision 0284).
+
+Given somewhere to write them, the segments' parts are not put together but written to
+Parquet by range of document hashes as they are built (:mod:`cartera.io.part_ranges`,
+decision 0286); the part then holds no rows, only their files.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from cartera.io import rows
-from cartera.io.parse import Typed
+from cartera.io.parse import Note, Typed
+from cartera.io.part_ranges import SpilledPart
 from cartera.io.segments import Segments
 from cartera.io.tables import FileDecisions, Part, with_exempt
 
@@ -35,6 +40,8 @@ __all__ = ["SegmentedDocuments", "documents_by_segment"]
 
 #: A segment's part: ``(typed segment, the file's decisions) → part``.
 Builder = Callable[[pl.DataFrame, FileDecisions], Part]
+#: Where the segments' parts go: ``lines of the file → an empty spilled part``.
+Spill = Callable[[int], SpilledPart]
 
 
 @dataclass
@@ -53,14 +60,19 @@ def documents_by_segment(
     excluded: frozenset[str],
     build: Builder,
     long_cells: Callable[[pl.DataFrame], pl.DataFrame],
+    spill: Spill | None = None,
 ) -> SegmentedDocuments:
     """The part of the documents file ``segments`` built a segment at a time when that is
-    exact (module doc), else the whole typed file for the caller to build as before."""
+    exact (module doc), else the whole typed file for the caller to build as before;
+    written by range of hashes when ``spill`` is given."""
+    store = spill(segments.total) if spill is not None and segments.total else None
     built = (
-        _by_segment(segments, headers, excluded, _Gathered(build, long_cells))
+        _by_segment(segments, headers, excluded, _Gathered(build, long_cells, store))
         if segments.total
         else None
     )
+    if built is None and store is not None:
+        store.remove()
     if built is not None:
         part, cells = built
         typed = Typed(pl.DataFrame(), segments.issues(), segments.conventions, [], segments.total)
@@ -87,13 +99,20 @@ def _vat_max(frame: pl.DataFrame) -> float:
 class _Gathered:
     """The segments' parts put together as the whole file's part would be."""
 
-    def __init__(self, build: Builder, long_cells: Callable[[pl.DataFrame], pl.DataFrame]):
-        self.build, self.long_cells = build, long_cells
+    def __init__(
+        self,
+        build: Builder,
+        long_cells: Callable[[pl.DataFrame], pl.DataFrame],
+        store: SpilledPart | None = None,
+    ):
+        self.build, self.long_cells, self.store = build, long_cells, store
         self.frames: list[pl.DataFrame] = []
         self.issues: list[list[pl.DataFrame]] = []
         self.cells: list[pl.DataFrame] = []
         self.ids: pl.DataFrame | None = None
-        self.first: Part | None = None
+        # The first segment's notes, currency and number of issue queries (not its part:
+        # that would hold its rows to the end).
+        self.first: tuple[list[Note], str | None, int] | None = None
 
     def add(self, frame: pl.DataFrame, fixed: FileDecisions) -> bool:
         """``frame``'s part added; False when it did not decide as the first segment did or
@@ -104,15 +123,15 @@ class _Gathered:
             return False
         if "client_code" in frame.columns and ids.get_column("__code").null_count():
             return False  # the whole file's identity would use every client column
+        decided = (part.notes, part.currency, len(part.issues))
         if self.first is None:
-            self.first = part
-        elif (part.notes, part.currency, len(part.issues)) != (
-            self.first.notes,
-            self.first.currency,
-            len(self.first.issues),
-        ):
+            self.first = decided
+        elif decided != self.first:
             return False
-        self.frames.append(part.frame)
+        if self.store is not None:
+            self.store.add(part.frame)
+        else:
+            self.frames.append(part.frame)
         self.issues.append([query.collect() for query in part.issues])
         self.cells.append(self.long_cells(frame))
         # The file's first line of each client, in file order (``with_identity``'s ``ids``).
@@ -125,11 +144,14 @@ class _Gathered:
 
     def part(self) -> tuple[Part, pl.DataFrame]:
         assert self.first is not None
-        frame = pl.concat(self.frames, how="vertical")
+        frame = (
+            self.store.empty if self.store is not None else pl.concat(self.frames, how="vertical")
+        )
         issues = [
             pl.concat(found, how="vertical").lazy() for found in zip(*self.issues, strict=True)
         ]
-        part = Part(frame, issues, self.first.notes, self.ids, self.first.currency)
+        notes, currency, _queries = self.first
+        part = Part(frame, issues, notes, self.ids, currency, self.store)
         return part, pl.concat(self.cells, how="vertical")
 
 

@@ -10,7 +10,7 @@ client columns), the file's distinct clients (``Part.ids``), and more issues and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
@@ -22,6 +22,9 @@ from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
 from cartera.io.mapping import CurrencyMapping
 from cartera.io.parse import Note, distinct_texts, issue_frame
 from cartera.io.source import ROW
+
+if TYPE_CHECKING:
+    from cartera.io.part_ranges import SpilledPart
 
 __all__ = [
     "MISSING",
@@ -45,13 +48,20 @@ ANONYMOUS_SHARE: Final = 0.05
 
 @dataclass
 class Part:
-    """One file's contribution to a table."""
+    """One file's contribution to a table: its rows in ``frame``, or, when ``spilled``, in
+    Parquet files by range of document hashes (``frame`` then empty, with the columns)."""
 
     frame: pl.DataFrame
     issues: list[pl.LazyFrame] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     ids: pl.DataFrame | None = None
     currency: str | None = None
+    spilled: SpilledPart | None = None
+
+    @property
+    def height(self) -> int:
+        """The part's (accepted) rows."""
+        return self.spilled.height if self.spilled is not None else self.frame.height
 
 
 @dataclass(frozen=True)
