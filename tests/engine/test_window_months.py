@@ -1,0 +1,36 @@
+"""The analysis window's months at month ends, leap days and year turns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cartera.engine.window import AnalysisWindow, month_starts
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("as_of", "months", "start", "previous_start"),
+    [
+        # A month end stays a month end, whatever the other month's length.
+        (D(2024, 4, 30), 1, D(2024, 4, 1), D(2024, 3, 1)),
+        (D(2023, 2, 28), 1, D(2023, 2, 1), D(2023, 1, 1)),
+        (D(2024, 2, 29), 12, D(2023, 3, 1), D(2022, 3, 1)),
+        (D(2024, 12, 31), 12, D(2024, 1, 1), D(2023, 1, 1)),
+        # Another day keeps its number, cut to the shorter month's last day.
+        (D(2024, 3, 30), 1, D(2024, 3, 1), D(2024, 1, 31)),
+        (D(2024, 5, 15), 3, D(2024, 2, 16), D(2023, 11, 16)),
+    ],
+)
+def test_window_start(as_of: dt.date, months: int, start: dt.date, previous_start: dt.date) -> None:
+    window = AnalysisWindow(as_of=as_of, months=months)
+    assert (window.start, window.previous_start) == (start, previous_start)
+
+
+def test_month_slots_of_a_window_ending_on_a_short_month_end() -> None:
+    window = AnalysisWindow(as_of=D(2024, 6, 30), months=4)
+    assert month_starts(window) == [D(2024, 6, 1), D(2024, 5, 1), D(2024, 4, 1), D(2024, 3, 1)]
+    assert window.month_end_aligned
+    assert not AnalysisWindow(as_of=D(2024, 6, 29), months=4).month_end_aligned
