@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
 import pytest
 
-from cartera.engine.window import AnalysisWindow, month_starts
+from cartera.engine.window import AnalysisWindow, month_slot, month_starts
 
 D = dt.date
 
@@ -34,3 +35,14 @@ def test_month_slots_of_a_window_ending_on_a_short_month_end() -> None:
     assert month_starts(window) == [D(2024, 6, 1), D(2024, 5, 1), D(2024, 4, 1), D(2024, 3, 1)]
     assert window.month_end_aligned
     assert not AnalysisWindow(as_of=D(2024, 6, 29), months=4).month_end_aligned
+
+
+@pytest.mark.parametrize(("values", "slots"), [(None, [-1, 2, 1, 0]), ([1, 2, 4], [-1, 4, 2, 1])])
+def test_month_slot_is_minus_one_before_the_window(
+    values: list[int] | None, slots: list[int]
+) -> None:
+    window = AnalysisWindow(as_of=D(2024, 6, 30), months=3)
+    days = [D(2024, 3, 31), D(2024, 4, 1), D(2024, 5, 31), D(2024, 6, 30)]
+    t = ibis.memtable({"date": days})
+    got = t.select(slot=month_slot(t.date, window, values)).to_pyarrow()
+    assert got.column("slot").to_pylist() == slots
