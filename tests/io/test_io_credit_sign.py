@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from cartera.io import ReadOptions, import_files
 
 
@@ -19,3 +21,34 @@ def test_a_document_summing_to_zero_is_an_invoice(tmp_path: Path, options: ReadO
     docs = ws.read("documents").sort("source_row")
     assert docs["doc_type"].to_list() == ["invoice", "invoice", "invoice", "credit_note"]
     assert docs["amount"].to_list() == [0.0, 50.0, -50.0, -0.01]
+
+
+def test_a_credit_note_is_made_negative_only_when_its_sum_is_positive(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Tipo;Fecha;Código cliente;Base imponible\n"
+        "A1;Abono;01/01/2024;C1;50\nA1;Abono;01/01/2024;C1;-50\n"
+        "A2;Abono;02/01/2024;C1;0,5\n",
+        encoding="utf-8",
+    )
+    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
+    docs = ws.read("documents").sort("source_row")
+    assert docs["doc_type"].to_list() == ["credit_note"] * 3
+    # A1 sums to zero: left as written; A2 is written positive: given the schema's sign.
+    assert docs["amount"].to_list() == [50.0, -50.0, -0.5]
+
+
+def test_paid_cells_that_differ_by_line_are_added_up(tmp_path: Path, options: ReadOptions) -> None:
+    # One value repeated on a document's lines is the document's; values per line add up.
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Base imponible;Cobrado\n"
+        "F1;01/01/2024;C1;100;100\nF1;01/01/2024;C1;100;100\n"
+        "F2;02/01/2024;C1;100;10\nF2;02/01/2024;C1;100;30\n"
+        "F3;03/01/2024;C1;100;10\nF3;03/01/2024;C1;100;20\nF3;03/01/2024;C1;100;30\n",
+        encoding="utf-8",
+    )
+    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
+    docs = ws.read("documents").sort("source_row")
+    paid = docs.group_by("doc_number").agg(pl.col("paid_amount").sum()).sort("doc_number")
+    assert paid.rows() == [("F1", 100.0), ("F2", 40.0), ("F3", 60.0)]
