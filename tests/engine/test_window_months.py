@@ -7,7 +7,13 @@ import datetime as dt
 import ibis
 import pytest
 
-from cartera.engine.window import AnalysisWindow, month_slot, month_starts
+from cartera.engine.window import (
+    AGING_BUCKETS,
+    AnalysisWindow,
+    aging_bucket,
+    month_slot,
+    month_starts,
+)
 
 D = dt.date
 
@@ -46,3 +52,14 @@ def test_month_slot_is_minus_one_before_the_window(
     t = ibis.memtable({"date": days})
     got = t.select(slot=month_slot(t.date, window, values)).to_pyarrow()
     assert got.column("slot").to_pylist() == slots
+
+
+def test_aging_buckets_at_their_edges_and_without_a_due_date() -> None:
+    as_of = D(2024, 6, 30)
+    ago = [0, 1, 30, 31, 120, 121, None]  # days past due; None: no due date
+    days = [None if n is None else as_of - dt.timedelta(days=n) for n in ago]
+    t = ibis.memtable({"due": days}, schema={"due": "date"})
+    names = [name for name, _lo, _hi in AGING_BUCKETS]
+    got = t.select(**{n: aging_bucket(t.due, as_of, n) for n in names}).to_pyarrow().to_pylist()
+    inside = [[n for n in names if row[n] is True] for row in got]
+    assert inside == [["current"], ["1_30"], ["1_30"], ["31_60"], ["91_120"], ["over_120"], []]
