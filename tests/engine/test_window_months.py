@@ -63,3 +63,9 @@ def test_aging_buckets_at_their_edges_and_without_a_due_date() -> None:
     got = t.select(**{n: aging_bucket(t.due, as_of, n) for n in names}).to_pyarrow().to_pylist()
     inside = [[n for n in names if row[n] is True] for row in got]
     assert inside == [["current"], ["1_30"], ["1_30"], ["31_60"], ["91_120"], ["over_120"], []]
+
+
+def test_an_unknown_aging_bucket_is_refused_by_name() -> None:
+    t = ibis.memtable({"due": [D(2024, 6, 1)]})
+    with pytest.raises(ValueError, match="^over_365$"):
+        aging_bucket(t.due, D(2024, 6, 30), "over_365")
