@@ -67,5 +67,5 @@ def test_aging_buckets_at_their_edges_and_without_a_due_date() -> None:
 
 def test_an_unknown_aging_bucket_is_refused_by_name() -> None:
     t = ibis.memtable({"due": [D(2024, 6, 1)]})
-    with pytest.raises(ValueError, match="^over_365$"):
+    with pytest.raises(ValueError, match=r"^over_365$"):
         aging_bucket(t.due, D(2024, 6, 30), "over_365")
