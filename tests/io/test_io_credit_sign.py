@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -52,3 +53,25 @@ def test_paid_cells_that_differ_by_line_are_added_up(tmp_path: Path, options: Re
     docs = ws.read("documents").sort("source_row")
     paid = docs.group_by("doc_number").agg(pl.col("paid_amount").sum()).sort("doc_number")
     assert paid.rows() == [("F1", 100.0), ("F2", 40.0), ("F3", 60.0)]
+
+
+def test_own_paid_cells_stay_for_documents_the_payments_file_leaves_out(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Base imponible;Cobrado;Fecha cobro\n"
+        "F1;01/01/2024;C1;100;100;15/01/2024\nF2;02/01/2024;C1;100;;\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.csv").write_text(
+        "Nº factura;Fecha cobro;Cantidad cobrada\nF2;20/01/2024;100\n", encoding="utf-8"
+    )
+    ws = import_files(
+        documents=tmp_path / "f.csv", payments=tmp_path / "c.csv", into=tmp_path / "ws",
+        options=options,
+    ).workspace  # fmt: skip
+    docs = ws.read("documents").sort("source_row")
+    assert docs.select("doc_number", "paid_amount", "paid_date").rows() == [
+        ("F1", 100.0, dt.date(2024, 1, 15)),
+        ("F2", 100.0, dt.date(2024, 1, 20)),
+    ]
