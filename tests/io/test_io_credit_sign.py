@@ -75,3 +75,16 @@ def test_own_paid_cells_stay_for_documents_the_payments_file_leaves_out(
         ("F1", 100.0, dt.date(2024, 1, 15)),
         ("F2", 100.0, dt.date(2024, 1, 20)),
     ]
+
+
+def test_a_paid_document_summing_to_zero_is_paid_on_its_first_line(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Base imponible;Cobrado\n"
+        "F1;01/01/2024;C1;50;10\nF1;01/01/2024;C1;-50;10\n",
+        encoding="utf-8",
+    )
+    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
+    docs = ws.read("documents").sort("source_row")
+    assert docs["paid_amount"].to_list() == [10.0, 0.0]
