@@ -82,9 +82,11 @@ def test_a_paid_document_summing_to_zero_is_paid_on_its_first_line(
 ) -> None:
     (tmp_path / "f.csv").write_text(
         "Nº factura;Fecha;Código cliente;Base imponible;Cobrado\n"
-        "F1;01/01/2024;C1;50;10\nF1;01/01/2024;C1;-50;10\n",
+        "F1;01/01/2024;C1;50;10\nF1;01/01/2024;C1;-50;10\n"
+        "F2;02/01/2024;C1;0,5;1\nF2;02/01/2024;C1;0,5;1\n",
         encoding="utf-8",
     )
     ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
     docs = ws.read("documents").sort("source_row")
-    assert docs["paid_amount"].to_list() == [10.0, 0.0]
+    # F2, a total of exactly 1, is spread over its lines by their values as any other.
+    assert docs["paid_amount"].to_list() == [10.0, 0.0, 0.5, 0.5]
