@@ -196,3 +196,14 @@ def test_lost_positions_give_the_portfolio_of_the_lost_ids(sort_first: bool) -> 
     at = np.flatnonzero(df["id"].is_in(["C", "A"]).to_numpy())[::-1]  # any order
     fast = sim.portfolio(TINY_SETTINGS, lost=["A", "C"], lost_at=at)
     assert fast == sim.portfolio(TINY_SETTINGS, lost=["A", "C"]) != sim.portfolio(TINY_SETTINGS)
+
+
+def test_lost_positions_of_any_numeric_dtype_are_row_positions() -> None:
+    # An empty array is float64 by numpy's default; positions may come as floats or int32.
+    df = frame(TINY).with_columns(service_cost=pl.lit(0.0)).sort("rank")
+    sim = Simulator(df, TINY_SETTINGS)
+    at = np.flatnonzero(df["id"].is_in(["A", "C"]).to_numpy())
+    without = sim.portfolio(TINY_SETTINGS, lost=["A", "C"])
+    assert sim.portfolio(TINY_SETTINGS, lost_at=np.array([])) == sim.portfolio(TINY_SETTINGS)
+    assert sim.portfolio(TINY_SETTINGS, lost=["A", "C"], lost_at=at.astype(np.float64)) == without
+    assert sim.portfolio(TINY_SETTINGS, lost=["A", "C"], lost_at=at.astype(np.int32)) == without
