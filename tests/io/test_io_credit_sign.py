@@ -10,16 +10,22 @@ import polars as pl
 from cartera.io import ReadOptions, import_files
 
 
+def _documents(folder: Path, text: str, options: ReadOptions) -> pl.DataFrame:
+    """Import ``text`` as a documents file; its documents table in the file's order."""
+    (folder / "f.csv").write_text(text, encoding="utf-8")
+    ws = import_files(documents=folder / "f.csv", into=folder / "ws", options=options).workspace
+    return ws.read("documents").sort("source_row")
+
+
 def test_a_document_summing_to_zero_is_an_invoice(tmp_path: Path, options: ReadOptions) -> None:
-    (tmp_path / "f.csv").write_text(
+    docs = _documents(
+        tmp_path,
         "Nº factura;Fecha;Código cliente;Base imponible\n"
         "F1;01/01/2024;C1;0\n"
         "F2;02/01/2024;C1;50\nF2;02/01/2024;C1;-50\n"
         "F3;03/01/2024;C1;-0,01\n",
-        encoding="utf-8",
+        options,
     )
-    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
-    docs = ws.read("documents").sort("source_row")
     assert docs["doc_type"].to_list() == ["invoice", "invoice", "invoice", "credit_note"]
     assert docs["amount"].to_list() == [0.0, 50.0, -50.0, -0.01]
 
@@ -27,14 +33,13 @@ def test_a_document_summing_to_zero_is_an_invoice(tmp_path: Path, options: ReadO
 def test_a_credit_note_is_made_negative_only_when_its_sum_is_positive(
     tmp_path: Path, options: ReadOptions
 ) -> None:
-    (tmp_path / "f.csv").write_text(
+    docs = _documents(
+        tmp_path,
         "Nº factura;Tipo;Fecha;Código cliente;Base imponible\n"
         "A1;Abono;01/01/2024;C1;50\nA1;Abono;01/01/2024;C1;-50\n"
         "A2;Abono;02/01/2024;C1;0,5\n",
-        encoding="utf-8",
+        options,
     )
-    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
-    docs = ws.read("documents").sort("source_row")
     assert docs["doc_type"].to_list() == ["credit_note"] * 3
     # A1 sums to zero: left as written; A2 is written positive: given the schema's sign.
     assert docs["amount"].to_list() == [50.0, -50.0, -0.5]
@@ -42,15 +47,14 @@ def test_a_credit_note_is_made_negative_only_when_its_sum_is_positive(
 
 def test_paid_cells_that_differ_by_line_are_added_up(tmp_path: Path, options: ReadOptions) -> None:
     # One value repeated on a document's lines is the document's; values per line add up.
-    (tmp_path / "f.csv").write_text(
+    docs = _documents(
+        tmp_path,
         "Nº factura;Fecha;Código cliente;Base imponible;Cobrado\n"
         "F1;01/01/2024;C1;100;100\nF1;01/01/2024;C1;100;100\n"
         "F2;02/01/2024;C1;100;10\nF2;02/01/2024;C1;100;30\n"
         "F3;03/01/2024;C1;100;10\nF3;03/01/2024;C1;100;20\nF3;03/01/2024;C1;100;30\n",
-        encoding="utf-8",
+        options,
     )
-    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
-    docs = ws.read("documents").sort("source_row")
     paid = docs.group_by("doc_number").agg(pl.col("paid_amount").sum()).sort("doc_number")
     assert paid.rows() == [("F1", 100.0), ("F2", 40.0), ("F3", 60.0)]
 
@@ -80,13 +84,12 @@ def test_own_paid_cells_stay_for_documents_the_payments_file_leaves_out(
 def test_a_paid_document_summing_to_zero_is_paid_on_its_first_line(
     tmp_path: Path, options: ReadOptions
 ) -> None:
-    (tmp_path / "f.csv").write_text(
+    docs = _documents(
+        tmp_path,
         "Nº factura;Fecha;Código cliente;Base imponible;Cobrado\n"
         "F1;01/01/2024;C1;50;10\nF1;01/01/2024;C1;-50;10\n"
         "F2;02/01/2024;C1;0,5;1\nF2;02/01/2024;C1;0,5;1\n",
-        encoding="utf-8",
+        options,
     )
-    ws = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options).workspace
-    docs = ws.read("documents").sort("source_row")
     # F2, a total of exactly 1, is spread over its lines by their values as any other.
     assert docs["paid_amount"].to_list() == [10.0, 0.0, 0.5, 0.5]
