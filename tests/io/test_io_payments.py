@@ -92,3 +92,20 @@ def test_payment_amounts_compared_with_net_when_no_total(
     assert docs["paid_date"].to_list() == [D(2024, 1, 5)]
     assert docs["paid_amount"].to_list() == [100.0]
     assert ws.read("payments")["amount"].to_list() == [None]
+
+
+def test_a_zero_value_document_keeps_its_paid_amount_once_on_its_first_line(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Lines that cancel out: the paid amount cannot be spread by value, so it stays whole on
+    # the first line and the other lines add nothing (the document's sum is what was paid).
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Base imponible;Total;Importe cobrado;Fecha cobro\n"
+        "F1;01/01/2024;C1;100;121;50;10/02/2024\n"
+        "F1;01/01/2024;C1;-100;-121;50;10/02/2024\n",
+        encoding="utf-8",
+    )
+    summary = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options)
+    docs = summary.workspace.read("documents").sort("source_row")
+    assert docs["paid_amount"].to_list() == [50.0, 0.0]
+    assert docs["paid_date"].to_list() == [D(2024, 2, 10), D(2024, 2, 10)]
