@@ -79,11 +79,18 @@ summary_data_from_transaction_data(lines, "client_id", "date", monetary_value_co
 
 @dataclass
 class Run:
-    """One process: wall seconds, peak RSS of its tree (MB), exit status."""
+    """One process: wall seconds, peak RSS of its tree (MB), exit status, CPU seconds.
+
+    ``user_s`` and ``sys_s`` are the process' and its waited-for children's user and
+    system CPU (``wait4``); system time is mostly page faults, which cost this kind of
+    virtual machine far more than bare metal and vary over a day.
+    """
 
     seconds: float
     rss_mb: float
     status: int
+    user_s: float = 0.0
+    sys_s: float = 0.0
 
 
 @dataclass
@@ -102,6 +109,13 @@ class Series:
         runs = self.ok()
         return statistics.median(r.rss_mb for r in runs) if runs else None
 
+    def median_cpu(self) -> tuple[float, float] | None:
+        """Median user and system CPU seconds."""
+        runs = self.ok()
+        if not runs:
+            return None
+        return (statistics.median(r.user_s for r in runs), statistics.median(r.sys_s for r in runs))
+
 
 def measure(argv: list[str], *, env: dict[str, str] | None = None, poll: float = 0.02) -> Run:
     """Run ``argv`` (stdout discarded) and sample its process tree's resident memory."""
@@ -109,7 +123,12 @@ def measure(argv: list[str], *, env: dict[str, str] | None = None, poll: float =
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     root = psutil.Process(proc.pid)
     peak = 0
-    while proc.poll() is None:
+    usage = None
+    while usage is None:
+        pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode, usage = os.waitstatus_to_exitcode(status), rusage
+            break
         try:
             tree = [root, *root.children(recursive=True)]
             rss = 0
@@ -124,7 +143,7 @@ def measure(argv: list[str], *, env: dict[str, str] | None = None, poll: float =
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode:
         print(f"    exit {proc.returncode}: {' '.join(argv)}\n{stderr[-800:]}", flush=True)
-    return Run(seconds, peak / 2**20, proc.returncode)
+    return Run(seconds, peak / 2**20, proc.returncode, usage.ru_utime, usage.ru_stime)
 
 
 def prepare(work: Path, clients: int, lines: int) -> tuple[Path, Path]:
@@ -237,11 +256,19 @@ def run_round(cmds: dict[str, list[str]], series: dict[str, Series], label: str,
         shutil.rmtree(out / "import-ws", ignore_errors=True)
         run = measure(argv, env=(envs or {}).get(name, env))
         series.setdefault(name, Series(name)).runs.append(run)
-        print(f"  {label} {name}: {run.seconds:.2f} s, {run.rss_mb:,.0f} MB", flush=True)
+        print(
+            f"  {label} {name}: {run.seconds:.2f} s, {run.rss_mb:,.0f} MB, "
+            f"CPU {run.user_s:.2f} user / {run.sys_s:.2f} sys",
+            flush=True,
+        )
 
 
 def _fmt(value: float | None, spec: str = ".2f") -> str:
     return "—" if value is None else format(value, spec)
+
+
+def _cpu(cpu: tuple[float, float] | None) -> str:
+    return "—" if cpu is None else f"{cpu[0]:.2f} / {cpu[1]:.2f}"
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -252,9 +279,9 @@ def table(series: dict[str, Series], labels: dict[str, str]) -> list[str]:
     floor = series["floor"].median_s()
     life = series["lifetimes"].median_s() if "lifetimes" in series else None
     rows = [
-        "| command | wall median (s) | min–max (s) | peak RSS median (MB) | ÷ floor "
-        "| ÷ lifetimes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| command | wall median (s) | min–max (s) | peak RSS median (MB) "
+        "| CPU user / system median (s) | ÷ floor | ÷ lifetimes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, s in series.items():
         runs = s.ok()
@@ -267,7 +294,7 @@ def table(series: dict[str, Series], labels: dict[str, str]) -> list[str]:
         note = f" ({failed} failed)" if failed else ""
         rows.append(
             f"| {labels.get(name, _label(name))}{note} | {_fmt(s.median_s())} | "
-            f"{spread} | {_fmt(s.median_rss(), ',.0f')} | "
+            f"{spread} | {_fmt(s.median_rss(), ',.0f')} | {_cpu(s.median_cpu())} | "
             f"{_ratio(s.median_s(), floor)} | {_ratio(s.median_s(), life)} |"
         )
     return rows
