@@ -6,6 +6,7 @@ client identity, and the two sort shortcuts are checked against the plain way.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
@@ -248,3 +249,22 @@ def test_number_column_paths_read_what_they_should(
     got = dict(zip(docs["source_row"].to_list(), docs["amount"].to_list(), strict=True))
     expected = {i + 2: c / 100 for i, c in enumerate(rows) if i != 1777}
     assert got == expected
+
+
+@pytest.mark.parametrize("column", ["client_key", "date"])
+def test_null_keys_or_dates_sort_within_their_client_as_the_four_column_sort(column: str) -> None:
+    # A null cannot go into the integer key (it would make the whole key null and move the
+    # row before every client), so a frame with one is sorted by the four columns.
+    frame = pl.DataFrame(
+        {
+            "client_key": [2, 1, 1, 2, 1],
+            "date": [dt.date(2024, 1, d) for d in (5, 4, 3, 2, 1)],
+            "__file": [0, 0, 0, 0, 0],
+            "__row": [2, 3, 4, 5, 6],
+        },
+        schema={"client_key": pl.Int32, "date": pl.Date, "__file": pl.Int64, "__row": pl.Int64},
+    ).with_columns(pl.when(pl.col("__row") == 5).then(None).otherwise(pl.col(column)).alias(column))
+    schema = {"client_key": pl.Int32(), "date": pl.Date(), "source_row": pl.Int64()}
+    got = _sorted_canonical(frame, schema)["source_row"].to_list()
+    # Nulls first, as the four-column sort puts them: a null date first within client 2.
+    assert got == ([5, 6, 4, 3, 2] if column == "client_key" else [6, 4, 3, 5, 2])

@@ -243,3 +243,33 @@ def test_a_made_up_number_taken_by_another_file_names_no_column(
     assert [(p.file, p.row, p.column, p.value, p.code) for p in err.value.problems] == [
         ("tickets.csv", 2, None, "#2024-01-15 C1", "duplicate_document")
     ]
+
+
+def test_the_clients_table_keys_every_client_and_fills_tax_ids_from_the_documents(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    (tmp_path / "f.csv").write_text(
+        "Nº factura;Fecha;Código cliente;Cliente;NIF;Base imponible\n"
+        "F1;01/01/2024;C1;Alfa SL;B111;100\n"
+        "F2;02/01/2024;C2;Beta SA;A222;50\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "cl.csv").write_text(
+        "Código cliente;Nombre;NIF\nC1;Alfa SL;B999\nC2;Beta SA;\n", encoding="utf-8"
+    )
+    columns = ("client_id", "client_key", "name", "tax_id")
+    alone = import_files(documents=tmp_path / "f.csv", into=tmp_path / "a", options=options)
+    # Without a clients file: every client keyed, its name and tax id from its documents.
+    assert alone.workspace.read("clients").select(columns).rows() == [
+        ("C1", 0, "Alfa SL", "B111"),
+        ("C2", 1, "Beta SA", "A222"),
+    ]
+    listed = import_files(
+        documents=tmp_path / "f.csv", clients=tmp_path / "cl.csv", into=tmp_path / "b",
+        options=options,
+    )  # fmt: skip
+    # The clients file's tax id first; the documents' where the file leaves it empty.
+    assert listed.workspace.read("clients").select(columns).rows() == [
+        ("C1", 0, "Alfa SL", "B999"),
+        ("C2", 1, "Beta SA", "A222"),
+    ]
