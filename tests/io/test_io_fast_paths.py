@@ -268,3 +268,20 @@ def test_null_keys_or_dates_sort_within_their_client_as_the_four_column_sort(col
     got = _sorted_canonical(frame, schema)["source_row"].to_list()
     # Nulls first, as the four-column sort puts them: a null date first within client 2.
     assert got == ([5, 6, 4, 3, 2] if column == "client_key" else [6, 4, 3, 5, 2])
+
+
+def test_null_keys_sort_ties_by_file_then_row_however_they_arrive() -> None:
+    # A null key takes the four-column sort. Among one client's rows of one day the first
+    # file's come first (its row 6 before the second file's row 2), each file's in row order
+    # though they arrive as 5, 3, 6.
+    frame = pl.DataFrame(
+        {
+            "client_key": [1, 1, 1, None, 1],
+            "date": [dt.date(2024, 1, 1)] * 5,
+            "__file": [1, 0, 0, 0, 0],
+            "__row": [2, 5, 3, 4, 6],
+        },
+        schema={"client_key": pl.Int32, "date": pl.Date, "__file": pl.Int64, "__row": pl.Int64},
+    )
+    schema = {"client_key": pl.Int32(), "date": pl.Date(), "source_row": pl.Int64()}
+    assert _sorted_canonical(frame, schema)["source_row"].to_list() == [4, 3, 5, 6, 2]

@@ -3,7 +3,8 @@
 Each test sits at one rule's edge: a decimal comma read from the numbers' own votes (all of
 them or a majority) makes ambiguous dates day-first, a decimal mark given as an option does
 not; a duplicate client is reported in words; a sort out of core where the scratch path
-holds a quote; a number column joined back by hash with empty cells.
+holds a quote; a number column joined back by hash with empty cells; a number's first use
+found by file and row whatever order the lines come in.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from polars.testing import assert_frame_equal
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import language
 from cartera.io import ReadOptions, import_files
+from cartera.io.assemble import duplicate_issues
 from cartera.io.importer import OUT_OF_CORE_ENV
 from cartera.schema import TABLES
 
@@ -273,3 +275,27 @@ def test_the_clients_table_keys_every_client_and_fills_tax_ids_from_the_document
         ("C1", 0, "Alfa SL", "B999"),
         ("C2", 1, "Beta SA", "A222"),
     ]
+
+
+def test_a_numbers_first_use_is_the_lowest_file_and_row_whatever_the_order_of_the_lines() -> None:
+    # F1's lines come as row 5, row 3 of the first file, then row 2 of the second. The first
+    # use is the first file's row 3 (client 10): its row 5 (client 20) is the duplicate, the
+    # second file's row 2 (client 10, same day) is not, though its row number is lower.
+    day = dt.date(2024, 1, 15)
+    docs = pl.DataFrame(
+        {
+            "__file": [0, 0, 1, 1],
+            "__row": [5, 3, 2, 4],
+            "__ck": [20, 10, 10, 10],
+            "date": [day] * 4,
+            "doc_number": ["F1", "F1", "F1", "F2"],
+        },
+        schema={"__file": pl.Int64, "__row": pl.Int64, "__ck": pl.UInt64, "date": pl.Date,
+                "doc_number": pl.String},
+    )  # fmt: skip
+    ids = pl.DataFrame(
+        {"__ck": [10, 20], "__lid": [1, 2]}, schema={"__ck": pl.UInt64, "__lid": pl.UInt64}
+    )
+    got = duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
+    message = "this document number is already used on row {other} with another client or date"
+    assert got.rows() == [(0, 5, "Nº factura", "F1", message, '{"other": 3}')]
