@@ -1,0 +1,106 @@
+"""Edges of the typing of date and number columns that mutation testing found unguarded
+(issue #11).
+
+A date of today is not in the future, the year 1900 is plausible and 1899 is not (with its
+own message); a number column of more distinct texts than are looked up is cast in place
+unless a text needs cleaning, keeps its readable values beside an unreadable one, and
+reports the unreadable one. Each runs through the fast path and through its general twin
+(the fast path returning None, so the parsed distinct values are joined back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from io_paths import TODAY
+
+from cartera.errors import InputError
+from cartera.io import ReadOptions, import_files, inspect_file, parse, read_table
+
+#: More distinct amounts than the lookup takes (:data:`parse._LOOKUP_UP_TO`): cast in place.
+_MANY = [str(i) for i in range(1, parse._LOOKUP_UP_TO + 2)]
+
+
+@pytest.fixture(params=["direct", "joined"])
+def path_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The fast paths as they are, or both returning None (the general join)."""
+    if request.param == "joined":
+        monkeypatch.setattr(parse, "_direct_date", lambda *_a: None)
+        monkeypatch.setattr(parse, "_direct_number", lambda *_a: None)
+    yield request.param
+
+
+def _write(folder: Path, dates: list[str], amounts: list[str]) -> Path:
+    lines = ["Invoice number,Date,Customer,Amount"]
+    lines += [
+        f'{i},{date},Acme,"{amount}"'
+        for i, (date, amount) in enumerate(zip(dates, amounts, strict=True), 1)
+    ]
+    path = folder / "docs.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _problems(path: Path, options: ReadOptions) -> set[tuple[int | None, str | None, str]]:
+    with pytest.raises(InputError) as err:
+        import_files([path], into=path.parent / "ws", options=options)
+    return {(p.row, p.value, p.code) for p in err.value.problems}
+
+
+def test_a_date_of_today_is_not_in_the_future(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    dates = ["2024-02-15", TODAY.isoformat()]
+    table = read_table(_write(tmp_path, dates, ["1", "2"]), options=options)
+    assert table.sort("source_row")["date"].to_list() == [dt.date(2024, 2, 15), TODAY]
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    path = _write(tmp_path, ["2024-02-15", tomorrow], ["1", "2"])
+    assert _problems(path, options) == {(3, tomorrow, "future_date")}
+
+
+def test_the_year_1900_is_plausible(tmp_path: Path, options: ReadOptions, path_kind: str) -> None:
+    table = read_table(_write(tmp_path, ["1900-01-01", "2024-02-15"], ["1", "2"]), options=options)
+    assert table.sort("source_row")["date"].to_list() == [
+        dt.date(1900, 1, 1),
+        dt.date(2024, 2, 15),
+    ]
+
+
+def test_the_year_1899_is_implausible(tmp_path: Path, options: ReadOptions, path_kind: str) -> None:
+    path = _write(tmp_path, ["1899-12-31", "2024-02-15"], ["1", "2"])
+    with pytest.raises(InputError) as err:
+        import_files([path], into=tmp_path / "ws", options=options)
+    [problem] = err.value.problems
+    assert (problem.row, problem.value, problem.code) == (2, "1899-12-31", "implausible_date")
+    assert problem.message == "the year is implausible; expected a date after 1900"
+
+
+def test_many_distinct_amounts_with_one_to_clean(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    # No dot and no comma, but "$1000" needs cleaning: a cast would not read it.
+    amounts = [*_MANY, "$1000"]
+    path = _write(tmp_path, ["2024-02-15"] * len(amounts), amounts)
+    table = read_table(path, options=options)
+    assert table.sort("source_row")["amount"].to_list() == [*map(float, _MANY), 1000.0]
+
+
+def test_many_distinct_amounts_report_the_unreadable_one(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    amounts = [*_MANY, "abc"]
+    path = _write(tmp_path, ["2024-02-15"] * len(amounts), amounts)
+    assert _problems(path, options) == {(len(amounts) + 1, "abc", "bad_number")}
+
+
+def test_many_distinct_amounts_keep_the_readable_beside_an_unreadable(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    # "NaN" casts to a float but is no amount: it stays empty, the others keep their value.
+    amounts = ["NaN", *_MANY]
+    path = _write(tmp_path, ["2024-02-15"] * len(amounts), amounts)
+    [column] = [c for c in inspect_file(path, options=options).columns if c.header == "Amount"]
+    assert column.parsed == ["1", "2"]
