@@ -123,11 +123,10 @@ def measure(argv: list[str], *, env: dict[str, str] | None = None, poll: float =
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     root = psutil.Process(proc.pid)
     peak = 0
-    usage = None
-    while usage is None:
-        pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
-            proc.returncode, usage = os.waitstatus_to_exitcode(status), rusage
+            proc.returncode = os.waitstatus_to_exitcode(status)
             break
         try:
             tree = [root, *root.children(recursive=True)]
