@@ -76,6 +76,34 @@ def test_duplicate_document_numbers(tmp_path: Path, options: ReadOptions) -> Non
     assert {p.column for p in err.problems} == {"Nº factura"}
 
 
+def test_a_duplicate_whose_first_use_is_in_another_file_names_that_file(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    header = "Nº factura;Fecha;Código cliente;Cliente;Base imponible\n"
+    first, second = tmp_path / "enero.csv", tmp_path / "febrero.csv"
+    first.write_text(header + "F1;15/01/2024;C1;Acme;100,00\nF2;16/01/2024;C1;Acme;5,00\n")
+    # F1 again with another client (first used in enero.csv, row 2); F2 twice in this file.
+    second.write_text(
+        header + "F2;16/01/2024;C1;Acme;5,00\nF1;15/01/2024;C2;Globex;300,00\n"
+        "F3;17/01/2024;C2;Globex;10,00\nF3;18/01/2024;C2;Globex;10,00\n"
+    )
+    err = _refused(tmp_path, options, first, second)
+    got = [(p.file, p.row, p.value, p.code, p.params) for p in err.problems]
+    assert got == [
+        ("febrero.csv", 3, "F1", "duplicate_document", {"other": 2, "other_file": "enero.csv"}),
+        ("febrero.csv", 5, "F3", "duplicate_document", {"other": 4}),
+    ]
+    with language("es"):
+        es = err.render()
+    with language("en"):
+        en = err.render()
+    assert "este número de documento ya se usa en enero.csv, fila 2, con otro cliente" in es
+    assert "this document number is already used in enero.csv, row 2, with another client" in en
+    # Within one file the row alone says where.
+    assert "ya se usa en la fila 4 con otro cliente" in es
+    assert "already used on row 4 with another client" in en
+
+
 def test_payments_of_unknown_documents(tmp_path: Path, options: ReadOptions) -> None:
     err = _refused(
         tmp_path,

@@ -21,7 +21,7 @@ from polars.testing import assert_frame_equal
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import language
 from cartera.io import ReadOptions, import_files
-from cartera.io.assemble import duplicate_issues
+from cartera.io.assemble import DUPLICATE_IN_FILE, duplicate_issues
 from cartera.io.importer import OUT_OF_CORE_ENV
 from cartera.schema import TABLES
 
@@ -299,3 +299,26 @@ def test_a_numbers_first_use_is_the_lowest_file_and_row_whatever_the_order_of_th
     got = duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
     message = "this document number is already used on row {other} with another client or date"
     assert got.rows() == [(0, 5, "Nº factura", "F1", message, '{"other": 3}')]
+
+
+def test_a_duplicate_first_used_in_another_file_carries_that_files_index() -> None:
+    day = dt.date(2024, 1, 15)
+    docs = pl.DataFrame(
+        {
+            "__file": [0, 1, 1],
+            "__row": [7, 2, 3],
+            "__ck": [10, 20, 20],
+            "date": [day, day, day],
+            "doc_number": ["F1", "F1", "F1"],
+        },
+        schema={"__file": pl.Int64, "__row": pl.Int64, "__ck": pl.UInt64, "date": pl.Date,
+                "doc_number": pl.String},
+    )  # fmt: skip
+    ids = pl.DataFrame(
+        {"__ck": [10, 20], "__lid": [1, 2]}, schema={"__ck": pl.UInt64, "__lid": pl.UInt64}
+    )
+    got = duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
+    assert got.rows() == [
+        (1, 2, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
+        (1, 3, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
+    ]

@@ -29,6 +29,7 @@ from cartera.io.tables import doc_key
 from cartera.schema import ACTIVITIES, CLIENTS, DOCUMENTS, PAYMENTS
 
 __all__ = [
+    "DUPLICATE_IN_FILE",
     "IDS_SCHEMA",
     "PAID_TOLERANCE",
     "build_tables",
@@ -42,6 +43,11 @@ T = TypeVar("T")
 
 #: Payments within 1 % of a document's total settle it (rounding, bank fees).
 PAID_TOLERANCE: Final = 0.01
+
+#: A duplicate document number whose first use is in another file of the import.
+DUPLICATE_IN_FILE: Final = N_(
+    "this document number is already used in {other_file}, row {other}, with another client or date"
+)
 
 #: The distinct clients of a table (see :func:`cartera.io.tables.with_identity`).
 IDS_SCHEMA: Final = {
@@ -81,14 +87,15 @@ def _with_doc_key(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _issues(
-    frame: pl.DataFrame, column: pl.Expr, value: pl.Expr, message: str, params: pl.Expr
+    frame: pl.DataFrame, column: pl.Expr, value: pl.Expr, message: str | pl.Expr, params: pl.Expr
 ) -> pl.DataFrame:
+    text = pl.lit(message, pl.String) if isinstance(message, str) else message.cast(pl.String)
     return frame.select(
         pl.col("__file"),
         pl.col("__row").alias("row"),
         column.alias("column"),
         value.cast(pl.String).alias("value"),
-        pl.lit(message, pl.String).alias("message"),
+        text.alias("message"),
         params.alias("params"),
     )
 
@@ -154,7 +161,8 @@ def duplicate_issues(
         .join(ids.select("__ck", "__lid"), on="__ck", how="left", maintain_order="left")
     )
     first = rows.filter(pl.col("__doc").is_first_distinct()).select(
-        "__doc", *[pl.col(c).alias(f"__f_{c.lstrip('_')}") for c in ("__lid", "date", "__row")]
+        "__doc",
+        *[pl.col(c).alias(f"__f_{c.lstrip('_')}") for c in ("__lid", "date", "__row", "__file")],
     )
     flagged = (
         rows.join(first, on="__doc", how="inner")
@@ -162,8 +170,24 @@ def duplicate_issues(
         .join(docs.select("__file", "__row", "doc_number"), on=["__file", "__row"], how="left")
         .sort("__file", "__row")
     )
-    message = N_("this document number is already used on row {other} with another client or date")
-    return _issues(flagged, _header(number_header), pl.col("doc_number"), message, _other_row())
+    # A first use in another file names that file (a multi-file import: "row 12" alone
+    # sends the user to the wrong file); load.problems_of turns its index into its name.
+    elsewhere = pl.col("__f_file") != pl.col("__file")
+    same_file = N_(
+        "this document number is already used on row {other} with another client or date"
+    )
+    message = pl.when(elsewhere).then(pl.lit(DUPLICATE_IN_FILE)).otherwise(pl.lit(same_file))
+    params = (
+        pl.when(elsewhere)
+        .then(
+            pl.concat_str(
+                pl.lit('{"other": '), pl.col("__f_row").cast(pl.String),
+                pl.lit(', "other_file": '), pl.col("__f_file").cast(pl.String), pl.lit("}"),
+            )
+        )
+        .otherwise(_other_row())
+    )  # fmt: skip
+    return _issues(flagged, _header(number_header), pl.col("doc_number"), message, params)
 
 
 def duplicate_client_issues(

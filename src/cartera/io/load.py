@@ -84,6 +84,7 @@ _CODES: Final = {
     "this document number is already used on row {other} with another client or date": (
         "duplicate_document"
     ),
+    assemble.DUPLICATE_IN_FILE: "duplicate_document",
     "payment of a document that is not in the documents file": "unknown_document",
     "this client is already listed on row {other}": "duplicate_client",
     "not a yes/no value; expected Sí or No": "bad_flag",
@@ -699,6 +700,14 @@ def _payment_checks(loaded: Loaded, bad: pl.DataFrame, tolerance: float) -> pl.D
     return pl.concat(found, how="vertical").sort("__file", "row", maintain_order=True)
 
 
+def _named_files(params: dict[str, object], reports: list[FileReport]) -> dict[str, object]:
+    """An issue's parameters with ``other_file`` (a file's index in the import) as its name."""
+    index = params.get("other_file")
+    if isinstance(index, int):
+        return {**params, "other_file": reports[index].path.name}
+    return params
+
+
 def problems_of(
     issues: pl.DataFrame, reports: list[FileReport], limit: int | None = None
 ) -> list[Problem]:
@@ -710,7 +719,7 @@ def problems_of(
             row=r["row"],
             column=r["column"] or None,
             value=r["value"],
-            params=json.loads(r["params"] or "{}"),
+            params=_named_files(json.loads(r["params"] or "{}"), reports),
             code=_CODES.get(r["message"], "invalid"),
         )
         for r in rows.iter_rows(named=True)
