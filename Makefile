@@ -129,7 +129,8 @@ clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
 
 # Mutation testing of the rules and the import's core (not part of `make test`; hours:
-# one worker at low priority). A run without MUTANTS resumes where the last one stopped;
+# one worker at low priority). A run without MUTANTS resumes where the last one stopped,
+# on this checkout or, through the committed docs/mutation-verdicts.json, on any other;
 # MUTANTS="cartera.segments*" re-runs just those mutants; MUTATION_CHILDREN=2 uses two
 # workers. Prints the per-module summary (fails below 90 % or with mutants not run).
 # The fork server imports polars and pyarrow once (scripts/mutmut_preload.txt); these
@@ -147,5 +148,8 @@ mutation: $(STAMP)
 	  rm -rf mutants/tests && cp -r tests mutants/tests && \
 	  (cd src && find cartera -type f ! -name '*.py' ! -path '*/__pycache__/*' \
 	    ! -path '*/node_modules/*' -exec cp --parents {} ../mutants/src/ \;); fi
-	$(MUTATION_ENV) nice -n 15 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	@# Verdicts of earlier runs (any checkout) for functions unchanged since: docs/mutation-verdicts.json.
+	$(PY) scripts/mutation_state.py restore
+	$(MUTATION_ENV) nice -n 15 $(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS); \
+	  status=$$?; $(PY) scripts/mutation_state.py save; exit $$status
 	$(PY) scripts/mutation_summary.py --min 90
