@@ -3,28 +3,22 @@ where mutmut would keep them itself."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).parents[1] / "scripts" / "mutation_state.py"
+from script_module import load_script
+
 FP = {"test_execution": "a1", "test_selection": "b2", "timeout": "c3", "type_check": "d4"}
 SEG = "cartera.segments"
 
 
 @pytest.fixture(scope="module")
 def state() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutation_state", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mutation_state"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutation_state")
 
 
 def _meta(

@@ -277,47 +277,33 @@ def test_the_clients_table_keys_every_client_and_fills_tax_ids_from_the_document
     ]
 
 
-def test_a_numbers_first_use_is_the_lowest_file_and_row_whatever_the_order_of_the_lines() -> None:
-    # F1's lines come as row 5, row 3 of the first file, then row 2 of the second. The first
-    # use is the first file's row 3 (client 10): its row 5 (client 20) is the duplicate, the
-    # second file's row 2 (client 10, same day) is not, though its row number is lower.
-    day = dt.date(2024, 1, 15)
+def _duplicates_of(
+    files: list[int], rows: list[int], clients: list[int], numbers: list[str]
+) -> pl.DataFrame:
+    """duplicate_issues of document lines of one day (clients 10 and 20 are two clients)."""
     docs = pl.DataFrame(
-        {
-            "__file": [0, 0, 1, 1],
-            "__row": [5, 3, 2, 4],
-            "__ck": [20, 10, 10, 10],
-            "date": [day] * 4,
-            "doc_number": ["F1", "F1", "F1", "F2"],
-        },
+        {"__file": files, "__row": rows, "__ck": clients,
+         "date": [dt.date(2024, 1, 15)] * len(rows), "doc_number": numbers},
         schema={"__file": pl.Int64, "__row": pl.Int64, "__ck": pl.UInt64, "date": pl.Date,
                 "doc_number": pl.String},
     )  # fmt: skip
     ids = pl.DataFrame(
         {"__ck": [10, 20], "__lid": [1, 2]}, schema={"__ck": pl.UInt64, "__lid": pl.UInt64}
     )
-    got = duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
+    return duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
+
+
+def test_a_numbers_first_use_is_the_lowest_file_and_row_whatever_the_order_of_the_lines() -> None:
+    # F1's lines come as row 5, row 3 of the first file, then row 2 of the second. The first
+    # use is the first file's row 3 (client 10): its row 5 (client 20) is the duplicate, the
+    # second file's row 2 (client 10, same day) is not, though its row number is lower.
+    got = _duplicates_of([0, 0, 1, 1], [5, 3, 2, 4], [20, 10, 10, 10], ["F1", "F1", "F1", "F2"])
     message = "this document number is already used on row {other} with another client or date"
     assert got.rows() == [(0, 5, "Nº factura", "F1", message, '{"other": 3}')]
 
 
 def test_a_duplicate_first_used_in_another_file_carries_that_files_index() -> None:
-    day = dt.date(2024, 1, 15)
-    docs = pl.DataFrame(
-        {
-            "__file": [0, 1, 1],
-            "__row": [7, 2, 3],
-            "__ck": [10, 20, 20],
-            "date": [day, day, day],
-            "doc_number": ["F1", "F1", "F1"],
-        },
-        schema={"__file": pl.Int64, "__row": pl.Int64, "__ck": pl.UInt64, "date": pl.Date,
-                "doc_number": pl.String},
-    )  # fmt: skip
-    ids = pl.DataFrame(
-        {"__ck": [10, 20], "__lid": [1, 2]}, schema={"__ck": pl.UInt64, "__lid": pl.UInt64}
-    )
-    got = duplicate_issues(docs, ids, {0: "Nº factura", 1: "Invoice number"})
+    got = _duplicates_of([0, 1, 1], [7, 2, 3], [10, 20, 20], ["F1", "F1", "F1"])
     assert got.rows() == [
         (1, 2, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
         (1, 3, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
