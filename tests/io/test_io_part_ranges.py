@@ -20,7 +20,7 @@ from test_io_buckets import _import as in_ranges
 from test_io_out_of_core import _assert_same
 
 from cartera.errors import InputError
-from cartera.io import ReadOptions, part_ranges
+from cartera.io import ReadOptions, buckets, part_ranges
 from cartera.io.buckets import in_range
 from cartera.io.part_ranges import SpilledPart
 from cartera.io.tables import doc_key
@@ -71,6 +71,28 @@ def test_a_document_across_a_segment_border(
     files = {"documents": _write(tmp_path / "facturas.csv", _lines(12, 3))}
     assert _import(tmp_path / "whole", files, options, monkeypatch, None) == []
     assert _import(tmp_path / "ranges", files, options, monkeypatch, 4) == [4] * 9
+    _assert_same(tmp_path / "whole", tmp_path / "ranges")
+
+
+def test_a_document_listed_apart_falls_back_to_the_whole_build(
+    tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # F0's second line comes last, after three segments of other documents: the part is
+    # written by range, but not every document is one run, so the build takes the part whole.
+    lines = _lines(6, 2)
+    lines.append(lines.pop(1))
+    files = {"documents": _write(tmp_path / "facturas.csv", lines)}
+    _import(tmp_path / "whole", files, options, monkeypatch, None)
+    fell_back: list[int] = []
+    original = buckets.build_tables_out_of_core
+
+    def spy(docs: Any, *args: Any) -> Any:
+        fell_back.append(docs.height)
+        return original(docs, *args)
+
+    monkeypatch.setattr(buckets, "build_tables_out_of_core", spy)
+    assert _import(tmp_path / "ranges", files, options, monkeypatch, 4) == [4, 4, 4]
+    assert fell_back == [12]
     _assert_same(tmp_path / "whole", tmp_path / "ranges")
 
 
@@ -166,3 +188,45 @@ def test_a_range_without_rows_reads_empty_with_the_columns(tmp_path: Path) -> No
     empty = spilled.range(heights.index(0), ("__file", "__row", "__doc"))
     assert empty.schema == pl.Schema({"__file": pl.Int64, "__row": pl.Int64, "__doc": pl.UInt64})
     assert len(list(tmp_path.glob("part0.*.parquet"))) == 1
+
+
+def _numbers(numbers: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"__row": list(range(2, 2 + len(numbers))), "doc_number": numbers},
+        schema={"__row": pl.Int64, "doc_number": pl.String},
+    ).with_columns(doc_key())
+
+
+def _whole_runs(frame: pl.DataFrame) -> tuple[int, int]:
+    doc = frame.sort("__row").get_column("__doc")
+    return int(doc.rle_id()[-1]) + 1, doc.n_unique()
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3, 5, 20])
+@pytest.mark.parametrize(
+    ("numbers", "rejected", "runs"),
+    [
+        # Each document listed together, some across a segment's border: one run each.
+        (["A", "A", "B", "B", "B", "C", "D", "D", "E", "E"], [], 5),
+        # A comes back after B (in another range or not): four runs of three documents.
+        (["A", "A", "B", "A", "C", "C"], [], 4),
+        # The same line twice in a row across a border still counts once.
+        (["A", "B", "B", "B", "B", "A"], [], 3),
+        # A rejected line between two of A's makes them one run, as in the whole part.
+        (["A", "X", "A", "B", "B"], [3], 2),
+        # Every line of a segment rejected: the runs on either side of it meet.
+        (["A", "A", "Y", "Y", "A", "B"], [4, 5], 2),
+    ],
+)
+def test_runs_are_counted_a_segment_at_a_time_as_on_the_whole_part(
+    tmp_path: Path, lines: int, numbers: list[str], rejected: list[int], runs: int
+) -> None:
+    whole = _numbers(numbers)
+    spilled = SpilledPart.create(tmp_path, "part0", 0, whole.height, 2)
+    for start in range(0, whole.height, lines):
+        spilled.add(whole.slice(start, lines))
+    if rejected:
+        spilled.reject(pl.DataFrame({"__row": rejected}))
+    kept = whole.filter(~pl.col("__row").is_in(rejected))
+    assert spilled.run_counts() == _whole_runs(kept)
+    assert spilled.run_counts()[0] == runs

@@ -31,7 +31,6 @@ from cartera.io.assemble import (
     _documents,
     _keyed_clients,
     _other_tables,
-    _runs,
     _sort_out_of_core,
     _spill_unsorted,
     _with_doc_key,
@@ -89,6 +88,10 @@ class DocumentRanges(Protocol):
 
     def whole(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame: ...
 
+    def run_counts(self) -> tuple[int, int]:
+        """(runs of equal ``__doc`` in file order, distinct ``__doc``)."""
+        ...
+
 
 class _Held:
     """:class:`DocumentRanges` of a frame in memory, in ranges of ``rows`` lines."""
@@ -103,6 +106,18 @@ class _Held:
 
     def whole(self, columns: tuple[str, ...] | None = None) -> pl.DataFrame:
         return self.docs if columns is None else self.docs.select(columns)
+
+    def run_counts(self) -> tuple[int, int]:
+        doc = self.docs.get_column("__doc")
+        return int(doc.rle_id()[-1]) + 1, doc.n_unique()
+
+
+def _one_run_each(docs: DocumentRanges) -> bool:
+    """Whether every document is one run of lines (the usual export; see ``_runs``)."""
+    if docs.height == 0:
+        return False
+    runs, distinct = docs.run_counts()
+    return runs == distinct
 
 
 def build_in_buckets(
@@ -120,7 +135,7 @@ def build_in_buckets(
     a frame, split here, or already in ranges)."""
     if isinstance(docs, pl.DataFrame):
         docs = _Held(_with_doc_key(docs) if docs.height else docs, segment_rows())
-    if docs is None or _runs(docs.whole(("__doc",))) is None:
+    if docs is None or not _one_run_each(docs):
         whole = docs.whole() if docs is not None else None
         del docs
         return build_tables_out_of_core(
@@ -129,7 +144,12 @@ def build_in_buckets(
     acts = acts if acts is not None else _EMPTY_ACTS
     # Of the documents, the clients' links read only the client of each line, and only when
     # rows were rejected (``_client_map``: else every client of ``ids`` is used).
-    used = docs.whole(("__ck",)) if not complete else pl.DataFrame(schema={"__ck": pl.UInt64})
+    # (Their distinct clients range by range: the same semi-join, bounded by the clients.)
+    used = (
+        pl.concat([docs.range(k, ("__ck",)).unique() for k in range(len(docs.bounds))])
+        if not complete
+        else pl.DataFrame(schema={"__ck": pl.UInt64})
+    )
     keyed, keys, maps = _keyed_clients(used, clients, acts, ids, complete)
     del used
     pay = _with_doc_key(payments) if payments is not None and payments.height else None

@@ -36,6 +36,7 @@ class SpilledPart:
     bounds: list[int]
     empty: pl.DataFrame = field(default_factory=pl.DataFrame)
     files: list[list[Path]] = field(default_factory=list)
+    by_segment: list[list[Path]] = field(default_factory=list)
     segments: int = 0
     rejected: pl.DataFrame | None = None
     height: int = 0
@@ -50,12 +51,15 @@ class SpilledPart:
         """The next segment's part (rows in file order), written range by range."""
         if self.segments == 0:
             self.empty = frame.clear()
+        written: list[Path] = []
         for k, files in enumerate(self.files):
             piece = frame.filter(in_range(self.bounds, k))
             if piece.height:
                 path = self.folder / f"{self.name}.{k:02d}.{self.segments:05d}.parquet"
                 piece.write_parquet(path, compression="lz4", statistics=False)
                 files.append(path)
+                written.append(path)
+        self.by_segment.append(written)
         self.segments += 1
         self.height += frame.height
 
@@ -81,6 +85,27 @@ class SpilledPart:
         found = [self.range(k, tuple(with_row)) for k in range(self.ranges())]
         return pl.concat(found, how="vertical").sort(ROW).select(wanted)
 
+    def run_counts(self) -> tuple[int, int]:
+        """(runs of equal ``__doc`` in file order, distinct ``__doc``) of the accepted rows,
+        one segment (then one range) at a time instead of the whole column: a segment's
+        pieces put back in file order, its runs counted, one less when it starts with the
+        document the segment before ended with; the ranges split the documents, so their
+        distinct counts add up."""
+        runs, last = 0, None
+        for pieces in self.by_segment:
+            if not pieces:
+                continue
+            frame = pl.scan_parquet(pieces).select(ROW, "__doc").collect()
+            if self.rejected is not None:
+                frame = frame.join(self.rejected, on=ROW, how="anti")
+            if frame.height == 0:
+                continue
+            doc = frame.sort(ROW).get_column("__doc")
+            runs += int(doc.rle_id()[-1]) + 1 - (doc[0] == last)
+            last = doc[-1]
+        distinct = sum(self.range(k, ("__doc",)).n_unique() for k in range(self.ranges()))
+        return runs, distinct
+
     def reject(self, bad: pl.DataFrame) -> None:
         """Leave the rows ``bad`` (a ``__row`` column) out of every read from now on."""
         rows = bad.select(ROW).unique()
@@ -95,4 +120,5 @@ class SpilledPart:
             for path in files:
                 path.unlink(missing_ok=True)
             files.clear()
+        self.by_segment.clear()
         self.segments = self.height = 0
