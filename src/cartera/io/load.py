@@ -630,7 +630,8 @@ def _duplicates(
     loaded: Loaded, bad: pl.DataFrame, ids: pl.DataFrame, number_header: dict[int, str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Duplicate numbers among the documents without ``bad`` rows, and those documents
-    (at least ``__doc``: what the payments are matched on).
+    (at least ``__doc``, each number once when read by range: what the payments are
+    matched on).
 
     Documents written by range of hashes are checked a range at a time: every document's
     lines are in one range, in file order, and ``duplicate_issues`` flags rows per document
@@ -647,7 +648,8 @@ def _duplicates(
     for k in range(spilled.ranges()):
         good = _without(spilled.range(k, columns), bad)
         found.append(assemble.duplicate_issues(good, ids, number_header))
-        known.append(good.select("__doc"))
+        # A document's lines are all in one range: its distinct numbers are the file's.
+        known.append(good.select("__doc").unique())
         del good
     return pl.concat(found, how="vertical"), pl.concat(known, how="vertical")
 
