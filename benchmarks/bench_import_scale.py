@@ -80,7 +80,7 @@ STAGES = ("read_file", "_cross_issues", "_payment_checks", "_build", "_build_out
           "_sort_out_of_core", "_aggregates", "_write_tables", "duplicate_issues",
           "unknown_payment_issues", "_keyed_clients", "_clients", "_spill",
           "_distinct_base", "_type_base", "build_in_buckets", "open_source",
-          "documents_in_segments", "documents_by_segment", "_duplicates", "_runs",
+          "documents_in_segments", "documents_by_segment", "_duplicates", "_runs", "run_counts",
           "_other_tables")
 GUARD = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 def stage():
