@@ -177,3 +177,11 @@ def test_pareto_curve_without_positive_revenue_and_below_one_euro(
 ) -> None:
     pareto, _whale = curves(_table([{"revenue": r} for r in revenues]))
     assert [p.y for p in pareto] == shares
+
+
+def test_clients_selling_one_euro_or_less_count_among_the_positive_ones() -> None:
+    # Three clients with positive revenue (1.00, 0.50, 0.25), one at zero, one negative:
+    # 1.00 and 0.50 make 80 % of 1.75, so 2 of the 3 positive clients.
+    p = summarise(_table([{"revenue": r} for r in (0.5, 0.25, 1.0, 0.0, -2.0)]), Settings())
+    assert p.pareto.clients_for_80pct == 2
+    assert p.pareto.share_of_clients_for_80pct == pytest.approx(2 / 3)
