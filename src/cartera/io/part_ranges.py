@@ -36,7 +36,6 @@ class SpilledPart:
     bounds: list[int]
     empty: pl.DataFrame = field(default_factory=pl.DataFrame)
     files: list[list[Path]] = field(default_factory=list)
-    by_segment: list[list[Path]] = field(default_factory=list)
     segments: int = 0
     rejected: pl.DataFrame | None = None
     height: int = 0
@@ -51,15 +50,12 @@ class SpilledPart:
         """The next segment's part (rows in file order), written range by range."""
         if self.segments == 0:
             self.empty = frame.clear()
-        written: list[Path] = []
         for k, files in enumerate(self.files):
             piece = frame.filter(in_range(self.bounds, k))
             if piece.height:
                 path = self.folder / f"{self.name}.{k:02d}.{self.segments:05d}.parquet"
                 piece.write_parquet(path, compression="lz4", statistics=False)
                 files.append(path)
-                written.append(path)
-        self.by_segment.append(written)
         self.segments += 1
         self.height += frame.height
 
@@ -91,10 +87,12 @@ class SpilledPart:
         pieces put back in file order, its runs counted, one less when it starts with the
         document the segment before ended with; the ranges split the documents, so their
         distinct counts add up."""
+        by_segment: dict[int, list[Path]] = {}
+        for files in self.files:  # NAME.<range>.<segment>.parquet
+            for path in files:
+                by_segment.setdefault(int(path.stem.rsplit(".", 1)[1]), []).append(path)
         runs, last = 0, None
-        for pieces in self.by_segment:
-            if not pieces:
-                continue
+        for _, pieces in sorted(by_segment.items()):
             frame = pl.scan_parquet(pieces).select(ROW, "__doc").collect()
             if self.rejected is not None:
                 frame = frame.join(self.rejected, on=ROW, how="anti")
@@ -120,5 +118,4 @@ class SpilledPart:
             for path in files:
                 path.unlink(missing_ok=True)
             files.clear()
-        self.by_segment.clear()
         self.segments = self.height = 0
