@@ -11,7 +11,10 @@ Each round runs, as fresh processes and in this order:
   memory, the least a streaming import must do with polars;
 * **duckdb copy** — DuckDB's CSV reader (every column as text, ``latin-1``) copying
   the documents file to Parquet with ``memory_limit`` 1 GB: the same floor through
-  DuckDB's out-of-core reader.
+  DuckDB's out-of-core reader;
+* **polars sink, four files** — the polars floor for all four files the import reads,
+  one after another: what copying the export to Parquet costs before any typing, check or
+  sort.
 
 Wall time around the process and the peak resident memory of its tree (the import's
 transcoding children included), polled every 20 ms (``bench_commands.measure``).
@@ -54,6 +57,14 @@ READ_CSV = """
 import sys, polars as pl
 pl.read_csv(sys.argv[1], separator=";", encoding="utf8-lossy")
 """
+SINK_ALL = """
+import sys, polars as pl
+from pathlib import Path
+for name in ("facturas", "cobros", "clientes", "actividades"):
+    pl.scan_csv(Path(sys.argv[1]) / f"{name}.csv", separator=";", encoding="utf8-lossy",
+                infer_schema=False).sink_parquet(Path(sys.argv[2]) / f"{name}.parquet",
+                                                 compression="lz4")
+"""
 SINK = """
 import sys, polars as pl
 pl.scan_csv(sys.argv[1], separator=";", encoding="utf8-lossy", infer_schema=False
@@ -95,22 +106,31 @@ def stage():
             names.append(name)
         frame = frame.f_back
     return " > ".join(names[::-1][:3]) or "(between stages)"
+def cpu():
+    # CPU seconds of every thread of this process and of its children waited for (the
+    # transcoding processes), from os.times().
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 def sample():
     t0 = time.perf_counter()
     while not done.is_set():
         with open("/proc/self/statm") as fh:
             rss = int(fh.read().split()[1]) * 4096 / 2**20
-        samples.append((time.perf_counter() - t0, rss, stage()))
+        samples.append((time.perf_counter() - t0, rss, stage(), cpu()))
         if GUARD and rss > GUARD:
             report(stopped=True)
             sys.stdout.flush()
             os._exit(3)
         done.wait(0.05)
 def report(stopped=False):
-    stages, mark = {}, 0.0
-    for t, rss, name in list(samples):
-        s = stages.setdefault(name, {"stage": name, "start": t, "seconds": 0.0, "peak_mb": 0.0})
+    stages, mark, before = {}, 0.0, None
+    for t, rss, name, used in list(samples):
+        s = stages.setdefault(
+            name, {"stage": name, "start": t, "seconds": 0.0, "cpu_s": 0.0, "peak_mb": 0.0}
+        )
         s["seconds"] += 0.05
+        s["cpu_s"] += used - before if before is not None else 0.0
+        before = used
         s["peak_mb"] = max(s["peak_mb"], rss)
         if t >= mark:  # the RSS every 30 s, to show how it grows
             print(json.dumps({"at": t, "rss_mb": rss, "in": name}))
@@ -130,6 +150,8 @@ LABELS = {
     "import": "`cartera import` of the four files",
     "polars sink": "floor: polars `scan_csv → sink_parquet` (streaming), documents",
     "duckdb copy": "floor: DuckDB `read_csv → COPY parquet`, 1 GB limit, documents",
+    "polars sink, four files": "floor: polars `scan_csv → sink_parquet`, the four files, "
+    "one after another",
 }
 
 
@@ -179,6 +201,7 @@ def main() -> None:
         "import": [CARTERA, "import", str(data), "--into", str(out / "ws")],
         "polars sink": [py, "-c", SINK, str(docs), str(out / "sink.parquet")],
         "duckdb copy": [py, "-c", COPY, str(docs), str(out / "copy.parquet")],
+        "polars sink, four files": [py, "-c", SINK_ALL, str(data), str(out)],
     }
     started, load_before = dt.datetime.now(dt.UTC), os.getloadavg()
     series: dict[str, Series] = {}
@@ -258,13 +281,15 @@ def write(
         lines += [
             "",
             "Memory by stage of one more import (``--profile``: RSS and the main thread's stack "
-            "sampled every 50 ms; stages of under 0.5 s left out):",
+            "sampled every 50 ms; CPU: the process's threads and its transcoding children, "
+            "between samples; stages of under 0.5 s left out):",
             "",
-            "| stage | from (s) | seconds | highest RSS (MB) |",
-            "| --- | ---: | ---: | ---: |",
+            "| stage | from (s) | seconds | CPU (s) | highest RSS (MB) |",
+            "| --- | ---: | ---: | ---: | ---: |",
         ]
         lines += [
-            f"| {s['stage']} | {s['start']:.1f} | {s['seconds']:.1f} | {s['peak_mb']:,.0f} |"
+            f"| {s['stage']} | {s['start']:.1f} | {s['seconds']:.1f} | "
+            f"{s.get('cpu_s', 0.0):.1f} | {s['peak_mb']:,.0f} |"
             for s in stages
             if s["seconds"] >= 0.5
         ]
