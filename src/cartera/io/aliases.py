@@ -23,6 +23,8 @@ __all__ = [
     "CLIENT_ROLES",
     "CREDIT_WORDS",
     "DATE_ROLES",
+    "DOCUMENT_STATUS",
+    "EXCLUDED_STATUS",
     "FALSE_WORDS",
     "KIND_WORDS",
     "LEGAL_SUFFIXES",
@@ -512,6 +514,72 @@ CREDIT_WORDS: Final = (
     "Corrective invoice",
     "R",
     "61",
+)
+
+#: Status words (normalised: lower case, no accents, letters only) of documents that are not
+#: revenue: a status that starts with one of them leaves the document out. Settable per file
+#: with ``exclude_status`` in the mapping's ``[documents]``. «refunded» is a whole refund (a
+#: web shop's order paid back); «partially_refunded» does not start with it and is kept.
+EXCLUDED_STATUS: Final = frozenset(
+    {
+        "draft",
+        "borrador",
+        "cancelled",
+        "canceled",
+        "cancel",
+        "cancelada",
+        "cancelado",
+        "anulada",
+        "anulado",
+        "annulled",
+        "void",
+        "voided",
+        "proforma",
+        "rejected",
+        "rechazada",
+        "rechazado",
+        "deleted",
+        "eliminada",
+        "eliminado",
+        "quote",
+        "quotation",
+        "presupuesto",
+        "estimate",
+        "rascunho",
+        "cancelamento",
+        "refunded",
+        "reembolsada",
+        "reembolsado",
+    }
+)
+
+#: Status words of a document's own state (issued, paid, owed, left out), as against a
+#: shipment's or a line's (fulfilled, shipped, delivered): a status column holding them is
+#: the documents' status (normalised like :data:`EXCLUDED_STATUS`, compared by prefix).
+DOCUMENT_STATUS: Final = EXCLUDED_STATUS | frozenset(
+    {
+        "paid",
+        "unpaid",
+        "partiallypaid",
+        "partiallyrefunded",
+        "pending",
+        "overdue",
+        "posted",
+        "open",
+        "authorized",
+        "pagada",
+        "pagado",
+        "cobrada",
+        "cobrado",
+        "pendiente",
+        "impagada",
+        "impagado",
+        "vencida",
+        "vencido",
+        "contabilizada",
+        "emitida",
+        "pendente",
+    }
 )
 
 #: Activity kinds: normalised word → canonical kind.

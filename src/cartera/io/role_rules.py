@@ -211,7 +211,14 @@ def _status(c: frozenset[str], w: tuple[str, ...]) -> float:
         return 0
     if _has(c, "PAID", "DUE"):
         return 30
+    # A line's or a shipment's status (fulfilment, delivery) does not say whether the
+    # document is revenue: below the document's own status when a file has both.
+    if _has(c, "LINE", "OTHERDATE", "NOTREVENUE") or any(x in w for x in _FULFILMENT):
+        return 40
     return 85 if _has(c, "DOC") else 80
+
+
+_FULFILMENT: Final = ("fulfillment", "fulfilment", "fulfilled", "shipment")
 
 
 def _doc_type(c: frozenset[str], w: tuple[str, ...]) -> float:

@@ -22,6 +22,7 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
+from cartera.io.aliases import EXCLUDED_STATUS
 from cartera.io.identity import plain_text
 from cartera.io.parse import Note, distinct_texts
 
@@ -38,37 +39,6 @@ __all__ = [
     "line_amounts",
 ]
 
-#: Status words (normalised: lower case, no accents, letters only) of documents that are not
-#: revenue. Settable per file with ``exclude_status`` in the mapping's ``[documents]``.
-EXCLUDED_STATUS: Final = frozenset(
-    {
-        "draft",
-        "borrador",
-        "cancelled",
-        "canceled",
-        "cancel",
-        "cancelada",
-        "cancelado",
-        "anulada",
-        "anulado",
-        "annulled",
-        "void",
-        "voided",
-        "proforma",
-        "rejected",
-        "rechazada",
-        "rechazado",
-        "deleted",
-        "eliminada",
-        "eliminado",
-        "quote",
-        "quotation",
-        "presupuesto",
-        "estimate",
-        "rascunho",
-        "cancelamento",
-    }
-)
 _MONEY: Final = ("net", "exempt", "amount", "total")
 #: Lines checked to tell a document figure from a line amount (documents are listed together).
 SAMPLE_LINES: Final = 20_000

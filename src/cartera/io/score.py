@@ -21,7 +21,14 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
-from cartera.io.aliases import ALIASES, DATE_ROLES, NUMBER_ROLES, normalise_header
+from cartera.io.aliases import (
+    ALIASES,
+    DATE_ROLES,
+    DOCUMENT_STATUS,
+    NUMBER_ROLES,
+    normalise_header,
+    normalise_word,
+)
 from cartera.io.role_rules import RULES
 from cartera.io.words import concepts, header_words
 
@@ -81,6 +88,18 @@ _DATE_RE: Final = (
     r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
 )
 _CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
+#: Distinct values kept per column (:attr:`Profile.values`).
+_DISTINCT_VALUES: Final = 30
+#: A status column whose values are documents' states (paid, voided...) over one of a
+#: shipment's or a line's (:data:`cartera.io.aliases.DOCUMENT_STATUS`).
+_STATUS_WORDS_BONUS: Final = 10.0
+_DOCUMENT_STATUS: Final = tuple(sorted(DOCUMENT_STATUS))
+#: ``#1001``: a web shop's order number.
+_ORDER_NUMBER_RE: Final = re.compile(r"^#\s?[0-9]+$")
+#: Share of a column's first values that must look like ``#1001``.
+_ORDER_NUMBER_SHARE: Final = 0.9
+#: Below a header alias or rule for the role, above nothing.
+_ORDER_NUMBER_SCORE: Final = 70.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,8 @@ class Profile:
     rows: int
     examples: tuple[str, ...] = ()
     letters: float = 1.0
+    #: The first distinct values, in order of appearance.
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
             pl.col("l").sum(),
             pl.col("m").max(),
             pl.col("v").head(20).alias("e"),
+            pl.col("v").unique(maintain_order=True).head(_DISTINCT_VALUES).alias("u"),
         )
     )
     by_col = {r["c"]: r for r in stats.iter_rows(named=True)}
@@ -166,6 +188,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
                 rows=rows,
                 examples=tuple(r["e"]) if r else (),
                 letters=int(r["l"]) / base if r else 0.0,
+                values=tuple(r["u"]) if r else (),
             )
         )
     return out
@@ -246,11 +269,32 @@ def _content_bonus(role: str, profile: Profile | None) -> float:
     if profile is None:
         return 0.0
     bonus = 2.0 * profile.filled
+    if role == "status" and any(
+        normalise_word(v).startswith(_DOCUMENT_STATUS) for v in profile.values
+    ):
+        bonus += _STATUS_WORDS_BONUS
     if role == "doc_number" and profile.filled < 0.5:
         bonus -= 20
     if role in ("client_code", "tax_id", "client_name") and profile.filled < 0.3:
         bonus -= 30
     return bonus
+
+
+def _content_score(
+    table: str, role: str, profile: Profile | None
+) -> tuple[float, str, dict[str, object]]:
+    """A score from the values alone, for a header that says nothing of ``role``: web shops
+    write their order numbers (``#1001``) under «Name» or «Order»."""
+    if table != "documents" or role != "doc_number" or profile is None or not profile.examples:
+        return 0.0, "", {}
+    numbered = sum(_ORDER_NUMBER_RE.match(e.strip()) is not None for e in profile.examples)
+    if numbered < _ORDER_NUMBER_SHARE * len(profile.examples):
+        return 0.0, "", {}
+    return (
+        _ORDER_NUMBER_SCORE,
+        N_("values such as «{example}» are document numbers"),
+        {"example": profile.examples[0].strip()},
+    )
 
 
 def rank_roles(
@@ -271,9 +315,11 @@ def rank_roles(
             if i in skip:
                 continue
             score, reason, params = role_score(table, role, header)
+            profile = profiles[i] if profiles else None
+            if score <= 0:
+                score, reason, params = _content_score(table, role, profile)
             if score <= 0:
                 continue
-            profile = profiles[i] if profiles else None
             veto = _veto(role, header, profile)
             score += _content_bonus(role, profile)
             found.append(Candidate(role, i, score, reason, params, veto))

@@ -86,7 +86,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "NOTREVENUE": (
             "comision commission retenido retencion retenida withholding balance saldo "
             "outstanding pendiente deposit partial anticipo periodo facturable shipping "
-            "envio freight"
+            "envio freight refund refunded refunds reembolso reembolsado reembolsada"
         ),
         "FLAG": "indicador indicator flag marca",
         "REFERENCE": "referencia reference po ref original extranjero foreign externa",

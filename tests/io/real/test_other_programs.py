@@ -145,3 +145,75 @@ def test_alegra_invoices_annulled_left_out(tmp_path: Path) -> None:
     assert analysis.portfolio.revenue == pytest.approx(1_200_000 + 2_500_000, abs=0.005)
     assert top(analysis) == "Café del Monte"
     assert analysis.currency == "COP"
+
+
+SHOPIFY = [
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
+    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
+    "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
+    "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing City",
+    "Billing Country", "Notes", "Cancelled at", "Payment Method", "Refunded Amount", "Vendor",
+    "Id", "Tags", "Risk Level", "Source", "Lineitem discount",
+]  # fmt: skip
+
+
+def _shopify_order(
+    number: int, email: str, name: str, status: str, created: str, lines: list[tuple[int, float]]
+) -> list[list[object]]:
+    """One order as Shopify's orders export writes it: the order's fields on its first line
+    only, one line per item."""
+    subtotal = round(sum(q * p for q, p in lines), 2)
+    total = round(subtotal * 1.21 + 5, 2)
+    refunded = total if status == "refunded" else 0.0
+    out: list[list[object]] = []
+    for i, (qty, price) in enumerate(lines):
+        first = i == 0
+        out.append(
+            [
+                f"#{number}", email if first else "", status if first else "",
+                created if first and status == "paid" else "", "fulfilled" if first else "", "",
+                "no" if first else "", "EUR" if first else "", subtotal if first else "",
+                5.0 if first else "", round(subtotal * 0.21, 2) if first else "",
+                total if first else "", "", 0.0 if first else "", "Standard" if first else "",
+                created if first else "", qty, f"Item {i}", price, "", f"SKU{i}", "true", "true",
+                "fulfilled", name if first else "", "Madrid" if first else "",
+                "ES" if first else "", "", "", "Shopify Payments" if first else "",
+                refunded if first else "", "MyShop", 5_000_000 + number if first else "", "",
+                "Low" if first else "", "web" if first else "", 0.0,
+            ]
+        )  # fmt: skip
+    return out
+
+
+def test_shopify_orders_first_line_fields_financial_status_and_hash_numbers(
+    tmp_path: Path,
+) -> None:
+    """«Name» holds the order number (#1001) and «Financial Status» the order's state, not
+    «Lineitem fulfillment status»; voided and refunded orders are not revenue; a pending
+    order is (it is owed); the lines' price × quantity make the order's net."""
+    orders = [
+        (1001, "ana@example.com", "Ana Ruiz", "paid", "2025-01-07 10:55:00 +0100",
+         [(2, 49.90), (3, 12.50)]),
+        (1002, "bob@shop.com", "Bob Lee", "paid", "2025-01-09 11:00:00 +0100", [(1, 35.0)]),
+        (1003, "ana@example.com", "Ana Ruiz", "voided", "2025-02-01 09:00:00 +0100",
+         [(10, 49.90)]),
+        (1004, "bob@shop.com", "Bob Lee", "refunded", "2025-02-03 09:30:00 +0100",
+         [(5, 35.0), (5, 19.0)]),
+        (1005, "bob@shop.com", "Bob Lee", "pending", "2025-02-05 12:00:00 +0100",
+         [(1, 19.0), (2, 12.5)]),
+        (1006, "carla@mail.es", "Carla Gómez", "partially_refunded",
+         "2025-03-01 08:00:00 +0100", [(1, 120.0)]),
+    ]  # fmt: skip
+    rows = [line for order in orders for line in _shopify_order(*order)]
+    analysis = run(write_csv(tmp_path / "orders_export.csv", SHOPIFY, rows))
+    paid = 2 * 49.90 + 3 * 12.50 + 35.0
+    pending = 19.0 + 2 * 12.5
+    assert analysis.portfolio.revenue == pytest.approx(paid + pending + 120.0, abs=0.005)
+    assert top(analysis) == "Ana Ruiz"
+    said = notes(analysis)
+    assert "«voided», «refunded» in «Financial Status»" in said
+    columns = analysis.input_summary.tables["documents"]["columns"]
+    assert columns["doc_number"] == "Name"
+    assert columns["status"] == "Financial Status"
+    assert "Refunded Amount" not in columns.values()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from cartera.io.recognise import recognise
+from cartera.io.score import Profile, profile_columns
 from cartera.io.words import header_words
 
 SPELLINGS: dict[str, list[str]] = {
@@ -80,3 +82,97 @@ def test_columns_that_look_right_but_are_not() -> None:
     assert named["status"] == "Status"  # not the payment status
     assert named["vat_pct"] == "VAT %"
     assert "Sales Person Names" not in named.values()
+
+
+@pytest.mark.parametrize(
+    ("header", "score"),
+    [
+        ("Financial Status", 80.0),
+        ("Order Status", 85.0),
+        ("Fulfillment Status", 40.0),
+        ("Fulfilment status", 40.0),
+        ("Lineitem fulfillment status", 40.0),
+        ("Line status", 40.0),
+        ("Delivery status", 40.0),
+        ("Estado de envío", 40.0),
+        ("Shipment status", 40.0),
+        ("Payment Status", 30.0),
+    ],
+)
+def test_a_line_or_shipment_status_scores_below_the_documents(header: str, score: float) -> None:
+    from cartera.io.score import role_score
+
+    assert role_score("documents", "status", header)[0] == score
+
+
+def _profiles(columns: dict[str, list[str]]) -> list[Profile]:
+    sample = pl.DataFrame(columns)
+    return profile_columns(sample, list(columns))
+
+
+def test_the_status_column_holding_document_states_wins() -> None:
+    """Both headers are usual status aliases («Estado» scores a little higher and is filled on
+    every line): the one whose values are a document's state (paid, cancelled by...) wins."""
+    rows = 20
+    shipped = ["enviado", "entregado"] * (rows // 2)
+    states = ["paid", "", "Cancelled by customer", ""] * (rows // 4)
+    headers = ["Estado", "Status"]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, states]))))
+    assert rec.roles["status"] == 1
+    # The same column with other words: the better header and the fuller column win.
+    other = ["open", "", "shipped", ""] * (rows // 4)
+    plain = ["received", "", "shipped", ""] * (rows // 4)
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, plain]))))
+    assert rec.roles["status"] == 0
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, other]))))
+    assert rec.roles["status"] == 1  # «open» is a document's state
+
+
+@pytest.mark.parametrize(("numbered", "found"), [(20, True), (18, True), (17, False), (0, False)])
+def test_hash_numbers_make_a_document_number_column(numbered: int, found: bool) -> None:
+    """A web shop's «Name» holds ``#1001``: a document number when 90 % of its first 20 values
+    look so (and not a client name: they have no letters)."""
+    values = [f"#{1001 + i}" if i % 2 else f"# {1001 + i}" for i in range(numbered)]
+    values += [str(2001 + i) for i in range(20 - numbered)]
+    headers = ["Name", "Billing Name", "Created at", "Subtotal"]
+    columns = [
+        values,
+        [f"Client {i % 3}" for i in range(20)],
+        ["2025-01-07 10:55:00 +0100"] * 20,
+        ["10.00"] * 20,
+    ]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns))))
+    assert (rec.roles.get("doc_number") == 0) is found
+    assert rec.roles["client_name"] == 1
+    if found:
+        assert rec.choices["doc_number"].reason == "values such as «{example}» are document numbers"
+
+
+@pytest.mark.parametrize("value", ["1001", "#A1001", "#", "##1001", "#1001a"])
+def test_only_a_hash_and_digits_is_an_order_number(value: str) -> None:
+    headers = ["Name", "Billing Name", "Created at", "Subtotal"]
+    columns = [[value] * 20, ["Ana"] * 10 + ["Bob"] * 10, ["2025-01-07"] * 20, ["10"] * 20]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns))))
+    assert "doc_number" not in rec.roles
+
+
+def test_hash_numbers_are_not_a_payments_file_document_number() -> None:
+    """In a payments file a bare number is the payment's own (Odoo's «Number»)."""
+    headers = ["Name", "Date", "Amount"]
+    columns = [[f"#{1001 + i}" for i in range(20)], ["2025-01-07"] * 20, ["10"] * 20]
+    rec = recognise(headers, "payments", None, _profiles(dict(zip(headers, columns))))
+    assert "doc_number" not in rec.roles
+
+
+@pytest.mark.parametrize("header", ["Refunded Amount", "Importe reembolsado", "Refund amount"])
+def test_a_refund_is_never_an_amount(header: str) -> None:
+    from cartera.io.score import role_score
+
+    assert [role_score("documents", r, header)[0] for r in ("amount", "net", "total")] == [0, 0, 0]
+
+
+def test_a_whole_refund_is_left_out_and_a_partial_one_counts() -> None:
+    from cartera.io.rows import EXCLUDED_STATUS, excluded_words
+
+    frame = pl.DataFrame({"status": ["paid", "Refunded", "partially_refunded", "Reembolsada"]})
+    assert excluded_words(frame, EXCLUDED_STATUS) == ["Refunded", "Reembolsada"]
