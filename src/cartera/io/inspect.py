@@ -18,6 +18,7 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_, _
 from cartera.io.aliases import ALIASES
+from cartera.io.groups import fill_group_labels
 from cartera.io.load import (
     FileReport,
     cell_issues,
@@ -201,6 +202,7 @@ def inspect_file(
     today = options.today or dt.date.today()
     with scratch_folder("inspect") as work:
         raw = open_source(path, options, Path(work))
+        fill_group_labels(raw)
         try:
             result = _read(raw, table, options, mapping, today)
         except pl.exceptions.PolarsError as exc:

@@ -4,6 +4,7 @@ builder with the currency written in the file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 import polars as pl
@@ -51,7 +52,7 @@ def _documents_lacking_a_role(chosen: Recognition, docs: Recognition) -> bool:
 def sample_profiles(raw: RawTable) -> list[Profile]:
     """Content evidence of every column from the first rows (:data:`SAMPLE_ROWS`)."""
     columns = [raw.col(i) for i in range(len(raw.headers))]
-    if raw.text_paths and raw.delimiter and raw.kind == "csv":
+    if raw.text_paths and raw.delimiter and raw.kind == "csv" and raw.group_column is None:
         # Reading the first rows straight is several times cheaper than a head of the scan.
         sample = pl.read_csv(
             raw.text_paths[0],
@@ -68,7 +69,10 @@ def sample_profiles(raw: RawTable) -> list[Profile]:
         )
     else:
         sample = raw.frame.select(columns).head(SAMPLE_ROWS).collect()
-    return profile_columns(sample, columns)
+    profiles = profile_columns(sample, columns)
+    if raw.group_column is not None:
+        profiles[raw.group_column] = replace(profiles[raw.group_column], group_labels=True)
+    return profiles
 
 
 def recognise_file(

@@ -13,7 +13,7 @@ from typing import Final
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.aliases import REQUIRED, normalise_header
+from cartera.io.aliases import CLIENT_ROLES, REQUIRED, normalise_header
 from cartera.io.mapping import TableMapping
 from cartera.io.score import ROLE_PRIORITY, Candidate, Profile, rank_roles
 
@@ -95,6 +95,13 @@ def recognise(
         roles[cand.role] = cand.column
         taken.add(cand.column)
     _fallback(table, ranked, roles, taken)
+    grouped = _group_client(table, profiles, roles, taken)
+    if grouped is not None:
+        roles["client_name"] = grouped
+        taken.add(grouped)
+        choices["client_name"] = Choice(
+            grouped, N_("the labels of a report grouped by client, above their lines"), {}
+        )
     duplicates: dict[int, str] = {}
     for role, cands in ranked.items():
         if role not in roles:
@@ -127,6 +134,18 @@ def _fallback(
                 roles[role] = spare[0].column
                 taken.add(spare[0].column)
                 break
+
+
+def _group_client(
+    table: str, profiles: list[Profile] | None, roles: dict[str, int], taken: set[int]
+) -> int | None:
+    """A grouped report's label column (:mod:`cartera.io.groups`) when ``table`` needs a
+    client and no column names one."""
+    if not profiles or CLIENT_ROLES not in REQUIRED[table]:
+        return None
+    if any(r in roles for r in CLIENT_ROLES):
+        return None
+    return next((i for i, p in enumerate(profiles) if p.group_labels and i not in taken), None)
 
 
 def _choice(chosen: Candidate, cands: list[Candidate], roles: dict[str, int]) -> Choice:

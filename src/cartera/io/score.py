@@ -117,6 +117,8 @@ class Profile:
     letters: float = 1.0
     #: The first distinct values, in order of appearance.
     values: tuple[str, ...] = ()
+    #: The labels of a grouped report, filled down (:mod:`cartera.io.groups`).
+    group_labels: bool = False
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class RawTable:
     cell_faults: list[CellFault] = field(default_factory=list)
     #: How many cells the CSV's header row has (``headers`` may be padded for wider rows).
     header_cells: int | None = None
+    #: The column of a grouped report's labels, filled down (:mod:`cartera.io.groups`).
+    group_column: int | None = None
 
     @property
     def wider_than_header(self) -> bool:

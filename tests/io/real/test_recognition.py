@@ -117,14 +117,20 @@ def test_the_status_column_holding_document_states_wins() -> None:
     shipped = ["enviado", "entregado"] * (rows // 2)
     states = ["paid", "", "Cancelled by customer", ""] * (rows // 4)
     headers = ["Estado", "Status"]
-    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, states]))))
+    rec = recognise(
+        headers, "documents", None, _profiles(dict(zip(headers, [shipped, states], strict=True)))
+    )
     assert rec.roles["status"] == 1
     # The same column with other words: the better header and the fuller column win.
     other = ["open", "", "shipped", ""] * (rows // 4)
     plain = ["received", "", "shipped", ""] * (rows // 4)
-    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, plain]))))
+    rec = recognise(
+        headers, "documents", None, _profiles(dict(zip(headers, [shipped, plain], strict=True)))
+    )
     assert rec.roles["status"] == 0
-    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, [shipped, other]))))
+    rec = recognise(
+        headers, "documents", None, _profiles(dict(zip(headers, [shipped, other], strict=True)))
+    )
     assert rec.roles["status"] == 1  # «open» is a document's state
 
 
@@ -141,7 +147,7 @@ def test_hash_numbers_make_a_document_number_column(numbered: int, found: bool) 
         ["2025-01-07 10:55:00 +0100"] * 20,
         ["10.00"] * 20,
     ]
-    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns))))
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert (rec.roles.get("doc_number") == 0) is found
     assert rec.roles["client_name"] == 1
     if found:
@@ -152,7 +158,7 @@ def test_hash_numbers_make_a_document_number_column(numbered: int, found: bool) 
 def test_only_a_hash_and_digits_is_an_order_number(value: str) -> None:
     headers = ["Name", "Billing Name", "Created at", "Subtotal"]
     columns = [[value] * 20, ["Ana"] * 10 + ["Bob"] * 10, ["2025-01-07"] * 20, ["10"] * 20]
-    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns))))
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert "doc_number" not in rec.roles
 
 
@@ -160,7 +166,7 @@ def test_hash_numbers_are_not_a_payments_file_document_number() -> None:
     """In a payments file a bare number is the payment's own (Odoo's «Number»)."""
     headers = ["Name", "Date", "Amount"]
     columns = [[f"#{1001 + i}" for i in range(20)], ["2025-01-07"] * 20, ["10"] * 20]
-    rec = recognise(headers, "payments", None, _profiles(dict(zip(headers, columns))))
+    rec = recognise(headers, "payments", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert "doc_number" not in rec.roles
 
 
