@@ -22,7 +22,7 @@ HEADERS = {
     "es": ("Nº factura", "Fecha", "Cliente", "Base imponible"),
     "en": ("Invoice number", "Date", "Customer", "Net amount"),
 }
-DELIMITERS = (";", ",", "\t", "|")
+DELIMITERS = (";", ",", "\t", "|", "~")
 LINE_ENDS = ("\n", "\r\n", "\r")
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "mac_roman")
 DAMAGE = ("none", "ragged", "huge", "stray_quote", "open_quote", "noise", "truncate", "nul")

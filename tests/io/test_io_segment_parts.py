@@ -99,6 +99,20 @@ FALL_BACK = {
         + [f"{line};Anulada" for line in PLAIN[11:12]]
         + [f"{line};Emitida" for line in PLAIN[12:]],
     ),
+    # A cancellation date: the line is left out, with its count and amount.
+    "cancelled": (
+        HEADER + ";Fecha de cancelación",
+        [f"{line};" for line in PLAIN[:11]]
+        + [f"{line};20/01/2024" for line in PLAIN[11:12]]
+        + [f"{line};" for line in PLAIN[12:]],
+    ),
+    # A payroll receipt among the invoices: not a sale.
+    "not a sale": (
+        HEADER + ";Tipo",
+        [f"{line};Factura" for line in PLAIN[:11]]
+        + [f"{line};Nómina" for line in PLAIN[11:12]]
+        + [f"{line};Factura" for line in PLAIN[12:]],
+    ),
 }
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "FALSE_WORDS",
     "KIND_WORDS",
     "LEGAL_SUFFIXES",
+    "NOT_SALES_TYPES",
     "NUMBER_ROLES",
     "REQUIRED",
     "ROLE_TABLES",
@@ -167,6 +168,8 @@ _DOC_NUMBER = (
     "Document number",
     "Document",
     "Number",
+    "UUID",
+    "Folio fiscal",
 )
 _SERIES = ("Serie", "Serie factura", "Identificación Factura / Serie", "Series", "Invoice series")
 _DATE = (
@@ -369,6 +372,18 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "paid_amount": _PAID_AMOUNT,
         "status": ("Estado", "Status", "Invoice Status", "Estado factura", "Situación"),
         "exempt": ("Monto Exento", "Importe exento", "Base exenta", "Exento", "Exempt amount"),
+        "cancelled": (
+            "Fecha de cancelación",
+            "Fecha cancelación",
+            "FechaCancelacion",
+            "Fecha de anulación",
+            "Fecha anulación",
+            "Cancelled at",
+            "Canceled at",
+            "Cancelled on",
+            "Cancellation date",
+            "Date cancelled",
+        ),
         "currency": ("Moneda", "Divisa", "Currency", "Currency code", "Moeda"),
     },
     "payments": {
@@ -512,8 +527,17 @@ CREDIT_WORDS: Final = (
     "Refund",
     "Return",
     "Corrective invoice",
+    "Egreso",
     "R",
     "61",
+    "E",
+)
+
+#: Document types that are not sales (normalised, compared whole): Mexico's CFDI payroll
+#: receipts (``N``, *Nómina*), payment receipts (``P``, *Pago*, *Recepción de pagos*) and
+#: transfers of goods (``T``, *Traslado*), as the SAT's downloads and CONTPAQi write them.
+NOT_SALES_TYPES: Final = frozenset(
+    {"n", "nomina", "p", "pago", "pagos", "recepciondepagos", "t", "traslado"}
 )
 
 #: Status words (normalised: lower case, no accents, letters only) of documents that are not

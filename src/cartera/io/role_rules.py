@@ -174,7 +174,8 @@ def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
 def _units(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "QTY") or _has(c, "PRICE", "AMOUNT", "DATE", "COST", "NET", "TOTAL"):
         return 0
-    return 80
+    # «Attempt Count» (a payment platform's retries) counts something other than units.
+    return 0 if any(x in w for x in ("attempt", "attempts", "intento", "intentos")) else 80
 
 
 def _unit_price(c: frozenset[str], w: tuple[str, ...]) -> float:

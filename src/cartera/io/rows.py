@@ -22,7 +22,7 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
-from cartera.io.aliases import EXCLUDED_STATUS
+from cartera.io.aliases import EXCLUDED_STATUS, NOT_SALES_TYPES
 from cartera.io.identity import plain_text
 from cartera.io.parse import Note, distinct_texts
 
@@ -32,11 +32,13 @@ __all__ = [
     "document_figures",
     "document_gaps",
     "drop_excluded_status",
+    "drop_not_sales",
     "drop_structure_rows",
     "excluded_words",
     "fill_document_fields",
     "key_by_type",
     "line_amounts",
+    "not_sales",
 ]
 
 _MONEY: Final = ("net", "exempt", "amount", "total")
@@ -135,6 +137,72 @@ def drop_excluded_status(
         },
     )
     return frame.filter(~bad), [note]
+
+
+def not_sales(frame: pl.DataFrame) -> pl.Expr | None:
+    """Lines that are not sales by their own cells: a cancellation date (the document was
+    cancelled) or a type of :data:`NOT_SALES_TYPES`; None when the file can have neither."""
+    found: list[pl.Expr] = []
+    if "cancelled" in frame.columns:
+        found.append(pl.col("cancelled").str.strip_chars().fill_null("") != "")
+    if "doc_type" in frame.columns:
+        words = frame.select(distinct_texts("doc_type")).to_series()
+        plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
+        kinds = [w for w, p in zip(words.to_list(), plain.to_list(), strict=True)
+                 if p in NOT_SALES_TYPES]  # fmt: skip
+        if kinds:
+            found.append(pl.col("doc_type").is_in(kinds).fill_null(False))
+    return pl.any_horizontal(found) if found else None
+
+
+def drop_not_sales(
+    frame: pl.DataFrame, headers: dict[str, str], amount: pl.Expr
+) -> tuple[pl.DataFrame, list[Note]]:
+    """Without the lines :func:`not_sales` finds, with a note per reason."""
+    which = not_sales(frame)
+    if which is None:
+        return frame, []
+    notes: list[Note] = []
+    if "cancelled" in frame.columns:
+        gone = pl.col("cancelled").str.strip_chars().fill_null("") != ""
+        lines, total = frame.filter(gone).select(pl.len(), amount.sum()).row(0)
+        if lines:
+            notes.append(
+                Note(
+                    N_(
+                        "{lines} lines ({amount}) with a date in «{column}» were cancelled and "
+                        "were left out"
+                    ),
+                    {
+                        "lines": lines,
+                        "amount": round(float(total or 0.0), 2),
+                        "column": headers.get("cancelled", ""),
+                    },
+                )
+            )
+        frame = frame.filter(~gone)
+    if "doc_type" in frame.columns:
+        kinds = not_sales(frame.drop("cancelled", strict=False))
+        if kinds is not None:
+            left = frame.filter(kinds)
+            words = left.select(distinct_texts("doc_type")).to_series().to_list()
+            lines, total = left.select(pl.len(), amount.sum()).row(0)
+            notes.append(
+                Note(
+                    N_(
+                        "{lines} lines ({amount}) of type {words} in «{column}» are not sales "
+                        "(payroll, payment or transfer receipts) and were left out"
+                    ),
+                    {
+                        "lines": lines,
+                        "amount": round(float(total or 0.0), 2),
+                        "words": ", ".join(f"«{w}»" for w in words),
+                        "column": headers.get("doc_type", ""),
+                    },
+                )
+            )
+            frame = frame.filter(~kinds)
+    return frame, notes
 
 
 def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:

@@ -100,6 +100,11 @@ _ORDER_NUMBER_RE: Final = re.compile(r"^#\s?[0-9]+$")
 _ORDER_NUMBER_SHARE: Final = 0.9
 #: Below a header alias or rule for the role, above nothing.
 _ORDER_NUMBER_SCORE: Final = 70.0
+#: One word with a digit in it: a code (``cus_9s8d7f``, ``C-0042``, ``4300012``).
+_CODE_RE: Final = re.compile(r"^\S*[0-9]\S*$")
+_CODE_SHARE: Final = 0.9
+#: A client name column whose values are codes loses to one whose values are names.
+_CODES_AS_NAMES: Final = 10.0
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,8 @@ def _content_bonus(role: str, profile: Profile | None) -> float:
     if profile is None:
         return 0.0
     bonus = 2.0 * profile.filled
+    if role == "client_name" and _code_like(profile):
+        bonus -= _CODES_AS_NAMES
     if role == "status" and any(
         normalise_word(v).startswith(_DOCUMENT_STATUS) for v in profile.values
     ):
@@ -283,20 +290,38 @@ def _content_bonus(role: str, profile: Profile | None) -> float:
 
 
 def _content_score(
-    table: str, role: str, profile: Profile | None
+    table: str, role: str, header: str, profile: Profile | None
 ) -> tuple[float, str, dict[str, object]]:
-    """A score from the values alone, for a header that says nothing of ``role``: web shops
-    write their order numbers (``#1001``) under «Name» or «Order»."""
-    if table != "documents" or role != "doc_number" or profile is None or not profile.examples:
+    """A score from the values, for a header that says nothing of ``role``: web shops write
+    their order numbers (``#1001``) under «Name» or «Order»; payment platforms their
+    customers' codes (``cus_9s8d7f``) under «Customer»."""
+    if profile is None or not profile.examples:
         return 0.0, "", {}
-    numbered = sum(_ORDER_NUMBER_RE.match(e.strip()) is not None for e in profile.examples)
-    if numbered < _ORDER_NUMBER_SHARE * len(profile.examples):
-        return 0.0, "", {}
-    return (
-        _ORDER_NUMBER_SCORE,
-        N_("values such as «{example}» are document numbers"),
-        {"example": profile.examples[0].strip()},
-    )
+    if table == "documents" and role == "doc_number":
+        numbered = sum(_ORDER_NUMBER_RE.match(e.strip()) is not None for e in profile.examples)
+        if numbered < _ORDER_NUMBER_SHARE * len(profile.examples):
+            return 0.0, "", {}
+        return (
+            _ORDER_NUMBER_SCORE,
+            N_("values such as «{example}» are document numbers"),
+            {"example": profile.examples[0].strip()},
+        )
+    # Only a bare client header («Customer», «Cliente»): «NIF Destinatario / Tipo» is not.
+    if role == "client_code" and concepts(header) == {"CLIENT"} and _code_like(profile):
+        return (
+            _ORDER_NUMBER_SCORE,
+            N_("values such as «{example}» are codes"),
+            {"example": profile.examples[0].strip()},
+        )
+    return 0.0, "", {}
+
+
+def _code_like(profile: Profile) -> bool:
+    """Whether a column's distinct values are codes rather than names: at least
+    :data:`_CODE_SHARE` of them one word holding a digit (``cus_9s8d7f``, ``C-0042``)."""
+    values = [v.strip() for v in profile.values if v.strip()]
+    coded = sum(_CODE_RE.match(v) is not None for v in values)
+    return bool(values) and coded >= _CODE_SHARE * len(values)
 
 
 def rank_roles(
@@ -319,7 +344,7 @@ def rank_roles(
             score, reason, params = role_score(table, role, header)
             profile = profiles[i] if profiles else None
             if score <= 0:
-                score, reason, params = _content_score(table, role, profile)
+                score, reason, params = _content_score(table, role, header, profile)
             if score <= 0:
                 continue
             veto = _veto(role, header, profile)

@@ -87,7 +87,12 @@ def _alike(frame: pl.DataFrame, excluded: frozenset[str]) -> bool:
         not rows.document_gaps(frame)
         and not rows.drop_structure_rows(frame)[1]
         and not rows.excluded_words(frame, excluded)
+        and not _any(frame, rows.not_sales(frame))
     )
+
+
+def _any(frame: pl.DataFrame, which: pl.Expr | None) -> bool:
+    return which is not None and bool(frame.select(which.any()).item())
 
 
 def _vat_max(frame: pl.DataFrame) -> float:

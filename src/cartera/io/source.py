@@ -133,8 +133,8 @@ def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
     if delimiter is None:
         raise InputError(
             N_(
-                "{file}: the file has a single column; cartera found no «;», «,», tab or «|» "
-                "separating columns. Check that it is a table exported as CSV."
+                "{file}: the file has a single column; cartera found no «;», «,», tab, «|» or "
+                "«~» separating columns. Check that it is a table exported as CSV."
             ),
             file=path.name,
         )

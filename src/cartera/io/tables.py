@@ -38,7 +38,15 @@ __all__ = [
 ]
 
 _CREDIT = sorted({normalise_word(w) for w in CREDIT_WORDS})
-_CREDIT_RE = r"^(" + "|".join(_CREDIT) + r")|rectific|abono|devoluc|credit|refund|return"
+#: Words start a credit type (``Nota de crédito electrónica``); codes of one or two
+#: characters (``R``, ``E``, ``61``) must be the whole type, or ``Recibo`` would be one.
+_CREDIT_RE = (
+    r"^("
+    + "|".join(w for w in _CREDIT if len(w) > 2)
+    + r")|^("
+    + "|".join(w for w in _CREDIT if len(w) <= 2)
+    + r")$|rectific|abono|devoluc|credit|refund|return"
+)
 _R_SERIES = r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
 MISSING = N_("empty, but a value is required")
 #: Lines without a client are left out, with a note, up to this share of a file's lines and
@@ -285,6 +293,8 @@ def _prepare(
     amount, source, more = _amount_source(frame, headers, fixed)
     notes += more
     frame, more = rows.drop_excluded_status(frame, headers.get("status", ""), amount, excluded)
+    notes += more
+    frame, more = rows.drop_not_sales(frame, headers, amount)
     notes += more
     frame, more = rows.key_by_type(frame, headers, sample)
     return frame, amount, source, notes + more

@@ -72,7 +72,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "service servicio stock sku familia producto produto"
         ),
         "STATUS": "status estado estatus stage situacion",
-        "TYPE": "type tipo clase kind class",
+        "TYPE": "type tipo clase kind class efecto",
         "SERIES": "serie series prefix prefijo",
         "CURRENCY": "currency moneda divisa curr ccy moeda",
         "COST": "cost coste costo cogs custo",
@@ -86,7 +86,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "NOTREVENUE": (
             "comision commission retenido retencion retenida withholding balance saldo "
             "outstanding pendiente deposit partial anticipo periodo facturable shipping "
-            "envio freight refund refunded refunds reembolso reembolsado reembolsada"
+            "envio freight refund refunded refunds reembolso reembolsado reembolsada remaining "
+            "restante"
         ),
         "FLAG": "indicador indicator flag marca",
         "REFERENCE": "referencia reference po ref original extranjero foreign externa",

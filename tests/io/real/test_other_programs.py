@@ -217,3 +217,77 @@ def test_shopify_orders_first_line_fields_financial_status_and_hash_numbers(
     assert columns["doc_number"] == "Name"
     assert columns["status"] == "Financial Status"
     assert "Refunded Amount" not in columns.values()
+
+
+SAT = [
+    "Uuid", "RfcEmisor", "NombreEmisor", "RfcReceptor", "NombreReceptor", "RfcPac",
+    "FechaEmision", "FechaCertificacionSat", "Monto", "EfectoComprobante", "Estatus",
+    "FechaCancelacion",
+]  # fmt: skip
+
+
+def _sat(
+    n: int, rfc: str, name: str, day: str, amount: float, kind: str, cancelled: str = ""
+) -> list[object]:
+    return [f"6F1E{n:04d}-AAAA-BBBB-CCCC-{n:012d}", "EKU9003173C9", "Mi Empresa SA de CV", rfc,
+            name, "SAT970701NN3", f"{day} 10:11:12", f"{day} 10:12:00", amount, kind,
+            "0" if cancelled else "1", cancelled]  # fmt: skip
+
+
+def test_sat_metadata_tilde_cancelled_payment_payroll_and_egreso(tmp_path: Path) -> None:
+    """Mexico's SAT download of issued CFDI: ``~`` between fields, the UUID is the document,
+    a cancellation date cancels it, ``E`` (egreso) is a credit note, ``P`` (payment) and
+    ``N`` (payroll) receipts are not sales."""
+    rows = [
+        _sat(1, "GODE561231GR8", "Ferretería Godínez", "2024-03-01", 10000.0, "I"),
+        _sat(2, "GODE561231GR8", "Ferretería Godínez", "2024-03-01", 2500.0, "I"),
+        _sat(3, "GODE561231GR8", "Ferretería Godínez", "2024-03-09", 1000.0, "E"),
+        _sat(4, "AAA010101AAA", "Abarrotes Alfa", "2024-04-02", 7000.0, "I"),
+        _sat(5, "AAA010101AAA", "Abarrotes Alfa", "2024-04-03", 50000.0, "I",
+             "2024-04-05 09:00:00"),
+        _sat(6, "AAA010101AAA", "Abarrotes Alfa", "2024-04-20", 0.0, "P"),
+        _sat(7, "PEMJ800101XX1", "Juan Pérez", "2024-04-30", 18000.0, "N"),
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "metadata_emitidas.txt", SAT, rows, delimiter="~")
+    analysis = run(path)
+    assert analysis.portfolio.revenue == pytest.approx(10000 + 2500 - 1000 + 7000, abs=0.005)
+    assert {c.name for c in analysis.clients} == {"Ferretería Godínez", "Abarrotes Alfa"}
+    assert {c.name: c.metrics.orders for c in analysis.clients}["Ferretería Godínez"] >= 2
+    said = notes(analysis)
+    assert "1 lines (50000.0) with a date in «FechaCancelacion» were cancelled" in said
+    assert "2 lines (18000.0) of type «P», «N» in «EfectoComprobante» are not sales" in said
+    columns = analysis.input_summary.tables["documents"]["columns"]
+    assert columns["doc_number"] == "Uuid"
+
+
+STRIPE = [
+    "id", "Number", "Customer", "Customer Name", "Customer Email", "Status", "Currency",
+    "Amount Due", "Amount Paid", "Amount Remaining", "Subtotal", "Tax", "Total", "Date (UTC)",
+    "Due Date (UTC)", "Paid", "Billing Reason", "Attempt Count",
+]  # fmt: skip
+
+
+def test_stripe_invoices_customer_code_and_name_no_remaining_or_attempts(tmp_path: Path) -> None:
+    def inv(n: int, cus: str, name: str, status: str, sub: float, attempts: int) -> list[object]:
+        total = round(sub * 1.2, 2)
+        paid = total if status == "paid" else 0.0
+        return [f"in_{n:08d}", f"ABCD-{1000 + n}", cus, name, f"{cus}@x.com", status, "usd",
+                total, paid, total - paid, sub, round(sub * 0.2, 2), total,
+                f"2024-0{1 + n % 9}-05 12:00", f"2024-0{1 + n % 9}-20 12:00",
+                str(status == "paid").lower(), "subscription_cycle", attempts]  # fmt: skip
+
+    rows = [
+        inv(1, "cus_9s8d7f", "Acme Inc", "paid", 499.0, 1),
+        inv(2, "cus_9s8d7f", "Acme Inc", "open", 499.0, 3),
+        inv(3, "cus_2b3c4d", "Beta LLC", "paid", 99.0, 1),
+        inv(4, "cus_2b3c4d", "Beta LLC", "void", 99.0, 1),
+        inv(5, "cus_5e6f7g", "Gamma Co", "uncollectible", 199.0, 4),
+        inv(6, "cus_5e6f7g", "Gamma Co", "draft", 199.0, 0),
+    ]
+    analysis = run(write_csv(tmp_path / "invoices.csv", STRIPE, rows))
+    assert analysis.portfolio.revenue == pytest.approx(499 * 2 + 99 + 199, abs=0.005)
+    assert top(analysis) == "Acme Inc"
+    columns = analysis.input_summary.tables["documents"]["columns"]
+    assert columns["client_code"] == "Customer"
+    assert columns["client_name"] == "Customer Name"
+    assert "units" not in columns and "amount" not in columns

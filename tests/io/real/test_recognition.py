@@ -182,3 +182,33 @@ def test_a_whole_refund_is_left_out_and_a_partial_one_counts() -> None:
 
     frame = pl.DataFrame({"status": ["paid", "Refunded", "partially_refunded", "Reembolsada"]})
     assert excluded_words(frame, EXCLUDED_STATUS) == ["Refunded", "Reembolsada"]
+
+
+@pytest.mark.parametrize(("coded", "code"), [(10, True), (9, True), (8, False), (0, False)])
+def test_customer_codes_under_a_bare_customer_header(coded: int, code: bool) -> None:
+    """«Customer» holding ``cus_…`` codes (90 % of its distinct values one word with a digit)
+    is the client code, and «Customer Name» the name."""
+    codes = [f"cus_{i}x9" for i in range(coded)] + [f"Client {i}" for i in range(10 - coded)]
+    names = [f"Company {i} Inc" for i in range(10)]
+    headers = ["Customer", "Customer Name", "Date", "Total"]
+    columns = [codes * 2, names * 2, ["2024-01-05"] * 20, ["10"] * 20]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert rec.roles["client_name"] == (1 if code else 0)
+    assert (rec.roles.get("client_code") == 0) is code
+
+
+def test_codes_under_a_qualified_client_header_are_not_the_client_code() -> None:
+    headers = ["NIF Destinatario / Tipo", "Cliente", "Fecha", "Total"]
+    columns = [["02"] * 20, ["Acme SL"] * 10 + ["Beta SA"] * 10, ["2024-01-05"] * 20, ["1"] * 20]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert rec.roles.get("client_code") != 0
+
+
+@pytest.mark.parametrize(
+    ("header", "units"),
+    [("Attempt Count", False), ("Intentos", False), ("Item Count", True), ("Quantity", True)],
+)
+def test_an_attempt_count_is_not_units(header: str, units: bool) -> None:
+    from cartera.io.score import role_score
+
+    assert (role_score("documents", "units", header)[0] > 0) is units

@@ -1,0 +1,87 @@
+"""Lines that are not sales by their own cells (decision 0944), and credit-note type words."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from cartera.io.rows import drop_not_sales, not_sales
+from cartera.io.tables import _CREDIT_RE
+
+
+@pytest.mark.parametrize(
+    ("word", "credit"),
+    [
+        ("R", True),
+        ("E", True),
+        ("61", True),
+        ("Egreso", True),
+        ("Nota de crédito electrónica", True),
+        ("Abono", True),
+        ("Recibo", False),  # starts with R, but R is a whole code
+        ("Entrega", False),  # starts with E
+        ("610", False),
+        ("Factura", False),
+        ("I", False),
+    ],
+)
+def test_credit_type_words_and_codes(word: str, credit: bool) -> None:
+    plain = re.sub(r"[^0-9a-z]", "", word.lower().replace("é", "e").replace("ó", "o"))
+    assert (re.search(_CREDIT_RE, plain) is not None) is credit
+
+
+def _frame(**columns: list[str | None]) -> pl.DataFrame:
+    height = len(next(iter(columns.values())))
+    return pl.DataFrame({"amount": [10.0] * height, **columns})
+
+
+def test_a_cancellation_date_leaves_the_line_out() -> None:
+    frame = _frame(cancelled=["2024-04-05", None, "", "  ", "x"])
+    kept, notes = drop_not_sales(frame, {"cancelled": "FechaCancelacion"}, pl.col("amount"))
+    assert kept.height == 3  # empty and blank cells are not a date
+    assert notes[0].params == {"lines": 2, "amount": 20.0, "column": "FechaCancelacion"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "sale"),
+    [
+        ("N", False),
+        ("Nómina", False),
+        ("P", False),
+        ("Pago", False),
+        ("Pagos", False),
+        ("Recepción de pagos", False),
+        ("T", False),
+        ("Traslado", False),
+        ("Pagaré", True),
+        ("Nota", True),
+        ("I", True),
+        ("Ingreso", True),
+        (None, True),
+    ],
+)
+def test_types_that_are_not_sales(kind: str | None, sale: bool) -> None:
+    frame = _frame(doc_type=[kind, "I"])
+    kept, notes = drop_not_sales(frame, {"doc_type": "EfectoComprobante"}, pl.col("amount"))
+    assert kept.height == (2 if sale else 1)
+    assert bool(notes) is not sale
+
+
+def test_no_such_columns_means_nothing_to_check() -> None:
+    frame = _frame(doc_type=["I", "E"])
+    assert not_sales(frame) is None
+    assert not_sales(pl.DataFrame({"amount": [1.0]})) is None
+    kept, notes = drop_not_sales(frame, {}, pl.col("amount"))
+    assert kept.height == 2 and notes == []
+
+
+def test_both_reasons_each_noted_once() -> None:
+    frame = _frame(cancelled=["2024-01-01", None, None], doc_type=["N", "N", "I"])
+    kept, notes = drop_not_sales(
+        frame, {"cancelled": "Cancelada", "doc_type": "Tipo"}, pl.col("amount")
+    )
+    assert kept.height == 1
+    assert [n.params["lines"] for n in notes] == [1, 1]
+    assert notes[1].params["words"] == "«N»"
