@@ -158,3 +158,13 @@ def test_fill_gives_each_line_its_label_and_drops_label_rows() -> None:
     assert out["c0"].to_list() == ["A", "A", "Total A", "B"]
     assert out["__row"].to_list() == [3, 4, 5, 7]
     assert raw.notes[-1][1] == {"column": "(A)", "labels": 2}
+
+
+def test_inspect_reads_a_grouped_report_as_the_import_does(tmp_path: Path) -> None:
+    from cartera.io import ReadOptions
+    from cartera.io.inspect import inspect_file
+
+    path = write_csv(tmp_path / "Sales by Customer Detail.csv", HEADER, ROWS, above=ABOVE)
+    info = inspect_file(path, options=ReadOptions())
+    assert info.table == "documents"
+    assert {c.header: c.role for c in info.columns}["(A)"] == "client_name"

@@ -31,7 +31,7 @@ from cartera.io.load import (
 from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import Note, Typed, type_columns
-from cartera.io.reading import apply_filter, build_part, recognise_file
+from cartera.io.reading import apply_filter, build_part, recognise_file, sample_profiles
 from cartera.io.recognise import Recognition, guess_table
 from cartera.io.scratch import scratch_folder
 from cartera.io.source import ROW, RawTable, open_source
@@ -169,10 +169,11 @@ def _read(
     """Recognise and type ``raw`` (polars errors of a malformed CSV propagate)."""
     if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
         raise fault
-    rec = recognise_file(raw, table, mapping)
+    profiles = sample_profiles(raw)
+    rec = recognise_file(raw, table, mapping, profiles)
     notes_filter = apply_filter(raw, mapping.table(rec.table))
     _best, scores = (
-        guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name)
+        guess_table(raw.headers, {t: mapping.table(t) for t in ALIASES}, raw.name, profiles)
         if table is None
         else (rec, {})
     )
