@@ -85,3 +85,46 @@ def test_both_reasons_each_noted_once() -> None:
     assert kept.height == 1
     assert [n.params["lines"] for n in notes] == [1, 1]
     assert notes[1].params["words"] == "«N»"
+
+
+@pytest.mark.parametrize(
+    ("status", "excluded"),
+    [
+        ("Cancelled", True),
+        ("Venta cancelada. No despaches.", True),  # a later word
+        ("Reclamo cerrado con reembolso al comprador", True),
+        ("partially_refunded", False),  # a partial change counts
+        ("Reembolso parcial", False),
+        ("Refunded", True),
+        ("Payment error", True),  # a phrase, read whole
+        ("Error de pago", True),
+        ("Pending payment", True),
+        ("Awaiting bank wire payment", True),
+        ("Awaiting Payment", False),  # Xero: an approved invoice not yet paid
+        ("Pendiente", False),
+        ("Failed", True),
+        ("Payment accepted", False),
+        ("Paid", False),
+    ],
+)
+def test_status_words_anywhere_unless_partial(status: str, excluded: bool) -> None:
+    from cartera.io.rows import EXCLUDED_STATUS, excluded_words
+
+    frame = pl.DataFrame({"status": [status, "Paid"]})
+    assert (excluded_words(frame, EXCLUDED_STATUS) == [status]) is excluded
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("1 de enero de 2024 10:00 hs.", "2024-01-01"),
+        ("15 de marzo de 2024 18:42 hs", "2024-03-15"),
+        ("15 de marzo de 2024 18:42 h", "2024-03-15"),
+        ("15 de marzo de 2024 18:42 hrs.", "2024-03-15"),
+        ("05/01/2024 10:00 hs.", "05/01/2024"),
+    ],
+)
+def test_an_hour_word_after_the_time_is_dropped(text: str, iso: str) -> None:
+    from cartera.io.conventions import clean_date_text
+
+    assert pl.select(clean_date_text(pl.lit(text))).item() == iso

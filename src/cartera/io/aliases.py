@@ -93,6 +93,10 @@ _CLIENT_CODE = (
     "Client ID",
     "Account",
     "Account number",
+    "Account Reference",
+    "Account Ref",
+    "A/C Ref",
+    "A/C",
 )
 _CLIENT_NAME = (
     "Cliente",
@@ -119,6 +123,7 @@ _CLIENT_NAME = (
     "Invoice Partner Display Name",
     "CUSTOMERNAME",
     "Razon Social",
+    "Full Name",
 )
 _TAX_ID = (
     "NIF",
@@ -170,6 +175,10 @@ _DOC_NUMBER = (
     "Number",
     "UUID",
     "Folio fiscal",
+    "Inv Ref",
+    "Invoice Ref",
+    "# de venta",
+    "Número de venta",
 )
 _SERIES = ("Serie", "Serie factura", "Identificación Factura / Serie", "Series", "Invoice series")
 _DATE = (
@@ -531,6 +540,7 @@ CREDIT_WORDS: Final = (
     "R",
     "61",
     "E",
+    "SC",
 )
 
 #: Document types that are not sales (normalised, compared whole): Mexico's CFDI payroll
@@ -538,12 +548,20 @@ CREDIT_WORDS: Final = (
 #: transfers of goods (``T``, *Traslado*), as the SAT's downloads and CONTPAQi write them.
 NOT_SALES_TYPES: Final = frozenset(
     {"n", "nomina", "p", "pago", "pagos", "recepciondepagos", "t", "traslado"}
+    # A payment, an estimate or a quote listed among the sales (QuickBooks' transaction
+    # lists), and Sage 50's codes other than SI (invoice) and SC (credit note): receipts,
+    # payments on account, discounts, purchases, bank and journal entries.
+    | {"payment", "estimate", "quote", "presupuesto", "proforma"}
+    | {"sr", "sa", "sd", "pi", "pc", "pp", "pr", "pa", "bp", "br", "jd", "jc"}
 )
 
 #: Status words (normalised: lower case, no accents, letters only) of documents that are not
-#: revenue: a status that starts with one of them leaves the document out. Settable per file
-#: with ``exclude_status`` in the mapping's ``[documents]``. «refunded» is a whole refund (a
-#: web shop's order paid back); «partially_refunded» does not start with it and is kept.
+#: revenue: a status whose text, or one of whose words, starts with one of them leaves the
+#: document out (``Venta cancelada``), unless a word says the change was partial
+#: (``partially_refunded``). Settable per file with ``exclude_status`` in the mapping's
+#: ``[documents]``. Web shops' orders that were never paid (``Failed``, ``Pending payment``,
+#: ``Payment error``, PrestaShop's ``Awaiting bank wire payment``) are not sales; an
+#: invoice awaiting payment (Xero's ``Awaiting Payment``, ``Pendiente``) is.
 EXCLUDED_STATUS: Final = frozenset(
     {
         "draft",
@@ -574,6 +592,17 @@ EXCLUDED_STATUS: Final = frozenset(
         "refunded",
         "reembolsada",
         "reembolsado",
+        "reembolso",
+        "failed",
+        "fallido",
+        "fallida",
+        "paymenterror",
+        "errordepago",
+        "errorenpago",
+        "errorenelpago",
+        "pendingpayment",
+        "awaitingbankwire",
+        "awaitingcheck",
     }
 )
 

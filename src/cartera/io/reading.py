@@ -66,6 +66,7 @@ def sample_profiles(raw: RawTable) -> list[Profile]:
             raise_if_empty=False,
             schema=dict.fromkeys(columns, pl.String),
             missing_columns="insert",
+            null_values="",
         )
     else:
         sample = raw.frame.select(columns).head(SAMPLE_ROWS).collect()

@@ -94,7 +94,8 @@ def recognise(
             continue
         roles[cand.role] = cand.column
         taken.add(cand.column)
-    _fallback(table, ranked, roles, taken)
+    # A grouped report's labels before the fallback: a column ruled out as the client by its
+    # content («Account» holding ledger accounts) must not win over them.
     grouped = _group_client(table, profiles, roles, taken)
     if grouped is not None:
         roles["client_name"] = grouped
@@ -102,6 +103,7 @@ def recognise(
         choices["client_name"] = Choice(
             grouped, N_("the labels of a report grouped by client, above their lines"), {}
         )
+    _fallback(table, ranked, roles, taken)
     duplicates: dict[int, str] = {}
     for role, cands in ranked.items():
         if role not in roles:

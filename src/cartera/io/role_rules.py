@@ -30,7 +30,17 @@ def _doc_number(c: frozenset[str], w: tuple[str, ...]) -> float:
     if _has(c, "REFERENCE"):
         # «Order Reference» is the order's number; «PO Number», «Folio Docto. Referencia»
         # name another document.
-        blocked = ("po", "externa", "extranjero", "original", "foreign", "docto", "folio")
+        # «Nominal A/C Ref» is a ledger account (Sage 50).
+        blocked = (
+            "po",
+            "externa",
+            "extranjero",
+            "original",
+            "foreign",
+            "docto",
+            "folio",
+            "nominal",
+        )
         return 0 if any(b in w for b in blocked) else (55 if _has(c, "DOC") else 40)
     if "folio" in w:
         return 85

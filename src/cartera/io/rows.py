@@ -23,7 +23,7 @@ import polars as pl
 
 from cartera.i18n import N_
 from cartera.io.aliases import EXCLUDED_STATUS, NOT_SALES_TYPES
-from cartera.io.identity import plain_text
+from cartera.io.identity import fold, plain_text
 from cartera.io.parse import Note, distinct_texts
 
 __all__ = [
@@ -191,7 +191,8 @@ def drop_not_sales(
                 Note(
                     N_(
                         "{lines} lines ({amount}) of type {words} in «{column}» are not sales "
-                        "(payroll, payment or transfer receipts) and were left out"
+                        "(payroll or payment receipts, transfers, estimates, purchases or "
+                        "entries) and were left out"
                     ),
                     {
                         "lines": lines,
@@ -211,12 +212,31 @@ def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:
     if "status" not in frame.columns:
         return []
     words = frame.select(distinct_texts("status")).to_series()
-    plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
+    folded = pl.DataFrame({"w": words}).select(
+        fold(pl.col("w")).str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
+    )["w"]
     return [
         w
-        for w, p in zip(words.to_list(), plain.to_list(), strict=True)
-        if p and any(p.startswith(x) for x in excluded)
+        for w, f in zip(words.to_list(), folded.to_list(), strict=True)
+        if f and _excluded_status(f, excluded)
     ]
+
+
+#: A word that makes a status partial (``partially_refunded``): the document still counts.
+_PARTIAL: Final = ("partial", "parcial")
+
+
+def _excluded_status(folded: str, excluded: frozenset[str]) -> bool:
+    """Whether a status (folded: lower case, no accents, words split by single spaces) says
+    its document is not revenue: the whole text or one of its words starts with an excluded
+    word, and no word says the change was partial."""
+    words = folded.split(" ")
+    if any(w.startswith(_PARTIAL) for w in words):
+        return False
+    whole = folded.replace(" ", "")
+    return any(whole.startswith(x) for x in excluded) or any(
+        w.startswith(x) for w in words for x in excluded
+    )
 
 
 def document_figures(frame: pl.DataFrame, sample: pl.DataFrame | None = None) -> set[str]:

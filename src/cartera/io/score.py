@@ -82,10 +82,10 @@ _CURRENCY_STRIP: Final = r"(?i)[\s\u00a0\u202f€$£¥%]|\b(eur|usd|gbp|clp|mxn|
 _DATE_RE: Final = (
     r"^\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}"
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
-    r"|[0-9]{1,2}[-/. ]+[A-Za-zé]{3,10}\.?[-/. ]+[0-9]{2,4}"
+    r"|[0-9]{1,2}[-/. ]+(de\s+)?[A-Za-zé]{3,10}\.?[-/. ]+(de\s+)?[0-9]{2,4}"
     r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
     r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
-    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?)?\s*$"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?\s*((hs|hrs|h)\.?)?)?\s*$"
 )
 _CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
 #: Distinct values kept per column (:attr:`Profile.values`).
@@ -103,6 +103,12 @@ _ORDER_NUMBER_SCORE: Final = 70.0
 #: One word with a digit in it: a code (``cus_9s8d7f``, ``C-0042``, ``4300012``).
 _CODE_RE: Final = re.compile(r"^\S*[0-9]\S*$")
 _CODE_SHARE: Final = 0.9
+#: Distinct values a code column has at least (fewer are a flag).
+_CODE_DISTINCT: Final = 3
+#: Several words and no digit.
+_PHRASE_RE: Final = re.compile(r"^[^0-9\s]+(\s+[^0-9\s]+)+$")
+#: Tax ids are longer (NIF 9, RFC 12–13, VAT numbers 8–14); ``T1`` is a VAT code.
+_TAX_ID_MIN: Final = 4
 #: A client name column whose values are codes loses to one whose values are names.
 _CODES_AS_NAMES: Final = 10.0
 
@@ -258,6 +264,14 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
         return N_("a % column is a rate, not an amount")
     if role in ("vat_pct", "discount_pct") and (profile.max_abs or 0) > 100:
         return N_("values above 100 are not a rate")
+    if role == "client_code" and _phrases(profile):
+        return N_("its values are phrases, not codes")
+    if (
+        role == "tax_id"
+        and profile.values
+        and all(len(v.strip()) < _TAX_ID_MIN for v in profile.values)
+    ):
+        return N_("its values are too short for tax ids")
     client = role in ("client_code", "tax_id", "client_name")
     if client and profile.distinct == 1 and profile.filled * profile.rows >= _FEW_ROWS:
         return N_("one value on every row, so it is not the client")
@@ -321,7 +335,16 @@ def _code_like(profile: Profile) -> bool:
     :data:`_CODE_SHARE` of them one word holding a digit (``cus_9s8d7f``, ``C-0042``)."""
     values = [v.strip() for v in profile.values if v.strip()]
     coded = sum(_CODE_RE.match(v) is not None for v in values)
-    return bool(values) and coded >= _CODE_SHARE * len(values)
+    # A yes/no flag of 0 and 1 (PrestaShop's «New client») is not a code.
+    return len(values) >= _CODE_DISTINCT and coded >= _CODE_SHARE * len(values)
+
+
+def _phrases(profile: Profile) -> bool:
+    """Whether a column's distinct values are phrases (several words, no digit) rather than
+    codes: a ledger account's name («Accounts Receivable (A/R)») under «Account»."""
+    values = [v.strip() for v in profile.values if v.strip()]
+    worded = sum(_PHRASE_RE.match(v) is not None for v in values)
+    return bool(values) and worded >= _CODE_SHARE * len(values)
 
 
 def rank_roles(

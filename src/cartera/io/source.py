@@ -165,6 +165,9 @@ def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
             raise_if_empty=False,
             schema={f"c{i}": pl.String for i in range(len(headers))},
             missing_columns="insert",
+            # A quoted empty cell ("") is as empty as a missing one: a row of them is blank
+            # (QuickBooks ends its reports with one).
+            null_values="",
         )
         for n, source in enumerate(sources)
     ]

@@ -24,7 +24,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "ISSUE": (
             "issue issued emision emitida expedicion expedida invoice invoices factura facturas "
             "bill docto documento document doc order orden pedido created creacion creation "
-            "fra fact nota comprobante receipt ticket albaran operation venda emissao placed"
+            "fra fact nota comprobante receipt ticket albaran operation venda emissao placed "
+            "venta"
         ),
         "DUE": "due vencimiento vto vencto venc vence expiry vencimento",
         "PAID": (
@@ -40,7 +41,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "DOC": (
             "invoice invoices factura facturas bill order orders pedido document documento "
             "docto doc folio albaran receipt ticket fra fact orden comprobante voucher nota "
-            "nf fatura"
+            "nf fatura venta"
         ),
         "CLIENT": (
             "client clients cliente clientes customer customers partner buyer comprador "

@@ -212,3 +212,37 @@ def test_an_attempt_count_is_not_units(header: str, units: bool) -> None:
     from cartera.io.score import role_score
 
     assert (role_score("documents", "units", header)[0] > 0) is units
+
+
+@pytest.mark.parametrize(("values", "code"), [(["0", "1"], False), (["0", "1", "2"], True)])
+def test_a_yes_no_flag_is_not_a_client_code(values: list[str], code: bool) -> None:
+    """PrestaShop's «New client» holds 0 and 1: three distinct values make a code column."""
+    headers = ["New client", "Customer", "Date", "Total"]
+    flags = (values * 20)[:20]
+    columns = [flags, ["Ana"] * 10 + ["Bob"] * 10, ["2024-01-05"] * 20, ["1"] * 20]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert (rec.roles.get("client_code") == 0) is code
+
+
+@pytest.mark.parametrize(("phrases", "vetoed"), [(10, True), (9, True), (8, False)])
+def test_ledger_account_names_are_not_a_client_code(phrases: int, vetoed: bool) -> None:
+    """«Account» holding phrases (several words, no digit) in 90 % of its distinct values is
+    ruled out as the client code."""
+    accounts = [f"Ledger account {'abcdefghij'[i]}" for i in range(phrases)]
+    accounts += [f"43000{i}" for i in range(10 - phrases)]
+    headers = ["Account", "Customer", "Date", "Total"]
+    columns = [accounts * 2, ["Ana"] * 10 + ["Bob"] * 10, ["2024-01-05"] * 20, ["1"] * 20]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert (rec.roles.get("client_code") == 0) is not vetoed
+
+
+@pytest.mark.parametrize(
+    ("values", "tax_id"),
+    [(["T0", "T1"], False), (["T10", "T20"], False), (["B123", "B124"], True)],
+)
+def test_vat_codes_are_too_short_for_tax_ids(values: list[str], tax_id: bool) -> None:
+    """Sage 50's «Tax Code» (T0, T1): values of under four characters are not tax ids."""
+    from cartera.io.score import _veto
+
+    profile = _profiles({"Tax Code": values * 10})[0]
+    assert (_veto("tax_id", "Tax Code", profile) is None) is tax_id
