@@ -99,6 +99,7 @@ _FIELDS = {
     "paid_amount": N_("amount paid"),
     "exempt": N_("tax-exempt amount"),
     "currency": N_("currency"),
+    "cancelled": N_("cancellation date"),
 }
 
 
