@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -128,3 +129,41 @@ def test_an_hour_word_after_the_time_is_dropped(text: str, iso: str) -> None:
     from cartera.io.conventions import clean_date_text
 
     assert pl.select(clean_date_text(pl.lit(text))).item() == iso
+
+
+def _orders(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "doc_number": [r[0] for r in rows],
+            "date": [dt.date.fromisoformat(r[1]) for r in rows],
+            "client_name": [r[2] for r in rows],
+            "amount": [r[3] for r in rows],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("later", "keyed"),
+    [
+        (("7", "2024-01-05", "Ana", -10.0), True),  # a refund: later, same client, negative
+        (("7", "2024-01-05", "Ana", 0.0), False),  # not negative
+        (("7", "2024-01-05", "Ana", 10.0), False),  # a number used twice: a duplicate
+        (("7", "2024-01-05", "Bob", -10.0), False),  # another client's
+        (("7", "2024-01-01", "Ana", -10.0), False),  # the same date: a line of the order
+        (("7", "2023-12-31", "Ana", -10.0), False),  # before the order
+    ],
+)
+def test_refund_keyed_under_its_order(later: tuple[str, str, str, float], keyed: bool) -> None:
+    from cartera.io.rows import REFUND_OF, drop_orphan_refunds, key_refunds
+
+    frame = _orders([("7", "2024-01-01", "Ana", 30.0), later])
+    out, notes = key_refunds(frame, pl.col("amount"))
+    numbers = out.get_column("doc_number").to_list()
+    assert numbers == (["7", "7-20240105"] if keyed else ["7", "7"])
+    assert bool(notes) is keyed
+    if keyed:
+        assert out.get_column(REFUND_OF).to_list() == [None, "7"]
+        kept, _ = drop_orphan_refunds(out)
+        assert kept.columns == frame.columns and kept.height == 2
+        kept, dropped = drop_orphan_refunds(out.filter(pl.col(REFUND_OF).is_not_null()))
+        assert kept.height == 0 and dropped[0].params == {"count": 1}

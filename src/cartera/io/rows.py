@@ -28,15 +28,18 @@ from cartera.io.parse import Note, distinct_texts
 
 __all__ = [
     "EXCLUDED_STATUS",
+    "REFUND_OF",
     "SAMPLE_LINES",
     "document_figures",
     "document_gaps",
     "drop_excluded_status",
     "drop_not_sales",
+    "drop_orphan_refunds",
     "drop_structure_rows",
     "excluded_words",
     "fill_document_fields",
     "key_by_type",
+    "key_refunds",
     "line_amounts",
     "not_sales",
 ]
@@ -342,3 +345,76 @@ def key_by_type(
         .otherwise(pl.col("doc_number"))
         .alias("doc_number")
     ), [note]
+
+
+_CLIENT_COLUMNS: Final = ("client_code", "tax_id", "client_name")
+#: The order a refund keyed by :func:`key_refunds` belongs to (dropped by
+#: :func:`drop_orphan_refunds`).
+REFUND_OF: Final = "__refund_of"
+
+
+def key_refunds(frame: pl.DataFrame, amount: pl.Expr) -> tuple[pl.DataFrame, list[Note]]:
+    """Refunds written under their order's number (WooCommerce's orders report: a second row
+    with the order's number, the refund's later date and a negative amount) keyed apart as
+    ``number-yyyymmdd``, so they are the order's credit notes rather than a number used
+    twice: a (number, date) group after the number's first date, of the same client, whose
+    amount is negative. A number reused in any other way is left to the duplicate check."""
+    if "doc_number" not in frame.columns or "date" not in frame.columns:
+        return frame, []
+    clients = [c for c in _CLIENT_COLUMNS if c in frame.columns]
+    who = pl.concat_str([pl.col(c).fill_null("") for c in clients], separator="\x1f")
+    groups = (
+        frame.filter(pl.col("doc_number").is_not_null() & pl.col("date").is_not_null())
+        .group_by("doc_number", "date")
+        .agg(amount.sum().alias("__sum"), (who.first() if clients else pl.lit("")).alias("__who"))
+        .with_columns(
+            pl.col("date").min().over("doc_number").alias("__first"),
+            pl.col("__who").sort_by("date").first().over("doc_number").alias("__first_who"),
+        )
+        .filter(
+            (pl.col("date") > pl.col("__first"))
+            & (pl.col("__sum") < 0)
+            & (pl.col("__who") == pl.col("__first_who"))
+        )
+        .select("doc_number", "date", pl.lit(True).alias("__refund"))
+    )
+    if groups.height == 0:
+        return frame, []
+    keyed = pl.concat_str(
+        [pl.col("doc_number"), pl.col("date").dt.strftime("%Y%m%d")], separator="-"
+    )
+    refund = pl.col("__refund").fill_null(False)
+    out = (
+        frame.join(groups, on=["doc_number", "date"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(refund).then(pl.col("doc_number")).alias(REFUND_OF),
+            pl.when(refund).then(keyed).otherwise(pl.col("doc_number")).alias("doc_number"),
+        )
+        .drop("__refund")
+    )
+    note = Note(
+        N_(
+            "{count} refunds written under their order's number (a later date, a negative "
+            "amount) were kept as credit notes of that order, numbered «number-date»"
+        ),
+        {"count": groups.height},
+    )
+    return out, [note]
+
+
+def drop_orphan_refunds(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
+    """Without the refunds (:func:`key_refunds`) whose order was left out (WooCommerce marks a
+    wholly refunded order «Refunded» and writes its refund as a «Completed» row: the order
+    and its refund both go, or the refund alone would count)."""
+    if REFUND_OF not in frame.columns:
+        return frame, []
+    orders = frame.filter(pl.col(REFUND_OF).is_null()).get_column("doc_number").unique()
+    orphan = pl.col(REFUND_OF).is_not_null() & ~pl.col(REFUND_OF).is_in(orders.implode())
+    count = frame.select(orphan.sum()).item()
+    out = frame.filter(~orphan).drop(REFUND_OF)
+    if not count:
+        return out, []
+    note = Note(
+        N_("{count} refund lines of orders left out were left out with them"), {"count": count}
+    )
+    return out, [note]

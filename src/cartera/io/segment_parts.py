@@ -88,7 +88,21 @@ def _alike(frame: pl.DataFrame, excluded: frozenset[str]) -> bool:
         and not rows.drop_structure_rows(frame)[1]
         and not rows.excluded_words(frame, excluded)
         and not _any(frame, rows.not_sales(frame))
+        and not _refunds(frame)
     )
+
+
+def _refunds(frame: pl.DataFrame) -> bool:
+    """Whether a number is used on two dates: a refund under its order's number may be in
+    another segment, so such a file is built whole (:func:`rows.key_refunds`)."""
+    if "doc_number" not in frame.columns or "date" not in frame.columns:
+        return False
+    dates = (
+        frame.filter(pl.col("doc_number").is_not_null())
+        .group_by(pl.col("doc_number").hash(seed=7))
+        .agg((pl.col("date").min() != pl.col("date").max()).alias("__two"))
+    )
+    return bool(dates.get_column("__two").any())
 
 
 def _any(frame: pl.DataFrame, which: pl.Expr | None) -> bool:

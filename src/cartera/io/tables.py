@@ -292,9 +292,13 @@ def _prepare(
     notes += more
     amount, source, more = _amount_source(frame, headers, fixed)
     notes += more
+    frame, more = rows.key_refunds(frame, amount)
+    notes += more
     frame, more = rows.drop_excluded_status(frame, headers.get("status", ""), amount, excluded)
     notes += more
     frame, more = rows.drop_not_sales(frame, headers, amount)
+    notes += more
+    frame, more = rows.drop_orphan_refunds(frame)
     notes += more
     frame, more = rows.key_by_type(frame, headers, sample)
     return frame, amount, source, notes + more

@@ -142,3 +142,26 @@ def test_mercado_libre_sales_hour_words_and_statuses_inside_the_text(tmp_path: P
     assert analysis.portfolio.revenue == pytest.approx(25600 + 12990, abs=0.005)
     assert {c.name for c in analysis.clients} == {"Ana Pérez", "Luis Soto"}
     assert analysis.input_summary.tables["documents"]["columns"]["doc_number"] == "# de venta"
+
+
+def test_woocommerce_refunds_under_the_order_number(tmp_path: Path) -> None:
+    """WooCommerce's orders report writes a refund as a second row with the order's number,
+    the refund's later date and a negative amount; a wholly refunded order is «Refunded»
+    and its refund row «Completed». Newest first, as WooCommerce lists them."""
+    woo = [
+        ["2024-10-03 16:30:00", "2239", "$28.95", "Completed", "Emma", "returning", "1× Tee",
+         "-1", "", "-20.00", "Source: Direct"],
+        ["2024-10-02 17:14:26", "2239", "$57.90", "Completed", "Emma", "returning", "2× Tee",
+         "2", "", "40.00", "Source: Direct"],
+        ["2024-09-05 15:00:00", "2234", "$19.95", "Completed", "Liam", "returning", "1× Mug",
+         "-1", "", "-12.50", "Source: Direct"],
+        ["2024-09-04 12:09:51", "2234", "$19.95", "Refunded", "Liam", "returning", "1× Mug",
+         "1", "", "12.50", "Source: Direct"],
+        ["2024-09-01 10:00:00", "2230", "$59.94", "Completed", "Liam", "new", "1× Hoodie", "1",
+         "", "45.00", "Source: Direct"],
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "orders.csv", WOO, woo))
+    assert analysis.portfolio.revenue == pytest.approx(40 - 20 + 45, abs=0.005)
+    said = notes(analysis)
+    assert "2 refunds written under their order's number" in said
+    assert "1 refund lines of orders left out were left out with them" in said
