@@ -168,3 +168,35 @@ def test_inspect_reads_a_grouped_report_as_the_import_does(tmp_path: Path) -> No
     info = inspect_file(path, options=ReadOptions())
     assert info.table == "documents"
     assert {c.header: c.role for c in info.columns}["(A)"] == "client_name"
+
+
+@pytest.mark.parametrize(
+    ("row", "dropped"),
+    [
+        (["TOTAL", None, None, "$20.00"], True),
+        (["Total for Amy", None, None, "20"], True),
+        (["Totales", None, None, "20"], True),
+        (["Grand Total", None, None, "20"], True),
+        (["Suma", None, None, "20"], True),
+        (["Total S.A.", "2024-01-01", "7", "20"], False),  # a client named Total, with a date
+        (["Totalmente", None, None, "20"], False),  # not the word total
+        (["Monday, April 07, 2025 03:14 PM"], True),  # one cell in a file of four columns
+        ([None, None, None, "20"], False),  # one cell elsewhere: a continuation line
+        ([None, "2024-01-01", None, "20"], False),  # two cells: a (bad) line, not furniture
+    ],
+)
+def test_report_rows_left_out(row: list[str | None], dropped: bool) -> None:
+    from cartera.io.groups import drop_report_rows
+
+    raw = _raw(["Client", "Date", "Num", "Amount"], [["Acme", "2024-01-01", "1", "10"], row])
+    drop_report_rows(raw)
+    assert raw.frame.collect().height == (1 if dropped else 2)
+    assert bool(raw.notes) is dropped
+
+
+def test_one_cell_rows_count_as_furniture_only_from_four_columns() -> None:
+    from cartera.io.groups import drop_report_rows
+
+    raw = _raw(["Client", "Date", "Amount"], [["Acme", "2024-01-01", "10"], ["Printed today"]])
+    drop_report_rows(raw)
+    assert raw.frame.collect().height == 2

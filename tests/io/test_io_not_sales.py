@@ -167,3 +167,41 @@ def test_refund_keyed_under_its_order(later: tuple[str, str, str, float], keyed:
         assert kept.columns == frame.columns and kept.height == 2
         kept, dropped = drop_orphan_refunds(out.filter(pl.col(REFUND_OF).is_not_null()))
         assert kept.height == 0 and dropped[0].params == {"count": 1}
+
+
+@pytest.mark.parametrize(
+    ("kind", "sale"),
+    [
+        ("REC", False),
+        ("Rectificativa", True),  # REC is a whole code, not a prefix
+        ("Guía de despacho electrónica", False),  # a long word starts the type
+        ("Guía", True),
+        ("Payment received", False),
+        ("Pagaré", True),
+    ],
+)
+def test_not_sale_codes_whole_and_words_as_prefixes(kind: str, sale: bool) -> None:
+    frame = _frame(doc_type=[kind, "I"])
+    kept, _ = drop_not_sales(frame, {"doc_type": "Tipo"}, pl.col("amount"))
+    assert kept.height == (2 if sale else 1)
+
+
+@pytest.mark.parametrize(("word", "credit"), [("NC", True), ("CRE", True), ("CREDITO", True),
+                                              ("CREA", False), ("NCX", False)])  # fmt: skip
+def test_three_character_credit_codes_are_whole(word: str, credit: bool) -> None:
+    assert (re.search(_CREDIT_RE, word.lower()) is not None) is credit
+
+
+@pytest.mark.parametrize(
+    ("types", "kept"),
+    [
+        (["Payment", "Refund", "Payment"], 3),  # Square: every sale is a «Payment»
+        (["Payment", "Invoice", "Payment"], 1),  # QuickBooks: payments among invoices
+        (["P", "E"], 2),  # only a payment and a credit: no sale beside them
+        (["P", "E", "I"], 2),
+    ],
+)
+def test_not_sale_types_only_beside_a_sale_type(types: list[str], kept: int) -> None:
+    frame = _frame(doc_type=types)
+    out, _ = drop_not_sales(frame, {"doc_type": "Tipo"}, pl.col("amount"))
+    assert out.height == kept

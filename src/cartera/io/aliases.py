@@ -21,6 +21,7 @@ from typing import Final
 __all__ = [
     "ALIASES",
     "CLIENT_ROLES",
+    "CREDIT_PATTERN",
     "CREDIT_WORDS",
     "DATE_ROLES",
     "DOCUMENT_STATUS",
@@ -91,7 +92,6 @@ _CLIENT_CODE = (
     "Customer no",
     "Client code",
     "Client ID",
-    "Account",
     "Account number",
     "Account Reference",
     "Account Ref",
@@ -201,6 +201,9 @@ _DATE = (
     "InvoiceDate",
     "ORDERDATE",
     "Order date",
+    "Created (UTC)",
+    "Created date",
+    "Date (UTC)",
 )
 _DUE_DATE = (
     "Fecha de vencimiento",
@@ -303,6 +306,7 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Discount",
         ),
         "net": (
+            "Untaxed Total",
             "Base imponible",
             "Monto Neto",
             "Untaxed Amount Signed",
@@ -327,6 +331,7 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Line amount",
             "Revenue",
             "Sales",
+            "Sold For",
         ),
         "total": (
             "Total",
@@ -341,6 +346,7 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Amount incl. VAT",
             "Gross amount",
             "Total incl. VAT",
+            "Total Price",
         ),
         "vat_pct": (
             "IVA %",
@@ -380,7 +386,15 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "paid_date": _PAID_DATE,
         "paid_amount": _PAID_AMOUNT,
         "status": ("Estado", "Status", "Invoice Status", "Estado factura", "Situación"),
-        "exempt": ("Monto Exento", "Importe exento", "Base exenta", "Exento", "Exempt amount"),
+        "exempt": (
+            "Monto Exento",
+            "Importe exento",
+            "Base exenta",
+            "Exento",
+            "Exempt amount",
+            "No Gravado",
+            "Monto no gravado",
+        ),
         "cancelled": (
             "Fecha de cancelación",
             "Fecha cancelación",
@@ -541,6 +555,20 @@ CREDIT_WORDS: Final = (
     "61",
     "E",
     "SC",
+    "NC",
+    "CRE",
+)
+
+_CREDIT: Final = sorted({normalise_word(w) for w in CREDIT_WORDS})
+#: A credit type, on the type's plain text (lower case, letters and digits): words start it
+#: (``Nota de crédito electrónica``); codes of up to three characters (``R``, ``E``, ``61``,
+#: ``NC``) must be the whole type, or ``Recibo`` would be one.
+CREDIT_PATTERN: Final = (
+    r"^("
+    + "|".join(w for w in _CREDIT if len(w) > 3)
+    + r")|^("
+    + "|".join(w for w in _CREDIT if len(w) <= 3)
+    + r")$|rectific|abono|devoluc|credit|refund|return"
 )
 
 #: Document types that are not sales (normalised, compared whole): Mexico's CFDI payroll
@@ -553,6 +581,8 @@ NOT_SALES_TYPES: Final = frozenset(
     # payments on account, discounts, purchases, bank and journal entries.
     | {"payment", "estimate", "quote", "presupuesto", "proforma"}
     | {"sr", "sa", "sd", "pi", "pc", "pp", "pr", "pa", "bp", "br", "jd", "jc"}
+    # Chile's dispatch notes (DTE 52: goods sent, invoiced apart) and Tango's receipts.
+    | {"guiadedespacho", "guiadespacho", "rec"}
 )
 
 #: Status words (normalised: lower case, no accents, letters only) of documents that are not
@@ -603,6 +633,7 @@ EXCLUDED_STATUS: Final = frozenset(
         "pendingpayment",
         "awaitingbankwire",
         "awaitingcheck",
+        "guardadosinenviar",
     }
 )
 

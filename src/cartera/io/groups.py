@@ -22,9 +22,11 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
+from cartera.io.score import DATE_PATTERN
+from cartera.io.segments import segmented
 from cartera.io.source import RawTable, column_letter
 
-__all__ = ["LABEL_SAMPLE_ROWS", "fill_group_labels", "label_column"]
+__all__ = ["LABEL_SAMPLE_ROWS", "drop_report_rows", "fill_group_labels", "label_column"]
 
 #: Rows of the file looked at to recognise a grouped report.
 LABEL_SAMPLE_ROWS: Final = 1000
@@ -103,5 +105,45 @@ def fill_group_labels(raw: RawTable) -> None:
                 "lines below them, and their {labels} label rows were left out"
             ),
             {"column": raw.headers[index], "labels": labels},
+        )
+    )
+
+
+#: The first filled cell of a report's totals row (``TOTAL``, ``Total for …``, ``Totales``).
+_TOTAL_RE: Final = r"(?i)^(grand\s+)?(total|totals|totales|subtotal|suma|sumas)\b"
+#: Columns a file has at least for a row holding one cell to be a report's title or footer.
+_LONE_FROM: Final = 4
+
+
+def drop_report_rows(raw: RawTable) -> None:
+    """Leave out a printed report's furniture, with a note: totals rows (the first filled cell
+    a total word, no cell a date) and rows holding a single cell, in the first column, in a
+    file of four columns or more (titles, ``Monday, April 07, 2025 03:14 PM`` footers; no
+    document line is one cell). Only in files typed whole: an export long enough to be read
+    in segments is a table, not a printed report."""
+    if raw.kind == "parquet" or segmented(raw):
+        return
+    cols = [raw.col(i) for i in range(len(raw.headers))]
+    filled = [_filled(c) for c in cols]
+    count = pl.sum_horizontal([f.cast(pl.Int32) for f in filled])
+    first = pl.coalesce(
+        [pl.when(f).then(pl.col(c).str.strip_chars()) for f, c in zip(filled, cols, strict=True)]
+    )
+    dated = pl.any_horizontal(
+        [pl.col(c).str.strip_chars().str.contains(DATE_PATTERN).fill_null(False) for c in cols]
+    )
+    total = first.str.contains(_TOTAL_RE).fill_null(False) & ~dated
+    # A printed report's title or footer sits in its first column; a continuation line's one
+    # cell (a Chilean register's gloss) does not, and is left to the subtotal-row rule.
+    lone = (count == 1) & filled[0] if len(cols) >= _LONE_FROM else pl.lit(False)
+    furniture = (total | lone) & (count > 0)
+    found = int(raw.frame.select(furniture.sum()).collect().item())
+    if not found:
+        return
+    raw.frame = raw.frame.filter(~furniture)
+    raw.notes.append(
+        (
+            N_("{count} totals, title or footer rows of a printed report were left out"),
+            {"count": found},
         )
     )

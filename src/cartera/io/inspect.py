@@ -18,7 +18,7 @@ import polars as pl
 from cartera.errors import AmbiguousFormatError, InputError
 from cartera.i18n import N_, _
 from cartera.io.aliases import ALIASES
-from cartera.io.groups import fill_group_labels
+from cartera.io.groups import drop_report_rows, fill_group_labels
 from cartera.io.load import (
     FileReport,
     cell_issues,
@@ -169,6 +169,8 @@ def _read(
     """Recognise and type ``raw`` (polars errors of a malformed CSV propagate)."""
     if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
         raise fault
+    fill_group_labels(raw)
+    drop_report_rows(raw)
     profiles = sample_profiles(raw)
     rec = recognise_file(raw, table, mapping, profiles)
     notes_filter = apply_filter(raw, mapping.table(rec.table))
@@ -203,7 +205,6 @@ def inspect_file(
     today = options.today or dt.date.today()
     with scratch_folder("inspect") as work:
         raw = open_source(path, options, Path(work))
-        fill_group_labels(raw)
         try:
             result = _read(raw, table, options, mapping, today)
         except pl.exceptions.PolarsError as exc:

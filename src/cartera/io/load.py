@@ -29,7 +29,7 @@ from cartera.io import assemble, tables
 from cartera.io.aliases import ALIASES
 from cartera.io.buckets import in_range
 from cartera.io.faults import first_fault
-from cartera.io.groups import fill_group_labels
+from cartera.io.groups import drop_report_rows, fill_group_labels
 from cartera.io.mapping import Mapping, TableMapping, load_mapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import ISSUE_SCHEMA, Note, type_columns
@@ -299,10 +299,11 @@ def read_file(
     if options.delimiter is None and target and mapping.table(target).delimiter is not None:
         sheet_opts = sheet_opts.model_copy(update={"delimiter": mapping.table(target).delimiter})
     raw = open_source(path, sheet_opts, workdir)
-    fill_group_labels(raw)
     if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
         raise fault  # cells beyond the header would be dropped without a word
     try:
+        fill_group_labels(raw)
+        drop_report_rows(raw)
         profiles = sample_profiles(raw)
     except pl.exceptions.PolarsError as exc:
         raise unreadable_error(raw, exc) from exc

@@ -131,7 +131,12 @@ def _fallback(
         if any(r in roles for r in group):
             continue
         for role in group:
-            spare = [c for c in ranked.get(role, []) if c.column not in taken]
+            # An empty column is no column: it would only turn into a bad cell per row.
+            spare = [
+                c
+                for c in ranked.get(role, [])
+                if c.column not in taken and c.veto != N_("the column is empty")
+            ]
             if spare:
                 roles[role] = spare[0].column
                 taken.add(spare[0].column)

@@ -17,12 +17,13 @@ Every change is said in a :class:`~cartera.io.parse.Note`.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import polars as pl
 
 from cartera.i18n import N_
-from cartera.io.aliases import EXCLUDED_STATUS, NOT_SALES_TYPES
+from cartera.io.aliases import CREDIT_PATTERN, EXCLUDED_STATUS, NOT_SALES_TYPES
 from cartera.io.identity import fold, plain_text
 from cartera.io.parse import Note, distinct_texts
 
@@ -117,7 +118,8 @@ def drop_excluded_status(
     out = excluded_words(frame, excluded)
     if not out:
         return frame, []
-    bad = pl.col("status").is_in(out)
+    # An empty status is no status: its line stays (without fill_null the filter drops it).
+    bad = pl.col("status").is_in(out).fill_null(False)
     figures = frame.filter(bad).select(
         pl.len().alias("lines"),
         (pl.col("doc_number").n_unique() if "doc_number" in frame.columns else pl.len()).alias(
@@ -151,11 +153,26 @@ def not_sales(frame: pl.DataFrame) -> pl.Expr | None:
     if "doc_type" in frame.columns:
         words = frame.select(distinct_texts("doc_type")).to_series()
         plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
-        kinds = [w for w, p in zip(words.to_list(), plain.to_list(), strict=True)
-                 if p in NOT_SALES_TYPES]  # fmt: skip
-        if kinds:
+        pairs = list(zip(words.to_list(), plain.to_list(), strict=True))
+        kinds = [w for w, p in pairs if p and _not_sale_type(p)]
+        # Only beside a type that is a sale: Square calls every sale a «Payment» (beside
+        # «Refund»), QuickBooks lists «Payment» rows among its «Invoice» rows.
+        sales = [p for _w, p in pairs if p and not _not_sale_type(p)]
+        sales = [p for p in sales if re.search(CREDIT_PATTERN, p) is None]
+        if kinds and sales:
             found.append(pl.col("doc_type").is_in(kinds).fill_null(False))
     return pl.any_horizontal(found) if found else None
+
+
+#: Type codes of this length or shorter must be the whole type (``REC`` is not
+#: ``Rectificativa``); longer words start it (``Guía de despacho electrónica``).
+_CODE_LENGTH: Final = 3
+
+
+def _not_sale_type(plain: str) -> bool:
+    return plain in NOT_SALES_TYPES or any(
+        len(w) > _CODE_LENGTH and plain.startswith(w) for w in NOT_SALES_TYPES
+    )
 
 
 def drop_not_sales(
@@ -361,10 +378,15 @@ def key_refunds(frame: pl.DataFrame, amount: pl.Expr) -> tuple[pl.DataFrame, lis
     amount is negative. A number reused in any other way is left to the duplicate check."""
     if "doc_number" not in frame.columns or "date" not in frame.columns:
         return frame, []
+    # Only numbers with a negative line can hold a refund: the usual file has few or none,
+    # so the groups are taken over those numbers' lines alone.
+    negative = frame.filter(amount < 0).get_column("doc_number").drop_nulls().unique()
+    if negative.len() == 0:
+        return frame, []
     clients = [c for c in _CLIENT_COLUMNS if c in frame.columns]
     who = pl.concat_str([pl.col(c).fill_null("") for c in clients], separator="\x1f")
     groups = (
-        frame.filter(pl.col("doc_number").is_not_null() & pl.col("date").is_not_null())
+        frame.filter(pl.col("doc_number").is_in(negative.implode()) & pl.col("date").is_not_null())
         .group_by("doc_number", "date")
         .agg(amount.sum().alias("__sum"), (who.first() if clients else pl.lit("")).alias("__who"))
         .with_columns(

@@ -33,6 +33,7 @@ from cartera.io.role_rules import RULES
 from cartera.io.words import concepts, header_words
 
 __all__ = [
+    "DATE_PATTERN",
     "Candidate",
     "Profile",
     "looks_like_payments",
@@ -79,7 +80,7 @@ _MONEY: Final = frozenset(
 )
 _NUMERIC_RE: Final = r"^[+-]?\(?[0-9][0-9.,' ]*\)?-?$|^[+-]?[.,][0-9]+$"
 _CURRENCY_STRIP: Final = r"(?i)[\s\u00a0\u202f€$£¥%]|\b(eur|usd|gbp|clp|mxn|cop|ars|pen|brl)\b"
-_DATE_RE: Final = (
+DATE_PATTERN: Final = (
     r"^\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}"
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
     r"|[0-9]{1,2}[-/. ]+(de\s+)?[A-Za-zé]{3,10}\.?[-/. ]+(de\s+)?[0-9]{2,4}"
@@ -103,6 +104,8 @@ _ORDER_NUMBER_SCORE: Final = 70.0
 #: One word with a digit in it: a code (``cus_9s8d7f``, ``C-0042``, ``4300012``).
 _CODE_RE: Final = re.compile(r"^\S*[0-9]\S*$")
 _CODE_SHARE: Final = 0.9
+#: A column of only these values is a yes/no flag (FacturaScripts' «pagada»).
+_FLAGS: Final = frozenset({"0", "1", "true", "false", "True", "False", "TRUE", "FALSE"})
 #: Distinct values a code column has at least (fewer are a flag).
 _CODE_DISTINCT: Final = 3
 #: Several words and no digit.
@@ -163,7 +166,7 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
     stats = (
         long.with_columns(
             cleaned.str.contains(_NUMERIC_RE).alias("n"),
-            pl.col("v").str.contains(_DATE_RE).alias("t"),
+            pl.col("v").str.contains(DATE_PATTERN).alias("t"),
             pl.col("v").str.contains(_CURRENCY_VALUE_RE).alias("k"),
             pl.col("v").str.contains(r"\p{L}").alias("l"),
             number.str.extract(r"^(-?[0-9]+(\.[0-9]+)?)", 1)
@@ -235,8 +238,17 @@ def looks_like_payments(headers: list[str]) -> bool:
     return method and not invoice_money
 
 
+#: Machine headers, compared as written, whose role differs from the same words written
+#: for people: Amazon's flat-file «item-price» is the line's price for its quantity, where
+#: Zoho's «Item Price» is a unit price.
+_EXACT: Final[dict[str, str]] = {"item-price": "amount"}
+
+
 def role_score(table: str, role: str, header: str) -> tuple[float, str, dict[str, object]]:
     """The header's score for ``role`` of ``table`` (0 when it does not fit) and why."""
+    exact = _EXACT.get(header.strip()) if table == "documents" else None
+    if exact is not None:
+        return (_ALIAS_SCORE if role == exact else 0.0), N_("a usual header for this role"), {}
     alias = _alias_rank(table).get(normalise_header(header))
     if alias is not None and alias[0] == role and not _bare_payment_number(table, role, header):
         return _ALIAS_SCORE - 0.1 * alias[1], N_("a usual header for this role"), {}
@@ -264,6 +276,8 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
         return N_("a % column is a rate, not an amount")
     if role in ("vat_pct", "discount_pct") and (profile.max_abs or 0) > 100:
         return N_("values above 100 are not a rate")
+    if role in _MONEY and profile.values and {v.strip() for v in profile.values} <= _FLAGS:
+        return N_("its values are a yes/no flag, not an amount")
     if role == "client_code" and _phrases(profile):
         return N_("its values are phrases, not codes")
     if (

@@ -16,7 +16,12 @@ import polars as pl
 
 from cartera.i18n import N_
 from cartera.io import rows
-from cartera.io.aliases import CREDIT_WORDS, FALSE_WORDS, KIND_WORDS, TRUE_WORDS, normalise_word
+from cartera.io.aliases import (
+    CREDIT_PATTERN,
+    FALSE_WORDS,
+    KIND_WORDS,
+    TRUE_WORDS,
+)
 from cartera.io.currency import split_currencies, to_base
 from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
 from cartera.io.mapping import CurrencyMapping
@@ -37,16 +42,7 @@ __all__ = [
     "payments_part",
 ]
 
-_CREDIT = sorted({normalise_word(w) for w in CREDIT_WORDS})
-#: Words start a credit type (``Nota de crédito electrónica``); codes of one or two
-#: characters (``R``, ``E``, ``61``) must be the whole type, or ``Recibo`` would be one.
-_CREDIT_RE = (
-    r"^("
-    + "|".join(w for w in _CREDIT if len(w) > 2)
-    + r")|^("
-    + "|".join(w for w in _CREDIT if len(w) <= 2)
-    + r")$|rectific|abono|devoluc|credit|refund|return"
-)
+_CREDIT_RE = CREDIT_PATTERN
 _R_SERIES = r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
 MISSING = N_("empty, but a value is required")
 #: Lines without a client are left out, with a note, up to this share of a file's lines and

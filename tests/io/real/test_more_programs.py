@@ -165,3 +165,122 @@ def test_woocommerce_refunds_under_the_order_number(tmp_path: Path) -> None:
     said = notes(analysis)
     assert "2 refunds written under their order's number" in said
     assert "1 refund lines of orders left out were left out with them" in said
+
+
+def test_blank_statuses_keep_their_lines(tmp_path: Path) -> None:
+    """A status filled only for the voided invoice: the other lines stay (they were all
+    dropped when an excluded word was present)."""
+    rows = [
+        ["1", "2025-01-02", "Acme", "100.00", ""],
+        ["2", "2025-01-03", "Beta", "200.00", "Void"],
+        ["3", "2025-01-04", "Acme", "300.00", ""],
+    ]
+    header = ["Invoice", "Date", "Customer", "Net", "Status"]
+    analysis = run(write_csv(tmp_path / "inv.csv", header, rows))
+    assert analysis.portfolio.revenue == pytest.approx(400, abs=0.005)
+
+
+def test_quickbooks_invoice_list_total_and_footer_rows(tmp_path: Path) -> None:
+    header = ["Date", "Transaction type", "Num", "Name", "Memo", "Due date", "Amount",
+              "Open balance"]  # fmt: skip
+    rows = [
+        ["01/16/2025", "Invoice", "1001", "Amy's Bird Sanctuary", "Gardening", "02/15/2025",
+         "1,082.50", "0.00"],
+        ["01/19/2025", "Invoice", "1002", "Cool Cars", "Rocks", "02/18/2025", "562.50",
+         "562.50"],
+        ["TOTAL", "", "", "", "", "", "$1,645.00", "$562.50"],
+        [],
+        ["Monday, April 07, 2025 03:14 PM GMT-07:00"],
+    ]  # fmt: skip
+    above = ["Craig's Design and Landscaping Services", "Invoice List", "All Dates", ""]
+    analysis = run(write_csv(tmp_path / "Invoice List.csv", header, rows, above=above))
+    assert analysis.portfolio.revenue == pytest.approx(1645.00, abs=0.005)
+    assert "2 totals, title or footer rows of a printed report" in notes(analysis)
+
+
+XERO_RID = ["Invoice Date", "Source", "Invoice Number", "Reference", "Contact", "Item Code",
+            "Description", "Quantity", "Unit Price", "Discount", "Account", "Tax Rate", "Net",
+            "Tax", "Gross", "Invoice Total", "Status"]  # fmt: skip
+
+
+def test_xero_receivable_invoice_detail_account_is_a_ledger_account(tmp_path: Path) -> None:
+    def line(day: str, number: str, contact: str, net: float, status: str) -> list[object]:
+        return [day, "Receivable Invoice", number, "", contact, "GB1", "Golf balls", "1.00",
+                net, "0.00", "200 - Sales", "GST on Income", net, net / 10, net * 1.1,
+                net * 1.1, status]  # fmt: skip
+
+    rows = [
+        line("6 Jan 2025", "INV-0001", "Bayside Club", 500.0, "Paid"),
+        line("7 Jan 2025", "INV-0002", "Ridgeway University", 300.0, "Awaiting Payment"),
+        line("8 Jan 2025", "INV-0003", "Marine Systems", 200.0, "Voided"),
+        ["Total", "", "", "", "", "", "", "", "", "", "", "", "1000.00", "100.00", "1100.00",
+         "", ""],
+    ]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "Receivable_Invoice_Detail.csv", XERO_RID, rows))
+    assert analysis.portfolio.revenue == pytest.approx(800, abs=0.005)
+    assert {c.name for c in analysis.clients} == {"Bayside Club", "Ridgeway University"}
+
+
+def test_facturascripts_paid_flag_is_not_an_amount(tmp_path: Path) -> None:
+    header = ["codigo", "numero2", "nombrecliente", "observaciones", "femail", "pagada", "total",
+              "fecha"]  # fmt: skip
+    rows = [
+        ["FAC2025A1", "", "Talleres Martín S.A.", "", "", "1", "2190.72", "05-03-2025"],
+        ["FAC2025A2", "", "Bodegas Ruiz", "", "", "0", "500.00", "06-03-2025"],
+        ["FAC2025A3", "", "Talleres Martín S.A.", "", "", "1", "100.00", "07-03-2025"],
+    ]
+    analysis = run(write_csv(tmp_path / "facturascli.csv", header, rows, delimiter=";"))
+    assert analysis.portfolio.revenue == pytest.approx(2790.72, abs=0.005)
+    assert "paid_amount" not in analysis.input_summary.tables["documents"]["columns"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "sale"),
+    [("FAC", 1), ("CRE", -1), ("N/C", -1), ("DEB", 1), ("REC", 0),
+     ("GUÍA DE DESPACHO ELECTRÓNICA", 0), ("FACTURA ELECTRÓNICA", 1)],
+)  # fmt: skip
+def test_latin_american_document_types(tmp_path: Path, kind: str, sale: int) -> None:
+    """Tango's FAC/CRE/DEB/REC and N/C, Chile's dispatch notes; «No Gravado» adds to the net."""
+    header = ["Tipo", "Número", "Fecha", "Razón Social", "Neto Gravado", "No Gravado", "Total"]
+    rows = [["FAC", "A-1", "02/01/2025", "Ferretería Sur", "1.000,00", "0,00", "1.210,00"],
+            [kind, "A-2", "03/01/2025", "Ferretería Sur", "100,00", "10,00", "131,00"]]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "comprobantes.csv", header, rows, delimiter=";"))
+    assert analysis.portfolio.revenue == pytest.approx(1000 + sale * 110, abs=0.005)
+
+
+def test_siigo_saved_but_not_sent_is_not_revenue(tmp_path: Path) -> None:
+    header = ["Comprobante", "Fecha elaboración", "Nombre tercero", "Base gravable", "IVA",
+              "Total", "Estado DIAN"]  # fmt: skip
+    rows = [["FV-1-101", "02/01/2025", "Café Andino", "1000000", "190000", "1190000",
+             "Aceptado"],
+            ["FV-1-102", "03/01/2025", "Café Andino", "350000", "66500", "416500",
+             "Guardado (sin enviar)"]]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "facturas.csv", header, rows, delimiter=";"))
+    assert analysis.portfolio.revenue == pytest.approx(1_000_000, abs=0.005)
+
+
+def test_marketplace_and_payment_headers(tmp_path: Path) -> None:
+    """Amazon's «item-price» is the line's amount (not a unit price), eBay's «Total Price»
+    a total, Stripe's «Created (UTC)» the date beside an empty «Dispute Date (UTC)», Odoo's
+    sales analysis «Untaxed Total» the net."""
+    amazon = ["order-id", "purchase-date", "buyer-name", "quantity-purchased", "currency",
+              "item-price", "item-tax"]  # fmt: skip
+    rows = [["111-1", "2025-01-05T10:00:00+00:00", "Ann Lee", "3", "USD", "30.00", "2.40"]]
+    analysis = run(write_csv(tmp_path / "orders.txt", amazon, rows, delimiter="\t"))
+    assert analysis.portfolio.revenue == pytest.approx(30, abs=0.005)
+    ebay = ["Order Number", "Buyer Name", "Sale Date", "Total Price"]
+    rows = [["12-1", "Sam Ortiz", "Mar-22-25", "$14.22"], ["12-2", "Chris Park", "Feb-10-25",
+                                                           "$29.22"]]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "ebay.csv", ebay, rows))
+    assert analysis.portfolio.revenue == pytest.approx(43.44, abs=0.005)
+    stripe = ["id", "Created (UTC)", "Amount", "Status", "Customer ID", "Dispute Date (UTC)"]
+    rows = [["ch_1", "2025-01-05 10:00:00", "50.00", "Paid", "cus_9s8d7f", ""],
+            ["ch_2", "2025-01-06 10:00:00", "70.00", "Failed", "cus_2b3c4d", ""]]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "payments.csv", stripe, rows))
+    assert analysis.portfolio.revenue == pytest.approx(50, abs=0.005)
+    odoo = ["Order Reference", "Order Date", "Customer", "Untaxed Amount Invoiced",
+            "Untaxed Amount To Invoice", "Untaxed Total", "Total", "Status"]  # fmt: skip
+    rows = [["S00001", "2025-01-05", "Deco Addict", "100.00", "400.00", "500.00", "575.00",
+             "Sales Order"]]  # fmt: skip
+    analysis = run(write_csv(tmp_path / "sale_report.csv", odoo, rows))
+    assert analysis.portfolio.revenue == pytest.approx(500, abs=0.005)

@@ -226,11 +226,11 @@ def test_a_yes_no_flag_is_not_a_client_code(values: list[str], code: bool) -> No
 
 @pytest.mark.parametrize(("phrases", "vetoed"), [(10, True), (9, True), (8, False)])
 def test_ledger_account_names_are_not_a_client_code(phrases: int, vetoed: bool) -> None:
-    """«Account» holding phrases (several words, no digit) in 90 % of its distinct values is
-    ruled out as the client code."""
+    """«Cuenta» holding phrases (several words, no digit) in 90 % of its distinct values is
+    ruled out as the client code (a ledger account's name, not a client's account)."""
     accounts = [f"Ledger account {'abcdefghij'[i]}" for i in range(phrases)]
     accounts += [f"43000{i}" for i in range(10 - phrases)]
-    headers = ["Account", "Customer", "Date", "Total"]
+    headers = ["Cuenta", "Cliente", "Fecha", "Total"]
     columns = [accounts * 2, ["Ana"] * 10 + ["Bob"] * 10, ["2024-01-05"] * 20, ["1"] * 20]
     rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert (rec.roles.get("client_code") == 0) is not vetoed
@@ -246,3 +246,21 @@ def test_vat_codes_are_too_short_for_tax_ids(values: list[str], tax_id: bool) ->
 
     profile = _profiles({"Tax Code": values * 10})[0]
     assert (_veto("tax_id", "Tax Code", profile) is None) is tax_id
+
+
+@pytest.mark.parametrize(
+    ("values", "flag"), [(["0", "1"], True), (["true", "false"], True), (["0", "1", "2"], False)]
+)
+def test_a_yes_no_column_is_not_an_amount(values: list[str], flag: bool) -> None:
+    from cartera.io.score import _veto
+
+    profile = _profiles({"pagada": values * 10})[0]
+    assert (_veto("paid_amount", "pagada", profile) is not None) is flag
+
+
+def test_an_empty_column_never_fills_a_required_role() -> None:
+    """Stripe: «Dispute Date (UTC)» empty on every row is no date; the file lacks one."""
+    headers = ["Dispute Date", "Amount", "Customer"]
+    columns = [[""] * 20, ["10"] * 20, ["Ana"] * 10 + ["Bob"] * 10]
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert "date" not in rec.roles
