@@ -106,6 +106,8 @@ FALL_BACK = {
         + [f"{line};20/01/2024" for line in PLAIN[11:12]]
         + [f"{line};" for line in PLAIN[12:]],
     ),
+    # A refund under its order's number, later and negative: keyed apart, the file built whole.
+    "refund": (HEADER, [*PLAIN[:9], "F5;20/01/2024;C0;Cliente 0;P1;-3,00;-1", *PLAIN[9:]]),
     # A payroll receipt among the invoices: not a sale.
     "not a sale": (
         HEADER + ";Tipo",

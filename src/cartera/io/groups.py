@@ -23,10 +23,16 @@ import polars as pl
 
 from cartera.i18n import N_
 from cartera.io.score import DATE_PATTERN
-from cartera.io.segments import segmented
+from cartera.io.segments import estimated_lines
 from cartera.io.source import RawTable, column_letter
 
-__all__ = ["LABEL_SAMPLE_ROWS", "drop_report_rows", "fill_group_labels", "label_column"]
+__all__ = [
+    "LABEL_SAMPLE_ROWS",
+    "REPORT_LINES",
+    "drop_report_rows",
+    "fill_group_labels",
+    "label_column",
+]
 
 #: Rows of the file looked at to recognise a grouped report.
 LABEL_SAMPLE_ROWS: Final = 1000
@@ -111,6 +117,8 @@ def fill_group_labels(raw: RawTable) -> None:
 
 #: The first filled cell of a report's totals row (``TOTAL``, ``Total for …``, ``Totales``).
 _TOTAL_RE: Final = r"(?i)^(grand\s+)?(total|totals|totales|subtotal|suma|sumas)\b"
+#: CSV files longer than this are not looked at for a printed report's rows.
+REPORT_LINES: Final = 200_000
 #: Columns a file has at least for a row holding one cell to be a report's title or footer.
 _LONE_FROM: Final = 4
 
@@ -119,9 +127,12 @@ def drop_report_rows(raw: RawTable) -> None:
     """Leave out a printed report's furniture, with a note: totals rows (the first filled cell
     a total word, no cell a date) and rows holding a single cell, in the first column, in a
     file of four columns or more (titles, ``Monday, April 07, 2025 03:14 PM`` footers; no
-    document line is one cell). Only in files typed whole: an export long enough to be read
-    in segments is a table, not a printed report."""
-    if raw.kind == "parquet" or segmented(raw):
+    document line is one cell). Only in spreadsheets and in CSV files of up to
+    :data:`REPORT_LINES` lines: a longer CSV is a table exported for reading, not a printed
+    report, and looking costs a pass over the file."""
+    if raw.kind == "parquet" or (
+        raw.kind == "csv" and raw.text_paths and estimated_lines(raw.text_paths) > REPORT_LINES
+    ):
         return
     cols = [raw.col(i) for i in range(len(raw.headers))]
     filled = [_filled(c) for c in cols]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 import polars as pl
 
@@ -97,12 +98,24 @@ def _refunds(frame: pl.DataFrame) -> bool:
     another segment, so such a file is built whole (:func:`rows.key_refunds`)."""
     if "doc_number" not in frame.columns or "date" not in frame.columns:
         return False
+    money = [c for c in _SIGNED if c in frame.columns]
+    if not money:
+        return False
+    # Only a number with a negative line can be refunded under it: those numbers alone.
+    negative = frame.filter(pl.any_horizontal([pl.col(c) < 0 for c in money]).fill_null(False))
+    if negative.height == 0:
+        return False
+    numbers = negative.get_column("doc_number").drop_nulls().unique().implode()
     dates = (
-        frame.filter(pl.col("doc_number").is_not_null())
-        .group_by(pl.col("doc_number").hash(seed=7))
+        frame.filter(pl.col("doc_number").is_in(numbers))
+        .group_by("doc_number")
         .agg((pl.col("date").min() != pl.col("date").max()).alias("__two"))
     )
     return bool(dates.get_column("__two").any())
+
+
+#: Money roles whose sign can mark a refund line.
+_SIGNED: Final = ("net", "amount", "total", "unit_price", "exempt")
 
 
 def _any(frame: pl.DataFrame, which: pl.Expr | None) -> bool:

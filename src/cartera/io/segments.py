@@ -42,6 +42,7 @@ __all__ = [
     "SEGMENT_ENV",
     "SEGMENT_ROWS",
     "Segments",
+    "estimated_lines",
     "segment_rows",
     "segmented",
     "type_in_segments",
@@ -63,7 +64,7 @@ def segment_rows() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else SEGMENT_ROWS
 
 
-def _estimated_lines(paths: tuple[Path, ...]) -> float:
+def estimated_lines(paths: tuple[Path, ...]) -> float:
     """Lines of the text: its size over the mean length of the first lines."""
     size = sum(p.stat().st_size for p in paths)
     with open(paths[0], "rb") as fh:
@@ -76,7 +77,7 @@ def segmented(raw: RawTable) -> bool:
     """Whether ``raw`` is a CSV long enough to be typed in segments."""
     if raw.kind != "csv" or not raw.text_paths or raw.delimiter is None:
         return False
-    return _estimated_lines(raw.text_paths) > SEGMENTS_FROM * segment_rows()
+    return estimated_lines(raw.text_paths) > SEGMENTS_FROM * segment_rows()
 
 
 def _spill(raw: RawTable, rec: Recognition, target: Path) -> int:
