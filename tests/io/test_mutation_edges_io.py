@@ -308,3 +308,22 @@ def test_a_duplicate_first_used_in_another_file_carries_that_files_index() -> No
         (1, 2, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
         (1, 3, "Invoice number", "F1", DUPLICATE_IN_FILE, '{"other": 7, "other_file": 0}'),
     ]
+
+
+@pytest.mark.parametrize(
+    ("docs", "runs"),
+    [
+        ([7, 7, 9, 9, 9, 4], [0, 0, 1, 1, 1, 2]),  # each document one run: the fast path
+        ([7], [0]),
+        ([7, 9, 7], None),  # a document in two runs: the general twin
+        ([7, 9, 4, 9], None),
+        ([], None),
+    ],
+)
+def test_runs_only_when_each_document_is_one_run(docs: list[int], runs: list[int] | None) -> None:
+    """``_runs`` numbers the runs of equal ``__doc`` when there are exactly as many runs as
+    documents: one more or one fewer, and the fast path would be taken or left wrongly."""
+    from cartera.io.assemble import _runs
+
+    found = _runs(pl.DataFrame({"__doc": docs}, schema={"__doc": pl.UInt64}))
+    assert (found.to_list() if found is not None else None) == runs
