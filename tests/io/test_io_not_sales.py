@@ -205,3 +205,29 @@ def test_not_sale_types_only_beside_a_sale_type(types: list[str], kept: int) -> 
     frame = _frame(doc_type=types)
     out, _ = drop_not_sales(frame, {"doc_type": "Tipo"}, pl.col("amount"))
     assert out.height == kept
+
+
+@pytest.mark.parametrize(
+    ("cell", "cancelled"),
+    [("Sí", True), ("Si", True), ("X", True), ("2024-04-05", True), ("No", False),
+     ("no", False), ("0", False), ("false", False), ("", False), (None, False)],
+)  # fmt: skip
+def test_a_cancellation_column_holding_yes_or_no(cell: str | None, cancelled: bool) -> None:
+    """CONTPAQi's «Cancelado: Sí/No»: a yes or a date cancels, a no or nothing does not."""
+    frame = _frame(cancelled=[cell, None])
+    kept, _ = drop_not_sales(frame, {"cancelled": "Cancelado"}, pl.col("amount"))
+    assert kept.height == (1 if cancelled else 2)
+
+
+@pytest.mark.parametrize(("word", "credit"), [("D", True), ("DEB", False), ("DV", False)])
+def test_aspel_return_code(word: str, credit: bool) -> None:
+    assert (re.search(_CREDIT_RE, word.lower()) is not None) is credit
+
+
+@pytest.mark.parametrize("status", ["Nula", "Nulo", "NULA"])
+def test_void_in_chile(status: str) -> None:
+    from cartera.io.rows import EXCLUDED_STATUS, excluded_words
+
+    assert excluded_words(pl.DataFrame({"status": [status, "Emitida"]}), EXCLUDED_STATUS) == [
+        status
+    ]

@@ -32,6 +32,10 @@ DELIMITER_HELP = N_(
     "' ' for columns separated by runs of spaces."
 )
 DOCUMENTS_HELP = N_("Invoices and credit notes file (repeat the option for several files).")
+CURRENCY_HELP = N_(
+    "Keep only the documents in this currency (a code such as EUR or USD) when a file has "
+    "several; the others are left out with a note."
+)
 SKIP_HELP = N_(
     "Import the good rows and write the bad ones, with their reasons, to the workspace's "
     "rejects folder."
@@ -179,6 +183,7 @@ def register(app: typer.Typer) -> None:
         activities: Path | None = opts["activities"],
         skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help=_(SKIP_HELP)),
         delimiter: str | None = typer.Option(None, "--delimiter", help=_(DELIMITER_HELP)),
+        currency: str | None = typer.Option(None, "--currency", help=_(CURRENCY_HELP)),
         force: bool = typer.Option(
             False,
             "--force",
@@ -194,7 +199,7 @@ def register(app: typer.Typer) -> None:
         lang: str | None = opts["lang"],
     ) -> None:
         options = with_extras(
-            read_options(mapping, decimal, date_format, sheet, skip_bad_rows), delimiter
+            read_options(mapping, decimal, date_format, sheet, skip_bad_rows), delimiter, currency
         )
         from cartera.io.importer import import_files
 

@@ -406,6 +406,12 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Cancelled on",
             "Cancellation date",
             "Date cancelled",
+            "Cancelado",
+            "Cancelada",
+            "Anulado",
+            "Anulada",
+            "Cancelled",
+            "Canceled",
         ),
         "currency": ("Moneda", "Divisa", "Currency", "Currency code", "Moeda"),
     },
@@ -557,6 +563,7 @@ CREDIT_WORDS: Final = (
     "SC",
     "NC",
     "CRE",
+    "D",
 )
 
 _CREDIT: Final = sorted({normalise_word(w) for w in CREDIT_WORDS})
@@ -634,6 +641,8 @@ EXCLUDED_STATUS: Final = frozenset(
         "awaitingbankwire",
         "awaitingcheck",
         "guardadosinenviar",
+        "nula",
+        "nulo",
     }
 )
 

@@ -71,6 +71,10 @@ def _tax_id(c: frozenset[str], w: tuple[str, ...]) -> float:
 
 def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
     blocked = ("SELLER", "PERSONAL", "ID", "TAXID", "DATE", "AMOUNT", "PRODUCT", "REFERENCE")
+    if "razon" in w and "social" in w and not _has(c, "TAXID", "ID", "NUMBER", "TYPE", "DATE"):
+        # «Apellidos y nombres o razón social» (Peru's registers): a person's or a company's
+        # name, though «apellidos» (surnames) is a personal-data word.
+        return 80
     if _has(c, *blocked) or _has(c, "NUMBER", "STATUS", "TYPE"):
         return 0
     if _has(c, "CLIENT") and _has(c, "NAME"):

@@ -23,7 +23,7 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
-from cartera.io.aliases import CREDIT_PATTERN, EXCLUDED_STATUS, NOT_SALES_TYPES
+from cartera.io.aliases import CREDIT_PATTERN, EXCLUDED_STATUS, FALSE_WORDS, NOT_SALES_TYPES
 from cartera.io.identity import fold, plain_text
 from cartera.io.parse import Note, distinct_texts
 
@@ -144,12 +144,19 @@ def drop_excluded_status(
     return frame.filter(~bad), [note]
 
 
+def _cancelled() -> pl.Expr:
+    """A cancellation cell that says so: a date or a yes (CONTPAQi's «Cancelado: Sí»); empty
+    cells and a no (``No``, ``0``, ``false``) are not cancelled."""
+    text = fold(pl.col("cancelled").cast(pl.String).str.strip_chars()).fill_null("")
+    return (text != "") & ~text.is_in(list(FALSE_WORDS))
+
+
 def not_sales(frame: pl.DataFrame) -> pl.Expr | None:
     """Lines that are not sales by their own cells: a cancellation date (the document was
     cancelled) or a type of :data:`NOT_SALES_TYPES`; None when the file can have neither."""
     found: list[pl.Expr] = []
     if "cancelled" in frame.columns:
-        found.append(pl.col("cancelled").str.strip_chars().fill_null("") != "")
+        found.append(_cancelled())
     if "doc_type" in frame.columns:
         words = frame.select(distinct_texts("doc_type")).to_series()
         plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
@@ -184,7 +191,7 @@ def drop_not_sales(
         return frame, []
     notes: list[Note] = []
     if "cancelled" in frame.columns:
-        gone = pl.col("cancelled").str.strip_chars().fill_null("") != ""
+        gone = _cancelled()
         lines, total = frame.filter(gone).select(pl.len(), amount.sum()).row(0)
         if lines:
             notes.append(

@@ -50,7 +50,9 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         ),
         "NAME": "name names nombre nombres razon social display denominacion nome",
         "ID": "id code codigo cod key ident identificador identificacion account cuenta ref",
-        "TAXID": ("nif cif nie rut rfc nit cuit ruc cpf cnpj dni ein tin taxid vatid ssn fiscal"),
+        "TAXID": (
+            "nif cif nie rut rfc nit cuit ruc cpf cnpj dni ein tin taxid vatid ssn fiscal identidad"
+        ),
         "AMOUNT": (
             "amount amounts importe importes monto montos valor value revenue sales ventas "
             "dollar dollars ingreso ingresos income facturado sum suma money "
@@ -59,7 +61,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "NET": "untaxed neto net netto base subtotal imponible excl gravado afecto liquido",
         "TOTAL": "total totales gross bruto incl",
         "TAX": (
-            "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss"
+            "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss "
+            "imposto impostos"
         ),
         "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
         "DISCOUNT": "discount descuento dto desc rebate bonificacion desconto",
@@ -206,4 +209,28 @@ def concepts(header: str) -> frozenset[str]:
         found = (found - {"NUMBER"}) | {"QTY"}
     if len(words) <= 3 and words[-1:] in (("at",), ("on",)) and found & {"ISSUE", "PAID", "DUE"}:
         found.add("DATE")  # «Created at», «Paid at», «Issued on»
+    if "TAX" in found and _untaxed(words):
+        # «Importe sin IVA», «Impuestos no incluidos»: an amount before tax, not a tax.
+        found = (found - {"TAX", "NUMBER"}) | {"NET"}
     return frozenset(found)
+
+
+#: Words before a tax word that make the column an amount without it.
+_WITHOUT: Final = frozenset({"sin", "without", "excl", "excluding", "sem"})
+#: Words after a tax word that do the same.
+_NOT_INCLUDED: Final = (("no", "incluidos"), ("no", "incluido"), ("not", "included"))
+
+
+def _untaxed(words: tuple[str, ...]) -> bool:
+    taxes = CONCEPTS["TAX"]
+    for i, word in enumerate(words):
+        if word not in taxes:
+            continue
+        if i and words[i - 1] in _WITHOUT:
+            return True
+        if tuple(words[i + 1 : i + 3]) in _NOT_INCLUDED or words[i + 1 : i + 2] in (
+            ("excluidos",),
+            ("excluido",),
+        ):
+            return True
+    return False

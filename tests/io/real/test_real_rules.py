@@ -325,3 +325,24 @@ def test_rates_must_be_positive_numbers(tmp_path: Path, rates: str) -> None:
 
     with pytest.raises(SettingsError):
         run(_currencies(tmp_path), mapping=_rates(tmp_path, rates))
+
+
+@pytest.mark.parametrize("command", ["import", "analyze"])
+def test_the_currency_the_refusal_names_is_an_option_of_each_command(
+    tmp_path: Path, command: str
+) -> None:
+    """The mixed-currency refusal says «--currency CODE»: `cartera import` takes it too."""
+    import json
+
+    from cartera.cli.app import run as cli
+
+    path = _currencies(tmp_path)
+    ws = tmp_path / "ws"
+    args = (
+        [str(path), "--into", str(ws)] if command == "import" else [str(path), "--format", "json"]
+    )
+    assert cli(["--lang", "en", command, *args]) != 0
+    assert cli(["--lang", "en", command, *args, "--currency", "usd"]) == 0
+    if command == "import":
+        manifest = json.loads((ws / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["fingerprint"]["options"]["currency"] == "USD"

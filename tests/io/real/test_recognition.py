@@ -264,3 +264,32 @@ def test_an_empty_column_never_fills_a_required_role() -> None:
     columns = [[""] * 20, ["10"] * 20, ["Ana"] * 10 + ["Bob"] * 10]
     rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert "date" not in rec.roles
+
+
+@pytest.mark.parametrize(
+    ("header", "net"),
+    [
+        ("Importe sin IVA", True),
+        ("Impuestos no incluidos firmado", True),
+        ("Total sin impuestos", True),
+        ("Amount without tax", True),
+        ("Valor sem imposto", True),
+        ("IVA (21%)", False),
+        ("Impuestos firmado", False),
+    ],
+)
+def test_an_amount_without_tax_is_not_a_tax(header: str, net: bool) -> None:
+    from cartera.io.score import role_score
+
+    assert (role_score("documents", "net", header)[0] > 0) is net
+    if net:
+        assert role_score("documents", "vat_amount", header)[0] == 0
+    assert role_score("documents", "tax_id", header)[0] == 0
+
+
+def test_peru_register_customer_name_and_identity_number() -> None:
+    from cartera.io.score import role_score
+
+    assert role_score("documents", "client_name", "Apellidos Nombres/ Razón Social")[0] == 80
+    assert role_score("documents", "client_name", "Apellidos")[0] == 0
+    assert role_score("documents", "tax_id", "Nro Doc Identidad")[0] > 0
