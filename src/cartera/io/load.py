@@ -277,7 +277,29 @@ def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Probl
         rec = recognise(report.headers, "documents", mapping.table("documents"))
         if {"doc_number", "date"} <= rec.roles.keys() and len(rec.roles) >= 3:
             problems += missing_columns(rec, "documents", report.path.name)
+        elif _summary(rec):
+            problems.append(
+                Problem(
+                    N_(
+                        "it has amounts per client but no dates: a summary report (sales by "
+                        "customer). Export the detail instead, one row per invoice with its "
+                        "date"
+                    ),
+                    file=report.path.name,
+                    code="missing_column",
+                )
+            )
     return problems
+
+
+def _summary(rec: Recognition) -> bool:
+    """A client's totals without dates: a «sales by customer» summary, not documents."""
+    roles = rec.roles.keys()
+    return (
+        "date" not in roles
+        and bool(roles & {"client_code", "tax_id", "client_name"})
+        and bool(roles & {"net", "amount", "total"})
+    )
 
 
 def read_file(

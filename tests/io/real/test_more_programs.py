@@ -284,3 +284,15 @@ def test_marketplace_and_payment_headers(tmp_path: Path) -> None:
              "Sales Order"]]  # fmt: skip
     analysis = run(write_csv(tmp_path / "sale_report.csv", odoo, rows))
     assert analysis.portfolio.revenue == pytest.approx(500, abs=0.005)
+
+
+def test_a_sales_by_customer_summary_is_refused_saying_what_to_export(tmp_path: Path) -> None:
+    from cartera.errors import InputError
+    from cartera.i18n import language
+
+    rows = [["Café Andino", "900123456", "1190000"], ["Luz SA", "800111222", "500"]]
+    path = write_csv(tmp_path / "ventas_por_cliente.csv", ["Cliente", "NIT", "Total"], rows)
+    with pytest.raises(InputError) as err:
+        run(path)
+    with language("en"):
+        assert "a summary report (sales by customer)" in err.value.render()
