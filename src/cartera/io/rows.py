@@ -197,8 +197,8 @@ def drop_not_sales(
             notes.append(
                 Note(
                     N_(
-                        "{lines} lines ({amount}) with a date in «{column}» were cancelled and "
-                        "were left out"
+                        "{lines} lines ({amount}) marked cancelled in «{column}» (a date or a "
+                        "yes) were left out"
                     ),
                     {
                         "lines": lines,

@@ -23,6 +23,7 @@ import polars as pl
 from cartera.i18n import N_
 from cartera.io.aliases import (
     ALIASES,
+    CREDIT_PATTERN,
     DATE_ROLES,
     DOCUMENT_STATUS,
     NUMBER_ROLES,
@@ -278,6 +279,8 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
         return N_("values above 100 are not a rate")
     if role in _MONEY and profile.values and {v.strip() for v in profile.values} <= _FLAGS:
         return N_("its values are a yes/no flag, not an amount")
+    if role == "product" and _document_kinds(profile):
+        return N_("its values are kinds of document, not products")
     if role == "client_code" and _phrases(profile):
         return N_("its values are phrases, not codes")
     if (
@@ -334,6 +337,12 @@ def _content_score(
             N_("values such as «{example}» are document numbers"),
             {"example": profile.examples[0].strip()},
         )
+    if table == "documents" and role == "doc_type" and _document_kinds(profile):
+        return (
+            _ORDER_NUMBER_SCORE,
+            N_("values such as «{example}» are document types"),
+            {"example": profile.values[0].strip()},
+        )
     # Only a bare client header («Customer», «Cliente»): «NIF Destinatario / Tipo» is not.
     if role == "client_code" and concepts(header) == {"CLIENT"} and _code_like(profile):
         return (
@@ -342,6 +351,24 @@ def _content_score(
             {"example": profile.examples[0].strip()},
         )
     return 0.0, "", {}
+
+
+#: Words that start a document type's name (plain: lower case, letters only).
+_KIND_WORDS: Final = (
+    "factura", "invoice", "devolucion", "abono", "notadecredito", "notadedebito", "creditnote",
+    "creditmemo", "debitnote", "rectificativa", "boleta", "salesreceipt", "refund",
+)  # fmt: skip
+
+
+def _document_kinds(profile: Profile) -> bool:
+    """Whether every distinct value of a column names a kind of document (CONTPAQi writes
+    «Factura» and «Devolución» under «Concepto»), with a credit kind among them."""
+    plain = [normalise_word(v) for v in profile.values if v.strip()]
+    return (
+        bool(plain)
+        and all(p.startswith(_KIND_WORDS) for p in plain)
+        and any(re.search(CREDIT_PATTERN, p) is not None for p in plain)
+    )
 
 
 def _code_like(profile: Profile) -> bool:

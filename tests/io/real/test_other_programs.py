@@ -254,7 +254,7 @@ def test_sat_metadata_tilde_cancelled_payment_payroll_and_egreso(tmp_path: Path)
     assert {c.name for c in analysis.clients} == {"Ferretería Godínez", "Abarrotes Alfa"}
     assert {c.name: c.metrics.orders for c in analysis.clients}["Ferretería Godínez"] >= 2
     said = notes(analysis)
-    assert "1 lines (50000.0) with a date in «FechaCancelacion» were cancelled" in said
+    assert "1 lines (50000.0) marked cancelled in «FechaCancelacion»" in said
     assert "2 lines (18000.0) of type «P», «N» in «EfectoComprobante» are not sales" in said
     columns = analysis.input_summary.tables["documents"]["columns"]
     assert columns["doc_number"] == "Uuid"

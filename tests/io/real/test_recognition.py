@@ -293,3 +293,23 @@ def test_peru_register_customer_name_and_identity_number() -> None:
     assert role_score("documents", "client_name", "Apellidos Nombres/ Razón Social")[0] == 80
     assert role_score("documents", "client_name", "Apellidos")[0] == 0
     assert role_score("documents", "tax_id", "Nro Doc Identidad")[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("values", "kinds"),
+    [
+        (["Factura", "Devolución"], True),
+        (["Factura", "Nota de crédito"], True),
+        (["Factura"], False),  # no credit kind: a product may well be called so
+        (["Factura", "Devolución", "Tornillos"], False),
+        (["Invoice", "Credit Memo"], True),
+    ],
+)
+def test_document_kinds_under_concepto(values: list[str], kinds: bool) -> None:
+    """CONTPAQi writes the document's kind under «Concepto» (a product header)."""
+    headers = ["Concepto", "Razón social", "Fecha", "Neto"]
+    columns = [(values * 20)[:20], ["Acme"] * 10 + ["Beta"] * 10, ["2024-01-05"] * 20,
+               ["1"] * 20]  # fmt: skip
+    rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
+    assert (rec.roles.get("doc_type") == 0) is kinds
+    assert (rec.roles.get("product") == 0) is not kinds
