@@ -231,3 +231,22 @@ def test_void_in_chile(status: str) -> None:
     assert excluded_words(pl.DataFrame({"status": [status, "Emitida"]}), EXCLUDED_STATUS) == [
         status
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("03-Jan-2024 01:15 PM PST", "2024-01-03"), ("2024-01-03 10:00 CEST", "2024-01-03"),
+     ("2024-01-03 10:00 +01:00", "2024-01-03")],
+)  # fmt: skip
+def test_a_time_zone_abbreviation_after_the_time_is_dropped(text: str, iso: str) -> None:
+    from cartera.io.conventions import clean_date_text
+
+    assert pl.select(clean_date_text(pl.lit(text))).item() == iso
+
+
+@pytest.mark.parametrize("status", ["Declined", "Incomplete"])
+def test_declined_and_incomplete_orders(status: str) -> None:
+    from cartera.io.rows import EXCLUDED_STATUS, excluded_words
+
+    frame = pl.DataFrame({"status": [status, "Completed"]})
+    assert excluded_words(frame, EXCLUDED_STATUS) == [status]

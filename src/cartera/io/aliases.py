@@ -204,6 +204,7 @@ _DATE = (
     "Created (UTC)",
     "Created date",
     "Date (UTC)",
+    "Opened",
 )
 _DUE_DATE = (
     "Fecha de vencimiento",
@@ -412,6 +413,9 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Anulada",
             "Cancelled",
             "Canceled",
+            "Voided",
+            "Void",
+            "Fully Refunded?",
         ),
         "currency": ("Moneda", "Divisa", "Currency", "Currency code", "Moeda"),
     },
@@ -643,6 +647,8 @@ EXCLUDED_STATUS: Final = frozenset(
         "guardadosinenviar",
         "nula",
         "nulo",
+        "declined",
+        "incomplete",
     }
 )
 

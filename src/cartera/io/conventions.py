@@ -48,11 +48,11 @@ _DOT_VOTE: Final = (
 _AMBIGUOUS: Final = r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$"
 _PLAIN_NUMBER: Final = r"^-?[0-9.,]*[0-9][0-9.,]*$"
 
-#: A time after the date, with its AM/PM, zone or hour word (``10:00 hs.``, Argentina and
-#: Chile's Mercado Libre), dropped.
+#: A time after the date, with its AM/PM, zone (``PST``, ``+01:00``) or hour word
+#: (``10:00 hs.``, Argentina and Chile's Mercado Libre), dropped.
 _TIME: Final = (
     r"[ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
-    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?\s*((hs|hrs|h)\.?)?\s*$"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4})?\s*((hs|hrs|h)\.?)?\s*$"
 )
 _ISO: Final = r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$"
 _ABC: Final = r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4}|[0-9]{2})$"

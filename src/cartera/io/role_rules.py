@@ -207,7 +207,8 @@ def _unit_price(c: frozenset[str], w: tuple[str, ...]) -> float:
 def _cost(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "COST") or "item" in w or "unit" in w or _has(c, "DATE", "PRICE", "FLAG"):
         return 0
-    return 70
+    # «Shipping Cost», «Handling Cost»: charged to the customer, not the cost of the sale.
+    return 0 if _has(c, "NOTREVENUE") else 70
 
 
 def _margin(c: frozenset[str], w: tuple[str, ...]) -> float:

@@ -87,7 +87,7 @@ DATE_PATTERN: Final = (
     r"|[0-9]{1,2}[-/. ]+(de\s+)?[A-Za-zé]{3,10}\.?[-/. ]+(de\s+)?[0-9]{2,4}"
     r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
     r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
-    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2})?\s*((hs|hrs|h)\.?)?)?\s*$"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4})?\s*((hs|hrs|h)\.?)?)?\s*$"
 )
 _CURRENCY_VALUE_RE: Final = r"^\s*([A-Z]{3}|[€$£¥]|US\$|R\$|S/)\s*$"
 #: Distinct values kept per column (:attr:`Profile.values`).

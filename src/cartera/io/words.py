@@ -91,7 +91,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "comision commission retenido retencion retenida withholding balance saldo "
             "outstanding pendiente deposit partial anticipo periodo facturable shipping "
             "envio freight refund refunded refunds reembolso reembolsado reembolsada remaining "
-            "restante"
+            "restante handling"
         ),
         "FLAG": "indicador indicator flag marca",
         "REFERENCE": "referencia reference po ref original extranjero foreign externa",
@@ -212,11 +212,23 @@ def concepts(header: str) -> frozenset[str]:
     if "TAX" in found and _untaxed(words):
         # «Importe sin IVA», «Impuestos no incluidos»: an amount before tax, not a tax.
         found = (found - {"TAX", "NUMBER"}) | {"NET"}
+    elif "TAX" in found and _with_tax(words):
+        # «Subtotal (inc tax)», «Importe con IVA»: an amount with its tax, not a net.
+        found = (found - {"TAX", "NET"}) | {"TOTAL"}
     return frozenset(found)
 
 
+#: Words before a tax word that make the column an amount with it.
+_WITH: Final = frozenset({"inc", "incl", "including", "con", "com"})
+
+
+def _with_tax(words: tuple[str, ...]) -> bool:
+    taxes = CONCEPTS["TAX"]
+    return any(w in taxes and i and words[i - 1] in _WITH for i, w in enumerate(words))
+
+
 #: Words before a tax word that make the column an amount without it.
-_WITHOUT: Final = frozenset({"sin", "without", "excl", "excluding", "sem"})
+_WITHOUT: Final = frozenset({"sin", "without", "excl", "excluding", "sem", "ex"})
 #: Words after a tax word that do the same.
 _NOT_INCLUDED: Final = (("no", "incluidos"), ("no", "incluido"), ("not", "included"))
 

@@ -313,3 +313,23 @@ def test_document_kinds_under_concepto(values: list[str], kinds: bool) -> None:
     rec = recognise(headers, "documents", None, _profiles(dict(zip(headers, columns, strict=True))))
     assert (rec.roles.get("doc_type") == 0) is kinds
     assert (rec.roles.get("product") == 0) is not kinds
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Subtotal (inc tax)", "total"),
+        ("Subtotal (ex tax)", "net"),
+        ("Importe con IVA", "total"),
+        ("Order Total (ex tax)", "net"),
+        ("Shipping Cost (inc tax)", None),
+        ("Handling Cost", None),
+        ("Cost", "cost"),
+    ],
+)
+def test_with_or_without_tax_and_shipping_costs(header: str, role: str | None) -> None:
+    from cartera.io.score import role_score
+
+    scores = {r: role_score("documents", r, header)[0] for r in ("net", "total", "cost")}
+    best = max(scores, key=lambda r: scores[r])
+    assert (best if scores[best] > 0 else None) == role
