@@ -112,3 +112,26 @@ def test_xlsx_with_the_stress_test_alongside_is_the_same_book(
     assert book == _cells(direct) == _cells(deferred)
     stress_label = "Prueba de estrés ante una crisis" if lang == "es" else "Crisis stress test"
     assert any(stress_label in str(cell) for row in book[next(iter(book))] for cell in row)
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx"])
+def test_a_report_without_a_cost_column_leaves_out_only_the_stress_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """Most exports have no cost column: the report is written, saying what it leaves out
+    (it used to refuse the whole report)."""
+    data = tmp_path / "ventas.csv"
+    data.write_text(
+        "Invoice,Date,Customer,Amount\n1,2025-01-15,Acme,100.00\n2,2025-02-16,Beta,50.00\n"
+        "3,2025-03-17,Acme,70.00\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / f"report.{fmt}"
+    code = run(["--lang", "en", "report", str(data), "--format", fmt, "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert out.is_file()
+    assert "leaves out the crisis stress test" in captured.err
+    code = run(["--lang", "es", "report", str(data), "--format", fmt, "--out", str(out)])
+    assert code == 0
+    assert "deja fuera la prueba de estrés" in capsys.readouterr().err

@@ -72,6 +72,17 @@ def register(app: typer.Typer) -> None:
                 activities=activities, options=read_options(mapping, decimal, date_format, sheet),
                 settings=settings,
             )  # fmt: skip
+        if stress and analysis.portfolio.gross_margin is None:
+            # Most exports have no cost column: the report is still written, without the one
+            # section that needs margins (it used to refuse the whole report).
+            typer.echo(
+                _(
+                    "No cost column: the report leaves out the crisis stress test, which needs "
+                    "each client's gross margin."
+                ),
+                err=True,
+            )
+            stress = False
         if stress and fmt == "xlsx":
             # The stress test runs in a thread while the clients sheet, which does not need
             # it, is written: numpy and polars release the interpreter lock (decision 0407).
