@@ -154,21 +154,26 @@ def _cancelled() -> pl.Expr:
 def not_sales(frame: pl.DataFrame) -> pl.Expr | None:
     """Lines that are not sales by their own cells: a cancellation date (the document was
     cancelled) or a type of :data:`NOT_SALES_TYPES`; None when the file can have neither."""
-    found: list[pl.Expr] = []
-    if "cancelled" in frame.columns:
-        found.append(_cancelled())
-    if "doc_type" in frame.columns:
-        words = frame.select(distinct_texts("doc_type")).to_series()
-        plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
-        pairs = list(zip(words.to_list(), plain.to_list(), strict=True))
-        kinds = [w for w, p in pairs if p and _not_sale_type(p)]
-        # Only beside a type that is a sale: Square calls every sale a «Payment» (beside
-        # «Refund»), QuickBooks lists «Payment» rows among its «Invoice» rows.
-        sales = [p for _w, p in pairs if p and not _not_sale_type(p)]
-        sales = [p for p in sales if re.search(CREDIT_PATTERN, p) is None]
-        if kinds and sales:
-            found.append(pl.col("doc_type").is_in(kinds).fill_null(False))
+    found = [_cancelled()] if "cancelled" in frame.columns else []
+    kinds = _not_sale_kinds(frame)
+    if kinds is not None:
+        found.append(kinds)
     return pl.any_horizontal(found) if found else None
+
+
+def _not_sale_kinds(frame: pl.DataFrame) -> pl.Expr | None:
+    """Lines whose type is not a sale, when the type column also holds a sale type."""
+    if "doc_type" not in frame.columns:
+        return None
+    words = frame.select(distinct_texts("doc_type")).to_series()
+    plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
+    pairs = list(zip(words.to_list(), plain.to_list(), strict=True))
+    kinds = [w for w, p in pairs if p and _not_sale_type(p)]
+    # Only beside a type that is a sale: Square calls every sale a «Payment» (beside
+    # «Refund»), QuickBooks lists «Payment» rows among its «Invoice» rows.
+    sales = [p for _w, p in pairs if p and not _not_sale_type(p)]
+    sales = [p for p in sales if re.search(CREDIT_PATTERN, p) is None]
+    return pl.col("doc_type").is_in(kinds).fill_null(False) if kinds and sales else None
 
 
 #: Type codes of this length or shorter must be the whole type (``REC`` is not
@@ -186,9 +191,6 @@ def drop_not_sales(
     frame: pl.DataFrame, headers: dict[str, str], amount: pl.Expr
 ) -> tuple[pl.DataFrame, list[Note]]:
     """Without the lines :func:`not_sales` finds, with a note per reason."""
-    which = not_sales(frame)
-    if which is None:
-        return frame, []
     notes: list[Note] = []
     if "cancelled" in frame.columns:
         gone = _cancelled()
@@ -208,28 +210,27 @@ def drop_not_sales(
                 )
             )
         frame = frame.filter(~gone)
-    if "doc_type" in frame.columns:
-        kinds = not_sales(frame.drop("cancelled", strict=False))
-        if kinds is not None:
-            left = frame.filter(kinds)
-            words = left.select(distinct_texts("doc_type")).to_series().to_list()
-            lines, total = left.select(pl.len(), amount.sum()).row(0)
-            notes.append(
-                Note(
-                    N_(
-                        "{lines} lines ({amount}) of type {words} in «{column}» are not sales "
-                        "(payroll or payment receipts, transfers, estimates, purchases or "
-                        "entries) and were left out"
-                    ),
-                    {
-                        "lines": lines,
-                        "amount": round(float(total or 0.0), 2),
-                        "words": ", ".join(f"«{w}»" for w in words),
-                        "column": headers.get("doc_type", ""),
-                    },
-                )
+    kinds = _not_sale_kinds(frame)
+    if kinds is not None:
+        left = frame.filter(kinds)
+        words = left.select(distinct_texts("doc_type")).to_series().to_list()
+        lines, total = left.select(pl.len(), amount.sum()).row(0)
+        notes.append(
+            Note(
+                N_(
+                    "{lines} lines ({amount}) of type {words} in «{column}» are not sales "
+                    "(payroll or payment receipts, transfers, estimates, purchases or "
+                    "entries) and were left out"
+                ),
+                {
+                    "lines": lines,
+                    "amount": round(float(total or 0.0), 2),
+                    "words": ", ".join(f"«{w}»" for w in words),
+                    "column": headers.get("doc_type", ""),
+                },
             )
-            frame = frame.filter(~kinds)
+        )
+        frame = frame.filter(~kinds)
     return frame, notes
 
 
