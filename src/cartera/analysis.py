@@ -97,7 +97,15 @@ NOTE_NO_COST = N_(
     "are switched off."
 )
 NOTE_NO_PAYMENTS = N_(
-    "The data has no payment dates: days to pay and financing cost are not computed."
+    "The data has no payment dates: days to pay, financing cost, days late, overdue amounts "
+    "and aging are not computed (add the payments file, or a paid-date column)."
+)
+#: Per-client figures that need to know what was paid: without a single payment date every
+#: invoice ever issued would look open, so they are not computed (decision 0948).
+RECEIVABLE_COLUMNS: tuple[str, ...] = (
+    "days_late",
+    "overdue",
+    *(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS),
 )
 NOTE_NO_DUE = N_(
     "The data has no due dates: days late, overdue amounts and aging are not computed."
@@ -346,6 +354,10 @@ def _from_frame(
     input_summary: InputSummary | None,
 ) -> PortfolioAnalysis:
     """The analysis of a per-client frame (:data:`FRAME_COLUMNS`, sorted by rank)."""
+    if not prof["paid_n"]:
+        frame = frame.with_columns(
+            pl.lit(None, pl.Float64).alias(c) for c in RECEIVABLE_COLUMNS if c in frame.columns
+        )
     # The portfolio and the curves from the frame's columns with numpy (the what-if's
     # sums, held equal to the engine's summary and curves by tests): the frame is
     # local whatever the engine, and each engine query would cost more than its sums.

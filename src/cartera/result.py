@@ -97,7 +97,7 @@ class ClientMetrics(_Model):
     return_rate: float | None
     days_to_pay: float | None
     days_late: float | None
-    overdue: float
+    overdue: float | None
     service_hours: float
     cost_to_serve: float
     net_contribution: float | None

@@ -69,3 +69,19 @@ def test_payment_trend() -> None:
     row = payment_trend(docs, AS_OF).row(0, named=True)
     assert row["recent_days_late"] == (100 * 40 + 300 * 10) / 400
     assert row["earlier_days_late"] == 0.0
+
+
+def test_without_any_payment_date_nothing_is_open_or_late() -> None:
+    # Due dates but no payment data at all (an invoices-only export): nothing says what was
+    # paid, so nothing is called open or late (decision 0948). One payment date anywhere,
+    # even another client's, is the edge: then unpaid invoices are open.
+    rows = [
+        ("A", "invoice", D(2026, 6, 1), D(2026, 7, 1), None, 100.0, 121.0, None),
+        ("B", "invoice", D(2026, 9, 1), D(2026, 10, 1), None, 50.0, 50.0, None),
+    ]
+    assert open_items(_docs(rows), AS_OF).height == 0
+    assert payment_trend(_docs(rows), AS_OF).height == 0
+    paid = ("C", "invoice", D(2026, 9, 1), D(2026, 10, 1), D(2026, 9, 20), 10.0, 10.0, 10.0)
+    out = {r["client_id"]: r["overdue"] for r in open_items(_docs([*rows, paid]), AS_OF).to_dicts()}
+    assert out == {"A": 121.0, "B": 50.0}
+    assert set(payment_trend(_docs([*rows, paid]), AS_OF)["client_id"]) == {"A", "B", "C"}

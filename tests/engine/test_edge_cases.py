@@ -6,6 +6,7 @@ import json
 
 import pytest
 from builders import D, activity, line, tables
+from parity import analyze_local
 
 from cartera.analysis import (
     NOTE_EMPTY_WINDOW,
@@ -17,6 +18,7 @@ from cartera.analysis import (
     analyze_tables,
 )
 from cartera.result import PortfolioAnalysis
+from cartera.scenarios import enrich
 from cartera.settings import Settings
 
 
@@ -68,7 +70,7 @@ def test_missing_optional_columns_are_noted() -> None:
     m = analysis.client("A").metrics
     assert (m.gross_margin, m.net_contribution, m.days_to_pay, m.days_late) == (None,) * 4
     assert m.units is None
-    assert m.overdue == 0.0
+    assert m.overdue is None  # nothing says what was paid (decision 0948)
     p = analysis.portfolio
     assert (p.gross_margin, p.net_contribution, p.profit) == (None, None, None)
     assert p.segments["regular"].gross_margin is None or p.segments["new"].gross_margin is None
@@ -90,3 +92,47 @@ def test_discount_and_price_pressure() -> None:
     assert "price_pressure" in row["reasons"]
     reason = next(r for r in analysis.client("A").reasons if r.code == "price_pressure")
     assert (reason.value, reason.threshold) == (pytest.approx(0.2), 0.15)
+
+
+# Receivables need payment data (decision 0948): without a single payment date every
+# invoice ever issued would look open. One payment date anywhere is the edge.
+_DUE_NO_PAID = [
+    line("A", "F1", D(2025, 1, 10), 100.0, cost=50.0, total=100.0, due=D(2025, 2, 10)),
+    line("B", "F2", D(2025, 5, 10), 200.0, cost=50.0, total=200.0, due=D(2025, 6, 10)),
+]
+_ONE_PAID = [
+    *_DUE_NO_PAID,
+    line("C", "F3", D(2025, 5, 1), 10.0, cost=5.0, due=D(2025, 5, 31), paid=D(2025, 5, 20)),
+]
+
+
+@pytest.mark.parametrize("run", [analyze_tables, analyze_local], ids=["engine", "local"])
+def test_without_payment_dates_receivables_are_not_computed(run) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(as_of=D(2025, 6, 30))
+    analysis = enrich(run(tables(_DUE_NO_PAID), settings), settings)
+    assert NOTE_NO_PAYMENTS in analysis.notes
+    assert NOTE_NO_DUE not in analysis.notes
+    for client in ("A", "B"):
+        m = analysis.client(client).metrics
+        assert (m.days_late, m.overdue, m.days_to_pay) == (None, None, None)
+    assert analysis.portfolio.aging == []
+    assert "collect_overdue" not in {r.code for r in analysis.recommendations}
+    contract = _json(analysis)
+    assert contract["portfolio"]["aging"] == []
+    assert {c["metrics"]["overdue"] for c in contract["clients"]} == {None}
+
+
+@pytest.mark.parametrize("run", [analyze_tables, analyze_local], ids=["engine", "local"])
+def test_one_payment_date_makes_receivables_computed(run) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(as_of=D(2025, 6, 30))
+    analysis = enrich(run(tables(_ONE_PAID), settings), settings)
+    assert NOTE_NO_PAYMENTS not in analysis.notes
+    a = analysis.client("A").metrics
+    assert a.overdue == 100.0  # due 10 Feb, unpaid at 30 Jun
+    assert a.days_late == 140.0
+    assert analysis.client("B").metrics.overdue == 200.0  # due 10 Jun: 20 days late
+    assert analysis.client("C").metrics.overdue == 0.0
+    buckets = {b.bucket: b.amount for b in analysis.portfolio.aging}
+    assert buckets["over_120"] == 100.0
+    assert buckets["1_30"] == 200.0
+    assert "collect_overdue" in {r.code for r in analysis.recommendations}

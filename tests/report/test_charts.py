@@ -143,3 +143,29 @@ def test_pdf_stress_axis_matches(analysis: PortfolioAnalysis, stress) -> None:  
         data.text["expected"],
     ]
     assert any("→" in t.get_text() for t in ax.texts)
+
+
+def test_no_worst_loss_chart_or_card_without_cost_data(analysis: PortfolioAnalysis) -> None:
+    # Decision 0948: without margins the worst loss has no profit before or after to draw.
+    from cartera.report.view import build_view
+
+    ids = {c["id"] for c in figures(chart_data(analysis, None))}
+    assert "chart-worst" in ids
+    assert "worst_single_loss" in {f.key for f in build_view(analysis).headline}
+    analysis.portfolio.profit = None
+    assert analysis.portfolio.worst_single_loss is not None
+    analysis.portfolio.worst_single_loss.profit_after = None
+    assert "chart-worst" not in {c["id"] for c in figures(chart_data(analysis, None))}
+    assert "worst_single_loss" not in {f.key for f in build_view(analysis).headline}
+
+
+def test_no_aging_chart_without_due_dates_or_payments(analysis: PortfolioAnalysis) -> None:
+    from cartera.analysis import NOTE_NO_DUE
+
+    assert "chart-aging" in {c["id"] for c in figures(chart_data(analysis, None))}
+    analysis.notes = [*analysis.notes, NOTE_NO_DUE]  # every open amount would be "current"
+    assert chart_data(analysis, None).aging == []
+    assert "chart-aging" not in {c["id"] for c in figures(chart_data(analysis, None))}
+    analysis.notes = analysis.notes[:-1]
+    analysis.portfolio.aging = []  # no payment data: the analysis leaves aging out
+    assert "chart-aging" not in {c["id"] for c in figures(chart_data(analysis, None))}

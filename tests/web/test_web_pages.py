@@ -122,6 +122,8 @@ def test_client_page_history_and_loss(firm_app: FirmApp) -> None:
     assert in_window == pytest.approx(top["revenue"], rel=0.25)
     after = analysis.without([top["id"]]).after.profit
     assert data["loss"]["profit_after"]["raw"] == pytest.approx(after)
+    # the demo has payments: the six aging buckets are shown (without, none: decision 0948)
+    assert len(data["aging"]) == 6
     assert client.get("/f/alfa/clients/NO-SUCH-CLIENT").status_code == 404
 
 

@@ -26,6 +26,16 @@ def _invoices(documents: pl.DataFrame, as_of: dt.date) -> pl.LazyFrame:
     )
 
 
+def _payments_known(documents: pl.DataFrame) -> pl.Expr:
+    """True when the documents carry payments at all (any payment date).
+
+    Without a single payment date nothing says what was paid: every invoice would look
+    open and late, so open items and lateness are left out (decision 0948).
+    """
+    known = documents.lazy().select(pl.col("paid_date").is_not_null().any()).collect().item()
+    return pl.lit(bool(known))
+
+
 def _gap_quantiles(days: pl.LazyFrame, quantile: float) -> pl.LazyFrame:
     """Per client the median and the ``quantile`` of its gaps (linear interpolation).
 
@@ -104,7 +114,8 @@ def open_items(documents: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 
     Mirrors the engine's open amount: an invoice paid on or before ``as_of``
     is settled; one paid later was wholly open then; otherwise what is left
-    after partial payments (``total`` with tax, else ``amount``).
+    after partial payments (``total`` with tax, else ``amount``). Documents
+    without any payment date give no open items (nothing says what was paid).
 
     Returns
     -------
@@ -124,7 +135,11 @@ def open_items(documents: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     )
     late = (
         _invoices(documents, as_of)
-        .filter(pl.col("due_date").is_not_null() & (pl.col("due_date") < as_of))
+        .filter(
+            pl.col("due_date").is_not_null()
+            & (pl.col("due_date") < as_of)
+            & _payments_known(documents)
+        )
         .with_columns(open_amount.alias("open"))
         .filter(pl.col("open") > 0.005)
     )
@@ -167,7 +182,11 @@ def payment_trend(documents: pl.DataFrame, as_of: dt.date, days: int = 182) -> p
 
     return (
         _invoices(documents, as_of)
-        .filter(pl.col("due_date").is_not_null() & (pl.col("due_date") > before))
+        .filter(
+            pl.col("due_date").is_not_null()
+            & (pl.col("due_date") > before)
+            & _payments_known(documents)
+        )
         .group_by("client_id")
         .agg(
             mean(start, as_of).alias("recent_days_late"),

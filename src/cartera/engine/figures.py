@@ -104,10 +104,13 @@ def from_totals(
         else None,
         service_hours=_num(row["service_hours"]) or 0.0,
         segments=_segment_figures(row, has_margin),
+        # No bucket computed (no payment data, decision 0948): no aging rather than zeros.
         aging=[
             AgingBucket(bucket=name, amount=_num(row[f"aging_{name}"]) or 0.0)
             for name, _lo, _hi in AGING_BUCKETS
-        ],
+        ]
+        if any(row[f"aging_{name}"] is not None for name, _lo, _hi in AGING_BUCKETS)
+        else [],
         whale_peak_share=(_num(row["whale_peak"]) or 0.0) / total_nc if total_nc > 0 else None,
     )
 

@@ -324,7 +324,9 @@ def _pareto_figure(analysis: PortfolioAnalysis) -> Figure:
 
 def _worst_loss_figure(analysis: PortfolioAnalysis) -> Figure | None:
     worst = analysis.portfolio.worst_single_loss
-    if worst is None:
+    # Without cost data there is no contribution after the loss to show (decision 0948);
+    # the concentration figures already name the largest client.
+    if worst is None or worst.profit_after is None:
         return None
     name = _client_name(analysis, worst.client)
     note = _("if {client} leaves").format(client=name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cartera.analysis import NOTE_NO_DUE
 from cartera.i18n import N_, _, fmt_money, fmt_number, fmt_pct, fmt_share, get_language
 from cartera.report.clients import names_of, top_clients
 from cartera.report.labels import aging_label, field_label, segment_label
@@ -174,7 +175,8 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         if (fig := p.segments.get(code)) is not None and fig.clients > 0
     ]
     worst = None
-    if p.worst_single_loss is not None:
+    # Without cost data there is no profit before or after to draw (decision 0948).
+    if p.worst_single_loss is not None and p.profit is not None:
         client = p.worst_single_loss.client
         name = names_of(analysis, [client]).get(client) or client
         worst = (name, p.profit, p.worst_single_loss.profit_after)
@@ -191,7 +193,10 @@ def chart_data(analysis: PortfolioAnalysis, stress: StressResult | None) -> Char
         whale_total=analysis.whale_curve[-1].y if analysis.whale_curve else None,
         segments=segments,
         bubbles=_bubbles(analysis),
-        aging=[(aging_label(b.bucket), b.amount) for b in p.aging],
+        # Without due dates every open amount is "current": no aging to chart (decision 0948).
+        aging=[]
+        if NOTE_NO_DUE in analysis.notes
+        else [(aging_label(b.bucket), b.amount) for b in p.aging],
         worst=worst,
         **stress_series(stress),
     )

@@ -83,6 +83,7 @@ def base_texts() -> dict[str, str]:
         "figures": _("Figures"),
         "history": _("Sales and margin, last 24 months"),
         "aging": _("Open invoices by age"),
+        "no_aging": _("Not computed: the data has no payment dates."),
         "invoices": _("Latest invoices and payments"),
         "credit_notes": _("Latest credit notes and returns"),
         "doc_number": _("Document"),

@@ -175,10 +175,13 @@ def client_data(fa: FirmAnalysis, client_id: str) -> dict[str, Any] | None:
         "figures": figures,
         "history": history,
         "charts": [_history_chart(history, cur)],
+        # No bucket computed: the data has no payment dates (decision 0948).
         "aging": [
             (aging_label(name), fmt_money(row[f"aging_{name}"] or 0.0, cur, digits=0))
             for name, _lo, _hi in AGING_BUCKETS
-        ],
+        ]
+        if any(row[f"aging_{name}"] is not None for name, _lo, _hi in AGING_BUCKETS)
+        else [],
         "invoices": _doc_rows(invoices, cur),
         "credit_notes": _doc_rows(credits, cur),
         "loss": {
