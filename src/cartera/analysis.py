@@ -100,10 +100,14 @@ NOTE_NO_PAYMENTS = N_(
     "The data has no payment dates: days to pay, financing cost, days late, overdue amounts "
     "and aging are not computed (add the payments file, or a paid-date column)."
 )
-#: Per-client figures that need to know what was paid: without a single payment date every
-#: invoice ever issued would look open, so they are not computed (decision 0948).
+NOTE_NO_PAYMENT_DATES = N_(
+    "The data has no payment dates: days to pay, days late and financing cost are not "
+    "computed; overdue amounts come from the amounts paid."
+)
+#: Per-client figures that need to know what was paid: without a single payment date or
+#: paid amount every invoice ever issued would look open, so they are not computed; and
+#: lateness needs the payment dates themselves (decision 0948).
 RECEIVABLE_COLUMNS: tuple[str, ...] = (
-    "days_late",
     "overdue",
     *(f"aging_{name}" for name, _lo, _hi in AGING_BUCKETS),
 )
@@ -354,10 +358,11 @@ def _from_frame(
     input_summary: InputSummary | None,
 ) -> PortfolioAnalysis:
     """The analysis of a per-client frame (:data:`FRAME_COLUMNS`, sorted by rank)."""
-    if not prof["paid_n"]:
-        frame = frame.with_columns(
-            pl.lit(None, pl.Float64).alias(c) for c in RECEIVABLE_COLUMNS if c in frame.columns
-        )
+    unknown = [] if prof["paid_n"] else ["days_late"]
+    if not prof["paid_n"] and not prof["paid_amount_n"]:
+        unknown += RECEIVABLE_COLUMNS
+    if unknown:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias(c) for c in unknown)
     # The portfolio and the curves from the frame's columns with numpy (the what-if's
     # sums, held equal to the engine's summary and curves by tests): the frame is
     # local whatever the engine, and each engine query would cost more than its sums.
@@ -507,7 +512,8 @@ def _notes(profile: dict[str, Any], frame: pl.DataFrame, settings: Settings) -> 
     elif settings.fixed_costs <= 0:  # without cost data there is no contribution to speak of
         notes.append(FIXED_COSTS_HINT)
     if not profile["paid_n"]:
-        notes.append(NOTE_NO_PAYMENTS)
+        # Paid amounts without their dates still tell what is open (decision 0948).
+        notes.append(NOTE_NO_PAYMENT_DATES if profile["paid_amount_n"] else NOTE_NO_PAYMENTS)
     if not profile["due_n"]:
         notes.append(NOTE_NO_DUE)
     if not profile["activities"]:

@@ -85,3 +85,13 @@ def test_without_any_payment_date_nothing_is_open_or_late() -> None:
     out = {r["client_id"]: r["overdue"] for r in open_items(_docs([*rows, paid]), AS_OF).to_dicts()}
     assert out == {"A": 121.0, "B": 50.0}
     assert set(payment_trend(_docs([*rows, paid]), AS_OF)["client_id"]) == {"A", "B", "C"}
+
+
+def test_paid_amounts_without_dates_settle_open_items_but_give_no_lateness() -> None:
+    rows = [
+        ("A", "invoice", D(2026, 6, 1), D(2026, 7, 1), None, 100.0, 121.0, 121.0),  # paid
+        ("B", "invoice", D(2026, 6, 1), D(2026, 7, 1), None, 50.0, 50.0, 20.0),  # 30 open
+    ]
+    out = {r["client_id"]: r["overdue"] for r in open_items(_docs(rows), AS_OF).to_dicts()}
+    assert out == {"B": 30.0}
+    assert payment_trend(_docs(rows), AS_OF).height == 0

@@ -14,6 +14,7 @@ from cartera.analysis import (
     NOTE_NO_COST,
     NOTE_NO_DOCUMENTS,
     NOTE_NO_DUE,
+    NOTE_NO_PAYMENT_DATES,
     NOTE_NO_PAYMENTS,
     analyze_tables,
 )
@@ -136,3 +137,22 @@ def test_one_payment_date_makes_receivables_computed(run) -> None:  # type: igno
     assert buckets["over_120"] == 100.0
     assert buckets["1_30"] == 200.0
     assert "collect_overdue" in {r.code for r in analysis.recommendations}
+
+
+@pytest.mark.parametrize("run", [analyze_tables, analyze_local], ids=["engine", "local"])
+def test_paid_amounts_without_dates_give_open_amounts_not_lateness(run) -> None:  # type: ignore[no-untyped-def]
+    # Stripe's invoices export: Amount Paid, no payment date. What is open is known; how
+    # late anything was paid is not (decision 0948).
+    docs = [
+        line("A", "F1", D(2025, 1, 10), 100.0, total=100.0, due=D(2025, 2, 10), paid_amount=100.0),
+        line("A", "F2", D(2025, 3, 10), 80.0, total=80.0, due=D(2025, 4, 10), paid_amount=50.0),
+        line("B", "F3", D(2025, 5, 10), 200.0, total=200.0, due=D(2025, 6, 10), paid_amount=0.0),
+    ]
+    analysis = run(tables(docs), Settings(as_of=D(2025, 6, 30)))
+    assert NOTE_NO_PAYMENT_DATES in analysis.notes
+    assert NOTE_NO_PAYMENTS not in analysis.notes
+    a, b = analysis.client("A").metrics, analysis.client("B").metrics
+    assert (a.overdue, b.overdue) == (30.0, 200.0)
+    assert (a.days_late, b.days_late, a.days_to_pay) == (None, None, None)
+    buckets = {x.bucket: x.amount for x in analysis.portfolio.aging}
+    assert (buckets["61_90"], buckets["1_30"]) == (30.0, 200.0)

@@ -26,13 +26,18 @@ def _invoices(documents: pl.DataFrame, as_of: dt.date) -> pl.LazyFrame:
     )
 
 
-def _payments_known(documents: pl.DataFrame) -> pl.Expr:
-    """True when the documents carry payments at all (any payment date).
+def _payments_known(documents: pl.DataFrame, *, amounts: bool) -> pl.Expr:
+    """True when the documents carry payments at all: any payment date, or with
+    ``amounts`` any paid amount.
 
-    Without a single payment date nothing says what was paid: every invoice would look
-    open and late, so open items and lateness are left out (decision 0948).
+    Without them nothing says what was paid: every invoice would look open and late, so
+    open items (which paid amounts settle) and lateness (which needs the dates) are left
+    out (decision 0948).
     """
-    known = documents.lazy().select(pl.col("paid_date").is_not_null().any()).collect().item()
+    paid = pl.col("paid_date").is_not_null()
+    if amounts:
+        paid = paid | pl.col("paid_amount").is_not_null()
+    known = documents.lazy().select(paid.any()).collect().item()
     return pl.lit(bool(known))
 
 
@@ -138,7 +143,7 @@ def open_items(documents: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .filter(
             pl.col("due_date").is_not_null()
             & (pl.col("due_date") < as_of)
-            & _payments_known(documents)
+            & _payments_known(documents, amounts=True)
         )
         .with_columns(open_amount.alias("open"))
         .filter(pl.col("open") > 0.005)
@@ -185,7 +190,7 @@ def payment_trend(documents: pl.DataFrame, as_of: dt.date, days: int = 182) -> p
         .filter(
             pl.col("due_date").is_not_null()
             & (pl.col("due_date") > before)
-            & _payments_known(documents)
+            & _payments_known(documents, amounts=False)
         )
         .group_by("client_id")
         .agg(

@@ -45,8 +45,8 @@ _MASK_MONTHS = 62
 def data_profile(documents: ir.Table, activities: ir.Table) -> ir.Table:
     """One row counting the filled optional columns.
 
-    Columns: ``lines, last_date, cost_n, units_n, due_n, paid_n, list_n``
-    (documents) and ``activities``.
+    Columns: ``lines, last_date, cost_n, units_n, due_n, paid_n, paid_amount_n,
+    list_n`` (documents) and ``activities``.
     """
     d = documents
     docs = d.aggregate(
@@ -56,6 +56,7 @@ def data_profile(documents: ir.Table, activities: ir.Table) -> ir.Table:
         units_n=d.units.count(),
         due_n=d.due_date.count(),
         paid_n=d.paid_date.count(),
+        paid_amount_n=d.paid_amount.count(),
         list_n=d.list_amount.count(),
     )
     return docs.cross_join(activities.aggregate(activities=activities.count()))

@@ -47,7 +47,9 @@ __all__ = [
 AGGREGATES: Final = "aggregates"
 #: Version of the pre-aggregates' layout; another version is ignored (the lines are read).
 _VERSION: Final = 1
-_PROFILE_KEYS: Final = ("lines", "cost_n", "units_n", "due_n", "paid_n", "list_n", "activities")
+_PROFILE_KEYS: Final = (
+    "lines", "cost_n", "units_n", "due_n", "paid_n", "paid_amount_n", "list_n", "activities",
+)  # fmt: skip
 #: DuckDB's memory for the grouped pass at import; beyond it DuckDB spills to disk.
 _IMPORT_MEMORY: Final = "1GB"
 
