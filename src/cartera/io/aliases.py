@@ -31,6 +31,8 @@ __all__ = [
     "LEGAL_SUFFIXES",
     "NOT_SALES_TYPES",
     "NUMBER_ROLES",
+    "OWED_STATUS",
+    "PAID_STATUS",
     "REQUIRED",
     "ROLE_TABLES",
     "TRUE_WORDS",
@@ -678,6 +680,47 @@ DOCUMENT_STATUS: Final = EXCLUDED_STATUS | frozenset(
         "contabilizada",
         "emitida",
         "pendente",
+    }
+)
+
+#: Status words saying an invoice is paid in full, and words saying it is still owed
+#: (normalised, compared by prefix with the status's whole text and each of its words; an
+#: owed word wins, so ``Not paid`` and ``Pago pendiente`` are owed). With no paid column and
+#: no payments, they are what tells an open invoice from a settled one (decision 0949), when
+#: some status of the file says paid (a column of tax states, ``Emitida``/``Autorizada``,
+#: says nothing of payment). ``partial``/``parcial`` statuses say neither: how much is left
+#: is unknown.
+PAID_STATUS: Final = frozenset(
+    {"paid", "pagad", "cobrad", "liquidad", "saldad", "settled", "paidinfull", "pago", "pagas"}
+)
+OWED_STATUS: Final = frozenset(
+    {
+        "unpaid",
+        "notpaid",
+        "nopagad",
+        "nocobrad",
+        "sinpagar",
+        "sincobrar",
+        "porcobrar",
+        "pending",
+        "overdue",
+        "pastdue",
+        "due",
+        "open",
+        "sent",
+        "viewed",
+        "awaitingpayment",
+        "authorised",
+        "authorized",
+        "outstanding",
+        "pendiente",
+        "pendente",
+        "impagad",
+        "impaga",
+        "vencid",
+        "emitid",
+        "enviad",
+        "abierta",
     }
 )
 

@@ -23,7 +23,14 @@ from typing import Final
 import polars as pl
 
 from cartera.i18n import N_
-from cartera.io.aliases import CREDIT_PATTERN, EXCLUDED_STATUS, FALSE_WORDS, NOT_SALES_TYPES
+from cartera.io.aliases import (
+    CREDIT_PATTERN,
+    EXCLUDED_STATUS,
+    FALSE_WORDS,
+    NOT_SALES_TYPES,
+    OWED_STATUS,
+    PAID_STATUS,
+)
 from cartera.io.identity import fold, plain_text
 from cartera.io.parse import Note, distinct_texts
 
@@ -43,6 +50,7 @@ __all__ = [
     "key_refunds",
     "line_amounts",
     "not_sales",
+    "paid_by_status",
 ]
 
 _MONEY: Final = ("net", "exempt", "amount", "total")
@@ -248,6 +256,42 @@ def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:
         for w, f in zip(words.to_list(), folded.to_list(), strict=True)
         if f and _excluded_status(f, excluded)
     ]
+
+
+def status_says_paid(folded: str) -> bool | None:
+    """Whether a status (folded like :func:`_excluded_status`) says its invoice is paid in
+    full (True), still owed (False) or neither (None): partial payments, other words."""
+    words = folded.split(" ")
+    if any(w.startswith(_PARTIAL) for w in words):
+        return None
+    whole = folded.replace(" ", "")
+    for known, says in ((OWED_STATUS, False), (PAID_STATUS, True)):
+        if any(whole.startswith(x) for x in known) or any(
+            w.startswith(x) for w in words for x in known
+        ):
+            return says
+    return None
+
+
+def paid_by_status(frame: pl.DataFrame) -> pl.Expr | None:
+    """The status column read as payment (decision 0949): True where it says paid in full,
+    False where it says owed, null otherwise; None when no status of ``frame`` says paid."""
+    if "status" not in frame.columns:
+        return None
+    words = frame.select(distinct_texts("status")).to_series()
+    folded = pl.DataFrame({"w": words}).select(
+        fold(pl.col("w")).str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
+    )["w"]
+    says = {
+        w: v
+        for w, f in zip(words.to_list(), folded.to_list(), strict=True)
+        if f and (v := status_says_paid(f)) is not None
+    }
+    # Only a column that says paid somewhere is about payment: tax authorities' states
+    # (Emitida, Autorizada) would otherwise make every invoice owed.
+    if True not in says.values():
+        return None
+    return pl.col("status").replace_strict(says, default=None, return_dtype=pl.Boolean)
 
 
 #: A word that makes a status partial (``partially_refunded``): the document still counts.

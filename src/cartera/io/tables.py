@@ -400,6 +400,8 @@ def documents_part(
     )
     if not _has(frame, "cost") and not _has(frame, "margin"):
         notes.append(Note(N_("no cost or margin column: margins cannot be computed")))
+    # No paid columns: a status saying paid or owed tells what is open (decision 0949).
+    paid_flag = None if {"paid_amount", "paid_date"} & roles else rows.paid_by_status(frame)
     by_type = _credit_by_type(frame) if _has(frame, "doc_type") else pl.lit(None, pl.Boolean)
     if _has(frame, "doc_type"):
         by_series = pl.lit(False)
@@ -426,7 +428,19 @@ def documents_part(
         ),
         (pl.col("product") if "product" in roles else _null(pl.String())).alias("product"),
         (by_type | by_series).fill_null(False).alias("__credit"),
+        *([] if paid_flag is None else [paid_flag.alias("__paid_flag")]),
     ).with_columns(doc_key())
+    if paid_flag is not None:
+        # Paid in full: the document's whole value (on each line, as a document figure).
+        value = pl.coalesce("total", "amount").sum().over("doc_number")
+        paid = pl.when(pl.col("__paid_flag")).then(value).when(~pl.col("__paid_flag")).then(0.0)
+        out = out.with_columns(paid.alias("paid_amount")).drop("__paid_flag")
+        notes.append(
+            Note(
+                N_("with no payment columns, «{column}» tells paid invoices from owed ones"),
+                {"column": headers["status"]},
+            )
+        )
     return Part(out, issues, notes, ids, currency)
 
 
