@@ -126,6 +126,7 @@ _CLIENT_NAME = (
     "CUSTOMERNAME",
     "Razon Social",
     "Full Name",
+    "Co./Last Name",
 )
 _TAX_ID = (
     "NIF",
@@ -651,6 +652,14 @@ EXCLUDED_STATUS: Final = frozenset(
         "nulo",
         "declined",
         "incomplete",
+        "reversed",
+        "expired",
+        "pendingapproval",
+        "abandoned",
+        "abandonada",
+        "abandonado",
+        "annule",
+        "brouillon",
     }
 )
 
@@ -691,7 +700,18 @@ DOCUMENT_STATUS: Final = EXCLUDED_STATUS | frozenset(
 #: says nothing of payment). ``partial``/``parcial`` statuses say neither: how much is left
 #: is unknown.
 PAID_STATUS: Final = frozenset(
-    {"paid", "pagad", "cobrad", "liquidad", "saldad", "settled", "paidinfull", "pago", "pagas"}
+    {
+        "paid",
+        "pagad",
+        "cobrad",
+        "liquidad",
+        "saldad",
+        "settled",
+        "paidinfull",
+        "pago",
+        "pagas",
+        "paye",
+    }
 )
 OWED_STATUS: Final = frozenset(
     {
@@ -721,6 +741,9 @@ OWED_STATUS: Final = frozenset(
         "emitid",
         "enviad",
         "abierta",
+        "enretard",
+        "apayer",
+        "impaye",
     }
 )
 
@@ -745,8 +768,8 @@ KIND_WORDS: Final[dict[str, str]] = {
     "support": "support",
 }
 
-TRUE_WORDS: Final = frozenset({"si", "s", "yes", "y", "true", "verdadero", "1", "x"})
-FALSE_WORDS: Final = frozenset({"no", "n", "false", "falso", "0"})
+TRUE_WORDS: Final = frozenset({"si", "s", "sim", "yes", "y", "true", "verdadero", "1", "x"})
+FALSE_WORDS: Final = frozenset({"no", "n", "nao", "false", "falso", "0"})
 
 #: Legal-form suffixes dropped from client names before they are compared.
 LEGAL_SUFFIXES: Final = (

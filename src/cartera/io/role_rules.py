@@ -86,9 +86,16 @@ def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
     return 0
 
 
+#: An accounting date (ERPNext's and Business Central's «Posting Date»): the document's date
+#: when a file has no better one, far below an issue date when it has.
+_POSTING: Final = ("posting", "contabilizacion", "contable", "accounting")
+
+
 def _date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "DATE") or _has(c, "DUE", "PAID", "OTHERDATE"):
+    if not _has(c, "DATE") or _has(c, "DUE", "PAID"):
         return 0
+    if _has(c, "OTHERDATE"):
+        return 30 if any(x in w for x in _POSTING) and not _has(c, "ISSUE") else 0
     return 88 if _has(c, "ISSUE") else 75
 
 
@@ -108,6 +115,8 @@ def _paid_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "PAID") or _has(c, "DATE", "STATUS", "TYPE", "ID", "NUMBER"):
         return 0
     if "method" in w or "metodo" in w or "medio" in w:
+        return 0
+    if "terms" in w or "condiciones" in w or "plazo" in w:  # «Payment Terms»: days
         return 0
     return 80 if _has(c, "AMOUNT") else 70
 
@@ -238,7 +247,8 @@ _FULFILMENT: Final = ("fulfillment", "fulfilment", "fulfilled", "shipment")
 
 
 def _doc_type(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "TYPE") or _has(c, "TAX", "REFERENCE", "NOTREVENUE", "PAID", "CLIENT"):
+    blocked = ("TAX", "REFERENCE", "NOTREVENUE", "PAID", "CLIENT", "DISCOUNT")
+    if not _has(c, "TYPE") or _has(c, *blocked):
         return 0
     if _has(c, "DOC"):
         return 80

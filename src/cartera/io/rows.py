@@ -128,6 +128,11 @@ def drop_excluded_status(
         return frame, []
     # An empty status is no status: its line stays (without fill_null the filter drops it).
     bad = pl.col("status").is_in(out).fill_null(False)
+    # A credit note or refund «Refunded» was paid back: it is the refund itself, not a sale
+    # undone (FreeAgent's credit notes, NetSuite's cash refunds).
+    refunds = [w for w in out if re.search(r"refund|reembols", w.casefold())]
+    if refunds:
+        bad = bad & ~(pl.col("status").is_in(refunds) & (amount < 0)).fill_null(False)
     figures = frame.filter(bad).select(
         pl.len().alias("lines"),
         (pl.col("doc_number").n_unique() if "doc_number" in frame.columns else pl.len()).alias(

@@ -163,7 +163,11 @@ def profile_columns(sample: pl.DataFrame, columns: list[str]) -> list[Profile]:
         .filter(pl.col("v").is_not_null() & (pl.col("v") != ""))
     )
     cleaned = pl.col("v").str.replace_all(_CURRENCY_STRIP, "")
-    number = cleaned.str.replace_all(r"[^0-9.,-]", "").str.replace_all(",", ".")
+    # A rough magnitude: the last separator is the decimal mark, the others group digits
+    # (``33.280,67`` → 33280.67, ``1,48,500.00`` → 148500); ``21.000`` stays 21.
+    digits = cleaned.str.replace_all(r"[^0-9.,-]", "")
+    whole = digits.str.replace(r"[.,][0-9]*$", "").str.replace_all(r"[.,]", "")
+    number = whole + "." + digits.str.extract(r"[.,]([0-9]*)$", 1).fill_null("0")
     stats = (
         long.with_columns(
             cleaned.str.contains(_NUMERIC_RE).alias("n"),

@@ -20,12 +20,12 @@ __all__ = ["CONCEPTS", "concepts", "header_words"]
 CONCEPTS: Final[dict[str, frozenset[str]]] = {
     k: frozenset(v.split())
     for k, v in {
-        "DATE": "date dates fecha fechas data dia day fec dt datum",
+        "DATE": "date dates dated fecha fechas data dia day fec dt datum",
         "ISSUE": (
             "issue issued emision emitida expedicion expedida invoice invoices factura facturas "
             "bill docto documento document doc order orden pedido created creacion creation "
             "fra fact nota comprobante receipt ticket albaran operation venda emissao placed "
-            "venta"
+            "venta facture"
         ),
         "DUE": "due vencimiento vto vencto venc vence expiry vencimento",
         "PAID": (
@@ -41,14 +41,14 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "DOC": (
             "invoice invoices factura facturas bill order orders pedido document documento "
             "docto doc folio albaran receipt ticket fra fact orden comprobante voucher nota "
-            "nf fatura venta"
+            "nf fatura venta facture"
         ),
         "CLIENT": (
             "client clients cliente clientes customer customers partner buyer comprador "
-            "destinatario tercero consumer receptor adquiriente shopper socio contact contacto "
-            "razon denominacion sold soldto billto"
+            "destinatario tercero consumer receptor adquiriente adquirente tomador shopper socio "
+            "contact contacto razon raison denominacion sold soldto billto"
         ),
-        "NAME": "name names nombre nombres razon social display denominacion nome",
+        "NAME": "name names nombre nombres razon raison social display denominacion nome",
         "ID": "id code codigo cod key ident identificador identificacion account cuenta ref",
         "TAXID": (
             "nif cif nie rut rfc nit cuit ruc cpf cnpj dni ein tin taxid vatid ssn fiscal identidad"
@@ -56,13 +56,13 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "AMOUNT": (
             "amount amounts importe importes monto montos valor value revenue sales ventas "
             "dollar dollars ingreso ingresos income facturado sum suma money "
-            "receita"
+            "receita montant"
         ),
-        "NET": "untaxed neto net netto base subtotal imponible excl gravado afecto liquido",
-        "TOTAL": "total totales gross bruto incl",
+        "NET": "untaxed neto net netto base subtotal imponible excl gravado afecto liquido ht",
+        "TOTAL": "total totales gross bruto incl ttc",
         "TAX": (
             "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss "
-            "imposto impostos"
+            "imposto impostos tva"
         ),
         "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
         "DISCOUNT": "discount descuento dto desc rebate bonificacion desconto",
@@ -75,7 +75,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "product producto productos item items description descripcion concepto articulo "
             "service servicio stock sku familia producto produto"
         ),
-        "STATUS": "status estado estatus stage situacion",
+        "STATUS": "status estado estatus stage situacion situacao etat statut",
         "TYPE": "type tipo clase kind class efecto",
         "SERIES": "serie series prefix prefijo",
         "CURRENCY": "currency moneda divisa curr ccy moeda",
@@ -85,7 +85,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "LINE": "line linea lineas item",
         "SELLER": (
             "seller salesperson person vendedor comercial agent agente user usuario emisor "
-            "issuer employee rep responsable owner salesman representative"
+            "issuer employee rep responsable owner salesman representative prestador emitente "
+            "emissor"
         ),
         "NOTREVENUE": (
             "comision commission retenido retencion retenida withholding balance saldo "
@@ -209,6 +210,9 @@ def concepts(header: str) -> frozenset[str]:
         found = (found - {"NUMBER"}) | {"QTY"}
     if len(words) <= 3 and words[-1:] in (("at",), ("on",)) and found & {"ISSUE", "PAID", "DUE"}:
         found.add("DATE")  # «Created at», «Paid at», «Issued on»
+    if "NUMBER" in found and _negation(words):
+        # «Neto No Gravado», «No sujeto»: «no» says not, it is no number.
+        found.discard("NUMBER")
     if "TAX" in found and _untaxed(words):
         # «Importe sin IVA», «Impuestos no incluidos»: an amount before tax, not a tax.
         found = (found - {"TAX", "NUMBER"}) | {"NET"}
@@ -216,6 +220,19 @@ def concepts(header: str) -> frozenset[str]:
         # «Subtotal (inc tax)», «Importe con IVA»: an amount with its tax, not a net.
         found = (found - {"TAX", "NET"}) | {"TOTAL"}
     return frozenset(found)
+
+
+#: Words after which «no» is a negation, not «número» (``Imp. Neto No Gravado``).
+_NEGATED: Final = ("gravad", "sujet", "afect", "exent", "inclu", "imponib", "grav")
+
+
+def _negation(words: tuple[str, ...]) -> bool:
+    """Whether the only number word is a «no» that negates the word after it."""
+    numbers = [i for i, w in enumerate(words) if w in CONCEPTS["NUMBER"]]
+    return bool(numbers) and all(
+        words[i] == "no" and words[i + 1 : i + 2] and words[i + 1].startswith(_NEGATED)
+        for i in numbers
+    )
 
 
 #: Words before a tax word that make the column an amount with it.
@@ -228,7 +245,7 @@ def _with_tax(words: tuple[str, ...]) -> bool:
 
 
 #: Words before a tax word that make the column an amount without it.
-_WITHOUT: Final = frozenset({"sin", "without", "excl", "excluding", "sem", "ex"})
+_WITHOUT: Final = frozenset({"sin", "without", "excl", "excluding", "sem", "ex", "s"})
 #: Words after a tax word that do the same.
 _NOT_INCLUDED: Final = (("no", "incluidos"), ("no", "incluido"), ("not", "included"))
 

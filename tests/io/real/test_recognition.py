@@ -14,6 +14,7 @@ SPELLINGS: dict[str, list[str]] = {
         "Fecha", "FECHA FACTURA", "fecha_emision", "Fecha de Expedición", "Invoice/Bill Date",
         "InvoiceDate", "ORDERDATE", "invoice-date", "Date Issued", "Data de emissão", "Data",
         "Fecha Docto", "issue_date", "DocumentDate", "Fecha Pedido", "Order Date",
+        "Posting Date", "Dated On",
     ],
     "doc_number": [
         "Nº factura", "N.º Factura", "numero_factura", "InvoiceNo", "ORDERNUMBER",
@@ -23,7 +24,8 @@ SPELLINGS: dict[str, list[str]] = {
     "client_name": [
         "Cliente", "CLIENTE", "Razón Social", "razon_social", "Client Name", "CUSTOMERNAME",
         "Invoice Partner Display Name", "customer", "Nome do cliente", "Customer/Vendor",
-        "Nombre del Cliente", "BuyerName", "Destinatario",
+        "Nombre del Cliente", "BuyerName", "Destinatario", "Raison sociale", "Adquirente",
+        "Razão Social do Tomador", "Co./Last Name",
     ],
     "client_code": [
         "Código cliente", "customer_id", "CustomerID", "CLIENT_CODE", "Cod. Cliente",
@@ -33,13 +35,16 @@ SPELLINGS: dict[str, list[str]] = {
     "net": [
         "Base imponible", "BASE IMPONIBLE", "Untaxed Amount Signed", "Line Subtotal",
         "Monto Neto", "Importe neto", "NetAmount", "subtotal", "Valor líquido", "Neto",
-        "Amount excl. VAT", "base_imponible",
+        "Amount excl. VAT", "base_imponible", "Montant HT", "Valor s/ IVA", "Importe s/IVA",
     ],
-    "total": ["Total", "TOTAL FACTURA", "Total Signed", "Monto total", "GrossAmount", "Line Total"],
+    "total": ["Total", "TOTAL FACTURA", "Total Signed", "Monto total", "GrossAmount", "Line Total",
+              "Montant TTC"],
     "units": ["Cantidad", "QUANTITYORDERED", "Qty", "Item Quantity", "Quantidade", "unidades"],
     "unit_price": ["Precio unitario", "PRICEEACH", "UnitPrice", "Item Cost", "Preço unitário"],
-    "status": ["Estado", "Status", "Invoice Status", "STATUS", "estado_factura"],
-    "vat_amount": ["Cuota IVA", "Tax 1 Amount", "Monto IVA", "VAT amount", "TaxAmount"],
+    "status": ["Estado", "Status", "Invoice Status", "STATUS", "estado_factura", "Situação",
+               "Statut"],
+    "vat_amount": ["Cuota IVA", "Tax 1 Amount", "Monto IVA", "VAT amount", "TaxAmount",
+                   "Montant TVA"],
     "due_date": ["Fecha de vencimiento", "Due Date", "DueDate", "Data de vencimento"],
     "paid_date": ["Fecha de cobro", "Date Paid", "PaymentDate", "Fecha Pago"],
     "currency": ["Moneda", "Currency", "CurrencyCode", "Divisa", "Moeda"],

@@ -1,0 +1,122 @@
+"""Rules from the sixth and seventh probes of real exports (decision 0950)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from cartera.io import ReadOptions, import_files
+from cartera.io.recognise import recognise
+from cartera.io.score import profile_columns
+from cartera.io.words import concepts
+
+
+def _roles(headers: list[str], rows: list[list[str]] | None = None) -> dict[str, str]:
+    profiles = None
+    if rows is not None:
+        sample = pl.DataFrame(rows, schema=headers, orient="row")
+        profiles = profile_columns(sample, headers)
+    rec = recognise(headers, "documents", profiles=profiles)
+    return {role: headers[i] for role, i in rec.roles.items()}
+
+
+def test_a_posting_date_is_the_date_only_without_an_issue_date() -> None:
+    assert _roles(["Posting Date", "Customer", "Amount"])["date"] == "Posting Date"
+    roles = _roles(["Posting Date", "Invoice Date", "Customer", "Amount"])
+    assert roles["date"] == "Invoice Date"
+    # other dates (delivery, reception) never stand in for the document's date
+    assert "date" not in _roles(["Delivery Date", "Customer", "Amount"])
+
+
+@pytest.mark.parametrize(
+    ("header", "number"),
+    [
+        ("Imp. Neto No Gravado", False),  # «no» negates «gravado»
+        ("No sujeto", False),
+        ("No. factura", True),
+        ("No", True),
+        ("Invoice No", True),
+        ("No factura gravada", True),  # «no» before «factura» is still a number
+    ],
+)
+def test_no_before_a_tax_treatment_is_a_negation(header: str, number: bool) -> None:
+    assert ("NUMBER" in concepts(header)) is number
+
+
+@pytest.mark.parametrize(
+    ("header", "net"),
+    [("Valor s/ IVA", True), ("Importe s/IVA", True), ("Valor IVA", False), ("s", False)],
+)
+def test_s_slash_before_a_tax_is_without(header: str, net: bool) -> None:
+    assert ("NET" in concepts(header)) is net
+
+
+def test_issuer_columns_are_never_the_client() -> None:
+    headers = ["CPF/CNPJ do Prestador", "Razão Social do Prestador", "CPF/CNPJ do Tomador",
+               "Razão Social do Tomador", "Data", "Valor"]  # fmt: skip
+    roles = _roles(headers)
+    assert roles["tax_id"] == "CPF/CNPJ do Tomador"
+    assert roles["client_name"] == "Razão Social do Tomador"
+
+
+def test_payment_terms_and_discount_type_take_no_role() -> None:
+    roles = _roles(["Invoice Date", "Customer Name", "Discount Type", "Total", "Payment Terms"])
+    assert "paid_amount" not in roles and "doc_type" not in roles
+
+
+def test_a_rate_column_with_grouped_thousands_is_no_rate() -> None:
+    # «33.280,67» was read as 33.28 and passed for a VAT rate (DGI Uruguay's listings).
+    headers = ["Fecha", "Cliente", "Monto neto IVA tasa básica", "Monto total"]
+    rows = [["01/08/2026", "A", "33.280,67", "41.322,83"], ["02/08/2026", "B", "9,50", "11,59"]]
+    assert "vat_pct" not in _roles(headers, rows)
+    rows = [["01/08/2026", "A", "21.000", "41.322,83"], ["02/08/2026", "B", "10,50", "11,59"]]
+    assert _roles(["Fecha", "Cliente", "IVA %", "Monto total"], rows)["vat_pct"] == "IVA %"
+
+
+def _import(tmp_path: Path, options: ReadOptions, text: str) -> pl.DataFrame:
+    (tmp_path / "f.csv").write_text(text, encoding="utf-8")
+    summary = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options)
+    return summary.workspace.read("documents")
+
+
+def test_a_refunded_credit_note_is_the_refund(tmp_path: Path, options: ReadOptions) -> None:
+    text = (
+        "Reference,Contact,Dated On,Status,Net Value\n"
+        "INV-1,Acme,05/01/2024,Paid,1000.00\n"
+        "INV-2,Acme,06/01/2024,Refunded,300.00\n"  # a sale undone: left out
+        "CN-1,Acme,20/02/2024,Refunded,-480.00\n"  # the refund itself: counted
+        "INV-3,Beta,07/01/2024,Reversed,200.00\n"
+        "INV-4,Beta,08/01/2024,Expired,100.00\n"
+        "INV-5,Beta,09/01/2024,Pending Approval,50.00\n"
+    )
+    docs = _import(tmp_path, options, text)
+    assert sorted(docs["doc_number"].to_list()) == ["CN-1", "INV-1"]
+    assert docs["amount"].sum() == pytest.approx(520.0)
+
+
+@pytest.mark.parametrize(("word", "kept"), [("Não", 2), ("Sim", 1), ("", 2)])
+def test_portuguese_yes_and_no_in_a_cancelled_column(
+    tmp_path: Path, options: ReadOptions, word: str, kept: int
+) -> None:
+    text = (
+        "Tipo Doc.;N.º Doc.;Data;Nome;Total Documento;Anulado\n"
+        f"FA;1;01-06-2026;Sapataria;100,00;{word}\n"
+        "FA;2;02-06-2026;Sapataria;50,00;Não\n"
+    )
+    assert _import(tmp_path, options, text).height == kept
+
+
+def test_french_invoice_list(tmp_path: Path, options: ReadOptions) -> None:
+    text = (
+        "Numéro de facture;Date d'émission;Client;Statut;Montant HT;Montant TVA;Montant TTC\n"
+        "F-1;03/01/2024;Boulangerie Martin;Payée;1 250,00;250,00;1 500,00\n"
+        "F-2;17/01/2024;Boulangerie Martin;Annulée;300,00;60,00;360,00\n"
+        "F-3;05/03/2024;Cabinet Lefèvre;Brouillon;700,00;140,00;840,00\n"
+        "F-4;22/02/2024;Cabinet Lefèvre;À payer;1 320,00;264,00;1 584,00\n"
+    )
+    docs = _import(tmp_path, options, text).sort("doc_number")
+    assert docs["doc_number"].to_list() == ["F-1", "F-4"]
+    assert docs["amount"].to_list() == [1250.0, 1320.0]
+    assert docs["paid_amount"].to_list() == [1500.0, 0.0]
