@@ -120,3 +120,18 @@ def test_french_invoice_list(tmp_path: Path, options: ReadOptions) -> None:
     assert docs["doc_number"].to_list() == ["F-1", "F-4"]
     assert docs["amount"].to_list() == [1250.0, 1320.0]
     assert docs["paid_amount"].to_list() == [1500.0, 0.0]
+
+
+def test_a_data_row_holding_an_alias_is_not_the_header(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Tiny's orders: no header cell is a known alias, but a status cell «Cancelado» is.
+    text = (
+        "Número do pedido;Data;Nome do contato;Valor total do pedido;Situação\n"
+        "10231;03/08/2026;Loja Bella;1.019,60;Aprovado\n"
+        "10234;09/08/2026;Carlos;197,80;Cancelado\n"
+        "10235;10/08/2026;Carlos;50,00;Aprovado\n"
+    )
+    docs = _import(tmp_path, options, text)
+    assert sorted(docs["doc_number"].to_list()) == ["10231", "10235"]
+    assert docs["amount"].sum() == pytest.approx(1069.60)

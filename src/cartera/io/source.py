@@ -240,11 +240,21 @@ def ragged_row(raw: RawTable) -> int | None:
     return None
 
 
+#: A cell that is a value, not a header: a number (``1.019,60``, ``-12``) or a date.
+_VALUE_CELL: Final = re.compile(
+    r"^\s*-?[$€£]?\s*[0-9][0-9.,' ]*\s*$|^\s*[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}\b"
+)
+
+
 def _best_header_row(rows: list[list[str | None]]) -> int:
-    """The row with most known aliases among the first rows (else the first non-empty one)."""
+    """The row with most known aliases among the first rows (else the first non-empty one).
+
+    Each cell that is a value (a number, a date) counts against its row: a data row holding
+    one alias (a status «Cancelado») does not outscore the header above it."""
     best, best_score = None, 0
     for i, row in enumerate(rows):
-        score = header_score(row)
+        values = sum(1 for c in row if c is not None and _VALUE_CELL.match(str(c)))
+        score = header_score(row) - values
         if score > best_score:
             best, best_score = i, score
     if best is not None:
