@@ -309,6 +309,15 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Discount %",
             "Discount",
         ),
+        "discount_amount": (
+            "Discount Amount",
+            "Discount Total",
+            "Total Discount",
+            "Importe descuento",
+            "Importe dto.",
+            "Descuento importe",
+            "Valor do desconto",
+        ),
         "net": (
             "Untaxed Total",
             "Base imponible",
@@ -529,6 +538,7 @@ NUMBER_ROLES: Final = frozenset(
         "units",
         "unit_price",
         "discount_pct",
+        "discount_amount",
         "net",
         "amount",
         "total",

@@ -125,10 +125,15 @@ def _money_penalty(c: frozenset[str], w: tuple[str, ...]) -> float:
     return (8 if _has(c, "CURRENCY") else 0) + (2 if _has(c, "DOC") else 0)
 
 
+#: Words saying a discount was taken off (Recurly's «subtotal_after_discount»).
+_AFTER: Final = ("after", "less", "despues", "tras", "menos")
+
+
 def _net(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "NET") or _has(c, "NOTREVENUE", "DATE", "PAID", "RATE", "QTY", "PRICE", "FLAG"):
         return 0
-    return 85 + (3 if _has(c, "LINE") else 0) - _money_penalty(c, w)
+    after = 2 if _has(c, "DISCOUNT") and any(x in w for x in _AFTER) else 0
+    return 85 + (3 if _has(c, "LINE") else 0) + after - _money_penalty(c, w)
 
 
 def _exempt(c: frozenset[str], w: tuple[str, ...]) -> float:
@@ -175,6 +180,8 @@ def _total(c: frozenset[str], w: tuple[str, ...]) -> float:
 
 
 def _vat_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if c == {"TAX", "TOTAL"}:
+        return 60  # «Tax Total», «Total IVA»: the tax summed, below a plain tax column
     if not _has(c, "TAX") or _has(c, "RATE", "NOTREVENUE", "TYPE", "NET", "TOTAL", "TAXID"):
         return 0
     if _has(c, "ID", "NUMBER", "DATE"):
@@ -192,6 +199,14 @@ def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "DISCOUNT") or _has(c, "DATE", "AMOUNT", "ID"):
         return 0
     return 80 if _has(c, "RATE") else 70
+
+
+def _discount_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
+    """A discount in money (Chargebee's «Discount», Harvest's «Discount Amount»): below a
+    rate for a bare «Discount» unless its values rule the rate out (above 100)."""
+    if not _has(c, "DISCOUNT") or _has(c, "DATE", "ID", "RATE", "TYPE", "NET"):
+        return 0
+    return 80 if _has(c, "AMOUNT", "TOTAL") else 60
 
 
 def _units(c: frozenset[str], w: tuple[str, ...]) -> float:
@@ -318,6 +333,7 @@ RULES: Final[dict[str, dict[str, Rule]]] = {
         "vat_amount": _vat_amount,
         "vat_pct": _vat_pct,
         "discount_pct": _discount_pct,
+        "discount_amount": _discount_amount,
         "units": _units,
         "unit_price": _unit_price,
         "cost": _cost,

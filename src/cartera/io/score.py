@@ -65,6 +65,7 @@ ROLE_PRIORITY: Final = (
     "vat_amount",
     "vat_pct",
     "discount_pct",
+    "discount_amount",
     "status",
     "doc_type",
     "series",
@@ -77,7 +78,17 @@ ROLE_PRIORITY: Final = (
     "margin",
 )
 _MONEY: Final = frozenset(
-    {"net", "exempt", "amount", "total", "vat_amount", "cost", "margin", "paid_amount"}
+    {
+        "net",
+        "exempt",
+        "amount",
+        "total",
+        "vat_amount",
+        "cost",
+        "margin",
+        "paid_amount",
+        "discount_amount",
+    }
 )
 _NUMERIC_RE: Final = r"^[+-]?\(?[0-9][0-9.,' ]*\)?-?$|^[+-]?[.,][0-9]+$"
 _CURRENCY_STRIP: Final = r"(?i)[\s\u00a0\u202f€$£¥%]|\b(eur|usd|gbp|clp|mxn|cop|ars|pen|brl)\b"

@@ -194,18 +194,12 @@ def _amount_source(
                     {"net": headers["net"], "total": headers["total"]},
                 )
             )
-        return pl.col("net"), "net", notes
+        return _less_discount(frame, "net", headers, fixed, notes)
     if _has(frame, "amount"):
-        return (
-            pl.col("amount"),
-            "amount",
-            [
-                Note(
-                    N_("used «{column}» as the net amount (before tax)"),
-                    {"column": headers["amount"]},
-                )
-            ],
+        note = Note(
+            N_("used «{column}» as the net amount (before tax)"), {"column": headers["amount"]}
         )
+        return _less_discount(frame, "amount", headers, fixed, [note])
     if _has(frame, "total") and _has(frame, "vat_pct"):
         note = Note(
             N_("net amount derived from «{total}» and «{vat}»"),
@@ -234,6 +228,46 @@ def _amount_source(
         {"price": headers["unit_price"]},
     )
     return pl.col("unit_price") * units * discount, "unit_price", [note]
+
+
+#: Share of the discounted lines whose total must agree with the amount less its discount.
+DISCOUNT_AGREEMENT: Final = 0.8
+
+
+def _less_discount(
+    frame: pl.DataFrame,
+    source: str,
+    headers: dict[str, str],
+    fixed: FileDecisions | None,
+    notes: list[Note],
+) -> tuple[pl.Expr, str, list[Note]]:
+    """``source`` less a discount amount column when the file's totals say the amount is
+    before the discount (decision 0951): on at least :data:`DISCOUNT_AGREEMENT` of the
+    lines with a discount, amount − discount + tax is the total, and amount + tax is not.
+    Without a total nothing tells, and the amount stays as written."""
+    amount = pl.col(source)
+    if not (_has(frame, "discount_amount") and _has(frame, "total")):
+        return amount, source, notes
+    sample = fixed.sample if fixed is not None else frame
+    if "discount_amount" not in sample.columns or "total" not in sample.columns:
+        return amount, source, notes
+    d = pl.col("discount_amount")
+    tax = pl.col("vat_amount").fill_null(0) if "vat_amount" in sample.columns else pl.lit(0.0)
+    total = pl.col("total")
+    tolerance = pl.max_horizontal(pl.lit(0.02), total.abs() * 0.001)
+    checked = sample.filter((d != 0) & total.is_not_null() & amount.is_not_null()).select(
+        ((amount - d + tax - total).abs() <= tolerance).mean().alias("after"),
+        ((amount + tax - total).abs() <= tolerance).mean().alias("before"),
+        pl.len().alias("n"),
+    )
+    after, before, n = checked.row(0)
+    if not n or (after or 0) < DISCOUNT_AGREEMENT or (before or 0) >= DISCOUNT_AGREEMENT:
+        return amount, source, notes
+    note = Note(
+        N_("«{discount}» taken off «{amount}»: the totals agree only after the discount"),
+        {"discount": headers["discount_amount"], "amount": headers[source]},
+    )
+    return amount - d.fill_null(0), source, [*notes, note]
 
 
 def _total(frame: pl.DataFrame, fixed: FileDecisions | None = None) -> pl.Expr:

@@ -58,14 +58,20 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "dollar dollars ingreso ingresos income facturado sum suma money "
             "receita montant"
         ),
-        "NET": "untaxed neto net netto base subtotal imponible excl gravado afecto liquido ht",
+        "NET": (
+            "untaxed neto net netto base subtotal imponible excl gravado afecto liquido ht "
+            "mercadoria mercancia mercaderia merchandise goods"
+        ),
         "TOTAL": "total totales gross bruto incl ttc",
         "TAX": (
             "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss "
             "imposto impostos tva"
         ),
         "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
-        "DISCOUNT": "discount descuento dto desc rebate bonificacion desconto",
+        "DISCOUNT": (
+            "discount discounts descuento descuentos dto dtos desc rebate bonificacion desconto "
+            "descontos"
+        ),
         "QTY": (
             "quantity qty cantidad unidades units unit uds ud qtd quantidade count pieces "
             "piezas cds items"
