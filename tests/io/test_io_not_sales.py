@@ -60,6 +60,9 @@ def test_a_cancellation_date_leaves_the_line_out() -> None:
         ("Nota", True),
         ("I", True),
         ("Ingreso", True),
+        ("Comprobante de Retención", False),
+        ("Retención", False),
+        ("Comprobante de venta", True),
         (None, True),
     ],
 )

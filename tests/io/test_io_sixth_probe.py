@@ -61,6 +61,20 @@ def test_issuer_columns_are_never_the_client() -> None:
     assert roles["client_name"] == "Razão Social do Tomador"
 
 
+def test_the_issuers_business_name_is_not_the_client() -> None:
+    headers = ["RUC_EMISOR", "RAZON_SOCIAL_EMISOR", "FECHA_EMISION", "IDENTIFICACION_RECEPTOR",
+               "RAZON_SOCIAL_RECEPTOR", "IMPORTE_TOTAL"]  # fmt: skip
+    roles = _roles(headers)
+    assert roles["client_name"] == "RAZON_SOCIAL_RECEPTOR"
+    assert roles["client_code"] == "IDENTIFICACION_RECEPTOR"
+
+
+def test_the_number_of_the_document_a_credit_note_modifies_is_not_the_number() -> None:
+    headers = ["SERIE_COMPROBANTE", "NUMERO_DOCUMENTO_MODIFICADO", "FECHA_EMISION", "CLIENTE",
+               "IMPORTE_TOTAL", "Nº Factura Rectificada"]  # fmt: skip
+    assert "doc_number" not in _roles(headers)
+
+
 def test_payment_terms_and_discount_type_take_no_role() -> None:
     roles = _roles(["Invoice Date", "Customer Name", "Discount Type", "Total", "Payment Terms"])
     assert "paid_amount" not in roles and "doc_type" not in roles

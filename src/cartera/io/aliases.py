@@ -607,6 +607,9 @@ NOT_SALES_TYPES: Final = frozenset(
     | {"sr", "sa", "sd", "pi", "pc", "pp", "pr", "pa", "bp", "br", "jd", "jc"}
     # Chile's dispatch notes (DTE 52: goods sent, invoiced apart) and Tango's receipts.
     | {"guiadedespacho", "guiadespacho", "rec"}
+    # Withholding certificates (Ecuador's SRI, «Comprobante de Retención»): tax withheld
+    # by the buyer, listed among the sales.
+    | {"comprobantederetencion", "retencion"}
 )
 
 #: Status words (normalised: lower case, no accents, letters only) of documents that are not

@@ -40,6 +40,12 @@ def _doc_number(c: frozenset[str], w: tuple[str, ...]) -> float:
             "docto",
             "folio",
             "nominal",
+            "modificado",
+            "modificada",
+            "afectado",
+            "afectada",
+            "rectificada",
+            "rectificado",
         )
         return 0 if any(b in w for b in blocked) else (55 if _has(c, "DOC") else 40)
     if "folio" in w:
@@ -71,7 +77,8 @@ def _tax_id(c: frozenset[str], w: tuple[str, ...]) -> float:
 
 def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
     blocked = ("SELLER", "PERSONAL", "ID", "TAXID", "DATE", "AMOUNT", "PRODUCT", "REFERENCE")
-    if "razon" in w and "social" in w and not _has(c, "TAXID", "ID", "NUMBER", "TYPE", "DATE"):
+    issuer = _has(c, "SELLER", "TAXID", "ID", "NUMBER", "TYPE", "DATE")
+    if "razon" in w and "social" in w and not issuer:
         # «Apellidos y nombres o razón social» (Peru's registers): a person's or a company's
         # name, though «apellidos» (surnames) is a personal-data word.
         return 80

@@ -101,7 +101,10 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "restante handling"
         ),
         "FLAG": "indicador indicator flag marca",
-        "REFERENCE": "referencia reference po ref original extranjero foreign externa",
+        "REFERENCE": (
+            "referencia reference po ref original extranjero foreign externa modificado "
+            "modificada afectado afectada rectificada rectificado"
+        ),
         "PERSONAL": (
             "email mail correo phone telefono tel movil mobile fax address direccion "
             "addressline city ciudad postal postalcode zip country pais state provincia "
