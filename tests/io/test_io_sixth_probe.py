@@ -149,3 +149,65 @@ def test_a_data_row_holding_an_alias_is_not_the_header(
     docs = _import(tmp_path, options, text)
     assert sorted(docs["doc_number"].to_list()) == ["10231", "10235"]
     assert docs["amount"].sum() == pytest.approx(1069.60)
+
+
+@pytest.mark.parametrize(
+    ("number", "credit"),
+    [
+        ("NC A 0002-00000005", True),
+        ("N/C B-12", True),
+        ("NC-A-0002", True),
+        ("NC 12", True),
+        ("NCB", False),
+        ("NCAP 1", False),
+        ("FA A 0001-1", False),
+    ],
+)
+def test_argentine_credit_note_numbers(number: str, credit: bool) -> None:
+    import re
+
+    from cartera.io.tables import _R_SERIES
+
+    assert (re.search(_R_SERIES, number) is not None) is credit
+
+
+def _iva_roles(values: list[str]) -> dict[str, str]:
+    headers = ["Fecha", "Factura", "Cliente", "IVA", "Total"]
+    rows = [[f"0{i + 1}/06/2024", f"Z{i}", "A", v, "1.000,00"] for i, v in enumerate(values)]
+    return _roles(headers, rows)
+
+
+@pytest.mark.parametrize(
+    ("values", "rate"),
+    [
+        (["10", "21", "21", "21", "10"], True),  # five rows, usual rates only
+        (["10", "21", "21", "10"], False),  # four rows: small amounts cannot be ruled out
+        (["10", "21", "4", "0", "21"], True),  # four distinct rates
+        (["10", "21", "4", "0", "5"], False),  # five distinct values
+        (["21%", "10"], True),  # a «%» says so on any number of rows
+        (["10", "21", "21", "21", "11"], False),  # 11 is no usual rate
+        (["125,40", "210,00", "21", "21", "10"], False),
+    ],
+)
+def test_a_tax_column_holding_rates_is_the_rate(values: list[str], rate: bool) -> None:
+    roles = _iva_roles(values)
+    assert (roles.get("vat_pct") == "IVA") is rate
+    assert (roles.get("vat_amount") == "IVA") is not rate
+
+
+def test_abbreviations_imp_rete_dscto() -> None:
+    assert "AMOUNT" in concepts("Imp.") and "TAX" not in concepts("Imp.")
+    assert "NOTREVENUE" in concepts("Rete IVA")
+    assert "DISCOUNT" in concepts("Dscto IGV / IPM")
+
+
+def test_a_tax_amount_is_preferred_to_a_rate_for_the_net(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    text = (
+        "Fecha;Factura;Cliente;% IVA;Cuota IVA;Total\n"
+        "01/06/2024;F1;A;21;21,00;121,00\n"
+        "02/06/2024;F2;B;21;10,50;60,50\n"  # the rate disagrees: the amount is what was taxed
+    )
+    docs = _import(tmp_path, options, text)
+    assert docs["amount"].sum() == pytest.approx(150.0)

@@ -199,7 +199,10 @@ def _vat_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
 def _vat_pct(c: frozenset[str], w: tuple[str, ...]) -> float:
     if _has(c, "NOTREVENUE", "TAXID"):
         return 0
-    return 80 if _has(c, "TAX") and _has(c, "RATE") else 0
+    if _has(c, "TAX") and _has(c, "RATE"):
+        return 80
+    # A bare «IVA»: the rate only when its values rule the amount out (score's veto).
+    return 35 if c == {"TAX"} else 0
 
 
 def _discount_pct(c: frozenset[str], w: tuple[str, ...]) -> float:

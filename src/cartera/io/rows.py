@@ -50,6 +50,7 @@ __all__ = [
     "key_refunds",
     "line_amounts",
     "not_sales",
+    "number_continuations",
     "paid_by_status",
 ]
 
@@ -90,6 +91,70 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
         .alias(c)
         for c in fill
     )
+
+
+#: A cell that labels a totals row (``Total factura``, ``Subtotal``, ``Suma``).
+_TOTAL_LABEL: Final = r"(?i)^\s*(grand\s+)?(total|totals|totales|subtotal|suma|sumas)\b"
+#: Columns that only a document's line fills (what was sold, at what price); a report's
+#: subtotal row may sum units, never names a product or a price.
+_LINE_FIELDS: Final = ("product", "unit_price")
+
+
+def number_continuations(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
+    """Lines without a document number that continue the numbered document above them take
+    its number (decision 0952): hand-made sheets write the number, and often the date and
+    client, on an invoice's first line only.
+
+    A line continues the document above when it has an amount, no totals label, its own
+    date and client (where written) equal that document's, and either a line field
+    (product, unit price) or both its own date and client. The date and client it
+    leaves empty are then filled from the document (:func:`fill_document_fields`)."""
+    if "doc_number" not in frame.columns:
+        return frame, []
+    money = _amount_cols(frame)
+    unnumbered = pl.col("doc_number").is_null()
+    if not money or not frame.select(unnumbered.any()).item():
+        return frame, []
+    numbered = ~unnumbered
+    above = pl.col("doc_number").forward_fill()
+    shared = [c for c in ("date", "client_code", "tax_id", "client_name") if c in frame.columns]
+    same = [
+        pl.col(c).is_null() | (pl.col(c) == pl.when(numbered).then(pl.col(c)).forward_fill())
+        for c in shared
+    ]
+    own = [c for c in shared if c != "date"]
+    both = (
+        pl.col("date").is_not_null() & pl.any_horizontal([pl.col(c).is_not_null() for c in own])
+        if "date" in shared and own
+        else pl.lit(False)
+    )
+    lines = [c for c in _LINE_FIELDS if c in frame.columns]
+    line = pl.any_horizontal([pl.col(c).is_not_null() for c in lines]) if lines else pl.lit(False)
+    texts = [c for c in frame.columns if frame.schema[c] == pl.String and not c.startswith("__")]
+    label = (
+        pl.any_horizontal([pl.col(c).str.contains(_TOTAL_LABEL).fill_null(False) for c in texts])
+        if texts
+        else pl.lit(False)
+    )
+    continues = (
+        unnumbered
+        & above.is_not_null()
+        & pl.any_horizontal([pl.col(c).is_not_null() for c in money])
+        & pl.all_horizontal(same or [pl.lit(True)]).fill_null(False)
+        & (line | both)
+        & ~label
+    )
+    count = frame.select(continues.sum()).item()
+    if not count:
+        return frame, []
+    note = Note(
+        N_("{count} lines without a document number continue the document above them"),
+        {"count": count},
+    )
+    filled = frame.with_columns(
+        pl.when(continues).then(above).otherwise(pl.col("doc_number")).alias("doc_number")
+    )
+    return filled, [note]
 
 
 def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:

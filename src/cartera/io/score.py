@@ -276,6 +276,32 @@ def role_score(table: str, role: str, header: str) -> tuple[float, str, dict[str
     return float(score), N_("header words «{words}»"), {"words": words}
 
 
+#: VAT and sales-tax rates in use (percent): a column holding only these, on enough rows,
+#: is a rate column whatever its header says («IVA» holding 21 and 10).
+_RATES: Final = frozenset({0, 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22,
+                           23, 24, 25, 27})  # fmt: skip
+#: Rows and distinct values from which a column of rates is told from small amounts.
+_RATE_ROWS: Final = 5
+_RATE_VALUES: Final = 4
+
+
+def _tax_rates(profile: Profile) -> bool:
+    """Whether a column's values are tax rates: some written with «%», or, on at least
+    :data:`_RATE_ROWS` rows, at most :data:`_RATE_VALUES` values, every one a usual rate."""
+    values = [v.strip() for v in profile.values if v.strip()]
+    if not values:
+        return False
+    if any(v.endswith("%") for v in values):
+        return True
+    if profile.rows < _RATE_ROWS or len(values) > _RATE_VALUES:
+        return False
+    numbers = [v.replace(",", ".") for v in values]
+    try:
+        return all(float(n) in _RATES for n in numbers)
+    except ValueError:
+        return False
+
+
 def _veto(role: str, header: str, profile: Profile | None) -> str | None:
     """Why the content rules ``role`` out for this column (a message id), else None."""
     if profile is None or profile.rows == 0:
@@ -292,6 +318,8 @@ def _veto(role: str, header: str, profile: Profile | None) -> str | None:
         return N_("a % column is a rate, not an amount")
     if role in ("vat_pct", "discount_pct") and (profile.max_abs or 0) > 100:
         return N_("values above 100 are not a rate")
+    if role == "vat_amount" and _tax_rates(profile):
+        return N_("its values are tax rates, not amounts")
     if role in _MONEY and profile.values and {v.strip() for v in profile.values} <= _FLAGS:
         return N_("its values are a yes/no flag, not an amount")
     if role == "product" and _document_kinds(profile):

@@ -43,7 +43,12 @@ __all__ = [
 ]
 
 _CREDIT_RE = CREDIT_PATTERN
-_R_SERIES = r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
+#: Credit notes by their number: a rectifying series (``R1``, ``AB-7``, ``NC 12``), or
+#: Argentina's credit notes with their class letter (``NC A 0002-00000005``, ``N/C B-12``).
+_R_SERIES = (
+    r"(?i)^(R|RE|REC|RECT|RECTIF|AB|ABO|ABONO|NC)([-/ .]?\d|$)"
+    r"|^(NC|N/C)[-/ .]?[ABCEM][-/ .]?\d"
+)
 MISSING = N_("empty, but a value is required")
 #: Lines without a client are left out, with a note, up to this share of a file's lines and
 #: of its amount (anonymous retail sales); above it they are refused (decision 0110).
@@ -200,18 +205,18 @@ def _amount_source(
             N_("used «{column}» as the net amount (before tax)"), {"column": headers["amount"]}
         )
         return _less_discount(frame, "amount", headers, fixed, [note])
-    if _has(frame, "total") and _has(frame, "vat_pct"):
-        note = Note(
-            N_("net amount derived from «{total}» and «{vat}»"),
-            {"total": headers["total"], "vat": headers["vat_pct"]},
-        )
-        return pl.col("total") / (1 + vat.fill_null(0) / 100), "total", [note]
     if _has(frame, "total") and _has(frame, "vat_amount"):
         note = Note(
             N_("net amount derived from «{total}» minus «{vat}»"),
             {"total": headers["total"], "vat": headers["vat_amount"]},
         )
         return pl.col("total") - pl.col("vat_amount").fill_null(0), "total", [note]
+    if _has(frame, "total") and _has(frame, "vat_pct"):
+        note = Note(
+            N_("net amount derived from «{total}» and «{vat}»"),
+            {"total": headers["total"], "vat": headers["vat_pct"]},
+        )
+        return pl.col("total") / (1 + vat.fill_null(0) / 100), "total", [note]
     if _has(frame, "total"):
         note = Note(
             N_("only «{total}» was found: amounts may include tax"), {"total": headers["total"]}
@@ -314,7 +319,9 @@ def _prepare(
 ) -> tuple[pl.DataFrame, pl.Expr, str, list[Note]]:
     """Rows and columns that are not revenue as they stand dealt with (:mod:`cartera.io.rows`),
     then the net amount expression, its role and the notes."""
-    frame, notes = rows.drop_structure_rows(rows.fill_document_fields(typed))
+    frame, notes = rows.number_continuations(typed)
+    frame, more = rows.drop_structure_rows(rows.fill_document_fields(frame))
+    notes += more
     frame, more = with_exempt(frame, headers)
     notes += more
     sample = None if fixed is None else fixed.sample

@@ -56,7 +56,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "AMOUNT": (
             "amount amounts importe importes monto montos valor value revenue sales ventas "
             "dollar dollars ingreso ingresos income facturado sum suma money "
-            "receita montant"
+            "receita montant imp"
         ),
         "NET": (
             "untaxed neto net netto base subtotal imponible excl gravado afecto liquido ht "
@@ -64,13 +64,13 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         ),
         "TOTAL": "total totales gross bruto incl ttc",
         "TAX": (
-            "tax taxes iva vat impuesto impuestos impto imp igv igic cuota gst hst itbis icms iss "
+            "tax taxes iva vat impuesto impuestos impto igv igic cuota gst hst itbis icms iss "
             "imposto impostos tva"
         ),
         "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
         "DISCOUNT": (
-            "discount discounts descuento descuentos dto dtos desc rebate bonificacion desconto "
-            "descontos"
+            "discount discounts descuento descuentos dto dtos dscto desc rebate bonificacion "
+            "desconto descontos"
         ),
         "QTY": (
             "quantity qty cantidad unidades units unit uds ud qtd quantidade count pieces "
@@ -95,7 +95,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
             "emissor"
         ),
         "NOTREVENUE": (
-            "comision commission retenido retencion retenida withholding balance saldo "
+            "comision commission retenido retencion retenida rete withholding balance saldo "
             "outstanding pendiente deposit partial anticipo periodo facturable shipping "
             "envio freight refund refunded refunds reembolso reembolsado reembolsada remaining "
             "restante handling"
