@@ -104,3 +104,27 @@ def test_many_distinct_amounts_keep_the_readable_beside_an_unreadable(
     path = _write(tmp_path, ["2024-02-15"] * len(amounts), amounts)
     [column] = [c for c in inspect_file(path, options=options).columns if c.header == "Amount"]
     assert column.parsed == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    "dates", [["05/03/2024", "17/03/2024"], ["2024-03-05", "2024-03-17"]], ids=["dmy", "iso"]
+)
+def test_a_usual_date_column_takes_the_fast_path(
+    tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch, dates: list[str]
+) -> None:
+    """One shape per column is read in place by ``strptime`` (the general join is its twin:
+    the same dates, so only the path taken tells them apart)."""
+    taken: list[bool] = []
+    real = parse._direct_date
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        out = real(*args)
+        taken.append(out is not None)
+        return out
+
+    monkeypatch.setattr(parse, "_direct_date", spy)
+    docs = import_files(
+        [_write(tmp_path, dates, ["10.00", "20.00"])], into=tmp_path / "ws", options=options
+    ).workspace.read("documents")
+    assert taken and all(taken)
+    assert sorted(docs["date"].to_list()) == [dt.date(2024, 3, 5), dt.date(2024, 3, 17)]
