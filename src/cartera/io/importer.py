@@ -110,7 +110,15 @@ def _summary(workspace: Workspace, unchanged: bool) -> ImportSummary:
     tables: dict[str, TableSummary] = {}
     for name in TABLES:
         entry = workspace.manifest.get("tables", {}).get(name, {})
-        files = [f["file"] for f in entry.get("files", [])]
+        listed = entry.get("files", [])
+        names = [f["file"] for f in listed]
+        # Sheets of one workbook read together are named by sheet.
+        files = [
+            f"{f['file']} «{f['sheet']}»"
+            if f.get("sheet") and names.count(f["file"]) > 1
+            else f["file"]
+            for f in listed
+        ]
         tables[name] = TableSummary(
             name,
             files,

@@ -45,7 +45,7 @@ from cartera.io.recognise import Recognition, missing_roles, recognise
 from cartera.io.scratch import scratch_dir, scratch_folder
 from cartera.io.segment_parts import SegmentedDocuments, documents_by_segment
 from cartera.io.segments import segment_rows, segmented, type_in_segments, typed_segments
-from cartera.io.source import ROW, RawTable, open_source
+from cartera.io.source import ROW, RawTable, open_source, same_column_sheets
 from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
 __all__ = [
@@ -115,6 +115,13 @@ class FileReport:
     rows_rejected: int = 0
     rejects: str | None = None
     currency: str | None = None
+    #: Whether the file's sheet was one of several read from it (messages name the sheet).
+    one_of_sheets: bool = False
+
+    @property
+    def name(self) -> str:
+        """The file's name in messages: with its sheet when several sheets were read."""
+        return f"{self.path.name} «{self.sheet}»" if self.one_of_sheets else self.path.name
 
     def columns(self) -> dict[str, str]:
         return {role: self.headers[i] for role, i in self.recognition.roles.items()}
@@ -276,7 +283,7 @@ def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Probl
     for report in reports:
         rec = recognise(report.headers, "documents", mapping.table("documents"))
         if {"doc_number", "date"} <= rec.roles.keys() and len(rec.roles) >= 3:
-            problems += missing_columns(rec, "documents", report.path.name)
+            problems += missing_columns(rec, "documents", report.name)
         elif _summary(rec):
             problems.append(
                 Problem(
@@ -285,7 +292,7 @@ def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Probl
                         "customer). Export the detail instead, one row per invoice with its "
                         "date"
                     ),
-                    file=report.path.name,
+                    file=report.name,
                     code="missing_column",
                 )
             )
@@ -302,6 +309,15 @@ def _summary(rec: Recognition) -> bool:
     )
 
 
+def _sheets(path: Path, table: str | None, options: ReadOptions, mapping: Mapping) -> list[str]:
+    """The sheets of ``path`` to read one by one (:func:`same_column_sheets`), unless a sheet
+    is named (option or mapping)."""
+    target = table or mapping.table_for(path)
+    if options.sheet is not None or (target and mapping.table(target).sheet is not None):
+        return []
+    return same_column_sheets(path)
+
+
 def read_file(
     path: Path,
     table: str | None,
@@ -311,9 +327,11 @@ def read_file(
     workdir: Path,
     today: dt.date,
     spill: Path | None = None,
+    one_of_sheets: bool = False,
 ) -> tuple[FileReport, tables.Part, pl.DataFrame, RawTable]:
     """One file → its report, its part, its issues (with ``__file``), its raw table; a
-    documents part built per segment is written by range of hashes in ``spill`` if given."""
+    documents part built per segment is written by range of hashes in ``spill`` if given.
+    ``one_of_sheets``: the sheet named in ``options`` is one of several read from the file."""
     sheet_opts = options
     target = table or mapping.table_for(path)
     if options.sheet is None and target and mapping.table(target).sheet is not None:
@@ -321,6 +339,7 @@ def read_file(
     if options.delimiter is None and target and mapping.table(target).delimiter is not None:
         sheet_opts = sheet_opts.model_copy(update={"delimiter": mapping.table(target).delimiter})
     raw = open_source(path, sheet_opts, workdir)
+    raw.one_of_sheets = one_of_sheets
     if raw.wider_than_header and (fault := csv_fault(raw)) is not None:
         raise fault  # cells beyond the header would be dropped without a word
     try:
@@ -404,6 +423,7 @@ def read_file(
         typed.rows_read,
     )
     report.currency = part.currency
+    report.one_of_sheets = raw.one_of_sheets
     return report, part, issues.with_columns(pl.lit(index, pl.Int64).alias("__file")), raw
 
 
@@ -558,14 +578,20 @@ def load_inputs(
     raws: list[RawTable] = []
     sizes = (p.stat().st_size for p, _t in inputs if p.is_file())
     with scratch_folder("read", scratch_dir(sizes)) as work:
-        for index, (path, table) in enumerate(inputs):
-            report, part, file_issues, raw = read_file(
-                path, table, index, options, mapping, Path(work), today, spill
-            )
-            reports.append(report)
-            parts.setdefault(report.table, []).append((index, part))
-            issues.append(file_issues)
-            raws.append(raw)
+        index = 0
+        for path, table in inputs:
+            # A workbook kept one sheet per month: every sheet with the same columns.
+            sheets: list[str | None] = [*_sheets(path, table, options, mapping)] or [None]
+            for sheet in sheets:
+                opts = options if sheet is None else options.model_copy(update={"sheet": sheet})
+                report, part, file_issues, raw = read_file(
+                    path, table, index, opts, mapping, Path(work), today, spill, sheet is not None
+                )
+                reports.append(report)
+                parts.setdefault(report.table, []).append((index, part))
+                issues.append(file_issues)
+                raws.append(raw)
+                index += 1
         if require_documents and "documents" not in parts:
             raise InputError(
                 N_(
@@ -731,7 +757,7 @@ def _named_files(params: dict[str, object], reports: list[FileReport]) -> dict[s
     """An issue's parameters with ``other_file`` (a file's index in the import) as its name."""
     index = params.get("other_file")
     if isinstance(index, int):
-        return {**params, "other_file": reports[index].path.name}
+        return {**params, "other_file": reports[index].name}
     return params
 
 
@@ -742,7 +768,7 @@ def problems_of(
     return [
         Problem(
             message=r["message"],
-            file=reports[r["__file"]].path.name,
+            file=reports[r["__file"]].name,
             row=r["row"],
             column=r["column"] or None,
             value=r["value"],

@@ -28,7 +28,15 @@ from cartera.io.whitespace import WHITESPACE, looks_whitespace_aligned, scan_whi
 from cartera.io.words import concepts
 from cartera.io.xlsx_cells import CellFault, cell_faults
 
-__all__ = ["ROW", "RawTable", "column_letter", "header_score", "open_source", "ragged_row"]
+__all__ = [
+    "ROW",
+    "RawTable",
+    "column_letter",
+    "header_score",
+    "open_source",
+    "ragged_row",
+    "same_column_sheets",
+]
 
 ROW: Final = "__row"
 _HEADER_SCAN: Final = 30
@@ -65,9 +73,13 @@ class RawTable:
         """Whether some of the first rows have more cells than the header (CSV only)."""
         return self.header_cells is not None and self.header_cells < len(self.headers)
 
+    #: Whether this table is one of several sheets of its workbook read together: messages
+    #: then name the sheet with the file.
+    one_of_sheets: bool = False
+
     @property
     def name(self) -> str:
-        return self.path.name
+        return f"{self.path.name} «{self.sheet}»" if self.one_of_sheets else self.path.name
 
     def col(self, index: int) -> str:
         return f"c{index}"
@@ -325,6 +337,41 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
             (N_("read sheet «{sheet}» of {count}"), {"sheet": sheet, "count": len(names)})
         )
     return raw
+
+
+def same_column_sheets(path: Path) -> list[str]:
+    """The sheets of a workbook to read as one table (decision 0952): the sheet
+    :func:`open_source` reads and every later sheet with the same header (a book kept one
+    sheet per month); empty when the workbook has one such sheet or is no workbook."""
+    import fastexcel
+
+    if detect_kind(path) not in ("xlsx", "xls", "ods"):
+        return []
+    try:
+        reader = fastexcel.read_excel(path)
+    except Exception:  # the reader proper reports an unreadable workbook
+        return []
+    names = list(reader.sheet_names)
+    if len(names) < 2:
+        return []
+    found: list[str] = []
+    header: list[str] | None = None
+    for sheet in names:
+        df = reader.load_sheet(
+            sheet, header_row=None, dtypes="string", n_rows=_HEADER_SCAN + 1
+        ).to_polars()
+        if df.height == 0 or df.width == 0:
+            continue
+        rows = [list(r) for r in df.iter_rows()]
+        top, depth = _excel_header(rows)
+        cells = _merge_header_rows(rows[top : top + depth])
+        names_here = [normalise_header(str(c)) for c in cells if c and str(c).strip()]
+        if header is None:
+            if header_score(cells) >= 2:
+                header, found = names_here, [sheet]
+        elif names_here == header and df.height > top + depth:
+            found.append(sheet)
+    return found if len(found) > 1 else []
 
 
 def _sheet_by_option(path: Path, names: list[str], wanted: str) -> str:

@@ -72,6 +72,7 @@ _FIELDS = {
     "units": N_("units"),
     "unit_price": N_("unit price"),
     "discount_pct": N_("discount"),
+    "discount_amount": N_("discount amount"),
     "net": N_("net amount"),
     "amount": N_("amount"),
     "vat_pct": N_("VAT rate"),

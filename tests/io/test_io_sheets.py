@@ -1,0 +1,63 @@
+"""A workbook kept one sheet per month: every sheet with the same columns (decision 0952)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from cartera.errors import InputError
+from cartera.io import ReadOptions, import_files
+
+HEADER = ["Fecha", "Factura", "Cliente", "Importe"]
+
+
+def _book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    book.close()
+    return path
+
+
+def _month(m: int, amounts: list[object]) -> list[list[object]]:
+    return [HEADER] + [
+        [f"0{i + 1}/0{m}/2024", f"F{m}-{i}", f"C{i}", a] for i, a in enumerate(amounts)
+    ]
+
+
+def test_sheets_with_the_same_columns_are_read_together(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    path = _book(
+        tmp_path / "libro.xlsx",
+        {
+            "Enero": _month(1, [100, 200]),
+            "Febrero": _month(2, [300]),
+            "Notas": [["Apuntes"], ["nada"]],  # other columns: not read
+            "Marzo": _month(3, [400, 500]),
+        },
+    )
+    docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
+    assert docs["amount"].sum() == pytest.approx(1500.0)
+    assert docs["doc_number"].n_unique() == 5
+
+
+def test_a_named_sheet_is_read_alone(tmp_path: Path, options: ReadOptions) -> None:
+    path = _book(tmp_path / "libro.xlsx", {"Enero": _month(1, [100]), "Febrero": _month(2, [300])})
+    opts = options.model_copy(update={"sheet": "Febrero"})
+    docs = import_files([path], into=tmp_path / "ws", options=opts).workspace.read("documents")
+    assert docs["amount"].to_list() == [300.0]
+
+
+def test_a_bad_cell_names_its_sheet(tmp_path: Path, options: ReadOptions) -> None:
+    path = _book(
+        tmp_path / "libro.xlsx", {"Enero": _month(1, [100]), "Febrero": _month(2, ["mucho"])}
+    )
+    with pytest.raises(InputError) as err:
+        import_files([path], into=tmp_path / "ws", options=options)
+    (problem,) = err.value.problems
+    assert "«Febrero»" in str(problem.file) and problem.row == 2
