@@ -107,7 +107,9 @@ def test_many_distinct_amounts_keep_the_readable_beside_an_unreadable(
 
 
 @pytest.mark.parametrize(
-    "dates", [["05/03/2024", "17/03/2024"], ["2024-03-05", "2024-03-17"]], ids=["dmy", "iso"]
+    "dates",
+    [["05/03/2024", "17/03/2024"], ["03/05/2024", "03/17/2024"], ["2024-03-05", "2024-03-17"]],
+    ids=["dmy", "mdy", "iso"],
 )
 def test_a_usual_date_column_takes_the_fast_path(
     tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch, dates: list[str]
