@@ -211,3 +211,25 @@ def test_a_tax_amount_is_preferred_to_a_rate_for_the_net(
     )
     docs = _import(tmp_path, options, text)
     assert docs["amount"].sum() == pytest.approx(150.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("-", "0"),  # an accounting format's zero
+        ("€ -", "0"),
+        ("–", "0"),
+        ("--", "0"),
+        ("12,50-", "-12,50"),
+        ("(12,50)", "-12,50"),
+        ("-12", "-12"),
+        ("", None),
+        ("€", None),
+        ("abc", "abc"),
+    ],
+)
+def test_a_dash_alone_is_zero(text: str, clean: str | None) -> None:
+    from cartera.io.conventions import clean_number_text
+
+    out = pl.DataFrame({"v": [text]}).select(clean_number_text(pl.col("v")))
+    assert out.item() == clean

@@ -62,12 +62,20 @@ _EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
 
 
 def clean_number_text(expr: pl.Expr) -> pl.Expr:
-    """Number text without currency, spaces or %; ``(12,50)`` and ``12,50-`` → ``-12,50``."""
+    """Number text without currency, spaces or %; ``(12,50)`` and ``12,50-`` → ``-12,50``;
+    a dash alone (``-``, ``€ -``, an accounting format's zero) → ``0``."""
     s = expr.str.strip_chars()
     negative = (s.str.starts_with("(") & s.str.ends_with(")")) | s.str.ends_with("-")
     body = s.str.replace_all(_CURRENCY, "").str.strip_chars_end("-")
     signed = pl.when(negative & ~body.str.starts_with("-")).then(pl.lit("-") + body).otherwise(body)
-    return pl.when(signed == "").then(None).otherwise(signed)
+    dash = body.str.strip_chars("-–— ") == ""
+    return (
+        pl.when(signed == "")
+        .then(None)
+        .when(dash & s.str.contains("[-–—]"))
+        .then(pl.lit("0"))
+        .otherwise(signed)
+    )
 
 
 def clean_numbers(values: pl.Series) -> pl.DataFrame:
