@@ -233,3 +233,22 @@ def test_a_dash_alone_is_zero(text: str, clean: str | None) -> None:
 
     out = pl.DataFrame({"v": [text]}).select(clean_number_text(pl.col("v")))
     assert out.item() == clean
+
+
+def test_the_header_repeated_under_a_month_title_is_left_out(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    text = (
+        "Enero 2024\n"
+        "Fecha;Nº factura;Cliente;Base imponible;Total\n"
+        "06/01/2024;24/001;Sanz;100,00;121,00\n"
+        "\n"
+        "Febrero 2024\n"
+        "Fecha;Nº factura;Cliente;Base imponible;Total\n"
+        "06/02/2024;24/002;Sanz;200,00;242,00\n"
+        # one cell equal to its header beside another cell: a data row, not the header
+        "07/02/2024;24/003;Cliente;300,00;363,00\n"
+    )
+    docs = _import(tmp_path, options, text)
+    assert sorted(docs["doc_number"].to_list()) == ["24/001", "24/002", "24/003"]
+    assert docs["amount"].sum() == pytest.approx(600.0)

@@ -125,11 +125,11 @@ _LONE_FROM: Final = 4
 
 def drop_report_rows(raw: RawTable) -> None:
     """Leave out a printed report's furniture, with a note: totals rows (the first filled cell
-    a total word, no cell a date) and rows holding a single cell, in the first column, in a
+    a total word, no cell a date), rows holding a single cell, in the first column, in a
     file of four columns or more (titles, ``Monday, April 07, 2025 03:14 PM`` footers; no
-    document line is one cell). Only in spreadsheets and in CSV files of up to
-    :data:`REPORT_LINES` lines: a longer CSV is a table exported for reading, not a printed
-    report, and looking costs a pass over the file."""
+    document line is one cell) and the header repeated further down. Only in spreadsheets
+    and in CSV files of up to :data:`REPORT_LINES` lines: a longer CSV is a table exported
+    for reading, not a printed report, and looking costs a pass over the file."""
     if raw.kind == "parquet" or (
         raw.kind == "csv" and raw.text_paths and estimated_lines(raw.text_paths) > REPORT_LINES
     ):
@@ -147,14 +147,24 @@ def drop_report_rows(raw: RawTable) -> None:
     # A printed report's title or footer sits in its first column; a continuation line's one
     # cell (a Chilean register's gloss) does not, and is left to the subtotal-row rule.
     lone = (count == 1) & filled[0] if len(cols) >= _LONE_FROM else pl.lit(False)
-    furniture = (total | lone) & (count > 0)
+    # The header again further down (monthly blocks pasted one under another): every filled
+    # cell equal to its column's header, two at least.
+    heads = [h.strip() for h in raw.headers]
+    same = [
+        ~f | (pl.col(c).str.strip_chars() == h) for f, c, h in zip(filled, cols, heads, strict=True)
+    ]
+    repeat = pl.all_horizontal(same) & (count >= 2)
+    furniture = (total | lone | repeat) & (count > 0)
     found = int(raw.frame.select(furniture.sum()).collect().item())
     if not found:
         return
     raw.frame = raw.frame.filter(~furniture)
     raw.notes.append(
         (
-            N_("{count} totals, title or footer rows of a printed report were left out"),
+            N_(
+                "{count} totals, title, footer or repeated header rows of a printed report "
+                "were left out"
+            ),
             {"count": found},
         )
     )

@@ -195,7 +195,7 @@ def test_quickbooks_invoice_list_total_and_footer_rows(tmp_path: Path) -> None:
     above = ["Craig's Design and Landscaping Services", "Invoice List", "All Dates", ""]
     analysis = run(write_csv(tmp_path / "Invoice List.csv", header, rows, above=above))
     assert analysis.portfolio.revenue == pytest.approx(1645.00, abs=0.005)
-    assert "2 totals, title or footer rows of a printed report" in notes(analysis)
+    assert "2 totals, title, footer or repeated header rows of a printed report" in notes(analysis)
 
 
 XERO_RID = ["Invoice Date", "Source", "Invoice Number", "Reference", "Contact", "Item Code",
