@@ -61,3 +61,18 @@ def test_a_bad_cell_names_its_sheet(tmp_path: Path, options: ReadOptions) -> Non
         import_files([path], into=tmp_path / "ws", options=options)
     (problem,) = err.value.problems
     assert "«Febrero»" in str(problem.file) and problem.row == 2
+
+
+def test_a_summary_sheet_first_names_the_other_sheets(tmp_path: Path, options: ReadOptions) -> None:
+    path = _book(
+        tmp_path / "libro.xlsx",
+        {"Resumen": [["Cliente", "Total"], ["C0", 100], ["C1", 200]], "Ventas": _month(1, [1])},
+    )
+    with pytest.raises(InputError) as err:
+        import_files([path], into=tmp_path / "ws", options=options)
+    hints = [p for p in err.value.problems if p.params.get("sheets")]
+    assert [(h.params["sheet"], h.params["sheets"]) for h in hints] == [("Resumen", "«Ventas»")]
+    # named, the data sheet is read
+    opts = options.model_copy(update={"sheet": "Ventas"})
+    docs = import_files([path], into=tmp_path / "ws2", options=opts).workspace.read("documents")
+    assert docs["amount"].to_list() == [1.0]

@@ -45,7 +45,7 @@ from cartera.io.recognise import Recognition, missing_roles, recognise
 from cartera.io.scratch import scratch_dir, scratch_folder
 from cartera.io.segment_parts import SegmentedDocuments, documents_by_segment
 from cartera.io.segments import segment_rows, segmented, type_in_segments, typed_segments
-from cartera.io.source import ROW, RawTable, open_source, same_column_sheets
+from cartera.io.source import ROW, RawTable, open_source, same_column_sheets, sheet_names
 from cartera.io.xlsx_cells import FORMULA_WITHOUT_VALUE, SPREADSHEET_ERROR
 
 __all__ = [
@@ -293,6 +293,19 @@ def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Probl
                         "date"
                     ),
                     file=report.name,
+                    code="missing_column",
+                )
+            )
+        others = [n for n in sheet_names(report.path) if n != report.sheet]
+        if report.sheet is not None and others:
+            problems.append(
+                Problem(
+                    N_(
+                        "sheet «{sheet}» was read; the workbook's other sheets are {sheets}: "
+                        "name the one with the invoices with --sheet"
+                    ),
+                    file=report.path.name,
+                    params={"sheet": report.sheet, "sheets": ", ".join(f"«{n}»" for n in others)},
                     code="missing_column",
                 )
             )

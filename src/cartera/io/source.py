@@ -36,6 +36,7 @@ __all__ = [
     "open_source",
     "ragged_row",
     "same_column_sheets",
+    "sheet_names",
 ]
 
 ROW: Final = "__row"
@@ -337,6 +338,18 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
             (N_("read sheet «{sheet}» of {count}"), {"sheet": sheet, "count": len(names)})
         )
     return raw
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, in order; empty for other files or an unreadable workbook."""
+    import fastexcel
+
+    if detect_kind(path) not in ("xlsx", "xls", "ods"):
+        return []
+    try:
+        return list(fastexcel.read_excel(path).sheet_names)
+    except Exception:  # the reader proper reports an unreadable workbook
+        return []
 
 
 def same_column_sheets(path: Path) -> list[str]:
