@@ -252,3 +252,34 @@ def test_the_header_repeated_under_a_month_title_is_left_out(
     docs = _import(tmp_path, options, text)
     assert sorted(docs["doc_number"].to_list()) == ["24/001", "24/002", "24/003"]
     assert docs["amount"].sum() == pytest.approx(600.0)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "flagged"),
+    [
+        (["2334.63", "1.500", "99.90"], ["1.500"]),  # a point column: 1.500 is 1,500 typed
+        (["2334,63", "1,500", "99,90"], ["1,500"]),  # a comma column alike
+        (["2334.63", "12.500", "99.9"], ["12.500"]),
+        (["2334.63", "1234.500", "99.90"], []),  # four digits before: a real decimal
+        (["2334.63", "1.5000", "99.90"], []),  # four decimals: no thousands group
+        (["2334", "1.500", "99"], []),  # no amount with cents: the mark is not the column's
+    ],
+)
+def test_a_thousands_group_among_amounts_with_cents_is_an_issue(
+    tmp_path: Path, options: ReadOptions, amounts: list[str], flagged: list[str]
+) -> None:
+    from cartera.errors import InputError
+
+    text = "Fecha;Factura;Cliente;Importe\n" + "".join(
+        f'0{i + 1}/03/2024;F{i};Acme;"{a}"\n' for i, a in enumerate(amounts)
+    )
+    if not flagged:
+        try:
+            _import(tmp_path, options, text)
+        except InputError as err:  # another reason (an undecided mark) is no thousands issue
+            assert not [p for p in err.problems if "thousands" in p.params]
+        return
+    with pytest.raises(InputError) as err:
+        _import(tmp_path, options, text)
+    assert [p.value for p in err.value.problems] == flagged
+    assert err.value.problems[0].params["thousands"] == flagged[0].replace(".", "").replace(",", "")

@@ -311,23 +311,54 @@ def _collect_base(raw: RawTable, rec: Recognition) -> pl.DataFrame:
     return base.filter(~blank) if base.get_column(every[0]).null_count() else base
 
 
+#: Money roles whose texts are checked for a thousands separator read as a decimal mark.
+_MONEY_ROLES: Final = frozenset(
+    {"net", "amount", "total", "vat_amount", "cost", "margin", "paid_amount", "exempt"}
+)
+
+
 def _number_values(
     cols: list[_Distinct], decisions: dict[str, NumberDecision]
 ) -> list[pl.DataFrame]:
     """Per column, ``raw → value`` with an issue message for each unreadable text (the
-    columns in parallel)."""
+    columns in parallel).
+
+    In a money column whose decimal mark its texts voted for, a text like ``1.500`` (one to
+    three digits, the mark, three digits) beside amounts with one or two decimals is an
+    issue too (decision 0952): typed by hand, it means 1,500 far more often than 1.5."""
     queries = []
     for col in cols:
-        mark = decisions[col.header].decimal or "dot"
+        decision = decisions[col.header]
+        mark = decision.decimal or "dot"
         values = col.values.lazy().with_columns(parse_number(pl.col("t"), mark).alias("value"))
         bad = pl.col("t").is_not_null() & pl.col("value").is_null()
-        message = pl.when(bad).then(pl.lit(N_("not a number; expected an amount like {expected}")))
-        params = json.dumps({"expected": _EXAMPLE[mark]})
-        queries.append(
-            values.with_columns(
-                message.alias("message"), pl.when(bad).then(pl.lit(params)).alias("params")
+        grouped: pl.Expr = pl.lit(False)
+        whole: pl.Expr = pl.lit(None, pl.String)
+        if col.role in _MONEY_ROLES and decision.how == "votes":
+            sep = r"\." if mark == "dot" else ","
+            cents = pl.col("t").str.contains(rf"^[+-]?[0-9]*{sep}[0-9]{{1,2}}$").any()
+            grouped = pl.col("t").str.contains(rf"^[+-]?[1-9][0-9]{{0,2}}{sep}[0-9]{{3}}$") & cents
+            whole = pl.col("t").str.replace(sep, "")
+        message = (
+            pl.when(bad)
+            .then(pl.lit(N_("not a number; expected an amount like {expected}")))
+            .when(grouped)
+            .then(
+                pl.lit(
+                    N_(
+                        "the column's other amounts have cents and this one reads with three "
+                        "decimals: if it means {thousands}, write {thousands}"
+                    )
+                )
             )
         )
+        params = (
+            pl.when(bad)
+            .then(pl.lit(json.dumps({"expected": _EXAMPLE[mark]})))
+            .when(grouped)
+            .then(pl.format('{{"thousands": "{}"}}', whole))
+        )
+        queries.append(values.with_columns(message.alias("message"), params.alias("params")))
     return pl.collect_all(queries)
 
 
