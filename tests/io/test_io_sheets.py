@@ -76,3 +76,18 @@ def test_a_summary_sheet_first_names_the_other_sheets(tmp_path: Path, options: R
     opts = options.model_copy(update={"sheet": "Ventas"})
     docs = import_files([path], into=tmp_path / "ws2", options=opts).workspace.read("documents")
     assert docs["amount"].to_list() == [1.0]
+
+
+def test_a_totals_row_labelled_under_the_date_column_is_left_out(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # The label under «Fecha» and the sum a plain number (it could read as an Excel serial).
+    rows = [
+        *_month(1, [100.25, 21437.92]),
+        [None, None, None, None],
+        ["TOTAL", None, None, 21538.17],
+    ]
+    path = _book(tmp_path / "libro.xlsx", {"Ventas": rows})
+    docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
+    assert docs["amount"].sum() == pytest.approx(21538.17)
+    assert docs.height == 2

@@ -140,8 +140,16 @@ def drop_report_rows(raw: RawTable) -> None:
     first = pl.coalesce(
         [pl.when(f).then(pl.col(c).str.strip_chars()) for f, c in zip(filled, cols, strict=True)]
     )
+    # A date written as a date: a plain number (a totals row's 21538.17) may read as an
+    # Excel serial, but is no date beside a total word.
     dated = pl.any_horizontal(
-        [pl.col(c).str.strip_chars().str.contains(DATE_PATTERN).fill_null(False) for c in cols]
+        [
+            (
+                pl.col(c).str.strip_chars().str.contains(DATE_PATTERN)
+                & ~pl.col(c).str.strip_chars().str.contains(r"^[0-9]+(\.[0-9]+)?$")
+            ).fill_null(False)
+            for c in cols
+        ]
     )
     total = first.str.contains(_TOTAL_RE).fill_null(False) & ~dated
     # A printed report's title or footer sits in its first column; a continuation line's one
