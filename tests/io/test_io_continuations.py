@@ -64,3 +64,27 @@ def test_a_line_with_its_own_date_and_client_continues_only_the_same_ones(
     out = _import(tmp_path, options, text)
     assert dict(out.group_by("doc_number").agg(pl.col("amount").sum()).iter_rows()) == docs
     assert out["amount"].sum() == pytest.approx(total)
+
+
+@pytest.mark.parametrize(("restarted", "numbered_by_year"), [(2, True), (1, False)])
+def test_numbers_that_start_again_each_year(
+    tmp_path: Path, options: ReadOptions, restarted: int, numbered_by_year: bool
+) -> None:
+    from cartera.errors import InputError
+
+    rows = ["1;10/01/2023;A;100,00", "2;10/02/2023;B;50,00", "3;10/03/2023;C;10,00"]
+    rows += [f"{n};10/0{n}/2024;A;1,00" for n in range(1, restarted + 1)]
+    text = HEAD2 + "\n".join(rows) + "\n"
+    if not numbered_by_year:  # one number again: a duplicate, as before
+        with pytest.raises(InputError):
+            _import(tmp_path, options, text)
+        return
+    docs = _import(tmp_path, options, text)
+    assert sorted(docs["doc_number"].to_list()) == [
+        "2023-1",
+        "2023-2",
+        "2023-3",
+        "2024-1",
+        "2024-2",
+    ]
+    assert docs["amount"].sum() == pytest.approx(162.0)

@@ -164,6 +164,25 @@ def _doc_number(frame: pl.DataFrame) -> pl.Expr:
     return joined
 
 
+#: Numbers found in more than one year from which a file's numbering restarts each year.
+RESTARTED_NUMBERS: Final = 2
+
+
+def _restarts_yearly(frame: pl.DataFrame, number: pl.Expr) -> bool:
+    """Whether the invoice numbers start again each year (decision 0952): a hand-made book
+    kept over several years with numbers 1, 2, 3… each year and no series column. At least
+    :data:`RESTARTED_NUMBERS` numbers are each found in more than one year."""
+    if _has(frame, "series") or not _has(frame, "date") or frame.height == 0:
+        return False
+    years = (
+        frame.select(number.alias("n"), pl.col("date").dt.year().alias("y"))
+        .drop_nulls()
+        .group_by("n")
+        .agg(pl.col("y").n_unique().alias("k"))
+    )
+    return bool(years.select((pl.col("k") > 1).sum()).item() >= RESTARTED_NUMBERS)
+
+
 def _missing_issue(frame: pl.DataFrame, role: str, headers: dict[str, str]) -> pl.LazyFrame:
     return issue_frame(
         frame, pl.col(role).is_null(), headers[role], pl.lit(None, pl.String), MISSING
@@ -432,6 +451,17 @@ def documents_part(
     else:
         number = _doc_number(frame)
         issues.append(_missing_issue(frame, "doc_number", headers))
+        if fixed is None and _restarts_yearly(frame, number):
+            number = pl.format("{}-{}", pl.col("date").dt.year(), number)
+            notes.append(
+                Note(
+                    N_(
+                        "invoice numbers start again each year in «{column}»: each is taken "
+                        "with its year (2024-1)"
+                    ),
+                    {"column": headers["doc_number"]},
+                )
+            )
     cost = (
         pl.col("cost")
         if _has(frame, "cost")
