@@ -283,3 +283,15 @@ def test_a_thousands_group_among_amounts_with_cents_is_an_issue(
         _import(tmp_path, options, text)
     assert [p.value for p in err.value.problems] == flagged
     assert err.value.problems[0].params["thousands"] == flagged[0].replace(".", "").replace(",", "")
+
+
+def test_a_portuguese_cancellation_date_leaves_the_invoice_out(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    text = (
+        "Nº NFS-e;Data;Razão Social do Tomador;Valor dos Serviços;Data de Cancelamento\n"
+        "1535;10/05/2026;Nuvem Azul;1000,00;\n"
+        "1536;10/05/2026;Nuvem Azul;2400,00;12/05/2026\n"
+    )
+    docs = _import(tmp_path, options, text)
+    assert docs["amount"].to_list() == [1000.0]

@@ -410,6 +410,8 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         ),
         "cancelled": (
             "Fecha de cancelación",
+            "Data de cancelamento",
+            "Data cancelamento",
             "Fecha cancelación",
             "FechaCancelacion",
             "Fecha de anulación",
