@@ -130,3 +130,53 @@ def test_a_usual_date_column_takes_the_fast_path(
     ).workspace.read("documents")
     assert taken and all(taken)
     assert sorted(docs["date"].to_list()) == [dt.date(2024, 3, 5), dt.date(2024, 3, 17)]
+
+
+def _dated(
+    folder: Path, header: str, rows: list[str], options: ReadOptions, column: str, label: str
+) -> list[dt.date]:
+    """``column``'s dates, once the convention the manifest shows for it is ``label``."""
+    path = folder / "docs.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    summary = import_files([path], into=folder / "ws", options=options)
+    (entry,) = summary.workspace.manifest["tables"]["documents"]["files"]
+    assert entry["conventions"][column] == label
+    role = "due_date" if column == "Due date" else "date"
+    return sorted(summary.workspace.read("documents")[role].to_list())
+
+
+@pytest.mark.parametrize("years", ["2024", "24"])
+def test_an_ambiguous_column_follows_the_files_other_date_column(
+    tmp_path: Path, options: ReadOptions, years: str
+) -> None:
+    # «Date» can only be month first (13 is no month); «Due date» could be either way.
+    rows = [
+        f"1,01/13/2024,03/05/{years},Acme,10.50",
+        f"2,01/14/2024,04/02/{years},Acme,20.25",
+    ]
+    header = "Invoice number,Date,Due date,Customer,Amount"
+    label = "mm/dd/yyyy" if years == "2024" else "mm/dd/yy"
+    got = _dated(tmp_path, header, rows, options, "Due date", label)
+    assert got == [dt.date(2024, 3, 5), dt.date(2024, 4, 2)]
+
+
+@pytest.mark.parametrize("years", ["2024", "24"])
+def test_a_header_hint_reads_an_ambiguous_column_day_first(
+    tmp_path: Path, options: ReadOptions, years: str
+) -> None:
+    rows = [f"1,05/03/{years},Acme,10.50", f"2,04/02/{years},Acme,20.25"]
+    header = "Invoice number,Date (dd/mm/yyyy),Customer,Amount"
+    label = "dd/mm/yyyy" if years == "2024" else "dd/mm/yy"
+    got = _dated(tmp_path, header, rows, options, "Date (dd/mm/yyyy)", label)
+    assert got == [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]
+
+
+@pytest.mark.parametrize("years", ["2024", "24"])
+def test_a_spanish_file_reads_an_ambiguous_column_day_first(
+    tmp_path: Path, options: ReadOptions, years: str
+) -> None:
+    rows = [f"1;05/03/{years};Acme;10.50", f"2;04/02/{years};Acme;20.25"]
+    header = "Nº factura;Fecha;Cliente;Importe"
+    label = "dd/mm/yyyy" if years == "2024" else "dd/mm/yy"
+    got = _dated(tmp_path, header, rows, options, "Fecha", label)
+    assert got == [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]
