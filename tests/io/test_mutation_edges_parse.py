@@ -180,3 +180,29 @@ def test_a_spanish_file_reads_an_ambiguous_column_day_first(
     label = "dd/mm/yyyy" if years == "2024" else "dd/mm/yy"
     got = _dated(tmp_path, header, rows, options, "Fecha", label)
     assert got == [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]
+
+
+def test_an_ambiguous_date_column_is_refused_with_its_examples(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    from cartera.errors import AmbiguousFormatError
+    from cartera.i18n import language
+
+    path = tmp_path / "docs.csv"
+    path.write_text(
+        "Invoice number,Date,Customer,Amount\n1,05/03/2024,Acme,10.50\n2,04/02/2024,Acme,20.25\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AmbiguousFormatError) as err, language("en"):
+        import_files([path], into=tmp_path / "ws", options=options)
+    with language("en"):
+        text = err.value.render()
+    assert text.splitlines() == [
+        "docs.csv: cartera cannot tell the date order of some columns. Run again with "
+        "--date-format %d/%m/%Y (day first) or --date-format %m/%d/%Y (month first).",
+        # the examples sorted
+        "  - docs.csv, column «Date»: «04/02/2024», «05/03/2024» can be read day-first or "
+        "month-first",
+    ]
+    (problem,) = err.value.problems
+    assert (problem.file, problem.column, problem.code) == ("docs.csv", "Date", "ambiguous_date")
