@@ -206,3 +206,30 @@ def test_an_ambiguous_date_column_is_refused_with_its_examples(
     ]
     (problem,) = err.value.problems
     assert (problem.file, problem.column, problem.code) == ("docs.csv", "Date", "ambiguous_date")
+
+
+def _many_amounts(folder: Path, amounts: list[str], options: ReadOptions) -> list[float]:
+    path = _write(folder, ["2024-03-05"] * len(amounts), amounts)
+    docs = import_files([path], into=folder / "ws", options=options).workspace.read("documents")
+    return docs.sort("doc_number")["amount"].to_list()
+
+
+def test_many_distinct_amounts_that_all_need_cleaning(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    """More distinct texts than are looked up, every one with a currency sign and no mark:
+    none can be cast in place."""
+    amounts = [f"${i}" for i in range(1, parse._LOOKUP_UP_TO + 45)]
+    got = _many_amounts(tmp_path, amounts, options)
+    assert sorted(got) == [float(i) for i in range(1, parse._LOOKUP_UP_TO + 45)]
+
+
+def test_many_distinct_amounts_with_a_thousands_dot(
+    tmp_path: Path, options: ReadOptions, path_kind: str
+) -> None:
+    """Decimal comma, thousands dot and no cents: ``1.001`` is a thousand and one, which a
+    cast in place would read as 1.001."""
+    amounts = [f"1.{i:03d}" for i in range(1, parse._LOOKUP_UP_TO + 45)]
+    opts = options.model_copy(update={"decimal": "comma"})
+    got = _many_amounts(tmp_path, amounts, opts)
+    assert sorted(got) == [1000.0 + i for i in range(1, parse._LOOKUP_UP_TO + 45)]
