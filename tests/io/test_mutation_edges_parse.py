@@ -233,3 +233,19 @@ def test_many_distinct_amounts_with_a_thousands_dot(
     opts = options.model_copy(update={"decimal": "comma"})
     got = _many_amounts(tmp_path, amounts, opts)
     assert sorted(got) == [1000.0 + i for i in range(1, parse._LOOKUP_UP_TO + 45)]
+
+
+def test_an_ambiguous_amount_column_follows_the_files_other_number_column(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    """«Cost» holds only «1.234»-like texts (a thousands dot or a decimal point); «Amount»
+    can only be read with a decimal comma, so the file's mark is the comma."""
+    path = tmp_path / "docs.csv"
+    path.write_text(
+        "Invoice number,Date,Customer,Amount,Cost\n"
+        '1,2024-03-05,Acme,"2.468,50","1.234"\n'
+        '2,2024-03-06,Acme,"3.702,75","2.345"\n',
+        encoding="utf-8",
+    )
+    docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
+    assert sorted(docs["cost"].to_list()) == [1234.0, 2345.0]
