@@ -249,3 +249,20 @@ def test_an_ambiguous_amount_column_follows_the_files_other_number_column(
     )
     docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
     assert sorted(docs["cost"].to_list()) == [1234.0, 2345.0]
+
+
+def test_a_column_of_whole_numbers_takes_the_files_decimal_mark(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    """Whole numbers read alike either way; the manifest shows the file's mark for them."""
+    path = tmp_path / "docs.csv"
+    path.write_text(
+        "Invoice number,Date,Customer,Units,Amount\n"
+        '1,2024-03-05,Acme,3,"2.468,50"\n'
+        '2,2024-03-06,Acme,12,"3.702,75"\n',
+        encoding="utf-8",
+    )
+    summary = import_files([path], into=tmp_path / "ws", options=options)
+    (entry,) = summary.workspace.manifest["tables"]["documents"]["files"]
+    assert entry["conventions"]["Units"] == "1.234,56"
+    assert sorted(summary.workspace.read("documents")["units"].to_list()) == [3.0, 12.0]
