@@ -266,3 +266,45 @@ def test_a_column_of_whole_numbers_takes_the_files_decimal_mark(
     (entry,) = summary.workspace.manifest["tables"]["documents"]["files"]
     assert entry["conventions"]["Units"] == "1.234,56"
     assert sorted(summary.workspace.read("documents")["units"].to_list()) == [3.0, 12.0]
+
+
+def test_a_semicolon_file_reads_an_ambiguous_amount_column_with_a_decimal_comma(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_text(
+        "Invoice number;Date;Customer;Amount\n1;2024-03-05;Acme;1.234\n2;2024-03-06;Acme;2.345\n",
+        encoding="utf-8",
+    )
+    docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
+    assert sorted(docs["amount"].to_list()) == [1234.0, 2345.0]
+
+
+def test_an_ambiguous_amount_column_is_refused_with_its_examples(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    from cartera.errors import AmbiguousFormatError
+    from cartera.i18n import language
+
+    path = tmp_path / "docs.csv"
+    path.write_text(
+        'Invoice number,Date,Customer,Amount\n1,2024-03-05,Acme,"2.345"\n2,2024-03-06,Acme,"1.234"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(AmbiguousFormatError) as err, language("en"):
+        import_files([path], into=tmp_path / "ws", options=options)
+    with language("en"):
+        text = err.value.render()
+    assert text.splitlines() == [
+        "docs.csv: cartera cannot tell the decimal mark of some columns. Run again with "
+        "--decimal comma or --decimal dot.",
+        "  - docs.csv, column «Amount»: «1.234», «2.345» can be read with a decimal comma or a "
+        "decimal point",
+    ]
+    (problem,) = err.value.problems
+    assert (problem.file, problem.column, problem.code) == (
+        "docs.csv",
+        "Amount",
+        "ambiguous_decimal",
+    )
+    assert problem.params == {"examples": "1.234», «2.345"}
