@@ -288,7 +288,8 @@ def test_an_ambiguous_amount_column_is_refused_with_its_examples(
 
     path = tmp_path / "docs.csv"
     path.write_text(
-        'Invoice number,Date,Customer,Amount\n1,2024-03-05,Acme,"2.345"\n2,2024-03-06,Acme,"1.234"\n',
+        "Invoice number,Date,Customer,Amount\n"
+        '1,2024-03-05,Acme,"2.345"\n2,2024-03-06,Acme,"1.234"\n',
         encoding="utf-8",
     )
     with pytest.raises(AmbiguousFormatError) as err, language("en"):
