@@ -145,41 +145,30 @@ def _dated(
     return sorted(summary.workspace.read("documents")[role].to_list())
 
 
-@pytest.mark.parametrize("years", ["2024", "24"])
-def test_an_ambiguous_column_follows_the_files_other_date_column(
-    tmp_path: Path, options: ReadOptions, years: str
-) -> None:
-    # «Date» can only be month first (13 is no month); «Due date» could be either way.
-    rows = [
-        f"1,01/13/2024,03/05/{years},Acme,10.50",
-        f"2,01/14/2024,04/02/{years},Acme,20.25",
-    ]
-    header = "Invoice number,Date,Due date,Customer,Amount"
-    label = "mm/dd/yyyy" if years == "2024" else "mm/dd/yy"
-    got = _dated(tmp_path, header, rows, options, "Due date", label)
-    assert got == [dt.date(2024, 3, 5), dt.date(2024, 4, 2)]
+#: An ambiguous date column (``03/05``, ``04/02``) and what decides its order: the file's
+#: other date column (month first: 13 is no month), a header's hint, a Spanish file.
+_AMBIGUOUS_DATES = {
+    "file": ("Invoice number,Date,Due date,Customer,Amount",
+             ["1,01/13/2024,03/05/{y},Acme,10.50", "2,01/14/2024,04/02/{y},Acme,20.25"],
+             "Due date", "mm/dd/", [dt.date(2024, 3, 5), dt.date(2024, 4, 2)]),
+    "hint": ("Invoice number,Date (dd/mm/yyyy),Customer,Amount",
+             ["1,05/03/{y},Acme,10.50", "2,04/02/{y},Acme,20.25"],
+             "Date (dd/mm/yyyy)", "dd/mm/", [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]),
+    "spanish": ("Nº factura;Fecha;Cliente;Importe",
+                ["1;05/03/{y};Acme;10.50", "2;04/02/{y};Acme;20.25"],
+                "Fecha", "dd/mm/", [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("years", ["2024", "24"])
-def test_a_header_hint_reads_an_ambiguous_column_day_first(
-    tmp_path: Path, options: ReadOptions, years: str
+@pytest.mark.parametrize("decided_by", list(_AMBIGUOUS_DATES))
+def test_an_ambiguous_date_column_takes_the_order_the_file_gives(
+    tmp_path: Path, options: ReadOptions, decided_by: str, years: str
 ) -> None:
-    rows = [f"1,05/03/{years},Acme,10.50", f"2,04/02/{years},Acme,20.25"]
-    header = "Invoice number,Date (dd/mm/yyyy),Customer,Amount"
-    label = "dd/mm/yyyy" if years == "2024" else "dd/mm/yy"
-    got = _dated(tmp_path, header, rows, options, "Date (dd/mm/yyyy)", label)
-    assert got == [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]
-
-
-@pytest.mark.parametrize("years", ["2024", "24"])
-def test_a_spanish_file_reads_an_ambiguous_column_day_first(
-    tmp_path: Path, options: ReadOptions, years: str
-) -> None:
-    rows = [f"1;05/03/{years};Acme;10.50", f"2;04/02/{years};Acme;20.25"]
-    header = "Nº factura;Fecha;Cliente;Importe"
-    label = "dd/mm/yyyy" if years == "2024" else "dd/mm/yy"
-    got = _dated(tmp_path, header, rows, options, "Fecha", label)
-    assert got == [dt.date(2024, 2, 4), dt.date(2024, 3, 5)]
+    header, rows, column, order, expected = _AMBIGUOUS_DATES[decided_by]
+    label = order + ("yyyy" if years == "2024" else "yy")
+    got = _dated(tmp_path, header, [r.format(y=years) for r in rows], options, column, label)
+    assert got == expected
 
 
 def test_an_ambiguous_date_column_is_refused_with_its_examples(

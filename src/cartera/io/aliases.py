@@ -29,6 +29,7 @@ __all__ = [
     "FALSE_WORDS",
     "KIND_WORDS",
     "LEGAL_SUFFIXES",
+    "MONEY_ROLES",
     "NOT_SALES_TYPES",
     "NUMBER_ROLES",
     "OWED_STATUS",
@@ -535,6 +536,20 @@ REQUIRED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "activities": (CLIENT_ROLES, ("date",), ("hours", "kind")),
 }
 
+#: The documents roles that hold money (converted by :func:`cartera.io.currency.to_base`,
+#: checked as amounts when recognised and typed).
+MONEY_ROLES: Final = (
+    "unit_price",
+    "net",
+    "exempt",
+    "amount",
+    "total",
+    "vat_amount",
+    "cost",
+    "margin",
+    "paid_amount",
+    "discount_amount",
+)
 NUMBER_ROLES: Final = frozenset(
     {
         "units",

@@ -16,6 +16,7 @@ import polars as pl
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
+from cartera.io.aliases import MONEY_ROLES
 from cartera.io.parse import Note
 
 __all__ = [
@@ -27,19 +28,6 @@ __all__ = [
     "symbol_in",
     "to_base",
 ]
-
-#: The documents roles that hold money (converted by :func:`to_base`).
-MONEY_ROLES: Final = (
-    "unit_price",
-    "net",
-    "exempt",
-    "amount",
-    "total",
-    "vat_amount",
-    "cost",
-    "margin",
-    "paid_amount",
-)
 
 #: Symbols and local spellings → ISO 4217 code (``$`` alone is read as US dollars).
 SYMBOLS: Final = {

@@ -20,7 +20,13 @@ import polars as pl
 
 from cartera.errors import AmbiguousFormatError, Problem
 from cartera.i18n import N_
-from cartera.io.aliases import DATE_ROLES, NUMBER_ROLES, header_hint, normalise_header
+from cartera.io.aliases import (
+    DATE_ROLES,
+    MONEY_ROLES,
+    NUMBER_ROLES,
+    header_hint,
+    normalise_header,
+)
 from cartera.io.conventions import (
     DateDecision,
     Decimal,
@@ -312,9 +318,7 @@ def _collect_base(raw: RawTable, rec: Recognition) -> pl.DataFrame:
 
 
 #: Money roles whose texts are checked for a thousands separator read as a decimal mark.
-_MONEY_ROLES: Final = frozenset(
-    {"net", "amount", "total", "vat_amount", "cost", "margin", "paid_amount", "exempt"}
-)
+_MONEY_ROLES: Final = frozenset(MONEY_ROLES) - {"unit_price"}
 
 
 def _number_values(

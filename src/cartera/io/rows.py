@@ -312,33 +312,31 @@ def drop_not_sales(
     return frame, notes
 
 
-def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:
-    """The status words of ``frame``, in order of first appearance, that are one of
-    ``excluded`` (normalised words)."""
+def _statuses(frame: pl.DataFrame) -> list[tuple[str, str]]:
+    """The distinct status texts of ``frame`` in order of first appearance, each with its
+    folded form (lower case, no accents, words split by single spaces)."""
     if "status" not in frame.columns:
         return []
     words = frame.select(distinct_texts("status")).to_series()
     folded = pl.DataFrame({"w": words}).select(
         fold(pl.col("w")).str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
     )["w"]
-    return [
-        w
-        for w, f in zip(words.to_list(), folded.to_list(), strict=True)
-        if f and _excluded_status(f, excluded)
-    ]
+    return [(w, f) for w, f in zip(words.to_list(), folded.to_list(), strict=True) if f]
+
+
+def excluded_words(frame: pl.DataFrame, excluded: frozenset[str]) -> list[str]:
+    """The status words of ``frame``, in order of first appearance, that are one of
+    ``excluded`` (normalised words)."""
+    return [w for w, f in _statuses(frame) if _excluded_status(f, excluded)]
 
 
 def status_says_paid(folded: str) -> bool | None:
     """Whether a status (folded like :func:`_excluded_status`) says its invoice is paid in
     full (True), still owed (False) or neither (None): partial payments, other words."""
-    words = folded.split(" ")
-    if any(w.startswith(_PARTIAL) for w in words):
+    if _partial(folded):
         return None
-    whole = folded.replace(" ", "")
     for known, says in ((OWED_STATUS, False), (PAID_STATUS, True)):
-        if any(whole.startswith(x) for x in known) or any(
-            w.startswith(x) for w in words for x in known
-        ):
+        if _starts_with_one(folded, known):
             return says
     return None
 
@@ -346,17 +344,7 @@ def status_says_paid(folded: str) -> bool | None:
 def paid_by_status(frame: pl.DataFrame) -> pl.Expr | None:
     """The status column read as payment (decision 0949): True where it says paid in full,
     False where it says owed, null otherwise; None when no status of ``frame`` says paid."""
-    if "status" not in frame.columns:
-        return None
-    words = frame.select(distinct_texts("status")).to_series()
-    folded = pl.DataFrame({"w": words}).select(
-        fold(pl.col("w")).str.replace_all(r"[^0-9a-z]+", " ").str.strip_chars()
-    )["w"]
-    says = {
-        w: v
-        for w, f in zip(words.to_list(), folded.to_list(), strict=True)
-        if f and (v := status_says_paid(f)) is not None
-    }
+    says = {w: v for w, f in _statuses(frame) if (v := status_says_paid(f)) is not None}
     # Only a column that says paid somewhere is about payment: tax authorities' states
     # (Emitida, Autorizada) would otherwise make every invoice owed.
     if True not in says.values():
@@ -368,17 +356,24 @@ def paid_by_status(frame: pl.DataFrame) -> pl.Expr | None:
 _PARTIAL: Final = ("partial", "parcial")
 
 
+def _partial(folded: str) -> bool:
+    return any(w.startswith(_PARTIAL) for w in folded.split(" "))
+
+
+def _starts_with_one(folded: str, known: frozenset[str]) -> bool:
+    """Whether the whole text (spaces left out) or one of its words starts with a word of
+    ``known``."""
+    whole = folded.replace(" ", "")
+    return any(whole.startswith(x) for x in known) or any(
+        w.startswith(x) for w in folded.split(" ") for x in known
+    )
+
+
 def _excluded_status(folded: str, excluded: frozenset[str]) -> bool:
     """Whether a status (folded: lower case, no accents, words split by single spaces) says
     its document is not revenue: the whole text or one of its words starts with an excluded
     word, and no word says the change was partial."""
-    words = folded.split(" ")
-    if any(w.startswith(_PARTIAL) for w in words):
-        return False
-    whole = folded.replace(" ", "")
-    return any(whole.startswith(x) for x in excluded) or any(
-        w.startswith(x) for w in words for x in excluded
-    )
+    return not _partial(folded) and _starts_with_one(folded, excluded)
 
 
 def document_figures(frame: pl.DataFrame, sample: pl.DataFrame | None = None) -> set[str]:

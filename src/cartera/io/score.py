@@ -26,6 +26,7 @@ from cartera.io.aliases import (
     CREDIT_PATTERN,
     DATE_ROLES,
     DOCUMENT_STATUS,
+    MONEY_ROLES,
     NUMBER_ROLES,
     normalise_header,
     normalise_word,
@@ -77,19 +78,7 @@ ROLE_PRIORITY: Final = (
     "cost",
     "margin",
 )
-_MONEY: Final = frozenset(
-    {
-        "net",
-        "exempt",
-        "amount",
-        "total",
-        "vat_amount",
-        "cost",
-        "margin",
-        "paid_amount",
-        "discount_amount",
-    }
-)
+_MONEY: Final = frozenset(MONEY_ROLES) - {"unit_price"}
 _NUMERIC_RE: Final = r"^[+-]?\(?[0-9][0-9.,' ]*\)?-?$|^[+-]?[.,][0-9]+$"
 _CURRENCY_STRIP: Final = r"(?i)[\s\u00a0\u202f€$£¥%]|\b(eur|usd|gbp|clp|mxn|cop|ars|pen|brl)\b"
 DATE_PATTERN: Final = (
