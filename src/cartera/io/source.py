@@ -159,8 +159,9 @@ def _open_csv(path: Path, workdir: Path, forced: str | None = None) -> RawTable:
             file=path.name,
             detail=str(exc),
         ) from exc
-    header_idx = _best_header_row([list(r) for r in lines])
-    cells: list[str | None] = list(lines[header_idx]) if lines else []
+    top, depth = _header_rows([list(r) for r in lines]) if lines else (0, 1)
+    cells = _merge_header_rows([list(r) for r in lines[top : top + depth]]) if lines else []
+    header_idx = top + depth - 1  # the header's last row
     header_cells = len(cells)
     width = max((len(r) for r in lines), default=len(cells))
     cells += [None] * (width - len(cells))
@@ -304,7 +305,7 @@ def _open_excel(path: Path, kind: FileKind, options: ReadOptions) -> RawTable:
         if df.height == 0 or df.width == 0:
             continue
         rows = [list(r) for r in df.head(_HEADER_SCAN).iter_rows()]
-        top, depth = _excel_header(rows)
+        top, depth = _header_rows(rows)
         score = header_score(_merge_header_rows(rows[top : top + depth]))
         tried.append((score, sheet, df, top, depth))
         if score >= 2:
@@ -376,7 +377,7 @@ def same_column_sheets(path: Path) -> list[str]:
         if df.height == 0 or df.width == 0:
             continue
         rows = [list(r) for r in df.iter_rows()]
-        top, depth = _excel_header(rows)
+        top, depth = _header_rows(rows)
         cells = _merge_header_rows(rows[top : top + depth])
         names_here = [normalise_header(str(c)) for c in cells if c and str(c).strip()]
         if header is None:
@@ -400,7 +401,7 @@ def _sheet_by_option(path: Path, names: list[str], wanted: str) -> str:
     )
 
 
-def _excel_header(rows: list[list[str | None]]) -> tuple[int, int]:
+def _header_rows(rows: list[list[str | None]]) -> tuple[int, int]:
     """(first header row, number of header rows: 1, or 2 for grouped headers like AEAT books)."""
     top = _best_header_row(rows)
     if top + 1 < len(rows):
@@ -410,9 +411,23 @@ def _excel_header(rows: list[list[str | None]]) -> tuple[int, int]:
             return top, 2
         if top > 0:
             above = header_score(_merge_header_rows(rows[top - 1 : top + 1]))
-            if above > header_score(rows[top]) or _resolves_repeats(rows[top - 1 : top + 1]):
+            pair = rows[top - 1 : top + 1]
+            if above > header_score(rows[top]) or _resolves_repeats(pair) or _fills_blank(pair):
                 return top - 1, 2
     return top, 1
+
+
+def _fills_blank(rows: list[list[str | None]]) -> bool:
+    """Whether the row above a header names one of its blank columns with a known header
+    (``Cliente`` merged down over two rows, the sub-header row blank under it) and holds
+    another name besides (so it is not a title): the two rows are one header."""
+    upper, lower = rows
+    names = [i for i, c in enumerate(upper) if c and str(c).strip()]
+    return len(names) >= 2 and any(
+        (i >= len(lower) or not lower[i] or not str(lower[i]).strip())
+        and normalise_header(str(upper[i])) in _KNOWN
+        for i in names
+    )
 
 
 def _repeats(cells: list[str | None]) -> int:
@@ -438,7 +453,7 @@ def _merge_header_rows(rows: list[list[str | None]]) -> list[str | None]:
     """
     if len(rows) == 1:
         return rows[0]
-    upper, lower = rows[0], rows[1]
+    upper, lower = rows[0], [*rows[1], *[None] * (len(rows[0]) - len(rows[1]))]
     merged: list[str | None] = []
     group: str | None = None
     lows = [normalise_header(str(c)) for c in lower if c and str(c).strip()]
