@@ -63,19 +63,59 @@ def test_a_bad_cell_names_its_sheet(tmp_path: Path, options: ReadOptions) -> Non
     assert "«Febrero»" in str(problem.file) and problem.row == 2
 
 
-def test_a_summary_sheet_first_names_the_other_sheets(tmp_path: Path, options: ReadOptions) -> None:
+def test_a_summary_sheet_first_gives_way_to_the_invoices_sheet(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Decision 0953: no documents among the inputs, a later sheet has them: it is read,
+    # and the summary (amounts per client, no dates) is not read as a clients table.
     path = _book(
         tmp_path / "libro.xlsx",
-        {"Resumen": [["Cliente", "Total"], ["C0", 100], ["C1", 200]], "Ventas": _month(1, [1])},
+        {
+            "Resumen": [["Cliente", "Total"], ["Otro", 100], ["C1", 200]],
+            "Ventas": _month(1, [1, 2]),
+            "Notas": [["Apuntes"], ["nada"]],
+        },
+    )
+    ws = import_files([path], into=tmp_path / "ws", options=options).workspace
+    assert ws.read("documents")["amount"].to_list() == [1.0, 2.0]
+    assert sorted(ws.read("clients")["name"].to_list()) == ["C0", "C1"]
+    # named, the summary sheet is what is read, and refused
+    opts = options.model_copy(update={"sheet": "Resumen"})
+    with pytest.raises(InputError):
+        import_files([path], into=tmp_path / "ws2", options=opts)
+
+
+def test_a_clients_sheet_first_is_read_with_the_invoices_sheet(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    path = _book(
+        tmp_path / "libro.xlsx",
+        {
+            "Clientes": [["Código", "Nombre", "NIF"], ["C0", "Bar Pepe", "B12345678"]],
+            "Facturas": [
+                ["Fecha", "Factura", "Código cliente", "Importe"],
+                ["02/01/2024", "F1", "C0", 10],
+                ["03/01/2024", "F2", "C0", 20],
+            ],
+        },
+    )
+    ws = import_files([path], into=tmp_path / "ws", options=options).workspace
+    assert ws.read("documents")["amount"].to_list() == [10.0, 20.0]
+    clients = ws.read("clients")
+    assert clients.select("client_id", "name", "tax_id").rows() == [("C0", "Bar Pepe", "B12345678")]
+
+
+def test_a_summary_sheet_without_an_invoices_sheet_names_the_others(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    path = _book(
+        tmp_path / "libro.xlsx",
+        {"Resumen": [["Cliente", "Total"], ["C0", 100]], "Notas": [["Apuntes"], ["nada"]]},
     )
     with pytest.raises(InputError) as err:
         import_files([path], into=tmp_path / "ws", options=options)
     hints = [p for p in err.value.problems if p.params.get("sheets")]
-    assert [(h.params["sheet"], h.params["sheets"]) for h in hints] == [("Resumen", "«Ventas»")]
-    # named, the data sheet is read
-    opts = options.model_copy(update={"sheet": "Ventas"})
-    docs = import_files([path], into=tmp_path / "ws2", options=opts).workspace.read("documents")
-    assert docs["amount"].to_list() == [1.0]
+    assert [(h.params["sheet"], h.params["sheets"]) for h in hints] == [("Resumen", "«Notas»")]
 
 
 def test_a_totals_row_labelled_under_the_date_column_is_left_out(

@@ -441,7 +441,8 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "amount": (*_PAID_AMOUNT, "Importe", "Cantidad", "Amount", "Payment amount", "Cobro"),
     },
     "clients": {
-        "client_code": _CLIENT_CODE,
+        # In a clients file a bare code is the client's (decision 0953).
+        "client_code": (*_CLIENT_CODE, "Código", "Cód.", "Cod.", "Code", "ID"),
         "client_name": _CLIENT_NAME,
         "tax_id": _TAX_ID,
         "sector": ("Sector", "Actividad económica", "Industria", "Industry", "Segment"),

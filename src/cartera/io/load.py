@@ -312,6 +312,59 @@ def _almost_documents(reports: list[FileReport], mapping: Mapping) -> list[Probl
     return problems
 
 
+def _with_documents_sheets(
+    plan: list[tuple[Path, str | None, list[str | None]]],
+    reports: list[FileReport],
+    options: ReadOptions,
+    mapping: Mapping,
+    workdir: Path,
+) -> list[tuple[Path, str | None, list[str | None]]] | None:
+    """The read plan again with, for each workbook of ``plan`` read on one sheet that was not
+    documents (no table or sheet named), its later sheets whose columns are a documents
+    table's; the sheet read first is kept unless it is a summary (amounts per client, no
+    dates). None when no workbook has such a sheet."""
+    if options.sheet is not None:
+        return None
+    read = {r.path: r for r in reports}
+    out: list[tuple[Path, str | None, list[str | None]]] = []
+    found = False
+    for path, table, sheets in plan:
+        report = read.get(path)
+        names = sheet_names(path)
+        if table is not None or sheets != [None] or report is None or report.sheet is None:
+            out.append((path, table, sheets))
+            continue
+        if mapping.table_for(path) is not None:
+            out.append((path, table, sheets))
+            continue
+        later = [
+            n
+            for n in names[names.index(report.sheet) + 1 :]
+            if _sheet_table(path, n, options, mapping, workdir) == "documents"
+        ]
+        if not later:
+            out.append((path, table, sheets))
+            continue
+        found = True
+        first = recognise(report.headers, "documents", mapping.table("documents"))
+        keep: list[str | None] = [] if _summary(first) else [report.sheet]
+        out.append((path, table, [*keep, *later]))
+    return out if found else None
+
+
+def _sheet_table(
+    path: Path, sheet: str, options: ReadOptions, mapping: Mapping, workdir: Path
+) -> str | None:
+    """The table a workbook's sheet would be read as; None when it cannot be read as one."""
+    try:
+        raw = open_source(path, options.model_copy(update={"sheet": sheet}), workdir)
+        fill_group_labels(raw)
+        drop_report_rows(raw)
+        return recognise_file(raw, None, mapping, sample_profiles(raw)).table
+    except (InputError, pl.exceptions.PolarsError):
+        return None
+
+
 def _summary(rec: Recognition) -> bool:
     """A client's totals without dates: a «sales by customer» summary, not documents."""
     roles = rec.roles.keys()
@@ -412,7 +465,7 @@ def read_file(
     # The part's issue queries are collected: dropped, they no longer hold the frames they
     # were built on (the typed file, its client and text columns) to the end of the build.
     part.issues = []
-    notes = [Note(m, p) for m, p in raw.notes] + filter_notes + part.notes
+    notes = [Note(m, p) for m, p in raw.notes] + filter_notes + typed.notes + part.notes
     notes += [
         Note(
             N_("column «{column}» also looks like «{role}» and was not used"),
@@ -591,20 +644,40 @@ def load_inputs(
     raws: list[RawTable] = []
     sizes = (p.stat().st_size for p, _t in inputs if p.is_file())
     with scratch_folder("read", scratch_dir(sizes)) as work:
-        index = 0
-        for path, table in inputs:
-            # A workbook kept one sheet per month: every sheet with the same columns.
-            sheets: list[str | None] = [*_sheets(path, table, options, mapping)] or [None]
-            for sheet in sheets:
-                opts = options if sheet is None else options.model_copy(update={"sheet": sheet})
-                report, part, file_issues, raw = read_file(
-                    path, table, index, opts, mapping, Path(work), today, spill, sheet is not None
-                )
-                reports.append(report)
-                parts.setdefault(report.table, []).append((index, part))
-                issues.append(file_issues)
-                raws.append(raw)
-                index += 1
+        # A workbook kept one sheet per month: every sheet with the same columns.
+        plan: list[tuple[Path, str | None, list[str | None]]] = [
+            (path, table, [*_sheets(path, table, options, mapping)] or [None])
+            for path, table in inputs
+        ]
+        for attempt in range(2):
+            reports, parts, issues, raws = [], {}, [], []
+            index = 0
+            for path, table, sheets in plan:
+                for sheet in sheets:
+                    opts = options if sheet is None else options.model_copy(update={"sheet": sheet})
+                    report, part, file_issues, raw = read_file(
+                        path,
+                        table,
+                        index,
+                        opts,
+                        mapping,
+                        Path(work),
+                        today,
+                        spill,
+                        sheet is not None,
+                    )
+                    reports.append(report)
+                    parts.setdefault(report.table, []).append((index, part))
+                    issues.append(file_issues)
+                    raws.append(raw)
+                    index += 1
+            if attempt or not require_documents or "documents" in parts:
+                break
+            # No documents: a workbook's invoices may be on a later sheet (decision 0953).
+            later = _with_documents_sheets(plan, reports, options, mapping, Path(work))
+            if later is None:
+                break
+            plan = later
         if require_documents and "documents" not in parts:
             raise InputError(
                 N_(
