@@ -161,8 +161,20 @@ def test_ambiguous_decimal_asks_for_a_mark(tmp_path: Path, options: ReadOptions)
     assert sorted(docs["amount"].to_list()) == [1500.0, 2250.0]
 
 
-def test_mixed_decimal_marks_in_one_column(tmp_path: Path, options: ReadOptions) -> None:
-    err = _refused(tmp_path, options, BAD / "mixed_decimal.csv")
+def test_mixed_decimal_marks_in_one_column_read_as_written(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # Decision 0953: «1,234.56» among «1.234,56» reads only one way, so it is read so and
+    # the import says which; with --decimal the user's mark is the only one.
+    with language("en"):
+        summary = import_files([BAD / "mixed_decimal.csv"], into=tmp_path / "ws", options=options)
+        text = summary.render()
+    docs = summary.workspace.read("documents").sort("source_row")
+    assert docs["amount"].to_list() == [1234.56, 99.95, 1234.56]
+    assert "column «Base imponible»: 1 amounts written with the other decimal mark" in text
+    assert "(1.234,56), such as «1,234.56»" in text
+    fixed = options.model_copy(update={"decimal": "comma"})
+    err = _refused(tmp_path / "strict", fixed, BAD / "mixed_decimal.csv")
     assert [(p.row, p.value) for p in err.problems] == [(4, "1,234.56")]
 
 

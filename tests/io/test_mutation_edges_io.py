@@ -51,13 +51,13 @@ def test_comma_votes_make_ambiguous_dates_day_first(tmp_path: Path, options: Rea
 def test_mixed_votes_with_a_comma_majority_make_dates_day_first(
     tmp_path: Path, options: ReadOptions
 ) -> None:
-    # Two values read only with a comma, one only with a point: the comma wins ("mixed")
-    # and the point's value is unreadable; the dates are not what is asked about.
+    # Two values read only with a comma, one only with a point: the comma wins ("mixed"),
+    # the point's value is read as written (decision 0953) and the dates are day-first.
     path = _write(tmp_path, "mixed.csv", ("100,50", "200,25", "300.75"))
-    with pytest.raises(InputError) as err:
-        import_files([path], into=tmp_path / "ws", options=options)
-    assert not isinstance(err.value, AmbiguousFormatError)
-    assert {(p.row, p.value, p.code) for p in err.value.problems} == {(4, "300.75", "bad_number")}
+    docs = import_files([path], into=tmp_path / "ws", options=options).workspace.read("documents")
+    got = docs.sort("source_row")
+    assert [d.month for d in got["date"]] == [2, 4, 6]
+    assert got["amount"].to_list() == [100.5, 200.25, 300.75]
 
 
 def test_a_decimal_option_does_not_decide_the_date_order(

@@ -17,6 +17,7 @@ from typing import Final, Literal
 import polars as pl
 
 __all__ = [
+    "MONTH_ONLY",
     "DateDecision",
     "NumberDecision",
     "clean_date_text",
@@ -36,14 +37,18 @@ Order = Literal["dmy", "mdy"]
 
 _CURRENCY: Final = r"(?i)[\s\u00a0\u202f€$£%()]|eur|usd|gbp"
 _COMMA_VALID: Final = r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)?(,[0-9]+)?$"
-_DOT_VALID: Final = r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)?(\.[0-9]+)?([eE][+-]?[0-9]+)?$"
+#: Digits grouped by thousands, or the Indian way (lakhs and crores: ``1,48,500.00``).
+_DOT_VALID: Final = (
+    r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}|[0-9]+)?(\.[0-9]+)?"
+    r"([eE][+-]?[0-9]+)?$"
+)
 _COMMA_VOTE: Final = (
     r"^[+-]?([0-9]*\.[0-9]*,[0-9]*|[0-9]{1,3}(\.[0-9]{3}){2,}|[0-9]*,([0-9]{1,2}|[0-9]{4,})"
     r"|0,[0-9]+|,[0-9]+|[0-9]{4,},[0-9]+)$"
 )
 _DOT_VOTE: Final = (
     r"^[+-]?([0-9]*,[0-9]*\.[0-9]*|[0-9]{1,3}(,[0-9]{3}){2,}|[0-9]*\.([0-9]{1,2}|[0-9]{4,})"
-    r"|0\.[0-9]+|\.[0-9]+|[0-9]{4,}\.[0-9]+)$"
+    r"|0\.[0-9]+|\.[0-9]+|[0-9]{4,}\.[0-9]+|[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}(\.[0-9]*)?)$"
 )
 _AMBIGUOUS: Final = r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$"
 _PLAIN_NUMBER: Final = r"^-?[0-9.,]*[0-9][0-9.,]*$"
@@ -169,6 +174,26 @@ _MONTH_DAY: Final = (
 )
 
 
+#: Month names and their usual abbreviations (English, Spanish, Portuguese: the languages of
+#: :data:`MONTHS`), for a month written without a day (``Enero 2024``, ``Mar. 2024``).
+MONTH_NAME: Final = (
+    r"(?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre"
+    r"|noviembre|diciembre|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro"
+    r"|novembro|dezembro"
+    r"|jan|ene|feb|fev|mar|apr|abr|may|mai|jun|jul|aug|ago|sept|sep|set|oct|out|nov|dec|dic|dez)"
+)
+#: A month without a day: ``Enero 2024``, ``enero de 2024``, ``Jan-2024``, ``2024-01``,
+#: ``01/2024`` (decision 0953); read as the month's first day.
+MONTH_ONLY: Final = (
+    rf"^(?:{MONTH_NAME}\.?,?[-/. ]+(?:de\s+)?[0-9]{{4}}|[0-9]{{4}}[-/][0-9]{{1,2}}"
+    r"|[0-9]{1,2}[-/][0-9]{4})$"
+)
+_MONTH_YEAR: Final = rf"^({MONTH_NAME})\.?,?[-/. ]+(?:de\s+)?([0-9]{{4}})$"
+_YEAR_MONTH: Final = r"^([0-9]{4})[-/]([0-9]{1,2})$"
+_MONTH_SLASH_YEAR: Final = r"^([0-9]{1,2})[-/]([0-9]{4})$"
+
+
 def _month_number(word: pl.Expr) -> pl.Expr:
     key = word.str.to_lowercase().str.slice(0, 3)
     return key.replace_strict(MONTHS, default=None, return_dtype=pl.String)
@@ -186,14 +211,36 @@ def _month_words(s: pl.Expr) -> pl.Expr:
 
     from_dm = iso(dm.struct.field("1"), dm.struct.field("2"), dm.struct.field("3"))
     from_md = iso(md.struct.field("2"), md.struct.field("1"), md.struct.field("3"))
-    return pl.coalesce(from_dm, from_md, s)
+    my = s.str.extract_groups(_MONTH_YEAR)
+    from_my = iso(pl.lit("01"), my.struct.field("1"), my.struct.field("2"))
+    return pl.coalesce(from_dm, from_md, from_my, s)
+
+
+def _numeric_months(s: pl.Expr) -> pl.Expr:
+    """``2024-01``, ``01/2024`` → ``2024-01-01`` (other texts unchanged)."""
+    ym = s.str.extract_groups(_YEAR_MONTH)
+    my = s.str.extract_groups(_MONTH_SLASH_YEAR)
+    first = [
+        pl.concat_str([y, m.str.zfill(2), pl.lit("01")], separator="-")
+        for y, m in (
+            (ym.struct.field("1"), ym.struct.field("2")),
+            (my.struct.field("2"), my.struct.field("1")),
+        )
+    ]
+    return pl.coalesce(*first, s)
 
 
 def clean_date_text(expr: pl.Expr) -> pl.Expr:
     """Date text without a time part (``05/01/2024 00:00:00`` → ``05/01/2024``) and with month
     words turned into an ISO date (``Jan 28 2021`` → ``2021-01-28``)."""
     s = expr.str.strip_chars().str.replace(_TIME, "")
-    s = pl.when(s.str.contains(r"[A-Za-z]{3}")).then(_month_words(s)).otherwise(s)
+    s = (
+        pl.when(s.str.contains(r"[A-Za-z]{3}"))
+        .then(_month_words(s))
+        .when(s.str.contains(r"^[0-9]{1,4}[-/][0-9]{1,4}$"))
+        .then(_numeric_months(s))
+        .otherwise(s)
+    )
     return pl.when(s == "").then(None).otherwise(s)
 
 

@@ -210,7 +210,7 @@ def inspect_file(
         except pl.exceptions.PolarsError as exc:
             raise unreadable_error(raw, exc) from exc
     rec, scores, notes, typed, part, issues, samples = result
-    notes += part.notes
+    notes += typed.notes + part.notes
     role_of = {i: r for r, i in rec.roles.items()}
     columns = []
     for i, header in enumerate(raw.headers):

@@ -28,6 +28,7 @@ from cartera.io.aliases import (
     normalise_header,
 )
 from cartera.io.conventions import (
+    MONTH_ONLY,
     DateDecision,
     Decimal,
     NumberDecision,
@@ -329,12 +330,29 @@ def _number_values(
 
     In a money column whose decimal mark its texts voted for, a text like ``1.500`` (one to
     three digits, the mark, three digits) beside amounts with one or two decimals is an
-    issue too (decision 0952): typed by hand, it means 1,500 far more often than 1.5."""
+    issue too (decision 0952): typed by hand, it means 1,500 far more often than 1.5.
+
+    In a column whose texts voted both ways (``mixed``), a text that reads only with the
+    other mark (``1916.50`` or ``1,573.63`` among ``1.234,56``) is read as written, and
+    ``other_mark`` says so (decision 0953); only the option ``--decimal`` forbids it."""
     queries = []
     for col in cols:
         decision = decisions[col.header]
         mark = decision.decimal or "dot"
-        values = col.values.lazy().with_columns(parse_number(pl.col("t"), mark).alias("value"))
+        majority = parse_number(pl.col("t"), mark)
+        other: Decimal = "dot" if mark == "comma" else "comma"
+        flipped = (
+            majority.is_null() & pl.col(f"{other}_vote")
+            if decision.how == "mixed"
+            else pl.lit(False)
+        )
+        values = col.values.lazy().with_columns(
+            pl.when(flipped)
+            .then(parse_number(pl.col("t"), other))
+            .otherwise(majority)
+            .alias("value"),
+            flipped.alias("other_mark"),
+        )
         bad = pl.col("t").is_not_null() & pl.col("value").is_null()
         grouped: pl.Expr = pl.lit(False)
         whole: pl.Expr = pl.lit(None, pl.String)
@@ -396,7 +414,7 @@ def _decide(
     options: ReadOptions,
     tmap: TableMapping,
     today: dt.date,
-) -> tuple[dict[str, DateDecision], dict[str, pl.DataFrame], dict[str, str]]:
+) -> tuple[dict[str, DateDecision], dict[str, pl.DataFrame], dict[str, str], list[Note]]:
     """The file's conventions from its columns' distinct texts: the date decisions, each
     number and date role's ``raw → value`` (with issue messages) and the conventions as the
     manifest shows them (header → ``1.234,56``, ``dd/mm/yyyy``...)."""
@@ -405,13 +423,40 @@ def _decide(
     dates = _date_decisions(date_cols, raw, options, tmap, comma)
     conventions: dict[str, str] = {}
     mapped: dict[str, pl.DataFrame] = {}
+    notes: list[Note] = []
     for col, values in zip(numbers_cols, _number_values(numbers_cols, numbers), strict=True):
         mapped[col.role] = values
-        conventions[col.header] = _EXAMPLE[numbers[col.header].decimal or "dot"]
+        mark = numbers[col.header].decimal or "dot"
+        conventions[col.header] = _EXAMPLE[mark]
+        flipped = values.filter(pl.col("other_mark"))["raw"].sort()
+        if flipped.len():
+            notes.append(
+                Note(
+                    N_(
+                        "column «{column}»: {count} amounts written with the other decimal mark "
+                        "than the column's ({expected}), such as «{examples}», were read as "
+                        "written"
+                    ),
+                    {
+                        "column": col.header,
+                        "count": flipped.len(),
+                        "expected": _EXAMPLE[mark],
+                        "examples": "», «".join(flipped.head(3).to_list()),
+                    },
+                )
+            )
     for col in date_cols:
         mapped[col.role] = _date_values(col, dates[col.header], today)
         conventions[col.header] = dates[col.header].label()
-    return dates, mapped, conventions
+        texts = col.values.get_column("raw").drop_nulls().str.strip_chars()
+        if texts.len() and texts.str.contains(MONTH_ONLY).all():
+            notes.append(
+                Note(
+                    N_("«{column}» holds months without a day: each is read as its first day"),
+                    {"column": col.header},
+                )
+            )
+    return dates, mapped, conventions, notes
 
 
 def type_columns(
@@ -424,13 +469,13 @@ def type_columns(
     """
     base = _collect_base(raw, rec)
     numbers_cols, date_cols = _distinct(base, raw, rec)
-    dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
+    dates, mapped, conventions, notes = _decide(numbers_cols, date_cols, raw, options, tmap, today)
     headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
     direct = _direct(raw, rec, mapped, dates, headers)
     frame, found = _type_base(base, raw, rec, mapped, direct, headers)
     issues = list(found.values())
     issue_df = pl.concat(issues, how="vertical") if issues else pl.DataFrame(schema=ISSUE_SCHEMA)
-    return Typed(frame, issue_df, conventions, [], base.height)
+    return Typed(frame, issue_df, conventions, notes, base.height)
 
 
 def _direct(

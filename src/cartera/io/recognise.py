@@ -122,11 +122,17 @@ def recognise(
     return Recognition(table, roles, duplicates, tuple(sorted(ignored)), how, choices, candidates)
 
 
+#: The least header score a column ruled out by its content needs to be taken for a missing
+#: required role (below it, the role is reported missing).
+FALLBACK_MIN: Final = 25
+
+
 def _fallback(
     table: str, ranked: dict[str, list[Candidate]], roles: dict[str, int], taken: set[int]
 ) -> None:
     """A required role whose only columns were ruled out by their content takes the best of
-    them: its bad cells are then reported row by row instead of a missing column."""
+    them: its bad cells are then reported row by row instead of a missing column. A weak
+    fit (a month column's 20, decision 0953) whose content says otherwise is no column."""
     for group in REQUIRED[table]:
         if any(r in roles for r in group):
             continue
@@ -135,7 +141,9 @@ def _fallback(
             spare = [
                 c
                 for c in ranked.get(role, [])
-                if c.column not in taken and c.veto != N_("the column is empty")
+                if c.column not in taken
+                and c.veto != N_("the column is empty")
+                and (c.veto is None or c.score >= FALLBACK_MIN)
             ]
             if spare:
                 roles[role] = spare[0].column

@@ -8,6 +8,7 @@ status, another document, money that is not revenue), then scores what is left.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Final
 
 __all__ = ["RULES", "Rule"]
@@ -98,7 +99,15 @@ def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
 _POSTING: Final = ("posting", "contabilizacion", "contable", "accounting")
 
 
+#: A month column (``Mes``, ``Month``, ``Periodo``): the document's date in a book kept by
+#: month when its values are months (``Enero 2024``: the profile's date check), far below
+#: any date header (decision 0953).
+_MONTH: Final = ("mes", "month", "periodo", "period", "competencia")
+
+
 def _date(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if not _has(c, "DATE") and len(w) <= 2 and any(x in w for x in _MONTH):
+        return 0 if _has(c, "DUE", "PAID", "NUMBER", "QTY", "AMOUNT", "NET", "TOTAL") else 20
     if not _has(c, "DATE") or _has(c, "DUE", "PAID"):
         return 0
     if _has(c, "OTHERDATE"):
@@ -112,14 +121,21 @@ def _due_date(c: frozenset[str], w: tuple[str, ...]) -> float:
     return 85 if _has(c, "DATE") else 70
 
 
+def _to_date(w: tuple[str, ...]) -> bool:
+    """«Paid to Date» (Invoice Ninja, QuickBooks): an amount so far, not a date."""
+    return any(a == "to" and b == "date" for a, b in pairwise(w))
+
+
 def _paid_date(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not (_has(c, "PAID") and _has(c, "DATE")):
+    if not (_has(c, "PAID") and _has(c, "DATE")) or _to_date(w):
         return 0
     return 85
 
 
 def _paid_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if not _has(c, "PAID") or _has(c, "DATE", "STATUS", "TYPE", "ID", "NUMBER"):
+    if not _has(c, "PAID") or _has(c, "STATUS", "TYPE", "ID", "NUMBER"):
+        return 0
+    if _has(c, "DATE") and not _to_date(w):
         return 0
     if "method" in w or "metodo" in w or "medio" in w:
         return 0
@@ -187,8 +203,10 @@ def _total(c: frozenset[str], w: tuple[str, ...]) -> float:
 
 
 def _vat_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
-    if c == {"TAX", "TOTAL"}:
-        return 60  # «Tax Total», «Total IVA»: the tax summed, below a plain tax column
+    if c - {"DOC", "ISSUE"} == {"TAX", "TOTAL"}:
+        # «Tax Total», «Total IVA», «Invoice Total Taxes»: the tax summed, below a plain
+        # tax column.
+        return 60
     if not _has(c, "TAX") or _has(c, "RATE", "NOTREVENUE", "TYPE", "NET", "TOTAL", "TAXID"):
         return 0
     if _has(c, "ID", "NUMBER", "DATE"):

@@ -28,9 +28,12 @@ from cartera.io.aliases import (
     DOCUMENT_STATUS,
     MONEY_ROLES,
     NUMBER_ROLES,
+    OWED_STATUS,
+    PAID_STATUS,
     normalise_header,
     normalise_word,
 )
+from cartera.io.conventions import MONTH_NAME
 from cartera.io.role_rules import RULES
 from cartera.io.words import concepts, header_words
 
@@ -85,7 +88,10 @@ DATE_PATTERN: Final = (
     r"^\s*([0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4}"
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
     r"|[0-9]{1,2}[-/. ]+(de\s+)?[A-Za-zé]{3,10}\.?[-/. ]+(de\s+)?[0-9]{2,4}"
-    r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4})"
+    r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4}"
+    # a month without a day (decision 0953)
+    rf"|{MONTH_NAME}\.?,?[-/. ]+(de\s+)?[0-9]{{4}}"
+    r"|[0-9]{4}[-/][0-9]{1,2}|[0-9]{1,2}[-/][0-9]{4})"
     r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
     r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4})?\s*((hs|hrs|h)\.?)?)?\s*$"
 )
@@ -96,6 +102,12 @@ _DISTINCT_VALUES: Final = 30
 #: shipment's or a line's (:data:`cartera.io.aliases.DOCUMENT_STATUS`).
 _STATUS_WORDS_BONUS: Final = 10.0
 _DOCUMENT_STATUS: Final = tuple(sorted(DOCUMENT_STATUS))
+#: Every word a document's state starts with (:func:`_document_states`): the statuses
+#: known, and states that say nothing of payment (``closed`` is paid in Recurly and
+#: QuickBooks, refunded in Magento).
+_STATE_WORDS: Final = tuple(
+    sorted(DOCUMENT_STATUS | PAID_STATUS | OWED_STATUS | {"closed", "complete", "processing"})
+)
 #: ``#1001``: a web shop's order number.
 _ORDER_NUMBER_RE: Final = re.compile(r"^#\s?[0-9]+$")
 #: Share of a column's first values that must look like ``#1001``.
@@ -375,6 +387,13 @@ def _content_score(
             N_("values such as «{example}» are document types"),
             {"example": profile.values[0].strip()},
         )
+    # Recurly's «state»: a header that names no status, values that are documents' states.
+    if table == "documents" and role == "status" and _document_states(profile):
+        return (
+            _ORDER_NUMBER_SCORE,
+            N_("values such as «{example}» are document statuses"),
+            {"example": profile.values[0].strip()},
+        )
     # Only a bare client header («Customer», «Cliente»): «NIF Destinatario / Tipo» is not.
     if role == "client_code" and concepts(header) == {"CLIENT"} and _code_like(profile):
         return (
@@ -401,6 +420,13 @@ def _document_kinds(profile: Profile) -> bool:
         and all(p.startswith(_KIND_WORDS) for p in plain)
         and any(re.search(CREDIT_PATTERN, p) is not None for p in plain)
     )
+
+
+def _document_states(profile: Profile) -> bool:
+    """Whether every distinct value of a column (two at least) is a document's state
+    (:data:`_STATE_WORDS`: ``paid``, ``voided``, ``past_due``, ``closed``…; decision 0953)."""
+    plain = [normalise_word(v) for v in profile.values if v.strip()]
+    return len(plain) >= 2 and all(p.startswith(_STATE_WORDS) for p in plain)
 
 
 def _code_like(profile: Profile) -> bool:

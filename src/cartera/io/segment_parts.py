@@ -76,7 +76,9 @@ def documents_by_segment(
         store.remove()
     if built is not None:
         part, cells = built
-        typed = Typed(pl.DataFrame(), segments.issues(), segments.conventions, [], segments.total)
+        typed = Typed(
+            pl.DataFrame(), segments.issues(), segments.conventions, segments.notes, segments.total
+        )
         return SegmentedDocuments(typed, part, cells)
     segments.restart()
     return SegmentedDocuments(segments.whole())

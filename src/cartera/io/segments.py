@@ -28,6 +28,7 @@ from cartera.io.mapping import TableMapping
 from cartera.io.options import ReadOptions
 from cartera.io.parse import (
     ISSUE_SCHEMA,
+    Note,
     Typed,
     _decide,
     _direct,
@@ -131,6 +132,7 @@ class Segments:
     headers: dict[str, str]
     conventions: dict[str, str]
     total: int
+    notes: list[Note]
 
     def __post_init__(self) -> None:
         self._issues: dict[str, list[pl.DataFrame]] = {}
@@ -153,7 +155,7 @@ class Segments:
         """Every segment typed and put together in row order: ``type_columns``'s result."""
         frames = list(self.typed())
         typed = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-        return Typed(typed, self.issues(), self.conventions, [], self.total)
+        return Typed(typed, self.issues(), self.conventions, self.notes, self.total)
 
     def issues(self) -> pl.DataFrame:
         """The issues of the segments typed so far, in the order of the single pass (role by
@@ -182,10 +184,12 @@ def typed_segments(
             pl.scan_parquet(spill).slice(start, rows) for start in range(0, max(total, 1), rows)
         ]
         numbers_cols, date_cols = _distinct(_distinct_base(raw, rec, segments), raw, rec)
-        dates, mapped, conventions = _decide(numbers_cols, date_cols, raw, options, tmap, today)
+        dates, mapped, conventions, notes = _decide(
+            numbers_cols, date_cols, raw, options, tmap, today
+        )
         headers = {c.role: c.header for c in (*numbers_cols, *date_cols)}
         direct = _direct(raw, rec, mapped, dates, headers)
-        yield Segments(raw, rec, segments, mapped, direct, headers, conventions, total)
+        yield Segments(raw, rec, segments, mapped, direct, headers, conventions, total, notes)
     finally:
         spill.unlink(missing_ok=True)
 

@@ -220,6 +220,25 @@ def _amount_source(
             )
         return _less_discount(frame, "net", headers, fixed, notes)
     if _has(frame, "amount"):
+        shown_by = _includes_tax(frame, fixed)
+        if shown_by is not None:
+            note = Note(
+                N_(
+                    "«{amount}» includes «{vat}» (it equals «{other}» plus the tax on the "
+                    "rows with tax): the net amount is «{amount}» minus «{vat}»"
+                )
+                if shown_by == "total"
+                else N_(
+                    "«{amount}» includes «{vat}» (the invoices paid in full were paid "
+                    "«{amount}»): the net amount is «{amount}» minus «{vat}»"
+                ),
+                {
+                    "amount": headers["amount"],
+                    "vat": headers["vat_amount"],
+                    "other": headers.get(shown_by, ""),
+                },
+            )
+            return pl.col("amount") - pl.col("vat_amount").fill_null(0), "amount", [note]
         note = Note(
             N_("used «{column}» as the net amount (before tax)"), {"column": headers["amount"]}
         )
@@ -256,6 +275,48 @@ def _amount_source(
 
 #: Share of the discounted lines whose total must agree with the amount less its discount.
 DISCOUNT_AGREEMENT: Final = 0.8
+#: Share of the taxed rows that must show an amount to include its tax (decision 0953).
+GROSS_AGREEMENT: Final = 0.8
+
+
+def _includes_tax(frame: pl.DataFrame, fixed: FileDecisions | None) -> str | None:
+    """Which column shows that a file's generic amount (``amount``: Invoice Ninja's and
+    Harvest's «Invoice Amount», Razorpay's ``amount``) includes its tax amount (decision
+    0953), or None: ``total`` when, on at least :data:`GROSS_AGREEMENT` of the rows with
+    tax, amount = that column + tax and not amount + tax = it (Razorpay's ``gross_amount``
+    is before tax); ``paid_amount`` when, of the rows with tax paid in full (the paid
+    amount equals the amount or the amount plus tax), that share was paid the amount:
+    clients pay what includes the tax."""
+    sample = fixed.sample if fixed is not None else frame
+    if not {"amount", "vat_amount"} <= set(sample.columns):
+        return None
+    amount, tax = pl.col("amount"), pl.col("vat_amount")
+    tolerance = pl.max_horizontal(pl.lit(0.02), amount.abs() * 0.001)
+    taxed = sample.filter((tax != 0) & amount.is_not_null())
+
+    def near(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+        return (a - b).abs() <= tolerance
+
+    if "total" in sample.columns:
+        other = pl.col("total")
+        gross, net, n = (
+            taxed.filter(other.is_not_null())
+            .select(
+                near(amount, other + tax).mean().alias("gross"),
+                near(amount + tax, other).mean().alias("net"),
+                pl.len(),
+            )
+            .row(0)
+        )
+        if n and gross >= GROSS_AGREEMENT and net < GROSS_AGREEMENT:
+            return "total"
+    if "paid_amount" in sample.columns:
+        paid = pl.col("paid_amount")
+        full = taxed.filter(near(paid, amount) | near(paid, amount + tax))
+        whole, n = full.select(near(paid, amount).mean().alias("whole"), pl.len()).row(0)
+        if n and whole >= GROSS_AGREEMENT:
+            return "paid_amount"
+    return None
 
 
 def _less_discount(
@@ -270,14 +331,16 @@ def _less_discount(
     lines with a discount, amount − discount + tax is the total, and amount + tax is not.
     Without a total nothing tells, and the amount stays as written."""
     amount = pl.col(source)
-    if not (_has(frame, "discount_amount") and _has(frame, "total")):
+    # Beside a net, a generic amount (Harvest's «Invoice Amount») is the total to check.
+    checked_by = "total" if _has(frame, "total") else "amount" if source == "net" else None
+    if not (_has(frame, "discount_amount") and checked_by and _has(frame, checked_by)):
         return amount, source, notes
     sample = fixed.sample if fixed is not None else frame
-    if "discount_amount" not in sample.columns or "total" not in sample.columns:
+    if "discount_amount" not in sample.columns or checked_by not in sample.columns:
         return amount, source, notes
     d = pl.col("discount_amount")
     tax = pl.col("vat_amount").fill_null(0) if "vat_amount" in sample.columns else pl.lit(0.0)
-    total = pl.col("total")
+    total = pl.col(checked_by)
     tolerance = pl.max_horizontal(pl.lit(0.02), total.abs() * 0.001)
     checked = sample.filter((d != 0) & total.is_not_null() & amount.is_not_null()).select(
         ((amount - d + tax - total).abs() <= tolerance).mean().alias("after"),

@@ -46,7 +46,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "CLIENT": (
             "client clients cliente clientes customer customers partner buyer comprador "
             "destinatario tercero consumer receptor adquiriente adquirente tomador shopper socio "
-            "contact contacto contato razon raison denominacion sold soldto billto"
+            "contact contacto contato razon raison denominacion sold soldto billto "
+            "particulars party"
         ),
         "NAME": "name names nombre nombres razon raison social display denominacion nome",
         "ID": "id code codigo cod key ident identificador identificacion account cuenta ref",
