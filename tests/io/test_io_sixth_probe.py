@@ -296,3 +296,37 @@ def test_a_portuguese_cancellation_date_leaves_the_invoice_out(
     )
     docs = _import(tmp_path, options, text)
     assert docs["amount"].to_list() == [1000.0]
+
+
+def test_the_thousands_issue_says_what_to_write(tmp_path: Path, options: ReadOptions) -> None:
+    from cartera.errors import InputError
+    from cartera.i18n import language
+
+    text = "Fecha;Factura;Cliente;Importe\n01/03/2024;F1;Acme;2334.63\n02/03/2024;F2;Acme;1.500\n"
+    with pytest.raises(InputError) as err:
+        _import(tmp_path, options, text)
+    with language("en"):
+        rendered = " ".join(err.value.render().split())
+    assert (
+        "the column's other amounts have cents and this one reads with three decimals: if it "
+        "means 1500, write 1500" in rendered
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "amounts", "expected"),
+    [
+        # a unit price is no money total: 1.500 (a price with three decimals) stays 1.5,
+        # the amount is price × units
+        ("Precio", ["2334.63", "1.500", "99.90"], [2334.63, 1.5, 99.9]),
+        # a column whose marks are mixed: 1.500 follows the majority's comma, 1500
+        ("Importe", ["2334,63", "99,90", "1.500", "5.25"], [2334.63, 99.9, 1500.0, 5.25]),
+    ],
+)
+def test_no_thousands_issue_outside_a_voted_money_column(
+    tmp_path: Path, options: ReadOptions, header: str, amounts: list[str], expected: list[float]
+) -> None:
+    lines = "".join(f'0{i + 1}/03/2024;F{i};Acme;"{a}";1\n' for i, a in enumerate(amounts))
+    text = f"Fecha;Factura;Cliente;{header};Unidades\n" + lines
+    docs = _import(tmp_path, options, text).sort("source_row")
+    assert docs["amount"].to_list() == pytest.approx(expected)  # one unit each
