@@ -330,25 +330,21 @@ def _with_documents_sheets(
     found = False
     for path, table, sheets in plan:
         report = read.get(path)
+        named = table is not None or sheets != [None] or mapping.table_for(path) is not None
+        if named or report is None or report.sheet is None:
+            out.append((path, table, sheets))
+            continue
         names = sheet_names(path)
-        if table is not None or sheets != [None] or report is None or report.sheet is None:
-            out.append((path, table, sheets))
-            continue
-        if mapping.table_for(path) is not None:
-            out.append((path, table, sheets))
-            continue
-        later = [
+        later: list[str | None] = [
             n
             for n in names[names.index(report.sheet) + 1 :]
             if _sheet_table(path, n, options, mapping, workdir) == "documents"
         ]
-        if not later:
-            out.append((path, table, sheets))
-            continue
-        found = True
-        first = recognise(report.headers, "documents", mapping.table("documents"))
-        keep: list[str | None] = [] if _summary(first) else [report.sheet]
-        out.append((path, table, [*keep, *later]))
+        if later:
+            found = True
+            first = recognise(report.headers, "documents", mapping.table("documents"))
+            sheets = later if _summary(first) else [report.sheet, *later]
+        out.append((path, table, sheets))
     return out if found else None
 
 
