@@ -298,3 +298,25 @@ def test_an_ambiguous_amount_column_is_refused_with_its_examples(
         "ambiguous_decimal",
     )
     assert problem.params == {"examples": "1.234», «2.345"}
+
+
+def test_a_one_column_file_whose_column_is_used(tmp_path: Path, options: ReadOptions) -> None:
+    # Every column is used and there is only one: the blank-row check reads that column.
+    (tmp_path / "f.csv").write_text(
+        "Fecha;Factura;Cliente;Importe\n01/03/2024;F1;Acme;10,00\n", encoding="utf-8"
+    )
+    import xlsxwriter  # a CSV of one column is refused: a workbook has no separator
+
+    book = xlsxwriter.Workbook(str(tmp_path / "c.xlsx"))
+    sheet = book.add_worksheet()
+    for r, cell in enumerate(["Cliente", "Acme", None, "Beta"]):
+        if cell:
+            sheet.write(r, 0, cell)
+    book.close()
+    summary = import_files(
+        documents=tmp_path / "f.csv",
+        clients=tmp_path / "c.xlsx",
+        into=tmp_path / "ws",
+        options=options,
+    )
+    assert sorted(summary.workspace.read("clients")["name"].to_list()) == ["Acme", "Beta"]

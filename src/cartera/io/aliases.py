@@ -319,6 +319,19 @@ ALIASES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
             "Descuento importe",
             "Valor do desconto",
         ),
+        "withholding": (
+            "Retención",
+            "Retenciones",
+            "Retención IRPF",
+            "IRPF",
+            "Retefuente",
+            "ReteICA",
+            "ReteIVA",
+            "ISR Retenido",
+            "IVA Retenido",
+            "Withholding",
+            "Withholding tax",
+        ),
         "net": (
             "Untaxed Total",
             "Base imponible",
@@ -550,6 +563,7 @@ MONEY_ROLES: Final = (
     "margin",
     "paid_amount",
     "discount_amount",
+    "withholding",
 )
 NUMBER_ROLES: Final = frozenset(
     {
@@ -557,6 +571,7 @@ NUMBER_ROLES: Final = frozenset(
         "unit_price",
         "discount_pct",
         "discount_amount",
+        "withholding",
         "net",
         "amount",
         "total",

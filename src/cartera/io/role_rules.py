@@ -237,6 +237,30 @@ def _discount_amount(c: frozenset[str], w: tuple[str, ...]) -> float:
     return 80 if _has(c, "AMOUNT", "TOTAL") else 60
 
 
+#: Words of an amount the client withholds and pays to the tax office for the seller
+#: (Spain's IRPF, Colombia's Retefuente and ReteICA, Mexico's ISR Retenido; decision 0953).
+_WITHHELD: Final = (
+    "retencion",
+    "retenciones",
+    "retenido",
+    "retenida",
+    "retenidos",
+    "rete",
+    "retefuente",
+    "withholding",
+    "withheld",
+    "irpf",
+)
+
+
+def _withholding(c: frozenset[str], w: tuple[str, ...]) -> float:
+    """A withheld amount: not revenue, but part of what makes the total (total = net −
+    discount + tax − withholding)."""
+    if not any(x in w for x in _WITHHELD) or _has(c, "RATE", "TYPE", "DATE", "ID", "NUMBER"):
+        return 0
+    return 0 if _has(c, "PAID", "STATUS") else 75
+
+
 def _units(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "QTY") or _has(c, "PRICE", "AMOUNT", "DATE", "COST", "NET", "TOTAL"):
         return 0
@@ -362,6 +386,7 @@ RULES: Final[dict[str, dict[str, Rule]]] = {
         "vat_pct": _vat_pct,
         "discount_pct": _discount_pct,
         "discount_amount": _discount_amount,
+        "withholding": _withholding,
         "units": _units,
         "unit_price": _unit_price,
         "cost": _cost,

@@ -70,6 +70,7 @@ ROLE_PRIORITY: Final = (
     "vat_pct",
     "discount_pct",
     "discount_amount",
+    "withholding",
     "status",
     "doc_type",
     "series",

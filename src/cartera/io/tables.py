@@ -340,6 +340,8 @@ def _less_discount(
         return amount, source, notes
     d = pl.col("discount_amount")
     tax = pl.col("vat_amount").fill_null(0) if "vat_amount" in sample.columns else pl.lit(0.0)
+    if "withholding" in sample.columns:  # total = net − discount + tax − withholding
+        tax = tax - pl.col("withholding").fill_null(0).abs()
     total = pl.col(checked_by)
     tolerance = pl.max_horizontal(pl.lit(0.02), total.abs() * 0.001)
     checked = sample.filter((d != 0) & total.is_not_null() & amount.is_not_null()).select(

@@ -97,6 +97,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         ),
         "NOTREVENUE": (
             "comision commission retenido retencion retenida rete withholding balance saldo "
+            "retenidos retenciones retefuente withheld irpf "
             "outstanding pendiente deposit partial anticipo periodo facturable shipping "
             "envio freight refund refunded refunds reembolso reembolsado reembolsada remaining "
             "restante handling"

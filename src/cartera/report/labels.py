@@ -73,6 +73,7 @@ _FIELDS = {
     "unit_price": N_("unit price"),
     "discount_pct": N_("discount"),
     "discount_amount": N_("discount amount"),
+    "withholding": N_("withholding"),
     "net": N_("net amount"),
     "amount": N_("amount"),
     "vat_pct": N_("VAT rate"),
