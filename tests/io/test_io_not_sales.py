@@ -181,6 +181,20 @@ def test_refund_keyed_under_its_order(later: tuple[str, str, str, float], keyed:
         ("Guía", True),
         ("Payment received", False),
         ("Pagaré", True),
+        # decision 0953: an ERP's delivery notes and orders beside its invoices
+        ("Albarán", False),
+        ("Albarán de venta", False),
+        ("Pedido de cliente", False),
+        ("Sales Order", False),
+        ("Nota de entrega", False),
+        ("Factura de pedido", True),  # «pedido» only starts a type
+        # a quote's word anywhere in the type
+        ("Factura proforma", False),
+        ("Faktura Proforma", False),
+        ("Sales quotation", False),
+        ("Cotización", False),
+        ("Factura de venta", True),
+        ("Performance", True),
     ],
 )
 def test_not_sale_codes_whole_and_words_as_prefixes(kind: str, sale: bool) -> None:
@@ -202,6 +216,8 @@ def test_three_character_credit_codes_are_whole(word: str, credit: bool) -> None
         (["Payment", "Invoice", "Payment"], 1),  # QuickBooks: payments among invoices
         (["P", "E"], 2),  # only a payment and a credit: no sale beside them
         (["P", "E", "I"], 2),
+        (["Pedido", "Pedido"], 2),  # a web shop's orders are its sales
+        (["Pedido", "Factura", "Albarán"], 1),  # beside invoices: invoiced later
     ],
 )
 def test_not_sale_types_only_beside_a_sale_type(types: list[str], kept: int) -> None:

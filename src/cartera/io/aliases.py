@@ -31,6 +31,7 @@ __all__ = [
     "LEGAL_SUFFIXES",
     "MONEY_ROLES",
     "NOT_SALES_TYPES",
+    "NOT_SALES_WORDS",
     "NUMBER_ROLES",
     "OWED_STATUS",
     "PAID_STATUS",
@@ -643,6 +644,15 @@ NOT_SALES_TYPES: Final = frozenset(
     # Withholding certificates (Ecuador's SRI, «Comprobante de Retención»): tax withheld
     # by the buyer, listed among the sales.
     | {"comprobantederetencion", "retencion"}
+    # An ERP's sales documents beside its invoices (decision 0953): delivery notes and
+    # orders are invoiced later, so counting them beside the invoice counts a sale twice.
+    | {"albaran", "albaranes", "notadeentrega", "guiaderemision", "pedido", "salesorder"}
+    | {"cotizacion", "quotation", "deliverynote"}
+)
+#: Words that make any type a quote, wherever they stand (``Factura proforma``, ``Sales
+#: quotation``): no invoice is called so (decision 0953).
+NOT_SALES_WORDS: Final = frozenset(
+    {"proforma", "presupuesto", "cotizacion", "quotation", "estimate", "quote"}
 )
 
 #: Status words (normalised: lower case, no accents, letters only) of documents that are not

@@ -28,8 +28,10 @@ from cartera.io.aliases import (
     EXCLUDED_STATUS,
     FALSE_WORDS,
     NOT_SALES_TYPES,
+    NOT_SALES_WORDS,
     OWED_STATUS,
     PAID_STATUS,
+    normalise_word,
 )
 from cartera.io.identity import fold, plain_text
 from cartera.io.parse import Note, distinct_texts
@@ -246,10 +248,10 @@ def _not_sale_kinds(frame: pl.DataFrame) -> pl.Expr | None:
     words = frame.select(distinct_texts("doc_type")).to_series()
     plain = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")))["w"]
     pairs = list(zip(words.to_list(), plain.to_list(), strict=True))
-    kinds = [w for w, p in pairs if p and _not_sale_type(p)]
+    kinds = [w for w, p in pairs if p and _not_sale_type(p, w)]
     # Only beside a type that is a sale: Square calls every sale a «Payment» (beside
     # «Refund»), QuickBooks lists «Payment» rows among its «Invoice» rows.
-    sales = [p for _w, p in pairs if p and not _not_sale_type(p)]
+    sales = [p for w, p in pairs if p and not _not_sale_type(p, w)]
     sales = [p for p in sales if re.search(CREDIT_PATTERN, p) is None]
     return pl.col("doc_type").is_in(kinds).fill_null(False) if kinds and sales else None
 
@@ -259,10 +261,15 @@ def _not_sale_kinds(frame: pl.DataFrame) -> pl.Expr | None:
 _CODE_LENGTH: Final = 3
 
 
-def _not_sale_type(plain: str) -> bool:
-    return plain in NOT_SALES_TYPES or any(
+def _not_sale_type(plain: str, text: str = "") -> bool:
+    """Whether a type (``plain``: folded, letters only; ``text``: as written) is no sale: a
+    code of :data:`NOT_SALES_TYPES` whole, a longer word of it starting the type, or a word
+    of :data:`NOT_SALES_WORDS` anywhere in it."""
+    if plain in NOT_SALES_TYPES or any(
         len(w) > _CODE_LENGTH and plain.startswith(w) for w in NOT_SALES_TYPES
-    )
+    ):
+        return True
+    return any(normalise_word(w) in NOT_SALES_WORDS for w in re.split(r"[\s/_.,;:()-]+", text))
 
 
 def drop_not_sales(
