@@ -227,6 +227,8 @@ def test_a_tax_amount_is_preferred_to_a_rate_for_the_net(
         ("", None),
         ("€", None),
         ("abc", "abc"),
+        ("X-", "-X"),  # a dash beside a letter is no zero: the text stays unreadable
+        ("- X", "-X"),
     ],
 )
 def test_a_dash_alone_is_zero(text: str, clean: str | None) -> None:
