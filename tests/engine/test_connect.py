@@ -160,3 +160,28 @@ def test_spark_without_pyspark_says_which_extra_to_install(monkeypatch: pytest.M
     assert str(caught.value) == (
         "This needs the optional package «pyspark». Install it with: pip install 'cartera[spark]'"
     )
+
+
+def test_connect_dispatches_spark_and_refuses_an_unknown_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """«spark» connects ibis' pyspark backend to the project's session (no Spark started
+    here: both are stand-ins); any other engine but DuckDB is refused with the choices."""
+    import ibis
+
+    from cartera.engine import connect as module
+    from cartera.errors import SettingsError
+
+    session = object()
+    taught: list[bool] = []
+    monkeypatch.setattr(module, "spark_session", lambda master=None: (session, master))
+    monkeypatch.setattr(module, "_teach_spark_bit_or", lambda: taught.append(True))
+    monkeypatch.setattr(ibis.pyspark, "connect", lambda s: ("pyspark", s))
+    assert connect("spark", spark_master="spark://127.0.0.1:7077") == (
+        "pyspark",
+        (session, "spark://127.0.0.1:7077"),
+    )
+    assert taught == [True]
+    with pytest.raises(SettingsError) as caught:
+        connect("sqlite")
+    assert "sqlite" in str(caught.value) and "duckdb" in str(caught.value)
