@@ -185,3 +185,27 @@ def test_connect_dispatches_spark_and_refuses_an_unknown_engine(
     with pytest.raises(SettingsError) as caught:
         connect("sqlite")
     assert "sqlite" in str(caught.value) and "duckdb" in str(caught.value)
+
+
+def test_spark_without_ibis_pyspark_backend_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+
+    from cartera.engine import connect as module
+    from cartera.errors import MissingExtraError
+
+    real = importlib.import_module
+
+    def without_backend(name: str, *args: object) -> object:
+        if name == "ibis.backends.pyspark":
+            raise ImportError(name)
+        return real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.importlib, "import_module", without_backend)
+    with pytest.raises(MissingExtraError) as caught:
+        connect("spark")
+    assert str(caught.value) == (
+        "This needs the optional package «ibis-framework[pyspark]». Install it with: "
+        "pip install 'cartera[spark]'"
+    )
