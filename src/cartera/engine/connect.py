@@ -117,7 +117,7 @@ def connect(
     if engine == "spark":
         try:
             importlib.import_module("ibis.backends.pyspark")
-        except ImportError as exc:  # without the extra (tested with a stand-in)
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
             raise MissingExtraError("spark", "ibis-framework[pyspark]") from exc
         _teach_spark_bit_or()
         return ibis.pyspark.connect(spark_session(spark_master))
