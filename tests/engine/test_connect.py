@@ -182,9 +182,12 @@ def test_connect_dispatches_spark_and_refuses_an_unknown_engine(
         (session, "spark://127.0.0.1:7077"),
     )
     assert taught == [True]
+    from cartera.i18n import language
+
     with pytest.raises(SettingsError) as caught:
         connect("sqlite")
-    assert "sqlite" in str(caught.value) and "duckdb" in str(caught.value)
+    with language("en"):
+        assert str(caught.value) == "Unknown engine «sqlite»; use one of: duckdb, spark."
 
 
 def test_spark_without_ibis_pyspark_backend_says_which_extra_to_install(

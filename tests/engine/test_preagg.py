@@ -340,3 +340,21 @@ def test_loading_the_aggregates_again_replaces_their_two_views(tmp_path: Path) -
     views = sorted(row[0] for row in con.con.sql("SHOW TABLES").fetchall())
     assert views == ["cartera_agg_documents", "cartera_agg_hours"]
     assert to_arrow(loaded.hours, con).to_pylist() == [{"x": 2}]
+
+
+def test_units_are_summed_from_the_workspace(demo_ws: Path) -> None:
+    """The data profile counts the lines with units, so the units are aggregated: each
+    client's units are its documents' units in the window (both paths share the profile,
+    so the contract comparison above cannot tell)."""
+    import polars as pl
+
+    analysis = analyze(demo_ws, settings=Settings())
+    window = analysis.window
+    docs = pl.read_parquet(demo_ws / "documents.parquet").filter(
+        pl.col("date").is_between(window.start, window.end)
+    )
+    expected = docs.group_by("client_id").agg(pl.col("units").sum())
+    got = analysis.clients_frame.select(pl.col("id").alias("client_id"), "units")
+    both = expected.join(got, on="client_id", suffix="_got")
+    assert both.height > 0 and both["units"].sum() > 0
+    assert both["units"].to_list() == pytest.approx(both["units_got"].to_list())
