@@ -358,3 +358,26 @@ def test_units_are_summed_from_the_workspace(demo_ws: Path) -> None:
     both = expected.join(got, on="client_id", suffix="_got")
     assert both.height > 0 and both["units"].sum() > 0
     assert both["units"].to_list() == pytest.approx(both["units_got"].to_list())
+
+
+def test_what_is_open_at_the_as_of_date(tmp_path: Path) -> None:
+    """Open amounts at as-of, by the engine's line values (the import's pre-aggregates and
+    the lines alike): a payment on the as-of date counts, one after it does not (even of
+    the whole amount); a line without a total is open for its amount; an overpaid line is
+    open for nothing; a part payment leaves the rest open."""
+    as_of, due = D(2025, 6, 30), D(2025, 3, 1)
+    docs = [
+        line("P", "F1", D(2025, 2, 1), 1000.0, due=due, paid=as_of, paid_amount=1210.0),
+        line("Q", "F2", D(2025, 2, 1), 1000.0, due=due, paid=D(2025, 7, 1), paid_amount=1210.0),
+        {**line("R", "F3", D(2025, 2, 1), 1000.0, due=due), "total": None},
+        line("S", "F4", D(2025, 2, 1), 1000.0, due=due, paid_amount=1500.0),
+        line("T", "F5", D(2025, 2, 1), 1000.0, due=due, paid_amount=210.0),
+        line("U", "F6", as_of, 10.0),  # the last date: the pre-aggregates' as-of
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    for settings in (Settings(), Settings(window_months=6)):  # pre-aggregates, lines
+        frame = analyze(ws, settings=settings).clients_frame
+        overdue = dict(zip(frame["id"].to_list(), frame["overdue"].to_list(), strict=True))
+        assert {k: overdue[k] for k in "PQRST"} == pytest.approx(
+            {"P": 0.0, "Q": 1210.0, "R": 1000.0, "S": 0.0, "T": 1000.0}
+        )
