@@ -381,3 +381,35 @@ def test_what_is_open_at_the_as_of_date(tmp_path: Path) -> None:
         assert {k: overdue[k] for k in "PQRST"} == pytest.approx(
             {"P": 0.0, "Q": 1210.0, "R": 1000.0, "S": 0.0, "T": 1000.0}
         )
+
+
+def test_an_open_line_without_a_due_date_is_current_and_the_previous_window_starts_on_its_day(
+    tmp_path: Path,
+) -> None:
+    """Aging by the engine's line values: an open invoice without a due date cannot be past
+    due (current); one due 45 days before as-of is 31–60. The previous window includes its
+    first day."""
+    as_of = D(2025, 6, 30)
+    window_start = D(2024, 7, 1)  # twelve months back
+    previous_start = D(2023, 7, 1)
+    docs = [
+        line("A", "F1", D(2025, 5, 1), 1000.0, total=1210.0),  # open, no due date
+        line("B", "F2", D(2025, 4, 1), 500.0, total=605.0, due=D(2025, 5, 16)),  # 45 days late
+        line("C", "F3", D(2025, 1, 1), 100.0, total=121.0, due=D(2025, 1, 31), paid=D(2025, 2, 1)),
+        line("D", "F4", previous_start, 70.0),  # the previous window's first day
+        line("D", "F5", D(2023, 6, 30), 30.0),  # the day before: outside both windows
+        line("E", "F6", as_of, 10.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    for settings in (Settings(), Settings(window_months=12, as_of=as_of)):
+        result = analyze(ws, settings=settings)
+        assert result.window.start == window_start
+        aging = {b.bucket: b.amount for b in result.portfolio.aging}
+        # A's, D's two and E's totals: open, without a due date
+        assert aging["current"] == pytest.approx(1210.0 + 84.7 + 36.3 + 12.1)
+        assert aging["31_60"] == pytest.approx(605.0)
+        assert aging["1_30"] == aging["61_90"] == 0.0
+        previous = dict(
+            zip(result.clients_frame["id"], result.clients_frame["previous_revenue"], strict=True)
+        )
+        assert previous["D"] == pytest.approx(70.0)
