@@ -413,3 +413,19 @@ def test_an_open_line_without_a_due_date_is_current_and_the_previous_window_star
             zip(result.clients_frame["id"], result.clients_frame["previous_revenue"], strict=True)
         )
         assert previous["D"] == pytest.approx(70.0)
+
+
+def test_days_late_only_of_the_windows_invoices(tmp_path: Path) -> None:
+    """Days late weigh the window's invoices with a due date: an old invoice paid 100
+    days late and a credit note with a due date do not count."""
+    docs = [
+        line("V", "F1", D(2025, 3, 1), 1000.0, due=D(2025, 3, 31), paid=D(2025, 4, 10)),
+        line("V", "F0", D(2023, 9, 1), 1000.0, due=D(2023, 10, 1), paid=D(2024, 1, 9)),
+        line("V", "R1", D(2025, 3, 5), -200.0, due=D(2025, 1, 1)),
+        line("W", "F2", D(2025, 6, 30), 10.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    for settings in (Settings(), Settings(window_months=6)):
+        frame = analyze(ws, settings=settings).clients_frame
+        late = dict(zip(frame["id"].to_list(), frame["days_late"].to_list(), strict=True))
+        assert late["V"] == pytest.approx(10.0)
