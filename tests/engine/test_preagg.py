@@ -429,3 +429,24 @@ def test_days_late_only_of_the_windows_invoices(tmp_path: Path) -> None:
         frame = analyze(ws, settings=settings).clients_frame
         late = dict(zip(frame["id"].to_list(), frame["days_late"].to_list(), strict=True))
         assert late["V"] == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("mask_months", [62, 0], ids=["month-mask", "one-max-per-month"])
+def test_orders_count_documents_and_months_count_the_windows_invoices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask_months: int
+) -> None:
+    """Through the engine's line values, by the fast path and its general twin: a
+    two-line invoice is one order; a credit note in the window and an invoice before it
+    make no month active."""
+    docs = [
+        line("X", "F1", D(2025, 6, 10), 100.0),
+        line("X", "F1", D(2025, 6, 10), 50.0, first_line=False),
+        line("X", "R1", D(2025, 2, 3), -20.0),
+        line("X", "F0", D(2024, 11, 3), 70.0),
+        line("Y", "F2", D(2025, 6, 30), 10.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    monkeypatch.setattr(metrics, "_MASK_MONTHS", mask_months)
+    frame = analyze(ws, settings=Settings(window_months=6)).clients_frame
+    x = frame.filter(frame["id"] == "X").row(0, named=True)
+    assert (x["orders"], x["active_months"]) == (1, 1)
