@@ -450,3 +450,21 @@ def test_orders_count_documents_and_months_count_the_windows_invoices(
     frame = analyze(ws, settings=Settings(window_months=6)).clients_frame
     x = frame.filter(frame["id"] == "X").row(0, named=True)
     assert (x["orders"], x["active_months"]) == (1, 1)
+
+
+def test_an_early_payment_is_not_late_and_62_months_use_the_month_mask(tmp_path: Path) -> None:
+    """Days late: a payment 10 days early counts as 0 days, one 10 days late as 10 (by
+    amount: 5). A 62-month window, the month mask's last size, counts active months."""
+    docs = [
+        line("Z", "F1", D(2025, 3, 1), 1000.0, due=D(2025, 3, 31), paid=D(2025, 3, 21)),
+        line("Z", "F2", D(2025, 4, 1), 1000.0, due=D(2025, 4, 30), paid=D(2025, 5, 10)),
+        line("Z", "F3", D(2021, 1, 5), 10.0),
+        line("Y", "F4", D(2025, 6, 30), 10.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    frame = analyze(ws, settings=Settings(window_months=6)).clients_frame
+    z = frame.filter(frame["id"] == "Z").row(0, named=True)
+    assert z["days_late"] == pytest.approx(5.0)
+    frame = analyze(ws, settings=Settings(window_months=62)).clients_frame
+    z = frame.filter(frame["id"] == "Z").row(0, named=True)
+    assert z["active_months"] == 3  # January 2021 (within 62 months), March and April 2025
