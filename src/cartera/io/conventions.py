@@ -17,6 +17,7 @@ from typing import Final, Literal
 import polars as pl
 
 __all__ = [
+    "MONTH_FORMS",
     "MONTH_ONLY",
     "DateDecision",
     "NumberDecision",
@@ -183,12 +184,13 @@ MONTH_NAME: Final = (
     r"|novembro|dezembro"
     r"|jan|ene|feb|fev|mar|apr|abr|may|mai|jun|jul|aug|ago|sept|sep|set|oct|out|nov|dec|dic|dez)"
 )
-#: A month without a day: ``Enero 2024``, ``enero de 2024``, ``Jan-2024``, ``2024-01``,
-#: ``01/2024`` (decision 0953); read as the month's first day.
-MONTH_ONLY: Final = (
-    rf"^(?:{MONTH_NAME}\.?,?[-/. ]+(?:de\s+)?[0-9]{{4}}|[0-9]{{4}}[-/][0-9]{{1,2}}"
-    r"|[0-9]{1,2}[-/][0-9]{4})$"
+#: A month without a day, unanchored: ``Enero 2024``, ``enero de 2024``, ``Jan-2024``,
+#: ``2024-01``, ``01/2024`` (decision 0953); read as the month's first day.
+MONTH_FORMS: Final = (
+    rf"(?:{MONTH_NAME}\.?,?[-/. ]+(?:de\s+)?[0-9]{{4}}|[0-9]{{4}}[-/][0-9]{{1,2}}"
+    r"|[0-9]{1,2}[-/][0-9]{4})"
 )
+MONTH_ONLY: Final = rf"^{MONTH_FORMS}$"
 _MONTH_YEAR: Final = rf"^({MONTH_NAME})\.?,?[-/. ]+(?:de\s+)?([0-9]{{4}})$"
 _YEAR_MONTH: Final = r"^([0-9]{4})[-/]([0-9]{1,2})$"
 _MONTH_SLASH_YEAR: Final = r"^([0-9]{1,2})[-/]([0-9]{4})$"

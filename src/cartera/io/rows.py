@@ -261,7 +261,7 @@ def _not_sale_kinds(frame: pl.DataFrame) -> pl.Expr | None:
 _CODE_LENGTH: Final = 3
 
 
-def _not_sale_type(plain: str, text: str = "") -> bool:
+def _not_sale_type(plain: str, text: str) -> bool:
     """Whether a type (``plain``: folded, letters only; ``text``: as written) is no sale: a
     code of :data:`NOT_SALES_TYPES` whole, a longer word of it starting the type, or a word
     of :data:`NOT_SALES_WORDS` anywhere in it."""

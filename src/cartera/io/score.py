@@ -33,7 +33,7 @@ from cartera.io.aliases import (
     normalise_header,
     normalise_word,
 )
-from cartera.io.conventions import MONTH_NAME
+from cartera.io.conventions import MONTH_FORMS
 from cartera.io.role_rules import RULES
 from cartera.io.words import concepts, header_words
 
@@ -90,9 +90,7 @@ DATE_PATTERN: Final = (
     r"|(19|20)[0-9]{6}|[0-9]{5}(\.[0-9]+)?"
     r"|[0-9]{1,2}[-/. ]+(de\s+)?[A-Za-zé]{3,10}\.?[-/. ]+(de\s+)?[0-9]{2,4}"
     r"|[A-Za-z]{3,10}\.?[-/. ]+[0-9]{1,2},?[-/. ]+[0-9]{2,4}"
-    # a month without a day (decision 0953)
-    rf"|{MONTH_NAME}\.?,?[-/. ]+(de\s+)?[0-9]{{4}}"
-    r"|[0-9]{4}[-/][0-9]{1,2}|[0-9]{1,2}[-/][0-9]{4})"
+    rf"|{MONTH_FORMS})"  # a month without a day (decision 0953)
     r"([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?\s*([AaPp][Mm])?"
     r"\s*(Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{3,4})?\s*((hs|hrs|h)\.?)?)?\s*$"
 )

@@ -279,6 +279,11 @@ DISCOUNT_AGREEMENT: Final = 0.8
 GROSS_AGREEMENT: Final = 0.8
 
 
+def _agrees(a: pl.Expr, b: pl.Expr, scale: pl.Expr) -> pl.Expr:
+    """``a`` equals ``b`` to the cent, or to 0.1 % of ``scale`` (rounding on large sums)."""
+    return (a - b).abs() <= pl.max_horizontal(pl.lit(0.02), scale.abs() * 0.001)
+
+
 def _includes_tax(frame: pl.DataFrame, fixed: FileDecisions | None) -> str | None:
     """Which column shows that a file's generic amount (``amount``: Invoice Ninja's and
     Harvest's «Invoice Amount», Razorpay's ``amount``) includes its tax amount (decision
@@ -291,11 +296,10 @@ def _includes_tax(frame: pl.DataFrame, fixed: FileDecisions | None) -> str | Non
     if not {"amount", "vat_amount"} <= set(sample.columns):
         return None
     amount, tax = pl.col("amount"), pl.col("vat_amount")
-    tolerance = pl.max_horizontal(pl.lit(0.02), amount.abs() * 0.001)
     taxed = sample.filter((tax != 0) & amount.is_not_null())
 
     def near(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-        return (a - b).abs() <= tolerance
+        return _agrees(a, b, amount)
 
     if "total" in sample.columns:
         other = pl.col("total")
@@ -343,10 +347,9 @@ def _less_discount(
     if "withholding" in sample.columns:  # total = net − discount + tax − withholding
         tax = tax - pl.col("withholding").fill_null(0).abs()
     total = pl.col(checked_by)
-    tolerance = pl.max_horizontal(pl.lit(0.02), total.abs() * 0.001)
     checked = sample.filter((d != 0) & total.is_not_null() & amount.is_not_null()).select(
-        ((amount - d + tax - total).abs() <= tolerance).mean().alias("after"),
-        ((amount + tax - total).abs() <= tolerance).mean().alias("before"),
+        _agrees(amount - d + tax, total, total).mean().alias("after"),
+        _agrees(amount + tax, total, total).mean().alias("before"),
         pl.len().alias("n"),
     )
     after, before, n = checked.row(0)
