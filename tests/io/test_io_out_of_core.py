@@ -36,6 +36,7 @@ CASES: dict[str, dict[str, Any]] = {
     "sage": {"documents": DIALECTS / "sage_facturas.csv"},
     "a3": {"documents": DIALECTS / "a3_facturas.csv"},
     "us tsv": {"documents": DIALECTS / "us_sales.tsv"},
+    "mexican taxes and withholdings": {"documents": DIALECTS / "mx_cfdi_retenciones.csv"},
     "xlsx": {"documents": DIALECTS / "ventas_titulo.xlsx"},
     "bad rows skipped": {"documents": BAD / "bad_rows.csv", "skip": True},
     "duplicates skipped": {"documents": BAD / "duplicates.csv", "skip": True},

@@ -26,6 +26,7 @@ __all__ = [
     "DATE_ROLES",
     "DOCUMENT_STATUS",
     "EXCLUDED_STATUS",
+    "EXTRA_ROLES",
     "FALSE_WORDS",
     "KIND_WORDS",
     "LEGAL_SUFFIXES",
@@ -551,6 +552,15 @@ REQUIRED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "activities": (CLIENT_ROLES, ("date",), ("hours", "kind")),
 }
 
+#: Roles whose columns add up: a file with several tax columns (IVA and recargo de
+#: equivalencia, GST and PST, IVA and IEPS) or several withholdings (Retefuente and ReteICA,
+#: ISR and IVA retenidos) has its further columns typed as these roles, then summed into the
+#: first unless the figures say they are one tax written twice (decision 0954).
+EXTRA_ROLES: Final[dict[str, tuple[str, ...]]] = {
+    "vat_amount": ("vat_amount_2", "vat_amount_3", "vat_amount_4"),
+    "withholding": ("withholding_2", "withholding_3", "withholding_4"),
+}
+_EXTRAS: Final = tuple(r for names in EXTRA_ROLES.values() for r in names)
 #: The documents roles that hold money (converted by :func:`cartera.io.currency.to_base`,
 #: checked as amounts when recognised and typed).
 MONEY_ROLES: Final = (
@@ -565,9 +575,11 @@ MONEY_ROLES: Final = (
     "paid_amount",
     "discount_amount",
     "withholding",
+    *_EXTRAS,
 )
 NUMBER_ROLES: Final = frozenset(
     {
+        *_EXTRAS,
         "units",
         "unit_price",
         "discount_pct",

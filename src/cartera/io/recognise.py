@@ -13,9 +13,10 @@ from typing import Final
 
 from cartera.errors import InputError, Problem
 from cartera.i18n import N_
-from cartera.io.aliases import CLIENT_ROLES, REQUIRED, normalise_header
+from cartera.io.aliases import CLIENT_ROLES, EXTRA_ROLES, REQUIRED, normalise_header
 from cartera.io.mapping import TableMapping
 from cartera.io.score import ROLE_PRIORITY, Candidate, Profile, rank_roles
+from cartera.io.words import names_a_tax
 
 __all__ = ["TABLE_ORDER", "Choice", "Recognition", "guess_table", "missing_roles", "recognise"]
 
@@ -104,6 +105,8 @@ def recognise(
             grouped, N_("the labels of a report grouped by client, above their lines"), {}
         )
     _fallback(table, ranked, roles, taken)
+    _named_taxes_from_rate(ranked, roles, taken, headers, choices)
+    choices.update(_extras(ranked, roles, taken, headers))
     duplicates: dict[int, str] = {}
     for role, cands in ranked.items():
         if role not in roles:
@@ -149,6 +152,59 @@ def _fallback(
                 roles[role] = spare[0].column
                 taken.add(spare[0].column)
                 break
+
+
+#: The least score of a further tax or withholding column (a plain «IVA», «PST», «ReteICA»):
+#: a summed tax («Total IVA», 60) is none.
+EXTRA_MIN: Final = 70
+
+
+def _extras(
+    ranked: dict[str, list[Candidate]], roles: dict[str, int], taken: set[int], headers: list[str]
+) -> dict[str, Choice]:
+    """Further tax and withholding columns (:data:`cartera.io.aliases.EXTRA_ROLES`), in the
+    file's order, beside the one chosen for the role; :func:`cartera.io.tables.summed_extras`
+    decides from the figures whether they are added to it (decision 0954)."""
+    out: dict[str, Choice] = {}
+    for role, names in EXTRA_ROLES.items():
+        if role not in roles:
+            continue
+        spare = sorted(
+            c.column
+            for c in ranked.get(role, [])
+            if c.veto is None and c.column not in taken and c.score >= EXTRA_MIN
+        )
+        for name, column in zip(names, spare, strict=False):
+            roles[name] = column
+            taken.add(column)
+            out[name] = Choice(
+                column,
+                N_("another «{role}» column beside «{column}»"),
+                {"role": role, "column": headers[roles[role]]},
+            )
+    return out
+
+
+def _named_taxes_from_rate(
+    ranked: dict[str, list[Candidate]],
+    roles: dict[str, int],
+    taken: set[int],
+    headers: list[str],
+    named: dict[str, Choice],
+) -> None:
+    """A column that names a tax of its own («SGST», «PST», «IEPS», «Recargo equivalencia»),
+    taken as the rate by a bare tax word's weak score (35) because another tax column was
+    the amount, is another tax amount: it is freed for :func:`_extras`. A rate the mapping
+    names stays."""
+    column = roles.get("vat_pct")
+    if "vat_pct" in named:
+        return
+    amount = next(
+        (c for c in ranked.get("vat_amount", []) if c.column == column and c.veto is None), None
+    )
+    if amount is not None and amount.score >= EXTRA_MIN and names_a_tax(headers[amount.column]):
+        del roles["vat_pct"]
+        taken.discard(amount.column)
 
 
 def _group_client(

@@ -27,6 +27,13 @@ from cartera.io.identity import IDENTITY, identity_columns, local_id, plain_text
 from cartera.io.mapping import CurrencyMapping
 from cartera.io.parse import Note, distinct_texts, issue_frame
 from cartera.io.source import ROW
+from cartera.io.taxes import (
+    Change,
+    agrees,
+    discount_in_money,
+    extras_decided,
+    total_after_withholding,
+)
 
 if TYPE_CHECKING:
     from cartera.io.part_ranges import SpilledPart
@@ -244,11 +251,22 @@ def _amount_source(
         )
         return _less_discount(frame, "amount", headers, fixed, [note])
     if _has(frame, "total") and _has(frame, "vat_amount"):
+        net = pl.col("total") - pl.col("vat_amount").fill_null(0)
+        names: dict[str, object] = {"total": headers["total"], "vat": headers["vat_amount"]}
+        if not _has(frame, "withholding"):
+            note = Note(N_("net amount derived from «{total}» minus «{vat}»"), names)
+            return net, "total", [note]
+        names["withheld"] = headers["withholding"]
+        if total_after_withholding(fixed.sample if fixed is not None else frame):
+            note = Note(
+                N_("net amount derived from «{total}» minus «{vat}» plus «{withheld}»"), names
+            )
+            return net + pl.col("withholding").fill_null(0).abs(), "total", [note]
         note = Note(
-            N_("net amount derived from «{total}» minus «{vat}»"),
-            {"total": headers["total"], "vat": headers["vat_amount"]},
+            N_("net amount derived from «{total}» minus «{vat}»: «{total}» is before «{withheld}»"),
+            names,
         )
-        return pl.col("total") - pl.col("vat_amount").fill_null(0), "total", [note]
+        return net, "total", [note]
     if _has(frame, "total") and _has(frame, "vat_pct"):
         note = Note(
             N_("net amount derived from «{total}» and «{vat}»"),
@@ -279,11 +297,6 @@ DISCOUNT_AGREEMENT: Final = 0.8
 GROSS_AGREEMENT: Final = 0.8
 
 
-def _agrees(a: pl.Expr, b: pl.Expr, scale: pl.Expr) -> pl.Expr:
-    """``a`` equals ``b`` to the cent, or to 0.1 % of ``scale`` (rounding on large sums)."""
-    return (a - b).abs() <= pl.max_horizontal(pl.lit(0.02), scale.abs() * 0.001)
-
-
 def _includes_tax(frame: pl.DataFrame, fixed: FileDecisions | None) -> str | None:
     """Which column shows that a file's generic amount (``amount``: Invoice Ninja's and
     Harvest's «Invoice Amount», Razorpay's ``amount``) includes its tax amount (decision
@@ -299,7 +312,7 @@ def _includes_tax(frame: pl.DataFrame, fixed: FileDecisions | None) -> str | Non
     taxed = sample.filter((tax != 0) & amount.is_not_null())
 
     def near(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-        return _agrees(a, b, amount)
+        return agrees(a, b, amount)
 
     if "total" in sample.columns:
         other = pl.col("total")
@@ -348,8 +361,8 @@ def _less_discount(
         tax = tax - pl.col("withholding").fill_null(0).abs()
     total = pl.col(checked_by)
     checked = sample.filter((d != 0) & total.is_not_null() & amount.is_not_null()).select(
-        _agrees(amount - d + tax, total, total).mean().alias("after"),
-        _agrees(amount + tax, total, total).mean().alias("before"),
+        agrees(amount - d + tax, total, total).mean().alias("after"),
+        agrees(amount + tax, total, total).mean().alias("before"),
         pl.len().alias("n"),
     )
     after, before, n = checked.row(0)
@@ -398,6 +411,25 @@ def with_exempt(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFr
     return frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net")), [note]
 
 
+def _taxes_and_discount(
+    frame: pl.DataFrame, headers: dict[str, str], fixed: FileDecisions | None
+) -> tuple[pl.DataFrame, dict[str, str], FileDecisions | None, list[Note]]:
+    """Further tax and withholding columns added up or left out, and a discount read as a
+    rate turned into money when the totals say so (:mod:`cartera.io.taxes`), decided on the
+    file's sample and applied to it too."""
+    sample = fixed.sample if fixed is not None else frame
+    change = extras_decided(sample, headers)
+    headers = {**headers, **change.headers}
+    frame, sample = change.apply(frame), change.apply(sample)
+    if discount_in_money(sample):
+        rename = Change([pl.col("discount_pct").alias("discount_amount")], ["discount_pct"])
+        headers = {**headers, "discount_amount": headers["discount_pct"]}
+        frame, sample = rename.apply(frame), rename.apply(sample)
+    if fixed is not None:
+        fixed = FileDecisions(sample, fixed.vat_fraction)
+    return frame, headers, fixed, change.notes
+
+
 def _prepare(
     typed: pl.DataFrame,
     headers: dict[str, str],
@@ -410,6 +442,8 @@ def _prepare(
     frame, more = rows.drop_structure_rows(rows.fill_document_fields(frame))
     notes += more
     frame, more = with_exempt(frame, headers)
+    notes += more
+    frame, headers, fixed, more = _taxes_and_discount(frame, headers, fixed)
     notes += more
     sample = None if fixed is None else fixed.sample
     frame, more = rows.line_amounts(frame, headers, sample)

@@ -14,7 +14,7 @@ import unicodedata
 from functools import cache
 from typing import Final
 
-__all__ = ["CONCEPTS", "concepts", "header_words"]
+__all__ = ["CONCEPTS", "GENERIC_TAX_WORDS", "concepts", "header_words", "names_a_tax"]
 
 #: concept → words (normalised: lower case, no accents).
 CONCEPTS: Final[dict[str, frozenset[str]]] = {
@@ -66,7 +66,8 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "TOTAL": "total totales gross bruto incl ttc",
         "TAX": (
             "tax taxes iva vat impuesto impuestos impto igv igic cuota gst hst itbis icms iss "
-            "imposto impostos tva"
+            "imposto impostos tva equivalencia pst qst cgst sgst igst utgst cess ieps isc "
+            "impoconsumo percepcion percepciones"
         ),
         "RATE": "rate pct percent percentage porcentaje tasa tipo % aliquota",
         "DISCOUNT": (
@@ -274,3 +275,49 @@ def _untaxed(words: tuple[str, ...]) -> bool:
         ):
             return True
     return False
+
+
+#: Words that name no tax in particular («Cuota IVA», «Tax Amount», «Impuestos»).
+GENERIC_TAX_WORDS: Final = frozenset(
+    [
+        "tax",
+        "taxes",
+        "impuesto",
+        "impuestos",
+        "impto",
+        "iva",
+        "vat",
+        "cuota",
+        "importe",
+        "amount",
+        "monto",
+        "valor",
+        "value",
+        "total",
+        "sales",
+        "venta",
+        "ventas",
+        "de",
+        "del",
+        "the",
+        "of",
+        "on",
+        "signed",
+        "trasladado",
+        "trasladados",
+        "repercutido",
+        "repercutida",
+        "retencion",
+        "retenciones",
+        "retenido",
+        "retenida",
+        "withholding",
+        "withheld",
+    ]
+)
+
+
+def names_a_tax(header: str) -> bool:
+    """Whether a header names a tax in particular («SGST», «IEPS», «Recargo equivalencia»),
+    not just «the tax» («Cuota IVA», «Tax Amount»)."""
+    return bool(set(header_words(header)) - GENERIC_TAX_WORDS)
