@@ -85,3 +85,16 @@ def test_text_amounts_in_a_numeric_workbook_column(tmp_path: Path, options: Read
     docs = summary.workspace.read("documents").sort("source_row")
     assert docs["amount"].to_list() == pytest.approx([1200.5, 1474.76, 310.25, 515.51, 99.9])
     assert docs.select(pl.col("amount").sum()).item() == pytest.approx(3600.92)
+
+
+def test_an_unreadable_text_is_not_counted_as_the_other_mark(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # «12,5,0» reads with neither mark: a bad row (skipped here), never one of the texts
+    # read with the other mark.
+    skip = options.model_copy(update={"skip_bad_rows": True})
+    got, text = _amounts(tmp_path, skip, "1.000,00", "2.000,00", "5.5", "12,5,0")
+    assert got == pytest.approx([1000.0, 2000.0, 5.5])
+    flat = " ".join(text.split())
+    assert "1 amounts written with the other decimal mark" in flat
+    assert "«12,5,0»" not in flat

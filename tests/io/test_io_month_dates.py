@@ -35,6 +35,8 @@ from cartera.io.conventions import MONTH_ONLY, clean_date_text
         ("Marca 2024", "Marca 2024"),
         ("2024.5", "2024.5"),
         ("05/01/2024", "05/01/2024"),
+        ("12/25", "12/25"),  # shaped like a month, but no four-digit year
+        ("2024-13", "2024-13-01"),  # a month that does not exist: a bad date later
     ],
 )
 def test_month_texts(text: str, iso: str) -> None:
