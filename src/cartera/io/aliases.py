@@ -19,6 +19,7 @@ import unicodedata
 from typing import Final
 
 __all__ = [
+    "AFIP_CREDIT_CODES",
     "ALIASES",
     "CLIENT_ROLES",
     "CREDIT_PATTERN",
@@ -186,7 +187,17 @@ _DOC_NUMBER = (
     "# de venta",
     "Número de venta",
 )
-_SERIES = ("Serie", "Serie factura", "Identificación Factura / Serie", "Series", "Invoice series")
+_SERIES = (
+    "Serie",
+    "Serie factura",
+    "Identificación Factura / Serie",
+    "Series",
+    "Invoice series",
+    # Argentina: the point of sale is part of every document's number (0002-00000134).
+    "Punto de Venta",
+    "Pto. Vta.",
+    "Punto Vta.",
+)
 _DATE = (
     "Fecha",
     "Fecha factura",
@@ -553,12 +564,15 @@ REQUIRED: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
 }
 
 #: Roles whose columns add up: a file with several tax columns (IVA and recargo de
-#: equivalencia, GST and PST, IVA and IEPS) or several withholdings (Retefuente and ReteICA,
-#: ISR and IVA retenidos) has its further columns typed as these roles, then summed into the
-#: first unless the figures say they are one tax written twice (decision 0954).
+#: equivalencia, GST and PST, IVA and IEPS), withholdings (Retefuente and ReteICA, ISR and
+#: IVA retenidos) or untaxed amounts (Neto No Gravado and Op. Exentas) has its further
+#: columns typed as these roles, then summed into the first; taxes and withholdings unless
+#: the figures say they are one tax written twice (decision 0954).
 EXTRA_ROLES: Final[dict[str, tuple[str, ...]]] = {
     "vat_amount": ("vat_amount_2", "vat_amount_3", "vat_amount_4"),
     "withholding": ("withholding_2", "withholding_3", "withholding_4"),
+    # Argentina's «Neto No Gravado» beside «Op. Exentas»: both are added to the net.
+    "exempt": ("exempt_2", "exempt_3"),
 }
 _EXTRAS: Final = tuple(r for names in EXTRA_ROLES.values() for r in names)
 #: The documents roles that hold money (converted by :func:`cartera.io.currency.to_base`,
@@ -627,6 +641,24 @@ CREDIT_WORDS: Final = (
     "NC",
     "CRE",
     "D",
+)
+
+#: Argentina's AFIP document codes that are credit notes: A, B, C and M (3, 8, 13, 53), the
+#: tickets' (110, 112, 113, 114, 119) and the electronic credit invoices' (203, 208, 213).
+#: Read only from a numeric type column beside a point of sale (decision 0954).
+AFIP_CREDIT_CODES: Final = (
+    "3",
+    "8",
+    "13",
+    "53",
+    "110",
+    "112",
+    "113",
+    "114",
+    "119",
+    "203",
+    "208",
+    "213",
 )
 
 _CREDIT: Final = sorted({normalise_word(w) for w in CREDIT_WORDS})

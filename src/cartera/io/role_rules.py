@@ -73,7 +73,23 @@ def _tax_id(c: frozenset[str], w: tuple[str, ...]) -> float:
         return 88 if _has(c, "CLIENT") else 85
     if _has(c, "TAX") and _has(c, "ID", "NUMBER") and not _has(c, "AMOUNT", "RATE"):
         return 75
+    if _id_document(c, w):
+        return 75
     return 0
+
+
+#: Words of an identity document (Latin America's «Nro. Doc. Receptor», «Documento del
+#: cliente»: the DNI, CUIT or RUC number), not of an invoice.
+_ID_DOCUMENT: Final = frozenset({"doc", "documento", "docto"})
+
+
+def _id_document(c: frozenset[str], w: tuple[str, ...]) -> bool:
+    """A client's identity document number: the client and a number named, a document word
+    that is no invoice word, and no amount, series or name."""
+    if not _has(c, "CLIENT") or not _has(c, "NUMBER") or _has(c, "AMOUNT", "SERIES", "NAME"):
+        return False
+    invoice = {"invoice", "factura", "bill", "order", "pedido", "folio", "comprobante"}
+    return bool(_ID_DOCUMENT & set(w)) and not invoice & set(w)
 
 
 def _client_name(c: frozenset[str], w: tuple[str, ...]) -> float:
@@ -152,14 +168,24 @@ def _money_penalty(c: frozenset[str], w: tuple[str, ...]) -> float:
 _AFTER: Final = ("after", "less", "despues", "tras", "menos")
 
 
+def _untaxed(w: tuple[str, ...]) -> bool:
+    """«Neto No Gravado», «Importe no gravado»: an amount outside the tax, so an exempt one
+    (though «gravado» is a net word)."""
+    return any(a == "no" and b.startswith("gravad") for a, b in pairwise(w))
+
+
 def _net(c: frozenset[str], w: tuple[str, ...]) -> float:
     if not _has(c, "NET") or _has(c, "NOTREVENUE", "DATE", "PAID", "RATE", "QTY", "PRICE", "FLAG"):
+        return 0
+    if _untaxed(w):
         return 0
     after = 2 if _has(c, "DISCOUNT") and any(x in w for x in _AFTER) else 0
     return 85 + (3 if _has(c, "LINE") else 0) + after - _money_penalty(c, w)
 
 
 def _exempt(c: frozenset[str], w: tuple[str, ...]) -> float:
+    if _untaxed(w) and not _has(c, "NOTREVENUE", "TAX", "DATE", "RATE"):
+        return 80
     if not _has(c, "EXEMPT") or _has(c, "NOTREVENUE", "TAX", "DATE"):
         return 0
     return 80 if _has(c, "AMOUNT") else 55

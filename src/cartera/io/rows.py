@@ -86,13 +86,31 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
     if not fill:
         return frame
     numbered = pl.col("doc_number").is_not_null()
+    # A document is its number within its series (written on every line): AFIP's credit
+    # note 2-13-1 is not invoice 3-11-1; and beside a series, within its type when every
+    # line's type is a numeric code (AFIP numbers each type apart: 2-11-1, 2-13-1). Types
+    # in words may differ between a document's lines (Vend's «Sale», «Sale Line»).
+    document = ["doc_number"]
+    if _on_every_line(frame, "series"):
+        document.append("series")
+        if (
+            _on_every_line(frame, "doc_type")
+            and frame.select(
+                pl.col("doc_type").str.strip_chars().str.contains(r"^[0-9]+$").all()
+            ).item()
+        ):
+            document.append("doc_type")
     return frame.with_columns(
         pl.when(pl.col(c).is_null() & numbered)
-        .then(pl.col(c).drop_nulls().first().over("doc_number"))
+        .then(pl.col(c).drop_nulls().first().over(document))
         .otherwise(pl.col(c))
         .alias(c)
         for c in fill
     )
+
+
+def _on_every_line(frame: pl.DataFrame, column: str) -> bool:
+    return column in frame.columns and frame.get_column(column).null_count() == 0
 
 
 #: A cell that labels a totals row (``Total factura``, ``Subtotal``, ``Suma``).

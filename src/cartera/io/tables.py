@@ -17,7 +17,9 @@ import polars as pl
 from cartera.i18n import N_
 from cartera.io import rows
 from cartera.io.aliases import (
+    AFIP_CREDIT_CODES,
     CREDIT_PATTERN,
+    EXTRA_ROLES,
     FALSE_WORDS,
     KIND_WORDS,
     TRUE_WORDS,
@@ -34,6 +36,7 @@ from cartera.io.taxes import (
     extras_decided,
     total_after_withholding,
 )
+from cartera.io.words import header_words
 
 if TYPE_CHECKING:
     from cartera.io.part_ranges import SpilledPart
@@ -118,6 +121,7 @@ def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, p
     ids = first.with_columns(identity_columns(roles & {"client_code"} or roles))
     if "client_code" in roles and ids.get_column("__code").null_count():
         ids = first.with_columns(identity_columns(roles))
+    ids = _final_consumer(ids, roles)
     lid = local_id()
     ids = ids.select(
         "__ck",
@@ -130,7 +134,34 @@ def with_identity(frame: pl.DataFrame, roles: set[str]) -> tuple[pl.DataFrame, p
         (pl.col("tax_id") if "tax_id" in roles else _null(pl.String())).alias("__dtax"),
         pl.when(lid.is_null()).then(None).otherwise(lid.hash(seed=13)).alias("__lid"),
     )
+    final = (pl.col("__name") == FINAL_CONSUMER.lower()) & pl.col("__dname").is_null()
+    zero = pl.col("__dtax").str.contains(r"^[\s0.\-]+$").fill_null(False)
+    ids = ids.with_columns(
+        pl.when(final).then(pl.lit(FINAL_CONSUMER)).otherwise(pl.col("__dname")).alias("__dname"),
+        pl.when(zero).then(None).otherwise(pl.col("__dtax")).alias("__dtax"),
+    )
     return frame, ids
+
+
+#: The name given to sales whose tax id is all zeros and that name nobody (Argentina's
+#: «Consumidor final», document type 99, number 0): one client, as the firm's books have it.
+FINAL_CONSUMER: Final = "Consumidor final"
+
+
+def _final_consumer(ids: pl.DataFrame, roles: set[str]) -> pl.DataFrame:
+    """A tax id of zeros is no one's (decision 0954): it never joins clients who have a
+    name, and rows with nothing else are the final consumer, one client."""
+    if "tax_id" not in roles or ids.get_column("__tax").null_count() == ids.height:
+        return ids
+    zero = pl.col("__tax").str.contains(r"^0+$").fill_null(False)
+    final = zero & pl.col("__code").is_null() & pl.col("__name").is_null()
+    return ids.with_columns(
+        pl.when(zero).then(None).otherwise(pl.col("__tax")).alias("__tax"),
+        pl.when(final)
+        .then(pl.lit(FINAL_CONSUMER.lower()))
+        .otherwise(pl.col("__name"))
+        .alias("__name"),
+    )
 
 
 def doc_key() -> pl.Expr:
@@ -140,13 +171,26 @@ def doc_key() -> pl.Expr:
     return pl.col("doc_number").hash(seed=7).alias("__doc")
 
 
-def _credit_by_type(frame: pl.DataFrame) -> pl.Expr:
-    """Whether the type column says credit note / return (decided once per distinct word)."""
+def _credit_by_type(frame: pl.DataFrame, headers: dict[str, str]) -> pl.Expr:
+    """Whether the type column says credit note / return (decided once per distinct word).
+    Beside a point of sale, types written as numbers are Argentina's AFIP codes, whose
+    credit notes are :data:`cartera.io.aliases.AFIP_CREDIT_CODES` (decision 0954)."""
     words = frame.select(distinct_texts("doc_type")).to_series()
-    credit = pl.DataFrame({"w": words}).select(plain_text(pl.col("w")).str.contains(_CREDIT_RE))[
-        "w"
-    ]
+    if _afip_codes(headers, words):
+        credit = words.str.strip_chars().str.strip_chars_start("0").is_in(AFIP_CREDIT_CODES)
+    else:
+        credit = pl.DataFrame({"w": words}).select(
+            plain_text(pl.col("w")).str.contains(_CREDIT_RE)
+        )["w"]
     return pl.col("doc_type").replace_strict(words, credit, default=False, return_dtype=pl.Boolean)
+
+
+def _afip_codes(headers: dict[str, str], words: pl.Series) -> bool:
+    """Types written as numbers beside a point of sale («Punto de Venta»: Argentina)."""
+    series = set(header_words(headers.get("series", "")))
+    point_of_sale = {"punto", "venta"} <= series or {"pto", "vta"} <= series
+    texts = words.drop_nulls().str.strip_chars()
+    return point_of_sale and texts.len() > 0 and bool(texts.str.contains(r"^[0-9]+$").all())
 
 
 def _null(dtype: pl.DataType) -> pl.Expr:
@@ -399,16 +443,20 @@ def _list_amount(frame: pl.DataFrame) -> pl.Expr:
 
 
 def with_exempt(frame: pl.DataFrame, headers: dict[str, str]) -> tuple[pl.DataFrame, list[Note]]:
-    """With an exempt column beside the net one, the net amount is their sum."""
+    """With exempt columns beside the net one (Chile's «Monto Exento», Argentina's «Neto No
+    Gravado» and «Op. Exentas»), the net amount is their sum."""
+    extras = [r for r in EXTRA_ROLES["exempt"] if _has(frame, r)]
     if not (_has(frame, "exempt") and _has(frame, "net")):
-        return frame, []
-    both = pl.col("net").is_null() & pl.col("exempt").is_null()
-    summed = pl.col("net").fill_null(0) + pl.col("exempt").fill_null(0)
+        return frame.drop(extras), []
+    columns = ["net", "exempt", *extras]
+    both = pl.all_horizontal(pl.col(c).is_null() for c in columns)
+    summed = pl.sum_horizontal(pl.col(c).fill_null(0) for c in columns)
     note = Note(
         N_("the net amount is «{net}» plus «{exempt}»"),
-        {"net": headers["net"], "exempt": headers["exempt"]},
+        {"net": headers["net"], "exempt": "» + «".join(headers[c] for c in columns[1:])},
     )
-    return frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net")), [note]
+    frame = frame.with_columns(pl.when(both).then(None).otherwise(summed).alias("net"))
+    return frame.drop(extras), [note]
 
 
 def _taxes_and_discount(
@@ -575,7 +623,9 @@ def documents_part(
         notes.append(Note(N_("no cost or margin column: margins cannot be computed")))
     # No paid columns: a status saying paid or owed tells what is open (decision 0949).
     paid_flag = None if {"paid_amount", "paid_date"} & roles else rows.paid_by_status(frame)
-    by_type = _credit_by_type(frame) if _has(frame, "doc_type") else pl.lit(None, pl.Boolean)
+    by_type = (
+        _credit_by_type(frame, headers) if _has(frame, "doc_type") else pl.lit(None, pl.Boolean)
+    )
     if _has(frame, "doc_type"):
         by_series = pl.lit(False)
     elif _has(frame, "series"):

@@ -89,7 +89,7 @@ CONCEPTS: Final[dict[str, frozenset[str]]] = {
         "CURRENCY": "currency moneda divisa curr ccy moeda",
         "COST": "cost coste costo cogs custo",
         "MARGIN": "margin margen profit beneficio lucro",
-        "EXEMPT": "exento exenta exempt exendas isento",
+        "EXEMPT": "exento exenta exentos exentas exempt exendas isento",
         "LINE": "line linea lineas item",
         "SELLER": (
             "seller salesperson person vendedor comercial agent agente user usuario emisor "
