@@ -11,7 +11,8 @@ import pytest
 from io_text import import_text
 
 from cartera.errors import InputError
-from cartera.io import ReadOptions
+from cartera.i18n import language
+from cartera.io import ReadOptions, import_files
 from cartera.io.conventions import MONTH_ONLY, clean_date_text
 
 
@@ -127,3 +128,11 @@ def test_a_ruled_out_column_is_a_fallback_from_its_score(score: float, taken: bo
     roles: dict[str, int] = {"doc_number": 0, "client_name": 2, "amount": 3}
     _fallback("documents", {"date": [cand]}, roles, {0, 2, 3})
     assert ("date" in roles) is taken
+
+
+def test_the_month_note_in_spanish(tmp_path: Path, options: ReadOptions) -> None:
+    (tmp_path / "f.csv").write_text("Mes;Cliente;Ventas\nEnero 2024;Kiosko Ana;738,84\n")
+    summary = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options)
+    with language("es"):
+        rendered = " ".join(summary.render().split())
+    assert "· «Mes» tiene meses sin día: cada uno se lee como su día 1 ·" in rendered
