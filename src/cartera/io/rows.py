@@ -54,6 +54,7 @@ __all__ = [
     "not_sales",
     "number_continuations",
     "paid_by_status",
+    "program_statuses",
 ]
 
 _MONEY: Final = ("net", "exempt", "amount", "total")
@@ -202,6 +203,45 @@ def drop_structure_rows(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[Note]]:
         {"count": count},
     )
     return frame.filter(~structure), [note]
+
+
+#: Dolibarr's invoice references: ``FA2606-0001`` (invoice), ``AV2606-0005`` (credit note),
+#: ``AC``/``IN`` (deposit, situation), and a draft's ``(PROV36)``.
+_DOLIBARR_REF: Final = r"^(\(PROV[0-9]+\)|(FA|AV|AC|IN|FS)[0-9]{4}-[0-9]{4,})$"
+#: Dolibarr's invoice statuses as its export writes them (``fk_statut``), in the words the
+#: status rules know: 0 draft, 1 validated and unpaid (its screens: «Pendiente de pago»), 2 paid,
+#: 3 abandoned.
+DOLIBARR_STATUS: Final = {"0": "Borrador", "1": "Pendiente", "2": "Pagada", "3": "Abandonada"}
+
+
+def program_statuses(
+    frame: pl.DataFrame, headers: dict[str, str], sample: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, list[Note]]:
+    """Statuses written as a program's codes, read as its words (decision 0954): Dolibarr's
+    export writes 0–3 where its screens say draft, validated, paid, abandoned. Told by the
+    file: every status a code of 0–3 and at least :data:`DOLIBARR_SHARE` of the numbers
+    Dolibarr's references."""
+    head = sample if sample is not None else frame
+    if not {"status", "doc_number"} <= set(head.columns) or head.height == 0:
+        return frame, []
+    codes, refs = head.select(
+        pl.col("status").drop_nulls().str.strip_chars().is_in(list(DOLIBARR_STATUS)).all(),
+        pl.col("doc_number").drop_nulls().str.strip_chars().str.contains(_DOLIBARR_REF).mean(),
+    ).row(0)
+    if not codes or (refs or 0) < DOLIBARR_SHARE:
+        return frame, []
+    status = pl.col("status").str.strip_chars()
+    note = Note(
+        N_("«{column}» holds Dolibarr's status codes: 0 draft, 1 validated, 2 paid, 3 abandoned"),
+        {"column": headers["status"]},
+    )
+    mapped = status.replace_strict(DOLIBARR_STATUS, default=status, return_dtype=pl.String)
+    return frame.with_columns(mapped.alias("status")), [note]
+
+
+#: Share of a file's document numbers that must be Dolibarr's references for its codes to
+#: be read as Dolibarr's.
+DOLIBARR_SHARE: Final = 0.8
 
 
 def drop_excluded_status(

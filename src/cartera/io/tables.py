@@ -500,6 +500,8 @@ def _prepare(
     notes += more
     frame, more = rows.key_refunds(frame, amount)
     notes += more
+    frame, more = rows.program_statuses(frame, headers, sample)
+    notes += more
     frame, more = rows.drop_excluded_status(frame, headers.get("status", ""), amount, excluded)
     notes += more
     frame, more = rows.drop_not_sales(frame, headers, amount)
