@@ -468,3 +468,28 @@ def test_an_early_payment_is_not_late_and_62_months_use_the_month_mask(tmp_path:
     frame = analyze(ws, settings=Settings(window_months=62)).clients_frame
     z = frame.filter(frame["id"] == "Z").row(0, named=True)
     assert z["active_months"] == 3  # January 2021 (within 62 months), March and April 2025
+
+
+def test_first_and_last_invoice_and_returns_count_only_their_documents(tmp_path: Path) -> None:
+    """Through the engine's document aggregates, from the pre-aggregates and the lines: a
+    credit note before the first invoice and one after the last change neither the tenure
+    nor the recency; the order interval runs from the window's first invoice (an older
+    invoice is outside it); returns count the window's credit notes only."""
+    as_of = D(2025, 6, 30)
+    docs = [
+        line("X", "R0", D(2024, 3, 1), -40.0),  # before every invoice
+        line("X", "F0", D(2024, 5, 1), 400.0),  # outside both windows
+        line("X", "F1", D(2025, 3, 1), 100.0),
+        line("X", "F2", D(2025, 6, 1), 100.0),
+        line("X", "R1", D(2025, 6, 20), -30.0),  # after the last invoice
+        line("Y", "F3", as_of, 10.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    for settings in (Settings(return_cost=7.0), Settings(window_months=6, return_cost=7.0)):
+        frame = analyze(ws, settings=settings).clients_frame
+        x = frame.filter(frame["id"] == "X").row(0, named=True)
+        assert x["tenure_days"] == (as_of - D(2024, 5, 1)).days
+        assert x["recency_days"] == 29
+        assert x["last_purchase"] == D(2025, 6, 1)
+        assert x["order_interval_days"] == pytest.approx(92.0)
+        assert x["returns_cost"] == pytest.approx(7.0)
