@@ -493,3 +493,17 @@ def test_first_and_last_invoice_and_returns_count_only_their_documents(tmp_path:
         assert x["last_purchase"] == D(2025, 6, 1)
         assert x["order_interval_days"] == pytest.approx(92.0)
         assert x["returns_cost"] == pytest.approx(7.0)
+
+
+def test_without_any_due_date_everything_open_is_current(tmp_path: Path) -> None:
+    """A workspace with no due date at all: what is open is aged «current» (nothing can be
+    past due), by the pre-aggregates and by the lines."""
+    docs = [
+        line("A", "F1", D(2025, 5, 1), 1000.0, total=1210.0),
+        line("B", "F2", D(2025, 6, 30), 100.0, total=121.0, paid=D(2025, 6, 30)),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, []), {}, {}).path
+    for settings in (Settings(), Settings(window_months=6)):
+        aging = {b.bucket: b.amount for b in analyze(ws, settings=settings).portfolio.aging}
+        assert aging["current"] == pytest.approx(1210.0)
+        assert sum(aging.values()) == pytest.approx(1210.0)
