@@ -507,3 +507,23 @@ def test_without_any_due_date_everything_open_is_current(tmp_path: Path) -> None
         aging = {b.bucket: b.amount for b in analyze(ws, settings=settings).portfolio.aging}
         assert aging["current"] == pytest.approx(1210.0)
         assert sum(aging.values()) == pytest.approx(1210.0)
+
+
+def test_service_hours_on_the_windows_first_and_last_day_count(tmp_path: Path) -> None:
+    """Activities on the window's first day and on the as-of date are inside it; the day
+    before the window is not: by the pre-aggregates (twelve months) and by the lines (six)."""
+    as_of = D(2025, 6, 30)
+    docs = [line("A", "F1", D(2025, 5, 1), 1000.0), line("B", "F2", as_of, 10.0)]
+    acts = [
+        activity("A", D(2024, 6, 30), 50.0),  # the day before twelve months
+        activity("A", D(2024, 7, 1), 2.0),  # the first of twelve months
+        activity("A", D(2024, 12, 31), 7.0),  # the day before six months
+        activity("A", D(2025, 1, 1), 11.0),  # the first of six months
+        activity("A", as_of, 3.0),
+    ]
+    ws = write_workspace(tmp_path / "ws", frames(docs, acts), {}, {}).path
+    for months, hours in ((12, 2.0 + 7.0 + 11.0 + 3.0), (6, 11.0 + 3.0)):
+        settings = Settings(window_months=months, hourly_cost=10.0)
+        frame = analyze(ws, settings=settings).clients_frame
+        a = frame.filter(frame["id"] == "A").row(0, named=True)
+        assert a["service_cost"] == pytest.approx(10.0 * hours)
