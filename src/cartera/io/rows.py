@@ -219,9 +219,9 @@ def program_statuses(
 ) -> tuple[pl.DataFrame, list[Note]]:
     """Statuses written as a program's codes, read as its words (decision 0954): Dolibarr's
     export writes 0–3 where its screens say draft, validated, paid, abandoned. Told by the
-    file: every status a code of 0–3 and at least :data:`DOLIBARR_SHARE` of the numbers
-    Dolibarr's references."""
-    head = sample if sample is not None else frame
+    file's first :data:`SAMPLE_LINES` lines: every status a code of 0–3 and at least
+    :data:`DOLIBARR_SHARE` of the numbers Dolibarr's references."""
+    head = (sample if sample is not None else frame).head(SAMPLE_LINES)
     if not {"status", "doc_number"} <= set(head.columns) or head.height == 0:
         return frame, []
     codes, refs = head.select(
