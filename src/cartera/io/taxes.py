@@ -77,7 +77,8 @@ def _sum(columns: list[str]) -> pl.Expr:
 
 def _share(sample: pl.DataFrame, where: pl.Expr, holds: pl.Expr) -> float:
     """Share of the ``where`` rows on which ``holds`` is true (0 without such rows)."""
-    return float(sample.filter(where).select(holds.mean()).item() or 0)
+    # Filtered inside the expression: no copy of the sample's other columns.
+    return float(sample.select(holds.filter(where).mean()).item() or 0)
 
 
 def _same(sample: pl.DataFrame, a: pl.Expr, b: pl.Expr) -> bool:
