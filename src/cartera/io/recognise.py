@@ -163,7 +163,7 @@ def _extras(
     ranked: dict[str, list[Candidate]], roles: dict[str, int], taken: set[int], headers: list[str]
 ) -> dict[str, Choice]:
     """Further tax and withholding columns (:data:`cartera.io.aliases.EXTRA_ROLES`), in the
-    file's order, beside the one chosen for the role; :func:`cartera.io.tables.summed_extras`
+    file's order, beside the one chosen for the role; :func:`cartera.io.taxes.extras_decided`
     decides from the figures whether they are added to it (decision 0954)."""
     out: dict[str, Choice] = {}
     for role, names in EXTRA_ROLES.items():

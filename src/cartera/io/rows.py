@@ -53,6 +53,7 @@ __all__ = [
     "line_amounts",
     "not_sales",
     "number_continuations",
+    "numeric_types",
     "paid_by_status",
     "program_statuses",
 ]
@@ -94,12 +95,7 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
     document = ["doc_number"]
     if _on_every_line(frame, "series"):
         document.append("series")
-        if (
-            _on_every_line(frame, "doc_type")
-            and frame.select(
-                pl.col("doc_type").str.strip_chars().str.contains(r"^[0-9]+$").all()
-            ).item()
-        ):
+        if _on_every_line(frame, "doc_type") and numeric_types(frame.get_column("doc_type")):
             document.append("doc_type")
     return frame.with_columns(
         pl.when(pl.col(c).is_null() & numbered)
@@ -112,6 +108,12 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _on_every_line(frame: pl.DataFrame, column: str) -> bool:
     return column in frame.columns and frame.get_column(column).null_count() == 0
+
+
+def numeric_types(types: pl.Series) -> bool:
+    """Whether a type column's texts are all numeric codes (AFIP's 11, 13…)."""
+    texts = types.drop_nulls().str.strip_chars()
+    return texts.len() > 0 and bool(texts.str.contains(r"^[0-9]+$").all())
 
 
 #: A cell that labels a totals row (``Total factura``, ``Subtotal``, ``Suma``).
@@ -214,6 +216,11 @@ _DOLIBARR_REF: Final = r"^(\(PROV[0-9]+\)|(FA|AV|AC|IN|FS)[0-9]{4}-[0-9]{4,})$"
 DOLIBARR_STATUS: Final = {"0": "Borrador", "1": "Pendiente", "2": "Pagada", "3": "Abandonada"}
 
 
+#: Share of a file's document numbers that must be Dolibarr's references for its codes to
+#: be read as Dolibarr's.
+DOLIBARR_SHARE: Final = 0.8
+
+
 def program_statuses(
     frame: pl.DataFrame, headers: dict[str, str], sample: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, list[Note]]:
@@ -237,11 +244,6 @@ def program_statuses(
     )
     mapped = status.replace_strict(DOLIBARR_STATUS, default=status, return_dtype=pl.String)
     return frame.with_columns(mapped.alias("status")), [note]
-
-
-#: Share of a file's document numbers that must be Dolibarr's references for its codes to
-#: be read as Dolibarr's.
-DOLIBARR_SHARE: Final = 0.8
 
 
 def drop_excluded_status(

@@ -189,8 +189,7 @@ def _afip_codes(headers: dict[str, str], words: pl.Series) -> bool:
     """Types written as numbers beside a point of sale («Punto de Venta»: Argentina)."""
     series = set(header_words(headers.get("series", "")))
     point_of_sale = {"punto", "venta"} <= series or {"pto", "vta"} <= series
-    texts = words.drop_nulls().str.strip_chars()
-    return point_of_sale and texts.len() > 0 and bool(texts.str.contains(r"^[0-9]+$").all())
+    return point_of_sale and rows.numeric_types(words)
 
 
 def _null(dtype: pl.DataType) -> pl.Expr:
