@@ -29,11 +29,15 @@ __all__ = [
     "to_base",
 ]
 
-#: Symbols and local spellings → ISO 4217 code (``$`` alone is read as US dollars).
+#: Symbols and local spellings → ISO 4217 code (``$`` alone is read as US dollars unless
+#: the file names a country whose peso it is: :func:`cartera.io.country.dollar_currency`).
 SYMBOLS: Final = {
     "€": "EUR",
     "$": "USD",
     "US$": "USD",
+    "U$S": "USD",
+    "$U": "UYU",
+    "DOL": "USD",
     "£": "GBP",
     "¥": "JPY",
     "R$": "BRL",
@@ -93,27 +97,30 @@ _CODES: Final = frozenset(
         "SGD",
     ]
 )
-_IN_TEXT: Final = re.compile(r"(US\$|R\$|S/|[€$£¥])|\b([A-Z]{3})\b")
+_IN_TEXT: Final = re.compile(r"(US\$|U\$S|\$U|R\$|S/|[€$£¥])|\b([A-Z]{3})\b")
 
 
-def code_of(text: str | None) -> str | None:
-    """``€`` → ``EUR``, ``usd`` → ``USD``; None for anything that is not a currency."""
+def code_of(text: str | None, dollar: str = "USD") -> str | None:
+    """``€`` → ``EUR``, ``usd`` → ``USD``, ``$`` → ``dollar``; None for anything that is not
+    a currency."""
     if text is None:
         return None
     t = text.strip()
+    if t == "$":
+        return dollar
     if t.upper() in _CODES:
         return t.upper()
     return SYMBOLS.get(t) or SYMBOLS.get(t.upper())
 
 
-def symbol_in(values: list[str]) -> str | None:
+def symbol_in(values: list[str], dollar: str = "USD") -> str | None:
     """The currency most of ``values`` (amount texts such as ``$13.50``, ``12,00 €``,
-    ``CLP 5.000``) are written in, else None."""
+    ``CLP 5.000``) are written in (``$`` read as ``dollar``), else None."""
     found: Counter[str] = Counter()
     for v in values:
         match = _IN_TEXT.search(v)
         if match:
-            code = code_of(match.group(1) or match.group(2))
+            code = code_of(match.group(1) or match.group(2), dollar)
             if code:
                 found[code] += 1
     if not found:
@@ -135,12 +142,21 @@ def file_currency(
     return None, ""
 
 
+def _cell_codes(frame: pl.DataFrame, dollar: str) -> pl.Expr:
+    """Each line's currency cell read as a code (``€`` → ``EUR``, ``$`` → ``dollar``; a text
+    that is no currency kept upper-cased), null where the cell is empty."""
+    cells = frame.get_column("currency").drop_nulls().unique().to_list()
+    codes = {c: code_of(c, dollar) or c.strip().upper() or None for c in cells}
+    return pl.col("currency").replace_strict(codes, default=None, return_dtype=pl.String)
+
+
 def split_currencies(
-    frame: pl.DataFrame, header: str, file: str, keep: str | None
+    frame: pl.DataFrame, header: str, file: str, keep: str | None, dollar: str = "USD"
 ) -> tuple[pl.DataFrame, list[str], list[Note]]:
-    """The frame's currency codes (``currency`` column, ``__amount`` computed); with several,
-    the rows of ``keep`` only, or an error giving each currency's total."""
-    codes = frame.select(pl.col("currency").str.strip_chars().str.to_uppercase().alias("c"))
+    """The frame's currency codes (``currency`` column read as codes, ``$`` as ``dollar``;
+    ``__amount`` computed); with several, the rows of ``keep`` only, or an error giving each
+    currency's total."""
+    codes = frame.select(_cell_codes(frame, dollar).alias("c"))
     totals = (
         frame.with_columns(codes.get_column("c").alias("__cur"))
         .filter(pl.col("__cur").is_not_null())
@@ -150,7 +166,7 @@ def split_currencies(
     )
     found = [c for c in totals.get_column("__cur").to_list() if c]
     if len(found) <= 1:
-        return frame, [code_of(c) or c for c in found], []
+        return frame, found, []
     if keep is None or keep.upper() not in found:
         problems = [
             Problem(
@@ -173,7 +189,7 @@ def split_currencies(
             file=file,
             currencies=", ".join(found),
         )
-    kept = frame.filter(pl.col("currency").str.strip_chars().str.to_uppercase() == keep.upper())
+    kept = frame.filter(codes.get_column("c") == keep.upper())
     note = Note(
         N_("only the {kept} lines in {currency} were kept (--currency); {other} were left out"),
         {"kept": kept.height, "currency": keep.upper(), "other": frame.height - kept.height},
@@ -181,16 +197,13 @@ def split_currencies(
     return kept, [keep.upper()], [note]
 
 
-def _line_codes(frame: pl.DataFrame, written: str | None, base: str) -> pl.Expr:
-    """Each line's currency code: its currency cell read as a code (``€`` → ``EUR``), else the
-    currency written in the file's amounts or headers, else ``base``."""
+def _line_codes(frame: pl.DataFrame, written: str | None, base: str, dollar: str) -> pl.Expr:
+    """Each line's currency code: its currency cell read as a code (``€`` → ``EUR``, ``$`` →
+    ``dollar``), else the currency written in the file's amounts or headers, else ``base``."""
     fallback = pl.lit(written or base)
     if "currency" not in frame.columns:
         return fallback
-    cells = frame.get_column("currency").drop_nulls().unique().to_list()
-    codes = {c: code_of(c) or c.strip().upper() for c in cells}
-    read = pl.col("currency").replace_strict(codes, default=None, return_dtype=pl.String)
-    return pl.coalesce(read, fallback)
+    return pl.coalesce(_cell_codes(frame, dollar), fallback)
 
 
 def to_base(
@@ -199,6 +212,7 @@ def to_base(
     base: str,
     rates: dict[str, float],
     written: str | None = None,
+    dollar: str = "USD",
 ) -> tuple[pl.DataFrame, list[Note]]:
     """Every money column of a documents frame (:data:`MONEY_ROLES`, ``n`` rows) converted
     into ``base`` (``amount × rates[code]``; lines in ``base`` unchanged), and the currency
@@ -212,7 +226,7 @@ def to_base(
     """
     known = {**{c.upper(): r for c, r in rates.items()}, base: 1.0}
     lines = (
-        frame.select(_line_codes(frame, written, base).alias("c"))
+        frame.select(_line_codes(frame, written, base, dollar).alias("c"))
         .group_by("c")
         .agg(pl.len().alias("lines"))
         .sort("c")
@@ -240,7 +254,7 @@ def to_base(
             currencies=", ".join(missing),
             base=base,
         )
-    rate = _line_codes(frame, written, base).replace_strict(known, return_dtype=pl.Float64)
+    rate = _line_codes(frame, written, base, dollar).replace_strict(known, return_dtype=pl.Float64)
     money = [c for c in MONEY_ROLES if c in frame.columns]
     labels = [pl.lit(base).alias("currency")] if "currency" in frame.columns else []
     converted = frame.with_columns(*[(pl.col(c) * rate).alias(c) for c in money], *labels)

@@ -183,7 +183,7 @@ def _read(
     typed = _typed_even_if_ambiguous(raw, rec, options, mapping.table(rec.table), today, notes)
     headers = {role: raw.headers[i] for role, i in rec.roles.items()}
     part = build_part(
-        typed.frame, rec, raw.headers, mapping.table(rec.table), rates=mapping.currency
+        typed.frame, rec, raw.headers, mapping.table(rec.table), profiles, rates=mapping.currency
     )
     found = [typed.issues, cell_issues(raw, rec), long_cell_issues(typed.frame, headers)]
     issues = file_issues(pl.concat(found), part).with_columns(pl.lit(0, pl.Int64).alias("__file"))

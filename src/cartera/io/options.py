@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["ReadOptions"]
 
@@ -53,3 +53,9 @@ class ReadOptions(BaseModel):
         description="Payments may add up to a document's total times 1 + this before they are "
         "bad rows (fraction). 0.05 by default: rounding and bank fees, not a second payment.",
     )
+
+    @field_validator("currency")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        """``eur`` is ``EUR``: the code labels every figure, as the files' codes do."""
+        return value.upper() if value is not None else None

@@ -13,6 +13,7 @@ from cartera.errors import InputError
 from cartera.i18n import N_
 from cartera.io import tables
 from cartera.io.aliases import ALIASES, normalise_header
+from cartera.io.country import dollar_currency
 from cartera.io.currency import code_of, symbol_in
 from cartera.io.hints import missing_problem
 from cartera.io.mapping import CurrencyMapping, Mapping, TableMapping
@@ -138,33 +139,43 @@ def build_part(
     named = {role: headers[i] for role, i in rec.roles.items()}
     if rec.table != "documents":
         return BUILDERS[rec.table](frame, named)
+    dollar = file_dollar(rec, headers, profiles)
     return tables.documents_part(
         frame,
         named,
         tmap.excluded_status(),
         file=file,
         keep_currency=keep_currency,
-        written_currency=_written_currency(rec, headers, profiles),
+        written_currency=_written_currency(rec, headers, profiles, dollar),
         rates=rates,
         fixed=fixed,
+        dollar=dollar,
     )
 
 
+def file_dollar(rec: Recognition, headers: list[str], profiles: list[Profile] | None) -> str:
+    """What a bare ``$`` means in this file: the peso of the country its tax ids or headers
+    name, else the US dollar (:func:`cartera.io.country.dollar_currency`)."""
+    i = rec.roles.get("tax_id")
+    ids = profiles[i].values if profiles is not None and i is not None else ()
+    return dollar_currency(headers, ids)
+
+
 def _written_currency(
-    rec: Recognition, headers: list[str], profiles: list[Profile] | None
+    rec: Recognition, headers: list[str], profiles: list[Profile] | None, dollar: str = "USD"
 ) -> str | None:
     """A currency symbol or code in the amounts (``$13.50``), else in a money header
-    (``Base Imponible (€)``)."""
+    (``Base Imponible (€)``); ``$`` is ``dollar``."""
     money = [rec.roles[r] for r in ("net", "amount", "total", "unit_price") if r in rec.roles]
     for i in money:
         if profiles:
-            found = symbol_in(list(profiles[i].examples))
+            found = symbol_in(list(profiles[i].examples), dollar)
             if found:
                 return found
     for i in money:
-        found = header_currency(headers[i])
+        found = header_currency(headers[i], dollar)
         if found:
-            return code_of(found) or found
+            return code_of(found, dollar) or found
     return None
 
 

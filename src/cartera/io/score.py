@@ -493,12 +493,13 @@ _CURRENCY_WORDS: Final = {
 }
 
 
-def header_currency(header: str) -> str | None:
-    """A currency written in a header (``Base Imponible (€)`` → ``EUR``), else None."""
+def header_currency(header: str, dollar: str = "USD") -> str | None:
+    """A currency written in a header (``Base Imponible (€)`` → ``EUR``; ``($)`` →
+    ``dollar``), else None."""
     match = _UNIT_RE.search(header)
     if not match:
         words = header_words(header)
         named = [_CURRENCY_WORDS[w] for w in words if w in _CURRENCY_WORDS]
         return named[0] if named else None
     text = next(g for g in match.groups() if g)
-    return {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text)
+    return {"€": "EUR", "$": dollar, "£": "GBP"}.get(text, text)

@@ -547,6 +547,7 @@ def documents_part(
     written_currency: str | None = None,
     rates: CurrencyMapping | None = None,
     fixed: FileDecisions | None = None,
+    dollar: str = "USD",
 ) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
     list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
@@ -554,10 +555,11 @@ def documents_part(
     Continuation rows, excluded statuses, document figures and anonymous lines are dealt
     with first (:func:`_prepare`, :func:`_anonymous`); the mapping's ``rates`` convert every
     money column into their base currency unless ``keep_currency`` keeps one currency.
-    ``fixed``: the file's decisions when ``typed`` is one segment of it."""
+    ``fixed``: the file's decisions when ``typed`` is one segment of it; ``dollar``: what a
+    bare ``$`` in the currency column means (:func:`cartera.io.reading.file_dollar`)."""
     typed, amount, source, notes = _prepare(typed, headers, excluded, fixed)
     if rates is not None and keep_currency is None:
-        typed, more = to_base(typed, file, rates.base, rates.rates, written_currency)
+        typed, more = to_base(typed, file, rates.base, rates.rates, written_currency, dollar)
         notes += more
         written_currency = rates.base
     roles = set(typed.columns)
@@ -565,7 +567,9 @@ def documents_part(
     frame = frame.with_columns(amount.alias("__amount"))
     codes: list[str] = []
     if _has(frame, "currency"):
-        frame, codes, more = split_currencies(frame, headers["currency"], file, keep_currency)
+        frame, codes, more = split_currencies(
+            frame, headers["currency"], file, keep_currency, dollar
+        )
         notes += more
     currency = codes[0] if len(codes) == 1 else written_currency
     frame, client_issues, more = _anonymous(frame, ids, headers)

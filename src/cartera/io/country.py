@@ -1,0 +1,157 @@
+"""What a bare ``$`` stands for in a file, told from the file itself.
+
+``$`` is the sign of the US dollar, of the Argentine, Mexican, Colombian, Chilean and
+Uruguayan pesos, and of the Australian and Canadian dollars (among others). AFIP's «Mis
+Comprobantes» writes ``$`` in its ``Moneda`` column for pesos; a Mexican CFDI listing
+writes ``$1,234.00`` for pesos. Reading every ``$`` as US dollars labels such a file
+``US$`` throughout (decision 0955).
+
+Two kinds of evidence name one country, and only one:
+
+* the **tax ids** of the clients, by the shape each country's id has: an Argentine CUIT
+  (11 digits, ``23``/``24``/``27``/``30``/``33``/``34`` first, or ``20`` written with
+  dashes; ``20`` and 11 digits is also a Peruvian RUC, where ``$`` is the dollar), a
+  Mexican RFC (3–4 letters, a date, 3 characters), a Chilean RUT (7–8 digits, ``-`` and a
+  check digit or ``K``, the check digit right), a Colombian NIT (9–10 digits, ``-`` and a
+  check digit);
+* the **headers**: words only one country's tax forms use (``CUIT``, ``AFIP``, ``IIBB``;
+  ``RFC``, ``CFDI``, ``IEPS``, «Folio fiscal»; ``Retefuente``, ``ReteICA``, ``DIAN``;
+  ``SII``; ``CFE``; Australia's ``ABN``, ``BSB``, ``LCT``; Canada's ``HST``, ``QST``).
+
+A country is chosen when at least :data:`ID_SHARE` of the tax ids have its shape (and no
+other country's), or, with no tax ids that say so, when the headers name it and no other.
+Evidence for two countries, or none, leaves ``$`` as the US dollar, as before; ``--currency``
+says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from typing import Final
+
+__all__ = ["COUNTRY_CURRENCY", "ID_SHARE", "dollar_currency", "header_country", "id_country"]
+
+#: The currency ``$`` means in each country told here.
+COUNTRY_CURRENCY: Final = {
+    "AR": "ARS",
+    "MX": "MXN",
+    "CO": "COP",
+    "CL": "CLP",
+    "UY": "UYU",
+    "AU": "AUD",
+    "CA": "CAD",
+}
+
+#: The share of the tax ids (the non-empty, non-zero ones) a country's shape must have.
+ID_SHARE: Final = 0.5
+
+_CUIT: Final = re.compile(r"^(20|23|24|27|30|33|34)(-?)\d{8}-?\d$")
+#: Peru's RUC: 11 digits too, ``10``/``15``/``16``/``17``/``20`` first (``20`` is both).
+_RUC: Final = re.compile(r"^(10|15|16|17|20)\d{9}$")
+_RFC: Final = re.compile(r"^[A-ZÑ&]{3,4}(\d{2})(\d{2})(\d{2})[A-Z\d]{3}$")
+_RUT: Final = re.compile(r"^(\d{1,2}\.?\d{3}\.?\d{3})-([\dK])$")
+_NIT: Final = re.compile(r"^(\d{3}\.?\d{3}\.?\d{3}\.?\d?)-(\d)$")
+
+#: Words (as :func:`_words` splits a header) only one country's tax forms use.
+_HEADER_WORDS: Final = {
+    "cuit": "AR",
+    "cuil": "AR",
+    "afip": "AR",
+    "arca": "AR",
+    "iibb": "AR",
+    "monotributo": "AR",
+    "rfc": "MX",
+    "cfdi": "MX",
+    "ieps": "MX",
+    "dian": "CO",
+    "sii": "CL",
+    "cfe": "UY",
+    "abn": "AU",
+    "bsb": "AU",
+    "lct": "AU",
+    "hst": "CA",
+    "qst": "CA",
+    "tvq": "CA",
+}
+#: Letters-only spellings (accents and spaces dropped) only one country uses.
+_HEADER_JOINED: Final = {
+    "retefuente": "CO",
+    "reteica": "CO",
+    "reteiva": "CO",
+    "retencionenlafuente": "CO",
+    "ingresosbrutos": "AR",
+    "foliofiscal": "MX",
+}
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _words(header: str) -> list[str]:
+    return re.findall(r"[a-z]+", _plain(header))
+
+
+def _rut_ok(body: str, check: str) -> bool:
+    """Chile's modulus-11 check digit (``K`` for 10)."""
+    digits = [int(d) for d in body if d.isdigit()]
+    total = sum(d * (2 + i % 6) for i, d in enumerate(reversed(digits)))
+    value = 11 - total % 11
+    return check == {11: "0", 10: "K"}.get(value, str(value))
+
+
+def _rfc_date(yy: str, mm: str, dd: str) -> bool:
+    return 1 <= int(mm) <= 12 and 1 <= int(dd) <= 31 and yy.isdigit()
+
+
+def _one_id(text: str) -> str | None:
+    """The country whose tax id ``text`` has the shape of, else None (none, or several)."""
+    value = text.strip().upper().replace(" ", "")
+    cuit, ruc = _CUIT.match(value), _RUC.match(value)
+    if cuit and ruc:
+        return None  # 20 and 11 digits: an Argentine company or a Peruvian one
+    if cuit:
+        return "AR"
+    if ruc:
+        return "PE"
+    rfc = _RFC.match(value)
+    if rfc:
+        return "MX" if _rfc_date(*rfc.groups()) else None
+    rut = _RUT.match(value)  # at most 8 digits: 9 or 10 before the dash are a NIT
+    if rut and _rut_ok(rut.group(1), rut.group(2)):
+        return "CL"
+    return "CO" if _NIT.match(value) else None
+
+
+def id_country(values: Iterable[str]) -> str | None:
+    """The country whose tax-id shape at least :data:`ID_SHARE` of ``values`` have (zeros
+    and empty values left out), else None."""
+    ids = [v for v in values if v and v.strip().strip("0-. ")]
+    if not ids:
+        return None
+    found = Counter(c for c in map(_one_id, ids) if c is not None)
+    if not found:
+        return None
+    country, count = found.most_common(1)[0]
+    return country if count >= ID_SHARE * len(ids) else None
+
+
+def header_country(headers: Iterable[str]) -> str | None:
+    """The one country the headers' tax words name, else None (none, or several)."""
+    named: set[str] = set()
+    for header in headers:
+        named.update(_HEADER_WORDS[w] for w in _words(header) if w in _HEADER_WORDS)
+        joined = "".join(_words(header))
+        named.update(c for spelling, c in _HEADER_JOINED.items() if spelling in joined)
+    return named.pop() if len(named) == 1 else None
+
+
+def dollar_currency(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str:
+    """The ISO code a bare ``$`` stands for in a file with these headers and tax ids: the
+    currency of the one country they name, else ``USD``."""
+    country = id_country(tax_ids) or header_country(headers)
+    return COUNTRY_CURRENCY.get(country or "", "USD")
