@@ -14,7 +14,23 @@ Each round runs, as fresh processes and in this order:
   DuckDB's out-of-core reader;
 * **polars sink, four files** — the polars floor for all four files the import reads,
   one after another: what copying the export to Parquet costs before any typing, check or
-  sort.
+  sort;
+* **duckdb typed** — DuckDB's CSV reader with every column of the documents file typed in
+  the query (dates, decimal commas, thousands points), ``memory_limit`` 1 GB, copied to
+  Parquet: the least a bounded import of this file must do, with no check, no other file
+  and no order;
+* **duckdb typed, sorted** — the same query ``ORDER BY`` client and date, the order the
+  workspace keeps (DESIGN: "sorted Parquet"; decision 0280): the least an import that
+  keeps that order can do, in one pipeline, before any check or the three other files;
+* **contract floor, polars / DuckDB** — ``benchmarks/import_floors.py``: the four files
+  typed with their layout given by hand, the payments given their document's client, one
+  row of figures per client, all as Parquet, in no order and with no check: the least the
+  workspace's contract asks of an import, in either engine.
+
+After the rounds, ``lookups`` reads one client's lines (the web client page's query,
+``cartera.web.pages.client.client_lines``) for 30 sampled clients from the workspace's
+sorted documents and from a copy in another order: what the sort buys at every client
+page view.
 
 Wall time around the process and the peak resident memory of its tree (the import's
 transcoding children included), polled every 20 ms (``bench_commands.measure``).
@@ -53,6 +69,7 @@ from bench_commands import Series, measure, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 CARTERA = str(Path(sys.executable).parent / "cartera")
+FLOORS = Path(__file__).resolve().parent / "import_floors.py"
 READ_CSV = """
 import sys, polars as pl
 pl.read_csv(sys.argv[1], separator=";", encoding="utf8-lossy")
@@ -78,6 +95,63 @@ con.execute(f"SET temp_directory='{sys.argv[2]}.spill'")
 con.execute(f\"\"\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim=';', header=true,
     all_varchar=true, encoding='latin-1')) TO '{sys.argv[2]}' (FORMAT parquet,
     COMPRESSION lz4)\"\"\")
+"""
+#: The demo documents file typed column by column in DuckDB; ``{order}`` is empty or an
+#: ``ORDER BY``. Numbers are written with a decimal comma and thousands points.
+_NUM = "replace(replace(\"{c}\", '.', ''), ',', '.')::DOUBLE"
+_DATE = "strptime(\"{c}\", '%d/%m/%Y')::DATE"
+TYPED = """
+import json, sys, duckdb
+con = duckdb.connect()
+con.execute("SET memory_limit='1GB'; SET preserve_insertion_order=false; "
+            "SET enable_progress_bar=false")
+con.execute(f"SET temp_directory='{sys.argv[2]}.spill'")
+cols, order = json.loads(sys.argv[3]), sys.argv[4]
+con.execute(f\"\"\"COPY (SELECT {', '.join(cols)} FROM read_csv('{sys.argv[1]}', delim=';',
+    header=true, all_varchar=true, encoding='latin-1') {order}) TO '{sys.argv[2]}'
+    (FORMAT parquet, COMPRESSION lz4)\"\"\")
+"""
+TYPED_COLS = json.dumps(
+    [
+        '"Nº factura" AS doc_number',
+        _DATE.format(c="Fecha") + " AS date",
+        '"Código cliente" AS client_code',
+        '"Cliente" AS client_name',
+        '"NIF" AS tax_id',
+        '"Tipo" AS doc_type',
+        '"Producto" AS product',
+        _NUM.format(c="Unidades") + " AS units",
+        _NUM.format(c="Precio unidad") + " AS unit_price",
+        _NUM.format(c="Descuento %") + " AS discount_pct",
+        _NUM.format(c="Base imponible") + " AS amount",
+        _NUM.format(c="IVA %") + " AS vat_rate",
+        _NUM.format(c="Total") + " AS total",
+        _NUM.format(c="Coste") + " AS cost",
+        _DATE.format(c="Fecha de vencimiento") + " AS due_date",
+    ]
+)
+#: One client's lines (the web client page's query) for 30 sampled clients, from a
+#: workspace's sorted documents and from a copy ordered by a hash of the document number;
+#: prints the median and the 90th percentile in ms of each, as JSON.
+LOOKUPS = """
+import json, statistics, sys, time, duckdb
+from cartera.web.pages.client import client_lines
+docs, other = sys.argv[1], sys.argv[2]
+con = duckdb.connect()
+con.execute(f"COPY (SELECT * FROM read_parquet('{docs}') ORDER BY hash(doc_number)) TO "
+            f"'{other}' (FORMAT parquet, COMPRESSION lz4_raw)")
+keys = [k for (k,) in con.sql(f"SELECT DISTINCT client_key FROM read_parquet('{docs}') "
+                              "USING SAMPLE 30 ROWS (reservoir, 7)").fetchall()]
+out = {}
+for name, path in (("sorted", docs), ("other order", other), ("sorted again", docs)):
+    ms = []
+    for k in keys:
+        t = time.perf_counter()
+        client_lines(con, path, k)
+        ms.append((time.perf_counter() - t) * 1000)
+    ms.sort()
+    out[name] = [statistics.median(ms), ms[int(len(ms) * 0.9)]]
+print(json.dumps(out))
 """
 #: One import in a process that samples its own RSS and its main thread's stack every
 #: 50 ms; prints, per stage (the cartera functions below ``import_files``, the file being
@@ -152,6 +226,13 @@ LABELS = {
     "duckdb copy": "floor: DuckDB `read_csv → COPY parquet`, 1 GB limit, documents",
     "polars sink, four files": "floor: polars `scan_csv → sink_parquet`, the four files, "
     "one after another",
+    "duckdb typed": "floor: DuckDB `read_csv`, every column typed, `COPY parquet`, 1 GB limit, "
+    "documents",
+    "duckdb typed, sorted": "floor: the same, `ORDER BY` client and date (the workspace's "
+    "order), documents",
+    "contract polars": "floor: the contract with no order and no check, the four files, "
+    "polars streaming (`import_floors.py`)",
+    "contract duckdb": "floor: the same in DuckDB, 1 GB limit",
 }
 
 
@@ -202,6 +283,13 @@ def main() -> None:
         "polars sink": [py, "-c", SINK, str(docs), str(out / "sink.parquet")],
         "duckdb copy": [py, "-c", COPY, str(docs), str(out / "copy.parquet")],
         "polars sink, four files": [py, "-c", SINK_ALL, str(data), str(out)],
+        "duckdb typed": [py, "-c", TYPED, str(docs), str(out / "typed.parquet"), TYPED_COLS, ""],
+        "duckdb typed, sorted": [
+            *(py, "-c", TYPED, str(docs), str(out / "sorted.parquet"), TYPED_COLS),
+            "ORDER BY client_code, date",
+        ],
+        "contract polars": [py, str(FLOORS), "polars", str(data), str(out)],
+        "contract duckdb": [py, str(FLOORS), "duckdb", str(data), str(out)],
     }
     started, load_before = dt.datetime.now(dt.UTC), os.getloadavg()
     series: dict[str, Series] = {}
@@ -213,12 +301,29 @@ def main() -> None:
             series.setdefault(name, Series(name)).runs.append(run)
             print(f"  round {i + 1} {name}: {run.seconds:.1f} s, {run.rss_mb:,.0f} MB", flush=True)
         write(args, docs, series, started, load_before, i + 1)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    looked = lookups(_ws / "documents.parquet", out / "other-order.parquet")
+    write(args, docs, series, started, load_before, args.repeat, looked=looked)
     if args.profile:
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         stages = profile(data, out / "ws")
-        write(args, docs, series, started, load_before, args.repeat, stages)
+        write(args, docs, series, started, load_before, args.repeat, stages, looked)
     shutil.rmtree(out, ignore_errors=True)
+
+
+def lookups(docs: Path, other: Path) -> dict[str, list[float]]:
+    """:data:`LOOKUPS` on ``docs``: median and 90th percentile (ms) per order."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOOKUPS, str(docs), str(other)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    other.unlink(missing_ok=True)
+    found: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def profile(data: Path, ws: Path) -> list[dict[str, Any]]:
@@ -246,6 +351,7 @@ def write(
     load_before: tuple[float, float, float],
     rounds: int,
     stages: list[dict[str, Any]] | None = None,
+    looked: dict[str, list[float]] | None = None,
 ) -> None:
     load = os.getloadavg()
     size = docs.stat().st_size / 2**20
@@ -277,6 +383,16 @@ def write(
         lines.append(
             f"| {label} | {median:.1f} | {min(secs):.1f}–{max(secs):.1f} | {rss:,.0f} | {ratio} |"
         )
+    if looked:
+        lines += [
+            "",
+            "One client's lines (the client page's query), 30 sampled clients of the "
+            "shared workspace (``lookups``):",
+            "",
+            "| documents | median (ms) | 90th percentile (ms) |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {k} | {v[0]:.1f} | {v[1]:.1f} |" for k, v in looked.items()]
     if stages:
         lines += [
             "",
