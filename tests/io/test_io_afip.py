@@ -165,3 +165,94 @@ def test_clients_with_a_zero_tax_id_are_not_merged(tmp_path: Path, options: Read
     summary = import_files(documents=tmp_path / "f.csv", into=tmp_path / "ws", options=options)
     clients = summary.workspace.read("clients").sort("client_key")
     assert sorted(clients["name"].to_list()) == ["ACME", "GÓMEZ ANA", "PÉREZ JUAN"]
+
+
+def test_factura_c_reads_its_total_by_the_untaxed_rule(
+    tmp_path: Path, options: ReadOptions
+) -> None:
+    # A monotributista's export: every net column 0, no VAT; numbers repeat across points of
+    # sale (2-11-1, 3-11-1), which are different documents, not one document's lines.
+    text = HEAD
+    for pv in ("2", "3"):
+        for n, total in (("1", "1000"), ("2", "2500"), ("3", "400")):
+            text += _row(2, "11", pv, n, "30712345678", "PAZ SRL", "0", "0", "0", "0", total)
+    docs, rendered = import_text(tmp_path, options, text)
+    assert docs["amount"].to_list() == [1000.0, 2500.0, 400.0] * 2
+    assert "repeats each document's figure" not in rendered
+
+
+@pytest.mark.parametrize(("untaxed", "applies"), [(4, True), (3, False)])
+def test_untaxed_nets_share_edge(
+    tmp_path: Path, options: ReadOptions, untaxed: int, applies: bool
+) -> None:
+    from cartera.io.taxes import UNTAXED_NETS
+
+    assert UNTAXED_NETS == 0.8  # 4 of 5 rows with a total: the rule; 3 of 5: not
+    text = HEAD
+    for n in range(untaxed):
+        text += _row(2, "11", "2", str(n + 1), "30712345678", "PAZ SRL", "0", "0", "0", "0", "500")
+    for n in range(untaxed, 5):
+        text += _row(
+            2, "1", "2", str(n + 1), "30712345678", "PAZ SRL", "100", "0", "0", "21", "121"
+        )
+    docs, rendered = import_text(tmp_path, options, text)
+    zero_rows = docs["amount"].to_list()[:untaxed]
+    assert zero_rows == ([500.0] if applies else [0.0]) * untaxed
+    assert docs["amount"].to_list()[untaxed:] == [100.0] * (5 - untaxed)
+    note = (
+        "«Imp. Neto Gravado Total» is 0 and no tax is written on the rows with «Imp. Total» "
+        "(invoices without VAT, such as AFIP's type C): there the net amount is «Imp. Total»"
+    )
+    assert (note in rendered) is applies
+
+
+@pytest.mark.parametrize(
+    ("net", "vat", "total", "amount"),
+    [
+        ("0,00", "0,00", "500,00", 500.0),  # untaxed: the total
+        ("", "", "500,00", 500.0),  # empty cells are no figure either
+        ("0,00", "105,00", "105,00", 0.0),  # a tax written: the net as it is
+        ("30,00", "0,00", "30,00", 30.0),  # a net written: itself
+        ("0,00", "0,00", "0,00", 0.0),  # nothing at all
+        ("0,00", "0,00", "", 0.0),  # no total: the net as it is
+    ],
+)
+def test_untaxed_rule_row_by_row(
+    tmp_path: Path, options: ReadOptions, net: str, vat: str, total: str, amount: float
+) -> None:
+    text = "Factura;Fecha;Cliente;Base imponible;Cuota IVA;Total\n"
+    # 8 untaxed rows of 10 with a total: the rule holds whatever the ninth row is.
+    text += "".join(f"F{n};0{n}/10/2026;Sol SL;0,00;0,00;500,00\n" for n in range(1, 9))
+    text += f"F9;09/10/2026;Sol SL;{net};{vat};{total}\n"
+    text += "F10;10/10/2026;Luna SL;1000,00;210,00;1210,00\n"
+    docs = _import(tmp_path, options, text)
+    assert docs["amount"].to_list() == [500.0] * 8 + [amount, 1000.0]
+
+
+def test_document_figures_are_told_per_series(tmp_path: Path, options: ReadOptions) -> None:
+    # Two series numbered apart (A-1 and B-1 are two invoices) that bill the same amounts:
+    # grouped by number alone, each pair looked like one document repeating its total.
+    head = "Serie;Número;Fecha;Cliente;Producto;Unidades;Total\n"
+    rows = [
+        f"{serie};{n};0{n}/10/2026;{client};{product};1;{total}\n"
+        for n, total in ((1, "150,00"), (2, "90,00"), (3, "75,00"))
+        for serie, client, product in (
+            ("A", "Ferretería Sol", "Cuota"),
+            ("B", "Bazar Luna", "Alta"),
+        )
+    ]
+    docs, rendered = import_text(tmp_path, options, head + "".join(rows))
+    assert docs["amount"].sum() == pytest.approx(630.0)
+    assert docs["doc_number"].n_unique() == 6
+    assert "repeats each document's figure" not in rendered
+
+
+def test_the_monotributo_fixture(tmp_path: Path, options: ReadOptions) -> None:
+    # tests/data/dialects/ar_afip_monotributo.csv: ten Factura C documents of two points of
+    # sale (numbers repeating across them), a credit note C and a debit note C, in pesos.
+    fixture = Path(__file__).parents[1] / "data" / "dialects" / "ar_afip_monotributo.csv"
+    summary = import_files(documents=fixture, into=tmp_path / "ws", options=options)
+    docs = summary.workspace.read("documents")
+    assert docs["amount"].sum() == pytest.approx(983800.0)
+    assert docs.height == docs["doc_number"].n_unique() == 10
+    assert summary.workspace.manifest["tables"]["documents"]["files"][0]["currency"] == "ARS"

@@ -37,6 +37,7 @@ CASES: dict[str, dict[str, Any]] = {
     "a3": {"documents": DIALECTS / "a3_facturas.csv"},
     "us tsv": {"documents": DIALECTS / "us_sales.tsv"},
     "mexican taxes and withholdings": {"documents": DIALECTS / "mx_cfdi_retenciones.csv"},
+    "argentina afip monotributo": {"documents": DIALECTS / "ar_afip_monotributo.csv"},
     "xlsx": {"documents": DIALECTS / "ventas_titulo.xlsx"},
     "bad rows skipped": {"documents": BAD / "bad_rows.csv", "skip": True},
     "duplicates skipped": {"documents": BAD / "duplicates.csv", "skip": True},

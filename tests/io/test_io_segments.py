@@ -253,3 +253,23 @@ def test_the_distinct_texts_over_segments_are_the_files_in_order_of_first_appear
     for rows in (1, 2, 3, 7):
         segments = [frame.lazy().slice(start, rows) for start in range(0, frame.height, rows)]
         assert _distinct_base(raw, rec, segments).equals(whole)  # type: ignore[arg-type]
+
+
+def test_the_untaxed_rule_is_decided_alike_in_segments(
+    tmp_path: Path, options: ReadOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A segment's sample is the file's first lines before the exempt amounts are added to
+    # the net: 7 untaxed invoices and 3 exempt-only ones are 7 of 10 either way (below the
+    # share: nothing changes), not 10 of 10 because the exempt ones have a net of 0.
+    head = "Fecha;Punto de Venta;Número;Cliente;Imp. Neto Gravado;Imp. Op. Exentas;IVA;Imp. Total\n"
+    rows = [f"2026-10-0{n};2;{n};Paz SRL;0,00;0,00;0,00;{n}00,00\n" for n in range(1, 8)]
+    rows += [f"2026-10-0{n};2;{n};Sol SA;0,00;300,00;0,00;300,00\n" for n in range(8, 10)]
+    rows += ["2026-10-10;2;10;Sol SA;0,00;300,00;0,00;300,00\n"]
+    rows += ["2026-10-11;2;11;Luna SA;1000,00;0,00;210,00;1210,00\n"]
+    path = tmp_path / "f.csv"
+    path.write_text(head + "".join(rows), encoding="utf-8")
+    case = {"documents": path}
+    _import(tmp_path / "whole", case, options, monkeypatch, None)
+    parts = _import(tmp_path / "parts", case, options, monkeypatch, 1)
+    assert parts and min(parts) >= SEGMENTS_FROM
+    _assert_same(tmp_path / "whole", tmp_path / "parts")

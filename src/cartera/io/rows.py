@@ -88,15 +88,7 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
     if not fill:
         return frame
     numbered = pl.col("doc_number").is_not_null()
-    # A document is its number within its series (written on every line): AFIP's credit
-    # note 2-13-1 is not invoice 3-11-1; and beside a series, within its type when every
-    # line's type is a numeric code (AFIP numbers each type apart: 2-11-1, 2-13-1). Types
-    # in words may differ between a document's lines (Vend's «Sale», «Sale Line»).
-    document = ["doc_number"]
-    if _on_every_line(frame, "series"):
-        document.append("series")
-        if _on_every_line(frame, "doc_type") and numeric_types(frame.get_column("doc_type")):
-            document.append("doc_type")
+    document = document_key(frame)
     return frame.with_columns(
         pl.when(pl.col(c).is_null() & numbered)
         .then(pl.col(c).drop_nulls().first().over(document))
@@ -104,6 +96,21 @@ def fill_document_fields(frame: pl.DataFrame) -> pl.DataFrame:
         .alias(c)
         for c in fill
     )
+
+
+def document_key(frame: pl.DataFrame) -> list[str]:
+    """The columns that name one document among ``frame``'s lines.
+
+    A document is its number within its series (written on every line): AFIP's credit note
+    2-13-1 is not invoice 3-11-1; and beside a series, within its type when every line's
+    type is a numeric code (AFIP numbers each type apart: 2-11-1, 2-13-1). Types in words
+    may differ between a document's lines (Vend's «Sale», «Sale Line»)."""
+    document = ["doc_number"]
+    if _on_every_line(frame, "series"):
+        document.append("series")
+        if _on_every_line(frame, "doc_type") and numeric_types(frame.get_column("doc_type")):
+            document.append("doc_type")
+    return document
 
 
 def _on_every_line(frame: pl.DataFrame, column: str) -> bool:
@@ -444,10 +451,10 @@ def _excluded_status(folded: str, excluded: frozenset[str]) -> bool:
 
 
 def document_figures(frame: pl.DataFrame, sample: pl.DataFrame | None = None) -> set[str]:
-    """Money roles whose value is one per document while its lines vary (checked on the first
-    :data:`SAMPLE_LINES` lines of ``sample``, by default ``frame``: a segment of a file is given
-    the file's first lines): every multi-line document whose other columns vary holds a
-    single value of the role."""
+    """Money roles whose value is one per document (:func:`document_key`) while its lines vary
+    (checked on the first :data:`SAMPLE_LINES` lines of ``sample``, by default ``frame``: a
+    segment of a file is given the file's first lines): every multi-line document whose other
+    columns vary holds a single value of the role."""
     if "doc_number" not in frame.columns:
         return set()
     money = [c for c in _MONEY if c in frame.columns]
@@ -457,7 +464,7 @@ def document_figures(frame: pl.DataFrame, sample: pl.DataFrame | None = None) ->
     head = (frame if sample is None else sample).head(SAMPLE_LINES)
     per_doc = (
         head.filter(pl.col("doc_number").is_not_null())
-        .group_by("doc_number")
+        .group_by(document_key(head))
         .agg(
             pl.len().alias("__n"),
             *[pl.col(c).n_unique() for c in evidence],

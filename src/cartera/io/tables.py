@@ -35,6 +35,7 @@ from cartera.io.taxes import (
     discount_in_money,
     extras_decided,
     total_after_withholding,
+    untaxed_totals,
 )
 from cartera.io.words import header_words
 
@@ -477,6 +478,18 @@ def _taxes_and_discount(
     return frame, headers, fixed, change.notes
 
 
+def _untaxed(
+    frame: pl.DataFrame, headers: dict[str, str], fixed: FileDecisions | None
+) -> tuple[pl.DataFrame, FileDecisions | None, list[Note]]:
+    """Net columns the issuer never fills take the total (:func:`taxes.untaxed_totals`),
+    decided on the file's sample and applied to it too."""
+    sample = fixed.sample if fixed is not None else frame
+    frame, sample, notes = untaxed_totals(frame, headers, sample)
+    if fixed is not None and notes:
+        fixed = FileDecisions(sample, fixed.vat_fraction)
+    return frame, fixed, notes
+
+
 def _prepare(
     typed: pl.DataFrame,
     headers: dict[str, str],
@@ -491,6 +504,8 @@ def _prepare(
     frame, more = with_exempt(frame, headers)
     notes += more
     frame, headers, fixed, more = _taxes_and_discount(frame, headers, fixed)
+    notes += more
+    frame, fixed, more = _untaxed(frame, headers, fixed)
     notes += more
     sample = None if fixed is None else fixed.sample
     frame, more = rows.line_amounts(frame, headers, sample)

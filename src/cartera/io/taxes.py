@@ -27,11 +27,13 @@ from cartera.io.words import GENERIC_TAX_WORDS, concepts, header_words
 __all__ = [
     "SAME_FIGURE",
     "TOTALS_AGREEMENT",
+    "UNTAXED_NETS",
     "Change",
     "agrees",
     "discount_in_money",
     "extras_decided",
     "total_after_withholding",
+    "untaxed_totals",
 ]
 
 #: Share of the rows where either of two tax columns is not zero on which they hold the same
@@ -41,6 +43,14 @@ SAME_FIGURE: Final = 0.8
 #: Share of the rows concerned whose total must agree with the figures for the totals to say
 #: how the file adds up (a discount in money, a total paid after its withholding).
 TOTALS_AGREEMENT: Final = 0.8
+#: Share of a file's rows with a total on which the net (with its exempt columns) is 0 or
+#: empty and no tax, rate, withholding or discount is written, for the net columns to be
+#: ones the issuer never fills: AFIP's «Factura C» (a monotributista charges no VAT, so
+#: «Imp. Neto Gravado» is 0 and the sale is «Imp. Total»).
+UNTAXED_NETS: Final = 0.8
+#: The roles that, written on a row, say its total is not its net.
+_BETWEEN_NET_AND_TOTAL: Final = ("vat_amount", "vat_pct", "withholding", "discount_amount",
+                                 "discount_pct")  # fmt: skip
 #: A tax rate is round when it is a multiple of this (21 %, 10.5 %, 16 %, 19 %).
 _RATE_STEP: Final = 0.5
 
@@ -267,3 +277,39 @@ def total_after_withholding(sample: pl.DataFrame) -> bool:
     where = (tax != 0) & total.is_not_null()  # no withholding: both readings agree
     paid = _share(sample, where, _round_rate(tax, total - tax + held))
     return paid >= _share(sample, where, _round_rate(tax, total - tax))
+
+
+def _untaxed_rows(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """Rows with a total (``where``), and those of them whose net is 0 or empty and that
+    write nothing between net and total (``untaxed``). The net already holds the exempt
+    amounts (:func:`cartera.io.tables.with_exempt` runs first, on the sample too)."""
+    between = [c for c in _BETWEEN_NET_AND_TOTAL if c in frame.columns]
+    empty = [pl.col(c).fill_null(0) == 0 for c in ("net", *between)]
+    return pl.col("total").fill_null(0) != 0, pl.all_horizontal(empty)
+
+
+def untaxed_totals(
+    frame: pl.DataFrame, headers: dict[str, str], sample: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[Note]]:
+    """A net column the issuer never fills (:data:`UNTAXED_NETS` of the sample's rows with a
+    total: net 0, no tax) takes the total on those rows; ``frame`` and ``sample`` so
+    changed, and a note. Other rows, and other files, are left as they are."""
+    if not {"net", "total"} <= set(sample.columns):
+        return frame, sample, []
+    where, untaxed = _untaxed_rows(sample)
+    if _share(sample, where, untaxed) < UNTAXED_NETS:
+        return frame, sample, []
+
+    def filled(part: pl.DataFrame) -> pl.DataFrame:
+        where, untaxed = _untaxed_rows(part)
+        net = pl.when(where & untaxed).then(pl.col("total")).otherwise(pl.col("net"))
+        return part.with_columns(net.alias("net"))
+
+    note = Note(
+        N_(
+            "«{net}» is 0 and no tax is written on the rows with «{total}» (invoices without "
+            "VAT, such as AFIP's type C): there the net amount is «{total}»"
+        ),
+        {"net": headers["net"], "total": headers["total"]},
+    )
+    return filled(frame), filled(sample), [note]
