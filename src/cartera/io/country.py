@@ -21,7 +21,9 @@ Two kinds of evidence name one country, and only one:
 A country is chosen when at least :data:`ID_SHARE` of the tax ids have its shape (and no
 other country's), or, with no tax ids that say so, when the headers name it and no other.
 Evidence for two countries, or none, leaves ``$`` as the US dollar, as before; ``--currency``
-says otherwise.
+says otherwise. A file that writes no currency at all (no column, sign or code) is in its
+country's currency when the same evidence names one (:func:`country_currency`), with a
+note; else in the settings' currency, as before.
 """
 
 from __future__ import annotations
@@ -32,9 +34,17 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["COUNTRY_CURRENCY", "ID_SHARE", "dollar_currency", "header_country", "id_country"]
+__all__ = [
+    "COUNTRY_CURRENCY",
+    "ID_SHARE",
+    "country_currency",
+    "dollar_currency",
+    "header_country",
+    "id_country",
+]
 
-#: The currency ``$`` means in each country told here.
+#: Each country's currency: what ``$`` means there, and what a file that writes no currency
+#: at all is in (Peru's is the sol, but there ``$`` is the US dollar).
 COUNTRY_CURRENCY: Final = {
     "AR": "ARS",
     "MX": "MXN",
@@ -43,7 +53,10 @@ COUNTRY_CURRENCY: Final = {
     "UY": "UYU",
     "AU": "AUD",
     "CA": "CAD",
+    "PE": "PEN",
 }
+#: Countries where a bare ``$`` is the US dollar.
+_DOLLAR_IS_USD: Final = frozenset({"PE"})
 
 #: The share of the tax ids (the non-empty, non-zero ones) a country's shape must have.
 ID_SHARE: Final = 0.5
@@ -150,8 +163,20 @@ def header_country(headers: Iterable[str]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+def _country(headers: Iterable[str], tax_ids: Iterable[str]) -> str | None:
+    return id_country(tax_ids) or header_country(headers)
+
+
+def country_currency(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str | None:
+    """The currency of the one country a file's tax ids or headers name, else None: what a
+    file that writes no currency at all is in."""
+    return COUNTRY_CURRENCY.get(_country(headers, tax_ids) or "")
+
+
 def dollar_currency(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str:
     """The ISO code a bare ``$`` stands for in a file with these headers and tax ids: the
     currency of the one country they name, else ``USD``."""
-    country = id_country(tax_ids) or header_country(headers)
-    return COUNTRY_CURRENCY.get(country or "", "USD")
+    country = _country(headers, tax_ids)
+    if country is None or country in _DOLLAR_IS_USD:
+        return "USD"
+    return COUNTRY_CURRENCY[country]

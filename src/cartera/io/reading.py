@@ -13,7 +13,7 @@ from cartera.errors import InputError
 from cartera.i18n import N_
 from cartera.io import tables
 from cartera.io.aliases import ALIASES, normalise_header
-from cartera.io.country import dollar_currency
+from cartera.io.country import country_currency, dollar_currency
 from cartera.io.currency import code_of, symbol_in
 from cartera.io.hints import missing_problem
 from cartera.io.mapping import CurrencyMapping, Mapping, TableMapping
@@ -139,7 +139,8 @@ def build_part(
     named = {role: headers[i] for role, i in rec.roles.items()}
     if rec.table != "documents":
         return BUILDERS[rec.table](frame, named)
-    dollar = file_dollar(rec, headers, profiles)
+    ids = _tax_ids(rec, profiles)
+    dollar = dollar_currency(headers, ids)
     return tables.documents_part(
         frame,
         named,
@@ -150,15 +151,15 @@ def build_part(
         rates=rates,
         fixed=fixed,
         dollar=dollar,
+        country_currency=country_currency(headers, ids),
     )
 
 
-def file_dollar(rec: Recognition, headers: list[str], profiles: list[Profile] | None) -> str:
-    """What a bare ``$`` means in this file: the peso of the country its tax ids or headers
-    name, else the US dollar (:func:`cartera.io.country.dollar_currency`)."""
+def _tax_ids(rec: Recognition, profiles: list[Profile] | None) -> tuple[str, ...]:
+    """The distinct tax ids of the file's sample, which say what country it is from
+    (:mod:`cartera.io.country`)."""
     i = rec.roles.get("tax_id")
-    ids = profiles[i].values if profiles is not None and i is not None else ()
-    return dollar_currency(headers, ids)
+    return profiles[i].values if profiles is not None and i is not None else ()
 
 
 def _written_currency(

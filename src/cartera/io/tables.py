@@ -563,6 +563,7 @@ def documents_part(
     rates: CurrencyMapping | None = None,
     fixed: FileDecisions | None = None,
     dollar: str = "USD",
+    country_currency: str | None = None,
 ) -> Part:
     """Documents of one file: ``__row, __ck, __lid, doc_number, date, amount, cost, units,
     list_amount, total, due_date, paid_date, paid_amount, product, __credit``.
@@ -571,7 +572,9 @@ def documents_part(
     with first (:func:`_prepare`, :func:`_anonymous`); the mapping's ``rates`` convert every
     money column into their base currency unless ``keep_currency`` keeps one currency.
     ``fixed``: the file's decisions when ``typed`` is one segment of it; ``dollar``: what a
-    bare ``$`` in the currency column means (:func:`cartera.io.reading.file_dollar`)."""
+    bare ``$`` in the currency column means; ``country_currency``: the currency of the
+    country the file's tax ids or headers name, used when it writes none
+    (:mod:`cartera.io.country`)."""
     typed, amount, source, notes = _prepare(typed, headers, excluded, fixed)
     if rates is not None and keep_currency is None:
         typed, more = to_base(typed, file, rates.base, rates.rates, written_currency, dollar)
@@ -587,6 +590,18 @@ def documents_part(
         )
         notes += more
     currency = codes[0] if len(codes) == 1 else written_currency
+    if currency is None and country_currency is not None:
+        currency = country_currency
+        notes.append(
+            Note(
+                N_(
+                    "no currency is written in the file; its tax ids or tax headers say which "
+                    "country it is from: the amounts are read as {currency} (--currency says "
+                    "otherwise)"
+                ),
+                {"currency": currency},
+            )
+        )
     frame, client_issues, more = _anonymous(frame, ids, headers)
     notes += more
     issues = [*client_issues, _missing_issue(frame, "date", headers)]

@@ -10,11 +10,18 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from realfiles import run, write_csv
+from realfiles import notes, run, write_csv
 
 from cartera.errors import InputError
 from cartera.i18n import language
-from cartera.io.country import ID_SHARE, _one_id, dollar_currency, header_country, id_country
+from cartera.io.country import (
+    ID_SHARE,
+    _one_id,
+    country_currency,
+    dollar_currency,
+    header_country,
+    id_country,
+)
 
 
 @pytest.mark.parametrize(
@@ -184,3 +191,48 @@ def test_a_currency_column_is_read_as_codes_before_it_is_split(tmp_path: Path) -
     kept = run(path, currency="eur")
     assert kept.currency == "EUR"
     assert kept.portfolio.revenue == pytest.approx(150.0)
+
+
+def _tango(tmp_path: Path, ids: list[str]) -> Path:
+    return write_csv(
+        tmp_path / "ventas.csv",
+        ["Comprobante", "Fecha", "Cliente", "CUIT", "Neto", "Total"],
+        [[f"A-0001-{i:08d}", "02/10/2026", f"Cliente {i}", tax_id, "1000,00", "1210,00"]
+         for i, tax_id in enumerate(ids)],
+        delimiter=";",
+    )  # fmt: skip
+
+
+def test_a_file_with_no_currency_is_in_its_countrys(tmp_path: Path) -> None:
+    analysis = run(_tango(tmp_path, ["30-71234567-8", "27-28765432-1"]))
+    assert analysis.currency == "ARS"
+    assert (
+        "no currency is written in the file; its tax ids or tax headers say which country it "
+        "is from: the amounts are read as ARS (--currency says otherwise)"
+    ) in notes(analysis)
+
+
+def test_a_file_with_no_currency_and_no_country_keeps_the_settings(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "sales.csv",
+        ["Invoice", "Date", "Customer", "Amount"],
+        [["1", "2026-10-02", "Acme", "100.00"], ["2", "2026-10-03", "Beta", "50.00"]],
+    )
+    analysis = run(path)
+    assert analysis.currency == "EUR"  # the settings' default
+    assert "no currency is written" not in notes(analysis)
+
+
+def test_peru_is_in_soles_but_its_dollar_sign_is_the_dollar(tmp_path: Path) -> None:
+    assert country_currency([], ["20100070970", "20123456789"]) is None  # 20: AR or PE
+    assert country_currency([], ["10456789012", "15456789012"]) == "PEN"
+    assert dollar_currency([], ["10456789012", "15456789012"]) == "USD"
+    assert country_currency(["CUIT"]) == "ARS" and country_currency(["Total"]) is None
+
+
+def test_a_written_currency_wins_over_the_country(tmp_path: Path) -> None:
+    # An Argentine firm's export invoices in dollars: AFIP writes «DOL», and that is the
+    # currency, whatever the clients' CUITs say.
+    analysis = run(_afip(tmp_path, ["DOL", "DOL"]))
+    assert analysis.currency == "USD"
+    assert "no currency is written" not in notes(analysis)
