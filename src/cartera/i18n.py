@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from functools import cache
@@ -146,15 +147,28 @@ def _babel_locale(lang: str | None) -> str:
     return _BABEL_LOCALE[normalise_language(lang) or _current.get()]
 
 
+def currency_spaced(text: str, symbol: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a currency symbol that ends in a
+    letter is kept apart from a digit after it (``ARS 1,234.50``, not ``ARS1,234.50``), and
+    one that starts with a letter from a digit before it. ``$``, ``€``, ``MX$`` touch the
+    digits, as CLDR has them."""
+    if symbol[-1:].isalpha():
+        text = re.sub(re.escape(symbol) + "(?=[0-9])", lambda m: m.group(0) + "\xa0", text)
+    if symbol[:1].isalpha():
+        text = re.sub("(?<=[0-9])" + re.escape(symbol), lambda m: "\xa0" + m.group(0), text)
+    return text
+
+
 def fmt_money(value: float, currency: str = "EUR", lang: str | None = None, digits: int = 2) -> str:
-    """``1234.5`` → ``'1.234,50 €'`` (es) or ``'€1,234.50'`` (en)."""
+    """``1234.5`` → ``'1.234,50 €'`` (es) or ``'€1,234.50'`` (en); ``'ARS 1,234.50'`` (en)."""
     loc = _babel_locale(lang)
     pattern = None
     if digits == 0:
         pattern = "#,##0\xa0¤" if loc.startswith("es") else "¤#,##0"
-    return _numbers.format_currency(
+    text = _numbers.format_currency(
         value, currency, format=pattern, locale=loc, currency_digits=digits == 2
     )
+    return currency_spaced(text, _numbers.get_currency_symbol(currency, loc))
 
 
 def fmt_number(value: float, digits: int = 0, lang: str | None = None) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from babel import Locale
 from babel import numbers as _numbers
 
-from cartera.i18n import _babel_locale
+from cartera.i18n import _babel_locale, currency_spaced
 
 __all__ = ["NumberFormat", "money_format", "number_format", "percent_format"]
 
@@ -94,19 +94,29 @@ class NumberFormat:
         self._separators = str.maketrans({",": symbols[0], ".": symbols[1]})
         self._digits = frac[1]
         self._spec = f",.{frac[1]}f"
-        self._affixes = [(self._affix(p.prefix[i]), self._affix(p.suffix[i])) for i in (0, 1)]
+        self._symbol = (
+            _numbers.get_currency_symbol(currency, self.locale) if currency is not None else ""
+        )
+        self._affixes = [(self._affix(p.prefix[i], 0), self._affix(p.suffix[i], 1)) for i in (0, 1)]
 
-    def _affix(self, text: str) -> str:
+    def _affix(self, text: str, side: int) -> str:
+        """A prefix (``side`` 0) or suffix (1) with its ``¤`` replaced, spaced from the number
+        as :func:`cartera.i18n.currency_spaced` spaces it."""
         if "¤" in text and self.currency is not None:
-            text = text.replace("¤", _numbers.get_currency_symbol(self.currency, self.locale))
+            text = text.replace("¤", self._symbol)
+            if side == 0 and text.endswith(self._symbol):
+                text = currency_spaced(text + "0", self._symbol)[:-1]
+            if side == 1 and text.startswith(self._symbol):
+                text = currency_spaced("0" + text, self._symbol)[1:]
         return re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", text)
 
     def _babel(self, value: float | _Decimal) -> str:
-        return str(
+        text = str(
             self.pattern.apply(
                 value, self.locale, currency=self.currency, currency_digits=self.currency_digits
             )
         )
+        return currency_spaced(text, self._symbol) if self._symbol else text
 
     def __call__(self, value: float | _Decimal) -> str:
         """``value`` as Babel writes it with this pattern."""

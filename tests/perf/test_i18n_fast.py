@@ -97,3 +97,32 @@ def test_many_and_the_current_language() -> None:
         assert money_format(digits=0).many(values) == ["€1,234", "–", "-€2"]
     with language("es"):
         assert money_format(digits=0).many(values, missing="") == ["1.234\xa0€", "", "-2\xa0€"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "lang", "digits", "text"),
+    [
+        ("ARS", "en", 2, "-ARS\xa01,891,450.50"),  # a symbol of letters: spaced (CLDR)
+        ("CHF", "en", 0, "CHF\xa01,891,450"),  # half to even, as Babel
+        ("COP", "en", 2, "COP\xa01,891,450"),  # no decimals in pesos
+        ("ARS", "es", 2, "1.891.450,50\xa0ARS"),  # the pattern's own space, not two
+        ("MXN", "en", 2, "MX$1,891,450.50"),  # a symbol ending in a sign touches the digits
+        ("EUR", "en", 0, "€1,891,450"),
+    ],
+)
+def test_currency_spacing(currency: str, lang: str, digits: int, text: str) -> None:
+    value = -1891450.5 if text.startswith("-") else 1891450.5
+    assert fmt_money(value, currency, lang, digits) == text
+    assert money_format(currency, lang, digits)(value) == text
+    # A Decimal (quantized, not the float text path) agrees.
+    assert money_format(currency, lang, digits)(decimal.Decimal(str(value)) + 0) == text
+
+
+def test_currency_spaced_on_either_side() -> None:
+    from cartera.i18n import currency_spaced
+
+    assert currency_spaced("ARS1,234", "ARS") == "ARS\xa01,234"
+    assert currency_spaced("1,234ARS", "ARS") == "1,234\xa0ARS"
+    assert currency_spaced("1,234\xa0ARS", "ARS") == "1,234\xa0ARS"
+    assert currency_spaced("$1,234", "$") == "$1,234"
+    assert currency_spaced("1,234$", "$") == "1,234$"
