@@ -122,6 +122,19 @@ NOTE_NO_IMAGE = N_(
 NOTE_NO_ACTIVITIES = N_(
     "There are no activities: service hours count as zero in the cost to serve."
 )
+NOTE_EURO_COSTS = N_(
+    "The cost-to-serve defaults (40 an hour of service, 15 an order, 25 a credit note) are a "
+    "Spanish firm's figures in euros, applied here in the files' currency: set the firm's own "
+    "(hourly_cost, order_cost and return_cost in the settings file)."
+)
+#: The settings whose defaults are amounts in euros (decision 0955).
+EURO_DEFAULTS: tuple[str, ...] = ("hourly_cost", "order_cost", "return_cost")
+
+
+def euro_defaults_elsewhere(settings: Settings) -> bool:
+    """Whether the analysis is in a currency other than the euro and uses at least one of the
+    cost defaults (:data:`EURO_DEFAULTS`) that are euro amounts."""
+    return settings.currency != "EUR" and not set(EURO_DEFAULTS) <= settings.model_fields_set
 
 
 def analyze(
@@ -182,6 +195,8 @@ def analyze(
         analysis = _analyze_with_engine(workspace, settings, summary, engine, spark_master)
     if no_image_column(workspace.manifest) and not settings.image_clients:
         analysis.notes.append(NOTE_NO_IMAGE)
+    if euro_defaults_elsewhere(settings):
+        analysis.notes.append(NOTE_EURO_COSTS)
     analysis = enrich(analysis, settings)
     analysis._client_attributes = client_table.select(CLIENT_ATTRIBUTE_COLUMNS)
     return analysis

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from realfiles import notes, run, write_csv
 
+from cartera.analysis import analyze
 from cartera.errors import InputError
 from cartera.i18n import language
 from cartera.io.country import (
@@ -236,3 +237,21 @@ def test_a_written_currency_wins_over_the_country(tmp_path: Path) -> None:
     analysis = run(_afip(tmp_path, ["DOL", "DOL"]))
     assert analysis.currency == "USD"
     assert "no currency is written" not in notes(analysis)
+
+
+def test_euro_cost_defaults_are_flagged_in_another_currency(tmp_path: Path) -> None:
+    from cartera.analysis import NOTE_EURO_COSTS
+    from cartera.settings import Settings
+
+    path = _tango(tmp_path, ["30-71234567-8", "27-28765432-1"])
+    assert NOTE_EURO_COSTS in run(path).notes  # ARS with the euro defaults
+    own = Settings(hourly_cost=9000, order_cost=3000, return_cost=5000)
+    assert NOTE_EURO_COSTS not in analyze(path, settings=own).notes
+    # One default left is enough to say so.
+    some = Settings(hourly_cost=9000, order_cost=3000)
+    assert NOTE_EURO_COSTS in analyze(path, settings=some).notes
+    euros = write_csv(
+        tmp_path / "e.csv", ["Factura", "Fecha", "Cliente", "Base Imponible (€)"],
+        [["1", "02/05/2024", "Acme", "1.000,50"]], delimiter=";",
+    )  # fmt: skip
+    assert NOTE_EURO_COSTS not in run(euros).notes
