@@ -16,7 +16,8 @@ Two kinds of evidence name one country, and only one:
   check digit);
 * the **headers**: words only one country's tax forms use (``CUIT``, ``AFIP``, ``IIBB``;
   ``RFC``, ``CFDI``, ``IEPS``, «Folio fiscal»; ``Retefuente``, ``ReteICA``, ``DIAN``;
-  ``SII``; ``CFE``; Australia's ``ABN``, ``BSB``, ``LCT``; Canada's ``HST``, ``QST``).
+  ``SII``, and ``RUT`` when no other word names a country, since Uruguay's is the RUT
+  too; ``CFE``; Australia's ``ABN``, ``BSB``, ``LCT``; Canada's ``HST``, ``QST``).
 
 A country is chosen when at least :data:`ID_SHARE` of the tax ids have its shape (and no
 other country's), or, with no tax ids that say so, when the headers name it and no other.
@@ -153,13 +154,23 @@ def id_country(values: Iterable[str]) -> str | None:
     return country if count >= ID_SHARE * len(ids) else None
 
 
+#: Words two countries use, each given to the first when no other word names a country:
+#: Chile's and Uruguay's tax id are both the RUT (Uruguay's exports also say «CFE»).
+_WEAK_HEADER_WORDS: Final = {"rut": "CL"}
+
+
 def header_country(headers: Iterable[str]) -> str | None:
     """The one country the headers' tax words name, else None (none, or several)."""
     named: set[str] = set()
+    weak: set[str] = set()
     for header in headers:
-        named.update(_HEADER_WORDS[w] for w in _words(header) if w in _HEADER_WORDS)
-        joined = "".join(_words(header))
+        words = _words(header)
+        named.update(_HEADER_WORDS[w] for w in words if w in _HEADER_WORDS)
+        weak.update(_WEAK_HEADER_WORDS[w] for w in words if w in _WEAK_HEADER_WORDS)
+        joined = "".join(words)
         named.update(c for spelling, c in _HEADER_JOINED.items() if spelling in joined)
+    if not named:
+        named = weak
     return named.pop() if len(named) == 1 else None
 
 

@@ -78,6 +78,11 @@ def test_header_words_name_one_country_or_none() -> None:
     assert header_country(["Retefuente"]) == "CO"
     assert header_country(["Monto CFE"]) == "UY"
     assert header_country(["RUT", "SII"]) == "CL"
+    # RUT is Chile's and Uruguay's: Chile's only when no other word names a country.
+    assert header_country(["Rut cliente", "Monto Neto"]) == "CL"
+    assert header_country(["RUT Receptor", "Tipo CFE"]) == "UY"
+    assert header_country(["RUT", "CUIT"]) == "AR"
+    assert header_country(["Rutina", "Importe"]) is None  # a word, not a part of one
     assert header_country(["CUIT", "RFC"]) is None  # two countries: neither
     assert header_country(["Invoice", "Customer", "Amount", "Surfcity"]) is None
 
