@@ -10,14 +10,16 @@ Two kinds of evidence name one country, and only one:
 
 * the **tax ids** of the clients, by the shape each country's id has: an Argentine CUIT
   (11 digits, ``23``/``24``/``27``/``30``/``33``/``34`` first, or ``20`` written with
-  dashes; ``20`` and 11 digits is also a Peruvian RUC, where ``$`` is the dollar), a
+  dashes; ``20`` and 11 digits is also a Peruvian RUC, where ``$`` is the dollar; written
+  without dashes, the check digit must be right, as Italy's VAT numbers are 11 digits), a
   Mexican RFC (3–4 letters, a date, 3 characters), a Chilean RUT (7–8 digits, ``-`` and a
   check digit or ``K``, the check digit right), a Colombian NIT (9–10 digits, ``-`` and a
   check digit);
-* the **headers**: words only one country's tax forms use (``CUIT``, ``AFIP``, ``IIBB``;
+* the **headers**: words only one country's tax forms use (``CUIT``, ``AFIP``, ``IIBB``,
+  «Neto gravado», «Número desde»;
   ``RFC``, ``CFDI``, ``IEPS``, «Folio fiscal»; ``Retefuente``, ``ReteICA``, ``DIAN``;
-  ``SII``, and ``RUT`` when no other word names a country, since Uruguay's is the RUT
-  too; ``CFE``; Australia's ``ABN``, ``BSB``, ``LCT``; Canada's ``HST``, ``QST``).
+  ``RUT`` when no other word names a country, since Uruguay's is the RUT too; ``CFE``;
+  Australia's ``ABN``, ``BSB``, ``LCT``; Canada's ``HST``, ``QST``).
 
 A country is chosen when at least :data:`ID_SHARE` of the tax ids have its shape (and no
 other country's), or, with no tax ids that say so, when the headers name it and no other.
@@ -74,14 +76,12 @@ _HEADER_WORDS: Final = {
     "cuit": "AR",
     "cuil": "AR",
     "afip": "AR",
-    "arca": "AR",
     "iibb": "AR",
     "monotributo": "AR",
     "rfc": "MX",
     "cfdi": "MX",
     "ieps": "MX",
     "dian": "CO",
-    "sii": "CL",
     "cfe": "UY",
     "abn": "AU",
     "bsb": "AU",
@@ -97,6 +97,8 @@ _HEADER_JOINED: Final = {
     "reteiva": "CO",
     "retencionenlafuente": "CO",
     "ingresosbrutos": "AR",
+    "netogravado": "AR",  # AFIP's «Imp. Neto Gravado», «Neto No Gravado»
+    "numerodesde": "AR",  # AFIP's «Número Desde» … «Número Hasta»: a range of receipts
     "foliofiscal": "MX",
 }
 
@@ -118,6 +120,19 @@ def _rut_ok(body: str, check: str) -> bool:
     return check == {11: "0", 10: "K"}.get(value, str(value))
 
 
+#: The weights of the CUIT's and the RUC's modulus-11 check digit (the same in both).
+_ELEVEN_WEIGHTS: Final = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def _eleven_ok(digits: str) -> bool:
+    """An 11-digit id's modulus-11 check digit: the CUIT's (10 → 9) or the RUC's (10 → 0,
+    11 → 1). Italy's VAT numbers are 11 digits too, with a check digit of another rule."""
+    total = sum(int(d) * w for d, w in zip(digits, _ELEVEN_WEIGHTS, strict=False))
+    value = 11 - total % 11
+    check = int(digits[10])
+    return check in ({11: 0, 10: 9}.get(value, value), {10: 0, 11: 1}.get(value, value))
+
+
 def _rfc_date(yy: str, mm: str, dd: str) -> bool:
     return 1 <= int(mm) <= 12 and 1 <= int(dd) <= 31 and yy.isdigit()
 
@@ -126,6 +141,8 @@ def _one_id(text: str) -> str | None:
     """The country whose tax id ``text`` has the shape of, else None (none, or several)."""
     value = text.strip().upper().replace(" ", "")
     cuit, ruc = _CUIT.match(value), _RUC.match(value)
+    if (cuit or ruc) and not (cuit and cuit.group(2)) and not _eleven_ok(value):
+        return None  # 11 digits without dashes: only with the check digit right
     if cuit and ruc:
         return None  # 20 and 11 digits: an Argentine company or a Peruvian one
     if cuit:
@@ -155,7 +172,9 @@ def id_country(values: Iterable[str]) -> str | None:
 
 
 #: Words two countries use, each given to the first when no other word names a country:
-#: Chile's and Uruguay's tax id are both the RUT (Uruguay's exports also say «CFE»).
+#: Chile's and Uruguay's tax id are both the RUT (Uruguay's exports also say «CFE»). Not
+#: «SII»: Chile's tax office, but also Spain's immediate VAT reporting («Estado SII» in
+#: A3's and Sage's exports), nor «ARCA», AFIP's new name and a Spanish word.
 _WEAK_HEADER_WORDS: Final = {"rut": "CL"}
 
 

@@ -28,11 +28,15 @@ from cartera.io.country import (
 @pytest.mark.parametrize(
     ("tax_id", "country"),
     [
-        ("30712345678", "AR"),  # a company's CUIT
+        ("30712345671", "AR"),  # a company's CUIT
+        ("30712345678", None),  # its check digit wrong: 11 digits of any kind
+        ("10234560967", None),  # an Italian VAT number: no RUC
         ("27-28765432-1", "AR"),
         ("20-23456789-3", "AR"),  # 20 with dashes: CUIT
         ("20234567893", None),  # 20 and 11 digits: CUIT or Peru's RUC
-        ("10456789012", "PE"),
+        ("10456789019", "PE"),
+        ("10456789060", "PE"),  # the RUC's rule: a check of 10 is written 0 (the CUIT's: 9)
+        ("20100070970", None),  # a right check digit, 20 first: AR or PE
         ("GODE561231GR8", "MX"),  # a person's RFC
         ("ABC010203XY1", "MX"),  # a company's RFC
         ("ABC011303XY1", None),  # month 13: no RFC
@@ -61,23 +65,29 @@ def test_each_tax_id_shape(tax_id: str, country: str | None) -> None:
 def test_id_share_edge() -> None:
     assert ID_SHARE == 0.5
     # 1 of 2 is half: enough; 1 of 3 is not. Zeros and empty ids are not counted.
-    assert id_country(["30712345678", "28765432", "0", "", "00-00000000-0"]) == "AR"
-    assert id_country(["30712345678", "28765432", "12345"]) is None
+    assert id_country(["30712345671", "28765432", "0", "", "00-00000000-0"]) == "AR"
+    assert id_country(["30712345671", "28765432", "12345"]) is None
     assert id_country(["0", ""]) is None
     assert id_country([]) is None
     # The most common country must have the share itself.
-    assert id_country(["30712345678", "30698765432", "GODE561231GR8"]) == "AR"
-    assert id_country(["30712345678", "GODE561231GR8", "B68887538", "X"]) is None
+    assert id_country(["30712345671", "30698765433", "GODE561231GR8"]) == "AR"
+    assert id_country(["30712345671", "GODE561231GR8", "B68887538", "X"]) is None
 
 
 def test_header_words_name_one_country_or_none() -> None:
     assert header_country(["Fecha", "CUIT Cliente", "Total"]) == "AR"
     assert header_country(["Percepción Ingresos Brutos"]) == "AR"
+    assert header_country(["Imp. Neto Gravado Total", "Total"]) == "AR"  # AFIP's
+    assert header_country(["Número Desde", "Número Hasta"]) == "AR"
+    assert header_country(["Número de factura", "Neto"]) is None
     assert header_country(["RFC Receptor", "Folio Fiscal"]) == "MX"
     assert header_country(["ReteFuente", "Total"]) == "CO"
     assert header_country(["Retefuente"]) == "CO"
     assert header_country(["Monto CFE"]) == "UY"
-    assert header_country(["RUT", "SII"]) == "CL"
+    assert header_country(["RUT", "Folio"]) == "CL"
+    # «SII» is Chile's tax office and Spain's immediate VAT reporting: no country.
+    assert header_country(["Factura", "Base imponible", "Estado SII"]) is None
+    assert header_country(["Arca", "Importe"]) is None  # AFIP's new name, and a word
     # RUT is Chile's and Uruguay's: Chile's only when no other word names a country.
     assert header_country(["Rut cliente", "Monto Neto"]) == "CL"
     assert header_country(["RUT Receptor", "Tipo CFE"]) == "UY"
@@ -91,7 +101,7 @@ def test_ids_before_headers_and_dollar_otherwise() -> None:
     assert dollar_currency(["CUIT"], ["GODE561231GR8"]) == "MXN"
     assert dollar_currency(["CUIT"], []) == "ARS"
     assert dollar_currency(["RFC"], ["B68887538"]) == "MXN"
-    assert dollar_currency(["Invoice"], ["10456789012"]) == "USD"  # Peru: $ is the dollar
+    assert dollar_currency(["Invoice"], ["10456789019"]) == "USD"  # Peru: $ is the dollar
     assert dollar_currency(["Invoice", "Amount"]) == "USD"
     assert dollar_currency(["Fecha", "NIT"], ["900123456-7"]) == "COP"
     assert dollar_currency([], ["76.086.428-5"]) == "CLP"
@@ -100,7 +110,7 @@ def test_ids_before_headers_and_dollar_otherwise() -> None:
 
 def _afip(tmp_path: Path, currencies: list[str]) -> Path:
     rows = [
-        ["2026-10-02", "11", "2", str(100 + i), "30712345678", "ESTUDIO PAZ S.R.L.", c,
+        ["2026-10-02", "11", "2", str(100 + i), "30712345671", "ESTUDIO PAZ S.R.L.", c,
          "1000,00", "1210,00"]
         for i, c in enumerate(currencies)
     ]  # fmt: skip
@@ -231,8 +241,8 @@ def test_a_file_with_no_currency_and_no_country_keeps_the_settings(tmp_path: Pat
 
 def test_peru_is_in_soles_but_its_dollar_sign_is_the_dollar(tmp_path: Path) -> None:
     assert country_currency([], ["20100070970", "20123456789"]) is None  # 20: AR or PE
-    assert country_currency([], ["10456789012", "15456789012"]) == "PEN"
-    assert dollar_currency([], ["10456789012", "15456789012"]) == "USD"
+    assert country_currency([], ["10456789019", "15456789010"]) == "PEN"
+    assert dollar_currency([], ["10456789019", "15456789010"]) == "USD"
     assert country_currency(["CUIT"]) == "ARS" and country_currency(["Total"]) is None
 
 
