@@ -15,13 +15,14 @@ Each round runs, as fresh processes and in this order:
 * **polars sink, four files** — the polars floor for all four files the import reads,
   one after another: what copying the export to Parquet costs before any typing, check or
   sort;
-* **duckdb typed** — DuckDB's CSV reader with every column of the documents file typed in
-  the query (dates, decimal commas, thousands points), ``memory_limit`` 1 GB, copied to
-  Parquet: the least a bounded import of this file must do, with no check, no other file
-  and no order;
-* **duckdb typed, sorted** — the same query ``ORDER BY`` client and date, the order the
-  workspace keeps (DESIGN: "sorted Parquet"; decision 0280): the least an import that
-  keeps that order can do, in one pipeline, before any check or the three other files;
+* **duckdb typed** — ``import_floors.py duckdb-documents``: DuckDB's CSV reader with every
+  column of the documents file typed in the query (dates, decimal commas, thousands
+  points), ``memory_limit`` 1 GB, copied to Parquet: the least a bounded import of this
+  file must do, with no check, no other file and no order;
+* **duckdb typed, sorted** — ``duckdb-documents-sorted``: the same query ``ORDER BY``
+  client and date, the order the workspace keeps (DESIGN: "sorted Parquet"; decision
+  0280): the least an import that keeps that order can do, in one pipeline, before any
+  check or the three other files;
 * **contract floor, polars / DuckDB** — ``benchmarks/import_floors.py``: the four files
   typed with their layout given by hand, the payments given their document's client, one
   row of figures per client, all as Parquet, in no order and with no check: the least the
@@ -96,40 +97,6 @@ con.execute(f\"\"\"COPY (SELECT * FROM read_csv('{sys.argv[1]}', delim=';', head
     all_varchar=true, encoding='latin-1')) TO '{sys.argv[2]}' (FORMAT parquet,
     COMPRESSION lz4)\"\"\")
 """
-#: The demo documents file typed column by column in DuckDB; ``{order}`` is empty or an
-#: ``ORDER BY``. Numbers are written with a decimal comma and thousands points.
-_NUM = "replace(replace(\"{c}\", '.', ''), ',', '.')::DOUBLE"
-_DATE = "strptime(\"{c}\", '%d/%m/%Y')::DATE"
-TYPED = """
-import json, sys, duckdb
-con = duckdb.connect()
-con.execute("SET memory_limit='1GB'; SET preserve_insertion_order=false; "
-            "SET enable_progress_bar=false")
-con.execute(f"SET temp_directory='{sys.argv[2]}.spill'")
-cols, order = json.loads(sys.argv[3]), sys.argv[4]
-con.execute(f\"\"\"COPY (SELECT {', '.join(cols)} FROM read_csv('{sys.argv[1]}', delim=';',
-    header=true, all_varchar=true, encoding='latin-1') {order}) TO '{sys.argv[2]}'
-    (FORMAT parquet, COMPRESSION lz4)\"\"\")
-"""
-TYPED_COLS = json.dumps(
-    [
-        '"Nº factura" AS doc_number',
-        _DATE.format(c="Fecha") + " AS date",
-        '"Código cliente" AS client_code',
-        '"Cliente" AS client_name',
-        '"NIF" AS tax_id',
-        '"Tipo" AS doc_type',
-        '"Producto" AS product',
-        _NUM.format(c="Unidades") + " AS units",
-        _NUM.format(c="Precio unidad") + " AS unit_price",
-        _NUM.format(c="Descuento %") + " AS discount_pct",
-        _NUM.format(c="Base imponible") + " AS amount",
-        _NUM.format(c="IVA %") + " AS vat_rate",
-        _NUM.format(c="Total") + " AS total",
-        _NUM.format(c="Coste") + " AS cost",
-        _DATE.format(c="Fecha de vencimiento") + " AS due_date",
-    ]
-)
 #: One client's lines (the web client page's query) for 30 sampled clients, from a
 #: workspace's sorted documents and from a copy ordered by a hash of the document number;
 #: prints the median and the 90th percentile in ms of each, as JSON.
@@ -283,11 +250,8 @@ def main() -> None:
         "polars sink": [py, "-c", SINK, str(docs), str(out / "sink.parquet")],
         "duckdb copy": [py, "-c", COPY, str(docs), str(out / "copy.parquet")],
         "polars sink, four files": [py, "-c", SINK_ALL, str(data), str(out)],
-        "duckdb typed": [py, "-c", TYPED, str(docs), str(out / "typed.parquet"), TYPED_COLS, ""],
-        "duckdb typed, sorted": [
-            *(py, "-c", TYPED, str(docs), str(out / "sorted.parquet"), TYPED_COLS),
-            "ORDER BY client_code, date",
-        ],
+        "duckdb typed": [py, str(FLOORS), "duckdb-documents", str(data), str(out)],
+        "duckdb typed, sorted": [py, str(FLOORS), "duckdb-documents-sorted", str(data), str(out)],
         "contract polars": [py, str(FLOORS), "polars", str(data), str(out)],
         "contract duckdb": [py, str(FLOORS), "duckdb", str(data), str(out)],
     }
