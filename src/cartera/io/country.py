@@ -32,16 +32,20 @@ note; else in the settings' currency, as before.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from typing import Final
+
+from cartera.io.words import header_words
 
 __all__ = [
     "COUNTRY_CURRENCY",
     "ID_SHARE",
     "country_currency",
+    "currency_of",
     "dollar_currency",
+    "dollar_of",
+    "file_country",
     "header_country",
     "id_country",
 ]
@@ -71,7 +75,8 @@ _RFC: Final = re.compile(r"^[A-ZÑ&]{3,4}(\d{2})(\d{2})(\d{2})[A-Z\d]{3}$")
 _RUT: Final = re.compile(r"^(\d{1,2}\.?\d{3}\.?\d{3})-([\dK])$")
 _NIT: Final = re.compile(r"^(\d{3}\.?\d{3}\.?\d{3}\.?\d?)-(\d)$")
 
-#: Words (as :func:`_words` splits a header) only one country's tax forms use.
+#: Words (as :func:`cartera.io.words.header_words` splits a header) only one country's tax
+#: forms use.
 _HEADER_WORDS: Final = {
     "cuit": "AR",
     "cuil": "AR",
@@ -101,15 +106,6 @@ _HEADER_JOINED: Final = {
     "numerodesde": "AR",  # AFIP's «Número Desde» … «Número Hasta»: a range of receipts
     "foliofiscal": "MX",
 }
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
-def _words(header: str) -> list[str]:
-    return re.findall(r"[a-z]+", _plain(header))
 
 
 def _rut_ok(body: str, check: str) -> bool:
@@ -183,7 +179,7 @@ def header_country(headers: Iterable[str]) -> str | None:
     named: set[str] = set()
     weak: set[str] = set()
     for header in headers:
-        words = _words(header)
+        words = header_words(header)
         named.update(_HEADER_WORDS[w] for w in words if w in _HEADER_WORDS)
         weak.update(_WEAK_HEADER_WORDS[w] for w in words if w in _WEAK_HEADER_WORDS)
         joined = "".join(words)
@@ -193,20 +189,30 @@ def header_country(headers: Iterable[str]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _country(headers: Iterable[str], tax_ids: Iterable[str]) -> str | None:
+def file_country(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str | None:
+    """The one country a file's tax ids, else its headers, name; else None."""
     return id_country(tax_ids) or header_country(headers)
 
 
+def currency_of(country: str | None) -> str | None:
+    """The currency of ``country`` (:func:`file_country`): what a file that writes no
+    currency at all is in; None for no country."""
+    return COUNTRY_CURRENCY.get(country or "")
+
+
+def dollar_of(country: str | None) -> str:
+    """What a bare ``$`` stands for in a file of ``country``: its currency, else ``USD``."""
+    if country is None or country in _DOLLAR_IS_USD:
+        return "USD"
+    return COUNTRY_CURRENCY[country]
+
+
 def country_currency(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str | None:
-    """The currency of the one country a file's tax ids or headers name, else None: what a
-    file that writes no currency at all is in."""
-    return COUNTRY_CURRENCY.get(_country(headers, tax_ids) or "")
+    """The currency of the one country a file's tax ids or headers name, else None."""
+    return currency_of(file_country(headers, tax_ids))
 
 
 def dollar_currency(headers: Iterable[str], tax_ids: Iterable[str] = ()) -> str:
     """The ISO code a bare ``$`` stands for in a file with these headers and tax ids: the
     currency of the one country they name, else ``USD``."""
-    country = _country(headers, tax_ids)
-    if country is None or country in _DOLLAR_IS_USD:
-        return "USD"
-    return COUNTRY_CURRENCY[country]
+    return dollar_of(file_country(headers, tax_ids))

@@ -13,7 +13,7 @@ from cartera.errors import InputError
 from cartera.i18n import N_
 from cartera.io import tables
 from cartera.io.aliases import ALIASES, normalise_header
-from cartera.io.country import country_currency, dollar_currency
+from cartera.io.country import currency_of, dollar_of, file_country
 from cartera.io.currency import code_of, symbol_in
 from cartera.io.hints import missing_problem
 from cartera.io.mapping import CurrencyMapping, Mapping, TableMapping
@@ -139,8 +139,8 @@ def build_part(
     named = {role: headers[i] for role, i in rec.roles.items()}
     if rec.table != "documents":
         return BUILDERS[rec.table](frame, named)
-    ids = _tax_ids(rec, profiles)
-    dollar = dollar_currency(headers, ids)
+    country = file_country(headers, _tax_ids(rec, profiles))
+    dollar = dollar_of(country)
     return tables.documents_part(
         frame,
         named,
@@ -151,7 +151,7 @@ def build_part(
         rates=rates,
         fixed=fixed,
         dollar=dollar,
-        country_currency=country_currency(headers, ids),
+        country_currency=currency_of(country),
     )
 
 
